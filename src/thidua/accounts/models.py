@@ -1,0 +1,104 @@
+"""Who may do what (role assignments), API tokens and the append-only audit log."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    BOARD = "board", _("Ban Thi đua – Khen thưởng Trung ương")
+    SECRETARIAT = "secretariat", _("Thư ký cụm trưởng")
+    OFFICER = "officer", _("Cán bộ thi đua của đơn vị")
+    COUNCIL = "council", _("Thành viên hội đồng")
+    VIEWER = "viewer", _("Người xem")
+
+
+class RoleAssignment(models.Model):
+    """A role for a user, scoped to a unit (officer, secretariat) or a cluster.
+
+    A secretariat assigned to a unit acts for every cluster that unit heads in a given year,
+    so the yearly rotation of the head needs no change of accounts.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="roles")
+    role = models.CharField(_("vai trò"), max_length=16, choices=Role.choices)
+    unit = models.ForeignKey("orgs.Unit", null=True, blank=True, on_delete=models.CASCADE)
+    cluster = models.ForeignKey("orgs.Cluster", null=True, blank=True, on_delete=models.CASCADE)
+
+    class Meta:
+        verbose_name = _("phân quyền")
+        verbose_name_plural = _("phân quyền")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "role", "unit", "cluster"], name="role_assignment_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        scope = self.unit or self.cluster or _("toàn quốc")
+        return f"{self.user} – {self.get_role_display()} ({scope})"
+
+
+class ApiToken(models.Model):
+    """A machine token; only its hash is stored, the key is shown once at creation."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    name = models.CharField(max_length=100)
+    prefix = models.CharField(max_length=8, db_index=True)
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("khóa API")
+        verbose_name_plural = _("khóa API")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @staticmethod
+    def hash_key(key: str) -> str:
+        return hashlib.sha256(key.encode()).hexdigest()
+
+    @staticmethod
+    def new_key() -> str:
+        return "td_" + secrets.token_urlsafe(32)
+
+
+class AuditEntry(models.Model):
+    """Append-only; each entry carries the hash of the previous one (a hash chain)."""
+
+    at = models.DateTimeField()
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    actor_name = models.CharField(max_length=150, blank=True)
+    action = models.CharField(max_length=100, db_index=True)
+    object_type = models.CharField(max_length=64)
+    object_id = models.CharField(max_length=64)
+    before = models.JSONField(null=True, blank=True)
+    after = models.JSONField(null=True, blank=True)
+    reason = models.CharField(max_length=1000, blank=True)
+    via = models.CharField(max_length=16, default="web")
+    prev_hash = models.CharField(max_length=64, blank=True)
+    hash = models.CharField(max_length=64)
+
+    class Meta:
+        verbose_name = _("nhật ký thay đổi")
+        verbose_name_plural = _("nhật ký thay đổi")
+        ordering = ["id"]
+        indexes = [
+            # The history page of one object.
+            models.Index(fields=["object_type", "object_id"], name="audit_by_object"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name} {self.action} {self.object_type}#{self.object_id}"

@@ -1,0 +1,32 @@
+"""Vietnamese number format for documents and UI: 8,2%, 49.630 tỷ đồng."""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.utils import numberformat
+
+
+def quantize(value: Decimal, decimals: int) -> Decimal:
+    return value.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+
+
+def format_vn(value: Decimal | int | None, decimals: int = 0) -> str:
+    if value is None:
+        return "–"
+    value = quantize(Decimal(value), decimals)
+    return numberformat.format(
+        value,
+        decimal_sep=",",
+        decimal_pos=decimals,
+        grouping=3,
+        thousand_sep=".",
+        force_grouping=True,
+    )
+
+
+def format_measure(value: Decimal | None, measure: str, decimals: int) -> str:
+    text = format_vn(value, decimals)
+    if value is None:
+        return text
+    return f"{text}%" if measure == "%" else f"{text} {measure}"

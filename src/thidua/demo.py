@@ -1,0 +1,201 @@
+"""The demo: two real 2019 clusters, the south-western cluster's mid-year values, one user per role.
+
+Loading is idempotent: a second run finds everything in place and writes nothing new.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+
+from thidua.accounts.models import Role, RoleAssignment
+from thidua.accounts.permissions import SYSTEM
+from thidua.covenants.models import Covenant, Movement, Target
+from thidua.indicators import services
+from thidua.indicators.catalogue import load_catalogue
+from thidua.indicators.models import Indicator, Report, ReportingWindow, ReportStatus
+from thidua.orgs.models import Cluster, ClusterKind, Membership, Organiser, ReviewMeeting
+from thidua.orgs.reference import load_lineage, load_provinces, read_csv, unit_on
+
+DEMO_PASSWORD = "thidua-demo-2019"
+
+
+@dataclass(frozen=True)
+class DemoUser:
+    username: str
+    role: str
+    unit_code: str | None
+    cluster_code: str | None
+    description: str
+
+
+DEMO_USERS = [
+    DemoUser("admin", "superuser", None, None, "Quản trị hệ thống (Django admin)"),
+    DemoUser("bantw", Role.BOARD, None, None, "Ban Thi đua – Khen thưởng Trung ương"),
+    DemoUser("camau", Role.SECRETARIAT, "96", None, "Thư ký cụm trưởng TNB 2019 (Cà Mau)"),
+    DemoUser("longan", Role.OFFICER, "80", None, "Cán bộ thi đua tỉnh Long An"),
+    DemoUser("kiengiang", Role.OFFICER, "91", None, "Cán bộ thi đua tỉnh Kiên Giang"),
+    DemoUser("hanoi", Role.OFFICER, "01", None, "Cán bộ thi đua thành phố Hà Nội (cụm TP5)"),
+    DemoUser("hoidong", Role.COUNCIL, None, "TNB", "Thành viên hội đồng cụm TNB"),
+    DemoUser("xem", Role.VIEWER, None, "TNB", "Người xem số liệu cụm TNB"),
+]
+
+_CLUSTER_NOUNS = {"TNB": "tỉnh", "TP5": "thành phố"}
+_MEETINGS = [
+    ("TNB", "2019H1", "91", date(2019, 8, 6), "Rạch Giá, Kiên Giang", "the review article"),
+    ("TP5", "2019H1", "01", date(2019, 7, 29), "Hà Nội", "the review article"),
+]
+_DAY_2019 = date(2019, 7, 1)
+
+
+def load_reference() -> None:
+    load_provinces()
+    load_lineage()
+    load_catalogue(read_csv("indicators.csv"), read_csv("plausibility_rules.csv"))
+    for row in read_csv("movements.csv"):
+        Movement.objects.update_or_create(
+            code=row["code"],
+            defaults={
+                "name": row["name"],
+                "name_en": row["name_en"],
+                "launched_by": row["launched_by"],
+                "legal_basis": row["legal_basis"],
+            },
+        )
+
+
+@transaction.atomic
+def load_demo(today: date | None = None) -> None:
+    today = today or timezone.localdate()
+    load_reference()
+    clusters = _load_clusters()
+    _load_covenants(clusters)
+    _open_windows(clusters, today)
+    _load_values(clusters["TNB"])
+    _load_users()
+
+
+def _load_clusters() -> dict[str, Cluster]:
+    clusters: dict[str, Cluster] = {}
+    for row in read_csv("demo_clusters_2019.csv"):
+        code = row["cluster_code"]
+        if code not in clusters:
+            clusters[code], _ = Cluster.objects.update_or_create(
+                code=code,
+                defaults={
+                    "name": row["cluster_name"],
+                    "kind": ClusterKind.CUM,
+                    "organiser": Organiser.CENTRAL,
+                    "member_noun": _CLUSTER_NOUNS.get(code, "đơn vị"),
+                },
+            )
+        Membership.objects.update_or_create(
+            cluster=clusters[code],
+            year=int(row["year"]),
+            unit=unit_on(row["unit_code"], _DAY_2019),
+            defaults={"role": row["role"], "note": row["note"]},
+        )
+    for code, period, host, held_on, place, note in _MEETINGS:
+        ReviewMeeting.objects.update_or_create(
+            cluster=clusters[code],
+            period=period,
+            defaults={"host": unit_on(host, _DAY_2019), "held_on": held_on, "place": place, "note": note},
+        )
+    return clusters
+
+
+def _load_covenants(clusters: dict[str, Cluster]) -> None:
+    movements = list(Movement.objects.all())
+    for cluster in clusters.values():
+        covenant, _ = Covenant.objects.update_or_create(
+            cluster=cluster,
+            year=2019,
+            defaults={"note": "Minh họa: ngày và nơi ký chưa có nguồn công bố."},
+        )
+        covenant.movements.set(movements)
+    Target.objects.update_or_create(
+        covenant=Covenant.objects.get(cluster=clusters["TNB"], year=2019),
+        indicator=Indicator.objects.get(code="budget_plan_pct"),
+        period="2019H1",
+        unit=None,
+        defaults={
+            "comparator": "gte",
+            "value": Decimal("55"),
+            "description": "Thu ngân sách 6 tháng đầu năm đạt từ 55% dự toán năm trở lên",
+        },
+    )
+
+
+def _open_windows(clusters: dict[str, Cluster], today: date) -> None:
+    # The 2019 mid-year window as it was; the year-end and TP5 windows are opened relative to
+    # the day the demo is loaded so that a visitor can try entering and submitting data.
+    windows = [
+        (clusters["TNB"], "2019H1", date(2019, 7, 20), date(2019, 7, 31)),
+        (clusters["TNB"], "2019", today + timedelta(days=14), today + timedelta(days=30)),
+        (clusters["TP5"], "2019H1", today + timedelta(days=14), today + timedelta(days=30)),
+    ]
+    for cluster, period, deadline, closes in windows:
+        ReportingWindow.objects.update_or_create(
+            cluster=cluster, period=period, defaults={"deadline": deadline, "entry_closes": closes}
+        )
+
+
+def _load_values(cluster: Cluster) -> None:
+    indicators = {i.code: i for i in Indicator.objects.all()}
+    inputs = []
+    for row in read_csv("demo_tay_nam_bo_2019h1.csv"):
+        inputs.append(
+            services.ValueInput(
+                unit=unit_on(row["unit_code"], _DAY_2019),
+                indicator=indicators[row["indicator"]],
+                period=row["period"],
+                value=Decimal(row["value"]),
+                source=row["source"],
+                illustrative=row["source"].startswith("illustrative"),
+            )
+        )
+    pending = Report.objects.filter(cluster=cluster, period="2019H1").exclude(
+        status=ReportStatus.ACCEPTED
+    )
+    if pending.exists() or not Report.objects.filter(cluster=cluster, period="2019H1").exists():
+        services.write_values(SYSTEM, cluster, "2019H1", inputs, via="demo")
+    for report in Report.objects.filter(cluster=cluster, period="2019H1"):
+        illustrative = report.values.filter(is_current=True, illustrative=True).exists()
+        if report.illustrative != illustrative:
+            Report.objects.filter(pk=report.pk).update(illustrative=illustrative)
+        if report.status in services.EDITABLE:
+            report = services.submit_report(SYSTEM, report)
+        if report.status == ReportStatus.SUBMITTED:
+            services.accept_report(SYSTEM, report)
+
+
+def _load_users() -> None:
+    User = get_user_model()
+    for demo in DEMO_USERS:
+        user, created = User.objects.get_or_create(username=demo.username)
+        user.first_name = demo.description
+        user.is_staff = demo.role == "superuser"
+        user.is_superuser = demo.role == "superuser"
+        if created or not user.check_password(DEMO_PASSWORD):
+            user.set_password(DEMO_PASSWORD)
+        user.save()
+        if demo.role == "superuser":
+            continue
+        RoleAssignment.objects.get_or_create(
+            user=user,
+            role=demo.role,
+            unit=unit_on(demo.unit_code, _DAY_2019) if demo.unit_code else None,
+            cluster=Cluster.objects.get(code=demo.cluster_code) if demo.cluster_code else None,
+        )
+
+
+def login_lines() -> list[str]:
+    lines = [f"  {'tài khoản':<11} {'mật khẩu':<18} vai trò"]
+    for demo in DEMO_USERS:
+        lines.append(f"  {demo.username:<11} {DEMO_PASSWORD:<18} {demo.description}")
+    return lines

@@ -1,0 +1,79 @@
+"""Strict readers for the environment: a typo is an error, never a silent default."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+
+class ConfigError(Exception):
+    """A setting is missing or wrong; the message is one line for the operator."""
+
+
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off", ""}
+
+
+def env_bool(name: str, default: bool = False) -> bool:
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    value = raw.strip().lower()
+    if value in _TRUE:
+        return True
+    if value in _FALSE:
+        return False
+    raise ConfigError(f"{name}={raw!r} is not a boolean (use true/false, 1/0, yes/no)")
+
+
+def env_list(name: str, default: list[str]) -> list[str]:
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def data_dir() -> Path:
+    raw = os.environ.get("THIDUA_DATA_DIR")
+    path = Path(raw).expanduser() if raw else Path.home() / ".local" / "share" / "thidua"
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ConfigError(f"THIDUA_DATA_DIR={path}: cannot create the data folder ({exc})") from exc
+    return path
+
+
+def database_config(folder: Path) -> dict:
+    import dj_database_url
+
+    url = os.environ.get("THIDUA_DATABASE_URL", "").strip()
+    if not url:
+        name = os.environ.get("THIDUA_SQLITE_FILE", "thidua.sqlite3")
+        return sqlite_config(folder / name)
+    try:
+        config = dj_database_url.parse(url, conn_max_age=60)
+    except Exception as exc:  # the library raises several kinds for a bad URL
+        raise ConfigError(f"THIDUA_DATABASE_URL is not a valid database URL: {exc}") from exc
+    engine = config.get("ENGINE", "")
+    if engine.endswith("sqlite3"):
+        return sqlite_config(Path(config["NAME"]))
+    if "postgresql" not in engine:
+        raise ConfigError(
+            "THIDUA_DATABASE_URL must start with postgres:// or sqlite:/// "
+            f"(got engine {engine or 'unknown'})"
+        )
+    config["ENGINE"] = "django.db.backends.postgresql"
+    return config
+
+
+def sqlite_config(path: Path) -> dict:
+    return {
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": str(path),
+        # WAL + IMMEDIATE: concurrent readers and fewer "database is locked" under writes.
+        "OPTIONS": {
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+        },
+    }

@@ -1,0 +1,386 @@
+"""Every write on reports and values: permission, validation, transaction, audit."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from thidua.accounts import permissions as perms
+from thidua.accounts.audit import Change, record, record_many
+from thidua.common.periods import parse_period
+from thidua.indicators.models import (
+    Indicator,
+    Report,
+    ReportingWindow,
+    ReportStatus,
+    Value,
+)
+from thidua.indicators.validation import (
+    Candidate,
+    Issue,
+    ValidationFailed,
+    add_warnings,
+    hard_error,
+)
+from thidua.orgs.models import Cluster, Membership, Unit
+
+EDITABLE = (ReportStatus.DRAFT, ReportStatus.RETURNED)
+
+
+@dataclass
+class ValueInput:
+    unit: Unit
+    indicator: Indicator
+    period: str
+    value: Decimal
+    note: str = ""
+    justification: str = ""
+    source: str = ""
+    illustrative: bool = False
+    row: int | None = None
+    column: str | None = None
+
+
+@dataclass
+class WriteResult:
+    written: int
+    unchanged: int
+    warnings: list[Issue]
+    reports: list[Report]
+
+
+def open_window(actor, cluster: Cluster, period: str, deadline: date, entry_closes: date):
+    p = parse_period(period)
+    perms.require(perms.can_run_cluster(actor, cluster.pk, p.year))
+    if entry_closes < deadline:
+        raise ValidationFailed(
+            [Issue(_("Ngày khóa nhập liệu phải sau hoặc trùng hạn nộp báo cáo."), column="entry_closes")]
+        )
+    with transaction.atomic():
+        window, created = ReportingWindow.objects.get_or_create(
+            cluster=cluster,
+            period=p.code,
+            defaults={"deadline": deadline, "entry_closes": entry_closes},
+        )
+        before = None if created else {"deadline": window.deadline, "entry_closes": window.entry_closes}
+        window.deadline, window.entry_closes = deadline, entry_closes
+        window.save()
+        record(
+            actor,
+            "indicators.window.opened" if created else "indicators.window.changed",
+            window,
+            before,
+            {"period": p.code, "deadline": deadline, "entry_closes": entry_closes},
+        )
+    return window
+
+
+def write_values(
+    actor,
+    cluster: Cluster,
+    report_period: str,
+    inputs: list[ValueInput],
+    *,
+    via: str = "web",
+    reason: str = "",
+    dry_run: bool = False,
+) -> WriteResult:
+    """Write a batch of values for members of `cluster`, all or nothing."""
+    period = parse_period(report_period)
+    units = {i.unit.pk: i.unit for i in inputs}
+    issues = _check_batch(actor, cluster, period.year, inputs, units)
+    if issues:
+        raise ValidationFailed(issues)
+    with transaction.atomic():
+        reports = _reports_for(cluster, units.values(), period.code)
+        current = _current_values(inputs)
+        changed = [i for i in inputs if _differs(current.get(_key(i)), i)]
+        issues = _check_reports(actor, cluster, period.code, changed, reports, reason)
+        if issues:
+            raise ValidationFailed(issues)
+        warnings = _warnings(changed)
+        if not dry_run:
+            _store(actor, changed, current, reports, warnings, via, reason)
+        else:
+            transaction.set_rollback(True)
+    return WriteResult(
+        written=len(changed),
+        unchanged=len(inputs) - len(changed),
+        warnings=[w for ws in warnings.values() for w in ws],
+        reports=list(reports.values()),
+    )
+
+
+def _key(i: ValueInput) -> tuple[int, int, str]:
+    return (i.unit.pk, i.indicator.pk, i.period)
+
+
+def _differs(existing: Value | None, new: ValueInput) -> bool:
+    if existing is None:
+        return True
+    return (
+        existing.value != new.value
+        or existing.note != new.note
+        or (new.justification and existing.justification != new.justification)
+    )
+
+
+def _check_batch(actor, cluster, year, inputs, units) -> list[Issue]:
+    issues: list[Issue] = []
+    members = set(
+        Membership.objects.filter(cluster=cluster, year=year, unit_id__in=units).values_list(
+            "unit_id", flat=True
+        )
+    )
+    for item in inputs:
+        where = {"row": item.row, "column": item.column, "value": str(item.value)}
+        if item.unit.pk not in members:
+            msg = _("%(unit)s không phải thành viên của %(cluster)s năm %(year)s.")
+            issues.append(Issue(msg % {"unit": item.unit, "cluster": cluster.code, "year": year}, **where))
+        elif not perms.can_enter_for_unit(actor, item.unit.pk, cluster.pk, year):
+            msg = _("Bạn không có quyền nhập số liệu cho %(unit)s.")
+            issues.append(Issue(msg % {"unit": item.unit}, **where))
+        if item.indicator.is_derived:
+            msg = _("%(ind)s là chỉ tiêu tính toán, không nhập trực tiếp.")
+            issues.append(Issue(msg % {"ind": item.indicator.code}, **where))
+            continue
+        error = hard_error(item.indicator, item.value)
+        if error:
+            issues.append(Issue(error, **where))
+    return issues
+
+
+def _reports_for(cluster, units, period: str) -> dict[int, Report]:
+    existing = {
+        r.unit_id: r
+        for r in Report.objects.select_for_update().filter(
+            cluster=cluster, period=period, unit__in=units
+        )
+    }
+    missing = [Report(cluster=cluster, unit=u, period=period) for u in units if u.pk not in existing]
+    if missing:
+        Report.objects.bulk_create(missing)
+        existing = {
+            r.unit_id: r
+            for r in Report.objects.select_for_update().filter(
+                cluster=cluster, period=period, unit__in=units
+            )
+        }
+    return existing
+
+
+def _current_values(inputs) -> dict[tuple, Value]:
+    units = {i.unit.pk for i in inputs}
+    indicators = {i.indicator.pk for i in inputs}
+    periods = {i.period for i in inputs}
+    rows = Value.objects.filter(
+        unit_id__in=units, indicator_id__in=indicators, period__in=periods, is_current=True
+    )
+    return {(v.unit_id, v.indicator_id, v.period): v for v in rows}
+
+
+def entry_open(actor, report: Report, window: ReportingWindow | None, today: date) -> bool:
+    if perms.is_board(actor) or perms.can_run_cluster(actor, report.cluster_id, int(report.period[:4])):
+        return True
+    if window is None:
+        return False
+    if today <= window.entry_closes:
+        return True
+    return report.entry_exception_until is not None and today <= report.entry_exception_until
+
+
+def _check_reports(actor, cluster, period, changed, reports, reason) -> list[Issue]:
+    issues: list[Issue] = []
+    window = ReportingWindow.objects.filter(cluster=cluster, period=period).first()
+    today = timezone.localdate()
+    for item in changed:
+        report = reports[item.unit.pk]
+        where = {"row": item.row, "column": item.column, "value": str(item.value)}
+        if report.status not in EDITABLE:
+            msg = _("Báo cáo của %(unit)s đang ở trạng thái “%(s)s”, không sửa được.")
+            issues.append(Issue(msg % {"unit": item.unit, "s": report.get_status_display()}, **where))
+        elif not entry_open(actor, report, window, today):
+            issues.append(Issue(_closed_message(window, item.unit), **where))
+        elif report.accepted_at and not reason.strip():
+            msg = _("Báo cáo của %(unit)s đã từng được tiếp nhận: cần ghi lý do sửa số liệu.")
+            issues.append(Issue(msg % {"unit": item.unit}, **where))
+    return issues
+
+
+def _closed_message(window, unit) -> str:
+    if window is None:
+        return _("Kỳ báo cáo chưa được cụm trưởng mở; chưa nhập được số liệu cho %(unit)s.") % {
+            "unit": unit
+        }
+    return _("Đã quá ngày khóa nhập liệu (%(d)s); cần cụm trưởng cho phép nhập bổ sung.") % {
+        "d": window.entry_closes.strftime("%d/%m/%Y")
+    }
+
+
+def _warnings(changed) -> dict[tuple, list[Issue]]:
+    candidates = [Candidate(i.unit.pk, i.indicator, i.period, i.value) for i in changed]
+    add_warnings(candidates)
+    result = {}
+    for item, cand in zip(changed, candidates, strict=True):
+        if cand.warnings:
+            result[_key(item)] = [
+                Issue(w, row=item.row, column=item.column, value=str(item.value)) for w in cand.warnings
+            ]
+    return result
+
+
+def _store(actor, changed, current, reports, warnings, via, reason) -> None:
+    old = [current[_key(i)] for i in changed if _key(i) in current]
+    if old:
+        Value.objects.filter(pk__in=[v.pk for v in old]).update(is_current=False)
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    new = [
+        Value(
+            unit=i.unit,
+            indicator=i.indicator,
+            period=i.period,
+            value=i.value,
+            report=reports[i.unit.pk],
+            version=(current[_key(i)].version + 1) if _key(i) in current else 1,
+            note=i.note,
+            justification=i.justification or (current[_key(i)].justification if _key(i) in current else ""),
+            warnings=[w.message for w in warnings.get(_key(i), [])],
+            reason=reason,
+            source=i.source,
+            illustrative=i.illustrative,
+            entered_by=user,
+            entered_via=via,
+        )
+        for i in changed
+    ]
+    Value.objects.bulk_create(new, batch_size=200)
+    touched = {reports[i.unit.pk].pk for i in changed if reports[i.unit.pk].accepted_at}
+    if touched:
+        Report.objects.filter(pk__in=touched).update(changed_since_acceptance=True)
+    record_many(
+        actor,
+        [
+            Change(
+                "indicators.value.changed" if _key(i) in current else "indicators.value.created",
+                reports[i.unit.pk],
+                {"indicator": i.indicator.code, "period": i.period, "value": current[_key(i)].value}
+                if _key(i) in current
+                else None,
+                {"indicator": i.indicator.code, "period": i.period, "value": i.value, "unit": i.unit.code},
+                reason,
+            )
+            for i in changed
+        ],
+        via=via,
+    )
+
+
+def _transition(actor, report: Report, action: str, allowed_from, new_status, **fields) -> Report:
+    with transaction.atomic():
+        report = Report.objects.select_for_update().get(pk=report.pk)
+        if report.status not in allowed_from:
+            raise ValidationFailed(
+                [Issue(_("Không thể thực hiện: báo cáo đang ở trạng thái “%(s)s”.")
+                       % {"s": report.get_status_display()})]
+            )
+        before = {"status": report.status}
+        report.status = new_status
+        for name, value in fields.items():
+            setattr(report, name, value)
+        report.save()
+        after = {"status": new_status} | {
+            k: v for k, v in fields.items() if k in ("head_comment", "is_late", "entry_exception_until")
+        }
+        record(actor, action, report, before, after, fields.get("head_comment", ""))
+    return report
+
+
+def submit_report(actor, report: Report) -> Report:
+    year = int(report.period[:4])
+    perms.require(perms.can_enter_for_unit(actor, report.unit_id, report.cluster_id, year))
+    values = list(report.values.filter(is_current=True).select_related("indicator"))
+    if not values:
+        raise ValidationFailed([Issue(_("Báo cáo chưa có số liệu nào."))])
+    unjustified = [v for v in values if v.warnings and not v.justification.strip()]
+    if unjustified:
+        raise ValidationFailed(
+            [
+                Issue(
+                    _("%(ind)s: cần giải trình trước khi gửi (%(w)s)")
+                    % {"ind": v.indicator.name_vi, "w": "; ".join(v.warnings)},
+                    column=v.indicator.code,
+                    value=str(v.value),
+                )
+                for v in unjustified
+            ]
+        )
+    window = ReportingWindow.objects.filter(cluster_id=report.cluster_id, period=report.period).first()
+    now = timezone.now()
+    late = window is not None and timezone.localdate(now) > window.deadline
+    return _transition(
+        actor,
+        report,
+        "indicators.report.submitted",
+        EDITABLE,
+        ReportStatus.SUBMITTED,
+        submitted_at=now,
+        submitted_by=actor if getattr(actor, "is_authenticated", False) else None,
+        is_late=late,
+    )
+
+
+def accept_report(actor, report: Report) -> Report:
+    perms.require(perms.can_run_cluster(actor, report.cluster_id, int(report.period[:4])))
+    return _transition(
+        actor,
+        report,
+        "indicators.report.accepted",
+        (ReportStatus.SUBMITTED,),
+        ReportStatus.ACCEPTED,
+        accepted_at=timezone.now(),
+        accepted_by=actor if getattr(actor, "is_authenticated", False) else None,
+        changed_since_acceptance=False,
+    )
+
+
+def return_report(actor, report: Report, comment: str) -> Report:
+    perms.require(perms.can_run_cluster(actor, report.cluster_id, int(report.period[:4])))
+    if not comment.strip():
+        raise ValidationFailed([Issue(_("Cần ghi ý kiến khi trả lại báo cáo."), column="comment")])
+    return _transition(
+        actor,
+        report,
+        "indicators.report.returned",
+        (ReportStatus.SUBMITTED,),
+        ReportStatus.RETURNED,
+        head_comment=comment.strip(),
+    )
+
+
+def reopen_report(actor, report: Report, reason: str) -> Report:
+    perms.require(perms.can_run_cluster(actor, report.cluster_id, int(report.period[:4])))
+    if not reason.strip():
+        raise ValidationFailed([Issue(_("Cần ghi lý do mở lại báo cáo."), column="reason")])
+    return _transition(
+        actor,
+        report,
+        "indicators.report.reopened",
+        (ReportStatus.ACCEPTED,),
+        ReportStatus.RETURNED,
+        head_comment=reason.strip(),
+    )
+
+
+def grant_entry_exception(actor, report: Report, until: date) -> Report:
+    perms.require(perms.can_run_cluster(actor, report.cluster_id, int(report.period[:4])))
+    with transaction.atomic():
+        before = {"entry_exception_until": report.entry_exception_until}
+        report.entry_exception_until = until
+        report.save(update_fields=["entry_exception_until", "updated_at"])
+        record(actor, "indicators.report.exception_granted", report, before, {"entry_exception_until": until})
+    return report

@@ -1,0 +1,35 @@
+"""Run the site under gunicorn (a production WSGI server) from inside the `thidua` command."""
+
+from __future__ import annotations
+
+from gunicorn.app.base import BaseApplication
+
+
+class _Server(BaseApplication):
+    def __init__(self, options: dict):
+        self.options = options
+        super().__init__()
+
+    def load_config(self) -> None:
+        for key, value in self.options.items():
+            self.cfg.set(key, value)
+
+    def load(self):
+        from thidua.wsgi import application
+
+        return application
+
+
+def serve(host: str, port: int, workers: int = 2, threads: int = 4) -> None:
+    _Server(
+        {
+            "bind": f"{host}:{port}",
+            "workers": workers,
+            "threads": threads,
+            "worker_class": "gthread",
+            "timeout": 120,
+            "accesslog": "-",
+            "errorlog": "-",
+            "loglevel": "warning",
+        }
+    ).run()
