@@ -10,7 +10,7 @@ import ast
 from collections.abc import Callable
 from decimal import Decimal, DivisionByZero, InvalidOperation
 
-from django.db.models import DecimalField, ExpressionWrapper, Value
+from django.db.models import DecimalField, ExpressionWrapper, Func, Value
 from django.db.models.functions import NullIf
 from django.utils.translation import gettext as _
 
@@ -82,8 +82,23 @@ def _apply(op: ast.operator, left, right):
     if right == 0 and not hasattr(right, "resolve_expression"):
         raise DivisionByZero
     if hasattr(right, "resolve_expression"):
-        right = NullIf(right, Value(Decimal(0), output_field=OUTPUT))
+        return Divide(left, NullIf(right, Value(Decimal(0), output_field=OUTPUT)))
     return left / right
+
+
+class Divide(Func):
+    """`a / b` in SQL. SQLite stores whole-number decimals as integers and would divide them as
+    integers (9360 / 13450 = 0), so there the dividend becomes REAL; PostgreSQL stays numeric."""
+
+    arg_joiner = " / "
+    template = "(%(expressions)s)"
+    output_field = OUTPUT
+
+    def as_sqlite(self, compiler, connection, **extra):
+        left, right = self.get_source_expressions()
+        left_sql, left_params = compiler.compile(left)
+        right_sql, right_params = compiler.compile(right)
+        return f"(CAST({left_sql} AS REAL) / {right_sql})", (*left_params, *right_params)
 
 
 def to_expression(formula: str, resolve: Callable[[str], object]):

@@ -1,0 +1,86 @@
+"""Reads for reports: the head's worklist and a unit's values with their history."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from thidua.common.periods import parse_period
+from thidua.indicators.models import Report, ReportingWindow, ReportStatus, Value
+from thidua.orgs.models import Cluster, Membership, Unit
+
+MISSING = "missing"
+
+
+@dataclass
+class WorklistRow:
+    unit: Unit
+    role: str
+    role_label: str
+    report: Report | None
+    status: str
+    status_label: str
+    submitted_at: datetime | None
+    is_late: bool
+    warnings: int
+    unjustified: int
+    changed_since_acceptance: bool
+    values: int
+
+
+def window_for(cluster: Cluster, period: str) -> ReportingWindow | None:
+    return ReportingWindow.objects.filter(cluster=cluster, period=period).first()
+
+
+def worklist(cluster: Cluster, period: str, today: date | None = None) -> list[WorklistRow]:
+    """One row per member of the period's year: three queries whatever the cluster's size."""
+    p = parse_period(period)
+    today = today or timezone.localdate()
+    window = window_for(cluster, p.code)
+    overdue = window is not None and today > window.deadline
+    current = Q(values__is_current=True)
+    reports = {
+        r.unit_id: r
+        for r in Report.objects.filter(cluster=cluster, period=p.code).annotate(
+            n_values=Count("values", filter=current),
+            n_warnings=Count("values", filter=current & ~Q(values__warnings=[])),
+            n_unjustified=Count(
+                "values", filter=current & ~Q(values__warnings=[]) & Q(values__justification="")
+            ),
+        )
+    }
+    rows = []
+    members = Membership.objects.filter(cluster=cluster, year=p.year).select_related("unit")
+    for m in members.order_by("unit__code"):
+        rows.append(_row(m, reports.get(m.unit_id), overdue))
+    return rows
+
+
+def _row(membership: Membership, report: Report | None, overdue: bool) -> WorklistRow:
+    status = report.status if report else MISSING
+    not_in = status in (MISSING, ReportStatus.DRAFT, ReportStatus.RETURNED)
+    return WorklistRow(
+        unit=membership.unit,
+        role=membership.role,
+        role_label=membership.get_role_display(),
+        report=report,
+        status=status,
+        status_label=report.get_status_display() if report else "Chưa có báo cáo",
+        submitted_at=report.submitted_at if report else None,
+        is_late=(report is not None and report.is_late) or (not_in and overdue),
+        warnings=report.n_warnings if report else 0,
+        unjustified=report.n_unjustified if report else 0,
+        changed_since_acceptance=bool(report and report.changed_since_acceptance),
+        values=report.n_values if report else 0,
+    )
+
+
+def report_values(report: Report, *, with_history: bool = False):
+    """Current values of a report (and the superseded versions when asked), oldest first."""
+    qs = Value.objects.filter(report=report).select_related("indicator", "entered_by")
+    if not with_history:
+        qs = qs.filter(is_current=True)
+    return qs.order_by("indicator__position", "indicator__code", "period", "version")

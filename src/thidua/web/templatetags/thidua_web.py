@@ -1,0 +1,46 @@
+"""Template filters: every number, measure and date in the Vietnamese form."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from django import template
+from django.utils import timezone
+
+from thidua.common.numbers import format_measure, format_vn
+
+register = template.Library()
+
+
+@register.filter
+def vn(value: Decimal | int | None, decimals: int = 0) -> str:
+    return format_vn(value, int(decimals))
+
+
+@register.simple_tag
+def measure(value: Decimal | None, unit: str, decimals: int) -> str:
+    return format_measure(value, unit, int(decimals))
+
+
+@register.filter
+def vndate(value: date | datetime | None) -> str:
+    if value is None:
+        return "–"
+    if isinstance(value, datetime):
+        value = timezone.localtime(value) if timezone.is_aware(value) else value
+    return value.strftime("%d/%m/%Y")
+
+
+@register.filter
+def vndatetime(value: datetime | None) -> str:
+    if value is None:
+        return "–"
+    if timezone.is_aware(value):
+        value = timezone.localtime(value)
+    return value.strftime("%d/%m/%Y %H:%M")
+
+
+@register.filter
+def get(mapping: dict, key):
+    return mapping.get(key) if mapping else None
