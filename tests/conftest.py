@@ -11,7 +11,6 @@ import os
 
 import pytest
 
-os.environ.setdefault("THIDUA_DEBUG", "true")
 # Playwright runs an event loop in the test thread; the ORM calls in browser tests are safe.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 

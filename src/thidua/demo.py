@@ -104,7 +104,12 @@ def _load_clusters() -> dict[str, Cluster]:
         ReviewMeeting.objects.update_or_create(
             cluster=clusters[code],
             period=period,
-            defaults={"host": unit_on(host, _DAY_2019), "held_on": held_on, "place": place, "note": note},
+            defaults={
+                "host": unit_on(host, _DAY_2019),
+                "held_on": held_on,
+                "place": place,
+                "note": note,
+            },
         )
     return clusters
 

@@ -18,7 +18,9 @@ if not SECRET_KEY:
     if DEBUG or os.environ.get("THIDUA_ALLOW_DEV_SECRET") == "1":
         SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production"
     else:
-        raise ConfigError("THIDUA_SECRET_KEY is required (or set THIDUA_DEBUG=true for development)")
+        raise ConfigError(
+            "THIDUA_SECRET_KEY is required (or set THIDUA_DEBUG=true for development)"
+        )
 ALLOWED_HOSTS = env_list("THIDUA_ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env_list("THIDUA_CSRF_TRUSTED_ORIGINS", [])
 
@@ -32,6 +34,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    "ninja",  # its Swagger UI files: /api/docs works without a CDN
     "thidua.accounts",
     "thidua.orgs",
     "thidua.indicators",

@@ -25,7 +25,9 @@ class RoleAssignment(models.Model):
     so the yearly rotation of the head needs no change of accounts.
     """
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="roles")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="roles"
+    )
     role = models.CharField(_("vai trò"), max_length=16, choices=Role.choices)
     unit = models.ForeignKey("orgs.Unit", null=True, blank=True, on_delete=models.CASCADE)
     cluster = models.ForeignKey("orgs.Cluster", null=True, blank=True, on_delete=models.CASCADE)
@@ -101,4 +103,5 @@ class AuditEntry(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name} {self.action} {self.object_type}#{self.object_id}"
+        when = f"{self.at:%Y-%m-%d %H:%M}"
+        return f"{when} {self.actor_name} {self.action} {self.object_type}#{self.object_id}"

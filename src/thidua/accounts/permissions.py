@@ -46,8 +46,22 @@ def officer_unit_ids(user) -> set[int]:
     return {a.unit_id for a in _assignments(user) if a.role == Role.OFFICER and a.unit_id}
 
 
+def _memo(user, key: tuple, compute):
+    """Per-request memo on the user object, so a batch asks the database once per question."""
+    memo = user.__dict__.setdefault("_thidua_memo", {})
+    if key not in memo:
+        memo[key] = compute()
+    return memo[key]
+
+
 def secretariat_cluster_ids(user, year: int) -> set[int]:
     """Clusters the user runs as head secretariat in `year` (directly, or via the head unit)."""
+    if isinstance(user, SystemActor) or not getattr(user, "is_authenticated", False):
+        return set()
+    return _memo(user, ("secretariat", year), lambda: _secretariat_cluster_ids(user, year))
+
+
+def _secretariat_cluster_ids(user, year: int) -> set[int]:
     direct = {
         a.cluster_id for a in _assignments(user) if a.role == Role.SECRETARIAT and a.cluster_id
     }
@@ -82,10 +96,12 @@ def member_cluster_ids(user, year: int) -> set[int]:
     units = officer_unit_ids(user)
     if not units:
         return set()
+    return _memo(user, ("member", year), lambda: _member_cluster_ids(units, year))
+
+
+def _member_cluster_ids(units: set[int], year: int) -> set[int]:
     return set(
-        Membership.objects.filter(unit_id__in=units, year=year).values_list(
-            "cluster_id", flat=True
-        )
+        Membership.objects.filter(unit_id__in=units, year=year).values_list("cluster_id", flat=True)
     )
 
 

@@ -66,8 +66,10 @@ class Period:
         if self.kind == YEAR:
             return _("Năm %(year)s") % {"year": self.year}
         if self.kind == HALF:
-            label = _("6 tháng đầu năm %(year)s") if self.number == 1 else _(
-                "6 tháng cuối năm %(year)s"
+            label = (
+                _("6 tháng đầu năm %(year)s")
+                if self.number == 1
+                else _("6 tháng cuối năm %(year)s")
             )
             return label % {"year": self.year}
         if self.kind == QUARTER:

@@ -40,8 +40,14 @@ def load_catalogue(rows: list[dict[str, str]], rules: list[dict[str, str]], acto
         if before is not None:
             ind.version += 1
         ind.save()
-        record(actor, "indicators.indicator.changed" if before else "indicators.indicator.created",
-               ind, before, data, via="cli")
+        record(
+            actor,
+            "indicators.indicator.changed" if before else "indicators.indicator.created",
+            ind,
+            before,
+            data,
+            via="cli",
+        )
         changed += 1
     by_code = {i.code: i for i in Indicator.objects.all()}
     for row in rows:

@@ -113,6 +113,8 @@ def to_expression(formula: str, resolve: Callable[[str], object]):
             return ExpressionWrapper(
                 Value(Decimal(0), output_field=OUTPUT) - walk(node.operand), output_field=OUTPUT
             )
-        return ExpressionWrapper(_apply(node.op, walk(node.left), walk(node.right)), output_field=OUTPUT)
+        return ExpressionWrapper(
+            _apply(node.op, walk(node.left), walk(node.right)), output_field=OUTPUT
+        )
 
     return walk(parse(formula))

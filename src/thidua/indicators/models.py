@@ -60,8 +60,10 @@ class Indicator(models.Model):
         _("công thức"),
         max_length=255,
         blank=True,
-        help_text=_("Chỉ tiêu tính: biểu thức theo mã chỉ tiêu khác, ví dụ "
-                    "budget_revenue / budget_plan * 100"),
+        help_text=_(
+            "Chỉ tiêu tính: biểu thức theo mã chỉ tiêu khác, ví dụ "
+            "budget_revenue / budget_plan * 100"
+        ),
     )
     lineage_rule = models.CharField(
         _("cách suy ra cho đơn vị sau sắp xếp"),

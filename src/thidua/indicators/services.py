@@ -59,7 +59,12 @@ def open_window(actor, cluster: Cluster, period: str, deadline: date, entry_clos
     perms.require(perms.can_run_cluster(actor, cluster.pk, p.year))
     if entry_closes < deadline:
         raise ValidationFailed(
-            [Issue(_("Ngày khóa nhập liệu phải sau hoặc trùng hạn nộp báo cáo."), column="entry_closes")]
+            [
+                Issue(
+                    _("Ngày khóa nhập liệu phải sau hoặc trùng hạn nộp báo cáo."),
+                    column="entry_closes",
+                )
+            ]
         )
     with transaction.atomic():
         window, created = ReportingWindow.objects.get_or_create(
@@ -67,7 +72,9 @@ def open_window(actor, cluster: Cluster, period: str, deadline: date, entry_clos
             period=p.code,
             defaults={"deadline": deadline, "entry_closes": entry_closes},
         )
-        before = None if created else {"deadline": window.deadline, "entry_closes": window.entry_closes}
+        before = (
+            None if created else {"deadline": window.deadline, "entry_closes": window.entry_closes}
+        )
         window.deadline, window.entry_closes = deadline, entry_closes
         window.save()
         record(
@@ -100,7 +107,7 @@ def write_values(
         reports = _reports_for(cluster, units.values(), period.code)
         current = _current_values(inputs)
         changed = [i for i in inputs if _differs(current.get(_key(i)), i)]
-        issues = _check_reports(actor, cluster, period.code, changed, reports, reason)
+        issues = _check_reports(actor, cluster, period.code, changed, reports, current, reason)
         if issues:
             raise ValidationFailed(issues)
         warnings = _warnings(changed)
@@ -141,7 +148,9 @@ def _check_batch(actor, cluster, year, inputs, units) -> list[Issue]:
         where = {"row": item.row, "column": item.column, "value": str(item.value)}
         if item.unit.pk not in members:
             msg = _("%(unit)s không phải thành viên của %(cluster)s năm %(year)s.")
-            issues.append(Issue(msg % {"unit": item.unit, "cluster": cluster.code, "year": year}, **where))
+            issues.append(
+                Issue(msg % {"unit": item.unit, "cluster": cluster.code, "year": year}, **where)
+            )
         elif not perms.can_enter_for_unit(actor, item.unit.pk, cluster.pk, year):
             msg = _("Bạn không có quyền nhập số liệu cho %(unit)s.")
             issues.append(Issue(msg % {"unit": item.unit}, **where))
@@ -162,7 +171,9 @@ def _reports_for(cluster, units, period: str) -> dict[int, Report]:
             cluster=cluster, period=period, unit__in=units
         )
     }
-    missing = [Report(cluster=cluster, unit=u, period=period) for u in units if u.pk not in existing]
+    missing = [
+        Report(cluster=cluster, unit=u, period=period) for u in units if u.pk not in existing
+    ]
     if missing:
         Report.objects.bulk_create(missing)
         existing = {
@@ -180,12 +191,14 @@ def _current_values(inputs) -> dict[tuple, Value]:
     periods = {i.period for i in inputs}
     rows = Value.objects.filter(
         unit_id__in=units, indicator_id__in=indicators, period__in=periods, is_current=True
-    )
+    ).select_related("report")
     return {(v.unit_id, v.indicator_id, v.period): v for v in rows}
 
 
 def entry_open(actor, report: Report, window: ReportingWindow | None, today: date) -> bool:
-    if perms.is_board(actor) or perms.can_run_cluster(actor, report.cluster_id, int(report.period[:4])):
+    if perms.is_board(actor) or perms.can_run_cluster(
+        actor, report.cluster_id, int(report.period[:4])
+    ):
         return True
     if window is None:
         return False
@@ -194,7 +207,7 @@ def entry_open(actor, report: Report, window: ReportingWindow | None, today: dat
     return report.entry_exception_until is not None and today <= report.entry_exception_until
 
 
-def _check_reports(actor, cluster, period, changed, reports, reason) -> list[Issue]:
+def _check_reports(actor, cluster, period, changed, reports, current, reason) -> list[Issue]:
     issues: list[Issue] = []
     window = ReportingWindow.objects.filter(cluster=cluster, period=period).first()
     today = timezone.localdate()
@@ -203,13 +216,22 @@ def _check_reports(actor, cluster, period, changed, reports, reason) -> list[Iss
         where = {"row": item.row, "column": item.column, "value": str(item.value)}
         if report.status not in EDITABLE:
             msg = _("Báo cáo của %(unit)s đang ở trạng thái “%(s)s”, không sửa được.")
-            issues.append(Issue(msg % {"unit": item.unit, "s": report.get_status_display()}, **where))
+            issues.append(
+                Issue(msg % {"unit": item.unit, "s": report.get_status_display()}, **where)
+            )
         elif not entry_open(actor, report, window, today):
             issues.append(Issue(_closed_message(window, item.unit), **where))
-        elif report.accepted_at and not reason.strip():
-            msg = _("Báo cáo của %(unit)s đã từng được tiếp nhận: cần ghi lý do sửa số liệu.")
+        elif _was_accepted(report, current.get(_key(item))) and not reason.strip():
+            msg = _("Số liệu của %(unit)s đã từng được tiếp nhận: cần ghi lý do sửa số liệu.")
             issues.append(Issue(msg % {"unit": item.unit}, **where))
     return issues
+
+
+def _was_accepted(report: Report, existing: Value | None) -> bool:
+    """A value accepted once (in this report, or in another period's report) needs a reason."""
+    if report.accepted_at:
+        return True
+    return existing is not None and existing.report.accepted_at is not None
 
 
 def _closed_message(window, unit) -> str:
@@ -229,7 +251,8 @@ def _warnings(changed) -> dict[tuple, list[Issue]]:
     for item, cand in zip(changed, candidates, strict=True):
         if cand.warnings:
             result[_key(item)] = [
-                Issue(w, row=item.row, column=item.column, value=str(item.value)) for w in cand.warnings
+                Issue(w, row=item.row, column=item.column, value=str(item.value))
+                for w in cand.warnings
             ]
     return result
 
@@ -248,7 +271,8 @@ def _store(actor, changed, current, reports, warnings, via, reason) -> None:
             report=reports[i.unit.pk],
             version=(current[_key(i)].version + 1) if _key(i) in current else 1,
             note=i.note,
-            justification=i.justification or (current[_key(i)].justification if _key(i) in current else ""),
+            justification=i.justification
+            or (current[_key(i)].justification if _key(i) in current else ""),
             warnings=[w.message for w in warnings.get(_key(i), [])],
             reason=reason,
             source=i.source,
@@ -260,6 +284,7 @@ def _store(actor, changed, current, reports, warnings, via, reason) -> None:
     ]
     Value.objects.bulk_create(new, batch_size=200)
     touched = {reports[i.unit.pk].pk for i in changed if reports[i.unit.pk].accepted_at}
+    touched |= {v.report_id for v in old if v.report.accepted_at}
     if touched:
         Report.objects.filter(pk__in=touched).update(changed_since_acceptance=True)
     record_many(
@@ -271,7 +296,12 @@ def _store(actor, changed, current, reports, warnings, via, reason) -> None:
                 {"indicator": i.indicator.code, "period": i.period, "value": current[_key(i)].value}
                 if _key(i) in current
                 else None,
-                {"indicator": i.indicator.code, "period": i.period, "value": i.value, "unit": i.unit.code},
+                {
+                    "indicator": i.indicator.code,
+                    "period": i.period,
+                    "value": i.value,
+                    "unit": i.unit.code,
+                },
                 reason,
             )
             for i in changed
@@ -285,8 +315,12 @@ def _transition(actor, report: Report, action: str, allowed_from, new_status, **
         report = Report.objects.select_for_update().get(pk=report.pk)
         if report.status not in allowed_from:
             raise ValidationFailed(
-                [Issue(_("Không thể thực hiện: báo cáo đang ở trạng thái “%(s)s”.")
-                       % {"s": report.get_status_display()})]
+                [
+                    Issue(
+                        _("Không thể thực hiện: báo cáo đang ở trạng thái “%(s)s”.")
+                        % {"s": report.get_status_display()}
+                    )
+                ]
             )
         before = {"status": report.status}
         report.status = new_status
@@ -294,7 +328,9 @@ def _transition(actor, report: Report, action: str, allowed_from, new_status, **
             setattr(report, name, value)
         report.save()
         after = {"status": new_status} | {
-            k: v for k, v in fields.items() if k in ("head_comment", "is_late", "entry_exception_until")
+            k: v
+            for k, v in fields.items()
+            if k in ("head_comment", "is_late", "entry_exception_until")
         }
         record(actor, action, report, before, after, fields.get("head_comment", ""))
     return report
@@ -319,7 +355,9 @@ def submit_report(actor, report: Report) -> Report:
                 for v in unjustified
             ]
         )
-    window = ReportingWindow.objects.filter(cluster_id=report.cluster_id, period=report.period).first()
+    window = ReportingWindow.objects.filter(
+        cluster_id=report.cluster_id, period=report.period
+    ).first()
     now = timezone.now()
     late = window is not None and timezone.localdate(now) > window.deadline
     return _transition(
@@ -382,5 +420,11 @@ def grant_entry_exception(actor, report: Report, until: date) -> Report:
         before = {"entry_exception_until": report.entry_exception_until}
         report.entry_exception_until = until
         report.save(update_fields=["entry_exception_until", "updated_at"])
-        record(actor, "indicators.report.exception_granted", report, before, {"entry_exception_until": until})
+        record(
+            actor,
+            "indicators.report.exception_granted",
+            report,
+            before,
+            {"entry_exception_until": until},
+        )
     return report

@@ -10,7 +10,13 @@ from django.utils.translation import gettext as _
 
 from thidua.common.numbers import format_vn
 from thidua.common.periods import parse_period
-from thidua.indicators.models import Indicator, PeriodBasis, PlausibilityKind, PlausibilityRule, Value
+from thidua.indicators.models import (
+    Indicator,
+    PeriodBasis,
+    PlausibilityKind,
+    PlausibilityRule,
+    Value,
+)
 
 
 @dataclass
@@ -23,7 +29,12 @@ class Issue:
     value: str | None = None
 
     def as_dict(self) -> dict:
-        return {"row": self.row, "column": self.column, "value": self.value, "message": self.message}
+        return {
+            "row": self.row,
+            "column": self.column,
+            "value": self.value,
+            "message": self.message,
+        }
 
 
 class ValidationFailed(Exception):
@@ -129,8 +140,12 @@ def _check_rule(rule: PlausibilityRule, cand: Candidate, context) -> str | None:
                     p=last_period,
                     t=format_vn(rule.threshold, 0),
                 )
-                return rule.message or _(
-                    "%(name)s = %(v)s chênh hơn %(t)s%% so với cùng kỳ năm trước "
-                    "(%(p)s: %(last)s)."
-                ) % fmt
+                return (
+                    rule.message
+                    or _(
+                        "%(name)s = %(v)s chênh hơn %(t)s%% so với cùng kỳ năm trước "
+                        "(%(p)s: %(last)s)."
+                    )
+                    % fmt
+                )
     return None

@@ -55,12 +55,12 @@ class Unit(models.Model):
             models.UniqueConstraint(fields=["code", "valid_from"], name="unit_code_valid_from"),
         ]
 
+    def __str__(self) -> str:
+        return self.name
+
     def save(self, *args, **kwargs):
         self.name_key = unit_key(self.name)
         super().save(*args, **kwargs)
-
-    def __str__(self) -> str:
-        return self.name
 
     @property
     def kind_noun(self) -> str:
@@ -182,9 +182,7 @@ class ReviewMeeting(models.Model):
     class Meta:
         verbose_name = _("hội nghị sơ kết, tổng kết")
         verbose_name_plural = _("hội nghị sơ kết, tổng kết")
-        constraints = [
-            models.UniqueConstraint(fields=["cluster", "period"], name="meeting_unique")
-        ]
+        constraints = [models.UniqueConstraint(fields=["cluster", "period"], name="meeting_unique")]
 
     def __str__(self) -> str:
         return f"{self.cluster.code} {self.period} @ {self.host}"

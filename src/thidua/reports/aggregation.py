@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.db.models import Avg as _Avg
 from django.db.models import (
     Case,
     Count,
@@ -26,7 +27,6 @@ from django.db.models import (
     When,
     Window,
 )
-from django.db.models import Avg as _Avg
 from django.db.models.functions import Rank
 
 from thidua.common.numbers import quantize
@@ -142,7 +142,9 @@ def _targets(cluster: Cluster, p: Period) -> dict[str, dict]:
 def _target_expression(by_unit: dict, ind: Indicator):
     general = by_unit.get(None)
     default = Value(general.value if general else None, output_field=DEC)
-    specific = [When(unit_id=u, then=Value(t.value, output_field=DEC)) for u, t in by_unit.items() if u]
+    specific = [
+        When(unit_id=u, then=Value(t.value, output_field=DEC)) for u, t in by_unit.items() if u
+    ]
     return Case(*specific, default=default, output_field=DEC) if specific else default
 
 
@@ -215,9 +217,7 @@ def _indicator_entry(col, aggregates, ranked, indicators, member_count, targets)
     if not count:
         return None
     d = ind.decimals
-    ranking = sorted(
-        (r for r in ranked if r[col.current] is not None), key=lambda r: r[f"r_{k}"]
-    )
+    ranking = sorted((r for r in ranked if r[col.current] is not None), key=lambda r: r[f"r_{k}"])
     return {
         "name": ind.name_vi,
         "name_en": ind.name_en,

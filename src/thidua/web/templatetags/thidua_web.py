@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from django import template
 from django.utils import timezone
+from django.utils.translation import get_language
 
 from thidua.common.numbers import format_measure, format_vn
 
@@ -44,3 +45,9 @@ def vndatetime(value: datetime | None) -> str:
 @register.filter
 def get(mapping: dict, key):
     return mapping.get(key) if mapping else None
+
+
+@register.filter
+def iname(indicator) -> str:
+    """The indicator's name in the page's language."""
+    return indicator.display_name(get_language() or "vi")

@@ -4,7 +4,9 @@ from thidua.demo import load_reference
 
 
 class Command(BaseCommand):
-    help = "Nạp danh mục tỉnh, lịch sử sắp xếp 2025, danh mục chỉ tiêu và phong trào (chạy lại được)."
+    help = (
+        "Nạp danh mục tỉnh, lịch sử sắp xếp 2025, danh mục chỉ tiêu và phong trào (chạy lại được)."
+    )
 
     def handle(self, *args, **options):
         load_reference()

@@ -37,8 +37,10 @@ class Command(BaseCommand):
 
 
 def _text(data: dict) -> str:
-    lines = [f"{data['cluster']['name']} – {data['period_label']}",
-             f"Thành viên: {data['members']}, đã báo cáo: {data['reported']}"]
+    lines = [
+        f"{data['cluster']['name']} – {data['period_label']}",
+        f"Thành viên: {data['members']}, đã báo cáo: {data['reported']}",
+    ]
     for code, e in data["indicators"].items():
         value = format_measure(e["cluster_value"], e["measure"], e["decimals"])
         line = f"- {e['name']} ({code}): {value}, {e['count']}/{data['members']} có số liệu"

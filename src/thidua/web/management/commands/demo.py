@@ -21,7 +21,9 @@ class Command(BaseCommand):
         call_command("migrate", interactive=False, verbosity=0)
         load_demo()
         db = settings.DATABASES["default"]
-        self.stdout.write(f"Đã nạp dữ liệu mẫu vào {db['NAME']} ({db['ENGINE'].rsplit('.', 1)[-1]}).")
+        self.stdout.write(
+            f"Đã nạp dữ liệu mẫu vào {db['NAME']} ({db['ENGINE'].rsplit('.', 1)[-1]})."
+        )
         self.stdout.write("Tài khoản dùng thử / demo logins:")
         for line in login_lines():
             self.stdout.write(line)

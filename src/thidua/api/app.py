@@ -1,0 +1,41 @@
+"""The API: one NinjaAPI, version 1 under /api/v1/, schema at /api/openapi.json, docs at /api/docs.
+
+The docs page uses the Swagger UI files shipped inside django-ninja (`ninja` is an installed
+app), so it works on a closed network.
+"""
+
+from __future__ import annotations
+
+from ninja import NinjaAPI
+
+from thidua.api import errors
+from thidua.api.auth import AUTH
+from thidua.api.codec import DecimalParser, DecimalRenderer
+from thidua.api.routers import clusters, indicators, me, reports, review, units
+
+DESCRIPTION = """\
+API của hệ thống thi đua: đơn vị, cụm, chỉ tiêu, báo cáo và số liệu tổng hợp.
+
+Xác thực: phiên đăng nhập của trình duyệt (kèm CSRF khi ghi), hoặc khóa API
+`Authorization: Bearer td_…` (tạo bằng `thidua token create --user U --name N`).
+
+Số trong JSON là số thập phân chính xác; khi gửi, có thể dùng số hoặc chuỗi (`"8.2"`).
+Lỗi kiểm tra (422): `{"detail": [{"row", "column", "value", "message"}]}`, trong đó `row` là
+vị trí trong danh sách `values` (từ 0) và `column` là tên trường.
+"""
+
+api = NinjaAPI(
+    title="thidua API",
+    version="1",
+    description=DESCRIPTION,
+    urls_namespace="api",
+    openapi_url="/openapi.json",
+    docs_url="/docs",
+    auth=AUTH,
+    renderer=DecimalRenderer(),
+    parser=DecimalParser(),
+)
+errors.install(api)
+
+for module in (me, units, clusters, indicators, reports, review):
+    api.add_router("/v1/", module.router)

@@ -1,0 +1,78 @@
+"""One JSON shape per failure, whichever layer raised it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError
+from ninja.errors import ValidationError as RequestInvalid
+
+from thidua.api.schemas import Error, ValidationErrors
+from thidua.common.periods import PeriodError
+from thidua.indicators.validation import ValidationFailed
+
+# Every operation may answer 401; the others are declared where they can happen.
+_SCHEMAS = {400: Error, 401: Error, 403: Error, 404: Error, 422: ValidationErrors}
+
+
+def responses(ok: dict[int, Any], *errors: int) -> dict[int, Any]:
+    """The response map of an operation: its success shape plus the errors it can answer."""
+    return ok | {code: _SCHEMAS[code] for code in (401, *errors)}
+
+
+def install(api: NinjaAPI) -> None:
+    handlers = {
+        ValidationFailed: _validation_failed,
+        RequestInvalid: _request_invalid,
+        PermissionDenied: _permission_denied,
+        PeriodError: _bad_period,
+        AuthenticationError: _unauthenticated,
+    }
+    for exc_class, handler in handlers.items():
+        api.add_exception_handler(exc_class, _replying(api, handler))
+
+
+def _replying(api: NinjaAPI, handler: Callable[[Any], tuple[int, Any]]):
+    def reply(request: HttpRequest, exc: Exception) -> HttpResponse:
+        status, detail = handler(exc)
+        return api.create_response(request, {"detail": detail}, status=status)
+
+    return reply
+
+
+def _validation_failed(exc: ValidationFailed) -> tuple[int, Any]:
+    return 422, [issue.as_dict() for issue in exc.issues]
+
+
+def _request_invalid(exc: RequestInvalid) -> tuple[int, Any]:
+    return 422, [_issue(error) for error in exc.errors]
+
+
+def _issue(error: dict) -> dict:
+    # loc is ("body", "payload", "values", 0, "value"); row is the item's index when there is one
+    loc = [part for part in error.get("loc", ()) if part not in ("body", "payload")]
+    rows = [part for part in loc if isinstance(part, int)]
+    raw = error.get("input")
+    return {
+        "row": rows[0] if rows else None,
+        "column": ".".join(str(part) for part in loc if not isinstance(part, int)) or None,
+        "value": raw if isinstance(raw, str) else None,
+        "message": error.get("msg", ""),
+    }
+
+
+def _permission_denied(exc: PermissionDenied) -> tuple[int, Any]:
+    return 403, str(exc) or _("Bạn không có quyền thực hiện thao tác này.")
+
+
+def _bad_period(exc: PeriodError) -> tuple[int, Any]:
+    return 400, str(exc)
+
+
+def _unauthenticated(exc: AuthenticationError) -> tuple[int, Any]:
+    return 401, _("Cần đăng nhập, hoặc gửi khóa API: Authorization: Bearer td_…")

@@ -1,0 +1,129 @@
+"""Forms of the pages; they parse and carry input, the services decide."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from django import forms
+from django.conf import settings
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from thidua.common.numbers import format_vn
+from thidua.indicators import vnnumbers
+from thidua.indicators.models import Indicator
+from thidua.indicators.services import ValueInput
+from thidua.indicators.validation import Issue
+from thidua.orgs.models import Unit
+from thidua.web.selectors import EntryRow
+
+DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
+
+
+def parse_entry(text: str, indicator: Indicator) -> Decimal | None:
+    """A typed value; Vietnamese notation first, an unclear `9.360` for a rate is rejected."""
+    reading = vnnumbers.read_cell(text)
+    if reading is None:
+        return None
+    hint = vnnumbers.Hint(indicator.measure, indicator.min_value, indicator.max_value)
+    return vnnumbers.resolve(reading, vnnumbers.NumberStyle.VIETNAMESE, hint)
+
+
+def value_text(value: Decimal | None, decimals: int) -> str:
+    """A stored value in the form's own notation, never losing a stored decimal."""
+    if value is None:
+        return ""
+    exponent = value.normalize().as_tuple().exponent
+    stored = -exponent if isinstance(exponent, int) and exponent < 0 else 0
+    return format_vn(value, max(decimals, stored))
+
+
+class EntryForm(forms.Form):
+    """One value field and one justification field per indicator row."""
+
+    reason = forms.CharField(label=gettext_lazy("Lý do sửa số liệu"), required=False, max_length=500)
+
+    def __init__(self, rows: list[EntryRow], *args, **kwargs):
+        self.rows = rows
+        initial = kwargs.setdefault("initial", {})
+        super().__init__(*args, **kwargs)
+        for row in rows:
+            code = row.indicator.code
+            self.fields[f"v_{code}"] = forms.CharField(required=False, max_length=40)
+            self.fields[f"j_{code}"] = forms.CharField(required=False, max_length=1000)
+            if row.current is not None:
+                initial.setdefault(f"v_{code}", value_text(row.current.value, row.indicator.decimals))
+                initial.setdefault(f"j_{code}", row.current.justification)
+
+    def clean(self):
+        data = super().clean()
+        for row in self.rows:
+            name = f"v_{row.indicator.code}"
+            try:
+                data[name] = parse_entry(data.get(name) or "", row.indicator)
+            except vnnumbers.NumberError as exc:
+                self.add_error(name, exc.message)
+        return data
+
+    def inputs(self, unit: Unit) -> list[ValueInput]:
+        result = []
+        for row in self.rows:
+            value = self.cleaned_data.get(f"v_{row.indicator.code}")
+            if value is None:
+                continue
+            result.append(
+                ValueInput(
+                    unit=unit,
+                    indicator=row.indicator,
+                    period=row.period,
+                    value=value,
+                    note=row.current.note if row.current else "",
+                    justification=self.cleaned_data.get(f"j_{row.indicator.code}", "").strip(),
+                    column=row.indicator.code,
+                )
+            )
+        return result
+
+    def add_issues(self, issues: list[Issue]) -> None:
+        codes = {row.indicator.code for row in self.rows}
+        for issue in issues:
+            field = f"v_{issue.column}" if issue.column in codes else None
+            self.add_error(field, issue.message)
+
+    def row_fields(self):
+        for row in self.rows:
+            code = row.indicator.code
+            yield row, self[f"v_{code}"], self[f"j_{code}"]
+
+
+class ReturnForm(forms.Form):
+    comment = forms.CharField(label=gettext_lazy("Ý kiến"), required=False, widget=forms.Textarea)
+
+
+class ReopenForm(forms.Form):
+    reason = forms.CharField(label=gettext_lazy("Lý do"), required=False, widget=forms.Textarea)
+
+
+class ExceptionForm(forms.Form):
+    until = forms.DateField(label=gettext_lazy("Cho phép nhập đến"), input_formats=DATE_FORMATS)
+
+    def clean_until(self) -> date:
+        until = self.cleaned_data["until"]
+        if until < timezone.localdate():
+            raise forms.ValidationError(_("Ngày cho phép phải từ hôm nay trở đi."))
+        return until
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(label=gettext_lazy("Tệp Excel (.xlsx)"))
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith((".xlsx", ".xlsm", ".xls", ".ods")):
+            raise forms.ValidationError(_("Chỉ nhận tệp Excel (.xlsx, .xls) hoặc .ods."))
+        if upload.size > settings.THIDUA_MAX_UPLOAD_BYTES:
+            limit = format_vn(Decimal(settings.THIDUA_MAX_UPLOAD_BYTES) / 1024 / 1024)
+            raise forms.ValidationError(_("Tệp quá lớn: tối đa %(mb)s MB.") % {"mb": limit})
+        return upload
