@@ -20,6 +20,7 @@ from thidua.indicators import services
 from thidua.indicators.catalogue import load_catalogue
 from thidua.indicators.models import Indicator, Report, ReportingWindow, ReportStatus
 from thidua.orgs.models import Cluster, ClusterKind, Membership, Organiser, ReviewMeeting
+from thidua.reports.loading import load_narrative_templates
 from thidua.orgs.reference import load_lineage, load_provinces, read_csv, unit_on
 
 DEMO_PASSWORD = "thidua-demo-2019"
@@ -45,7 +46,6 @@ DEMO_USERS = [
     DemoUser("xem", Role.VIEWER, None, "TNB", "Người xem số liệu cụm TNB"),
 ]
 
-_CLUSTER_NOUNS = {"TNB": "tỉnh", "TP5": "thành phố"}
 _MEETINGS = [
     ("TNB", "2019H1", "91", date(2019, 8, 6), "Rạch Giá, Kiên Giang", "the review article"),
     ("TP5", "2019H1", "01", date(2019, 7, 29), "Hà Nội", "the review article"),
@@ -57,6 +57,7 @@ def load_reference() -> None:
     load_provinces()
     load_lineage()
     load_catalogue(read_csv("indicators.csv"), read_csv("plausibility_rules.csv"))
+    load_narrative_templates()
     for row in read_csv("movements.csv"):
         Movement.objects.update_or_create(
             code=row["code"],
@@ -91,7 +92,6 @@ def _load_clusters() -> dict[str, Cluster]:
                     "name": row["cluster_name"],
                     "kind": ClusterKind.CUM,
                     "organiser": Organiser.CENTRAL,
-                    "member_noun": _CLUSTER_NOUNS.get(code, "đơn vị"),
                 },
             )
         Membership.objects.update_or_create(

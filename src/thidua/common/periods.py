@@ -78,8 +78,22 @@ class Period:
             return _("Tháng %(n)s năm %(year)s") % {"n": self.number, "year": self.year}
         return _("%(n)s tháng năm %(year)s") % {"n": self.number, "year": self.year}
 
+    def label_en(self) -> str:
+        if self.kind == YEAR:
+            return f"the year {self.year}"
+        if self.kind == HALF:
+            return f"the {'first' if self.number == 1 else 'second'} half of {self.year}"
+        if self.kind == QUARTER:
+            return f"the {_ORDINALS[self.number]} quarter of {self.year}"
+        if self.kind == MONTH:
+            return f"{calendar.month_name[self.number]} {self.year}"
+        return f"the first {self.number} months of {self.year}"
+
     def __str__(self) -> str:
         return self.code
+
+
+_ORDINALS = {1: "first", 2: "second", 3: "third", 4: "fourth"}
 
 
 def parse_period(raw: str) -> Period:

@@ -125,8 +125,11 @@ class Cluster(models.Model):
     member_noun = models.CharField(
         _("cách gọi thành viên"),
         max_length=32,
-        default="tỉnh",
-        help_text=_("Từ dùng trong văn bản: tỉnh, thành phố, đơn vị…"),
+        blank=True,
+        help_text=_(
+            "Từ dùng trong văn bản (tỉnh, thành phố, đơn vị…); để trống thì suy ra từ loại "
+            "của các thành viên."
+        ),
     )
 
     class Meta:
@@ -136,6 +139,18 @@ class Cluster(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def noun_for(self, kinds: set[str]) -> str:
+        """How documents call the members: 'tỉnh', 'thành phố', 'tỉnh, thành phố' or 'đơn vị'."""
+        if self.member_noun:
+            return self.member_noun
+        if kinds == {UnitKind.PROVINCE}:
+            return "tỉnh"
+        if kinds == {UnitKind.CITY}:
+            return "thành phố"
+        if kinds == {UnitKind.PROVINCE, UnitKind.CITY}:
+            return "tỉnh, thành phố"
+        return "đơn vị"
 
 
 class MemberRole(models.TextChoices):

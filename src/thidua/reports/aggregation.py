@@ -69,7 +69,7 @@ def review(cluster: Cluster, period: str, *, include_submitted: bool = False) ->
         "period": p.code,
         "period_label": p.label(),
         "members": member_count,
-        "member_noun": cluster.member_noun,
+        "member_noun": cluster.noun_for(set(members.values_list("unit__kind", flat=True))),
         "reported": _reported(cluster, p, statuses),
         "basis": "accepted+submitted" if include_submitted else "accepted",
         "indicators": {},

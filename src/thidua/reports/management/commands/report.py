@@ -7,6 +7,7 @@ from thidua.common.periods import PeriodError, parse_period
 from thidua.orgs.models import Cluster
 from thidua.reports.aggregation import review
 from thidua.reports.jsonout import dumps
+from thidua.reports.narrative import narrate
 
 
 class Command(BaseCommand):
@@ -33,6 +34,8 @@ class Command(BaseCommand):
         if found is None:
             raise CommandError(f"Không có cụm/khối mã “{cluster}”.", returncode=2)
         data = review(found, p.code, include_submitted=include_submitted)
+        data["narrative"] = narrate(data, found, "vi")
+        data["narrative_en"] = narrate(data, found, "en")
         self.stdout.write(dumps(data) if format == "json" else _text(data))
 
 

@@ -1,0 +1,100 @@
+"""Narrative templates: which indicators the review text speaks of, in what order and words."""
+
+from __future__ import annotations
+
+import string
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class NarrativeKind(models.TextChoices):
+    OPENING = "opening", _("Câu mở đầu (số đơn vị đã báo cáo)")
+    SUMMARY = "summary", _("Số liệu chung của cụm và đơn vị nổi bật")
+    THRESHOLD = "threshold", _("Số đơn vị đạt mức giao ước và đơn vị dẫn đầu")
+
+
+COMMON_FIELDS = {"noun", "members", "reported", "period", "cluster", "name"}
+FIELDS = {
+    NarrativeKind.OPENING: COMMON_FIELDS,
+    NarrativeKind.SUMMARY: COMMON_FIELDS
+    | {"mean", "total", "min", "max", "value", "count", "items"},
+    NarrativeKind.THRESHOLD: COMMON_FIELDS | {"meet", "of", "target", "items", "value", "count"},
+}
+ITEM_FIELDS = {"unit", "value", "rank"}
+SPECS = {"", "khoảng", "about", "exact"}
+
+
+class NarrativeTemplate(models.Model):
+    """One clause of the review paragraph; placeholders like {mean}, {items}, {mean:khoảng}."""
+
+    kind = models.CharField(_("loại"), max_length=12, choices=NarrativeKind.choices)
+    indicator = models.ForeignKey(
+        "indicators.Indicator", null=True, blank=True, on_delete=models.CASCADE
+    )
+    cluster = models.ForeignKey(
+        "orgs.Cluster",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        help_text=_("Để trống: dùng cho mọi cụm. Chọn cụm: thay mẫu chung cho cụm đó."),
+    )
+    position = models.PositiveSmallIntegerField(_("thứ tự"), default=100)
+    active = models.BooleanField(_("dùng"), default=True)
+    text_vi = models.CharField(_("mẫu câu (tiếng Việt)"), max_length=500)
+    text_en = models.CharField(_("mẫu câu (tiếng Anh)"), max_length=500, blank=True)
+    items_intro_vi = models.CharField(_("dẫn vào danh sách"), max_length=60, blank=True)
+    items_intro_en = models.CharField(max_length=60, blank=True)
+    item_vi = models.CharField(_("mẫu đơn vị nổi bật"), max_length=200, blank=True)
+    item_rest_vi = models.CharField(_("mẫu các đơn vị tiếp theo"), max_length=200, blank=True)
+    item_en = models.CharField(max_length=200, blank=True)
+    item_rest_en = models.CharField(max_length=200, blank=True)
+    item_count = models.PositiveSmallIntegerField(_("số đơn vị nêu tên"), default=0)
+    large_unit_size = models.DecimalField(
+        _("đổi sang đơn vị lớn từ"), max_digits=20, decimal_places=0, null=True, blank=True
+    )
+    large_unit_vi = models.CharField(_("tên đơn vị lớn"), max_length=40, blank=True)
+    large_unit_en = models.CharField(max_length=40, blank=True)
+
+    class Meta:
+        verbose_name = _("mẫu câu báo cáo")
+        verbose_name_plural = _("mẫu câu báo cáo")
+        ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.indicator or ''} – {self.text_vi[:60]}"
+
+    def clean(self) -> None:
+        errors = {}
+        allowed = FIELDS[self.kind] if self.kind in FIELDS else COMMON_FIELDS
+        for name in ("text_vi", "text_en"):
+            problem = placeholder_problem(getattr(self, name), allowed)
+            if problem:
+                errors[name] = problem
+        for name in ("item_vi", "item_rest_vi", "item_en", "item_rest_en"):
+            problem = placeholder_problem(getattr(self, name), ITEM_FIELDS)
+            if problem:
+                errors[name] = problem
+        if self.kind != NarrativeKind.OPENING and self.indicator_id is None:
+            errors["indicator"] = _("Mẫu câu loại này cần chọn chỉ tiêu.")
+        if errors:
+            raise ValidationError(errors)
+
+
+def placeholder_problem(text: str, allowed: set[str]) -> str | None:
+    try:
+        parsed = list(string.Formatter().parse(text or ""))
+    except ValueError as exc:
+        return _("Mẫu câu sai cú pháp: %(e)s") % {"e": exc}
+    for _literal, field, spec, _conv in parsed:
+        if field is None:
+            continue
+        if field not in allowed:
+            return _("Trường {%(f)s} không có. Dùng được: %(a)s") % {
+                "f": field,
+                "a": ", ".join("{%s}" % a for a in sorted(allowed)),
+            }
+        if (spec or "") not in SPECS:
+            return _("Cách viết số “%(s)s” không có (dùng: khoảng, exact).") % {"s": spec}
+    return None
