@@ -81,7 +81,9 @@ def find_by_prefix(prefix: str) -> ApiToken:
     if not matches:
         raise TokenError(_("Không có khóa API nào có tiền tố %(p)s.") % {"p": prefix})
     if len(matches) > 1:
-        raise TokenError(_("Có nhiều khóa cùng tiền tố %(p)s; thu hồi trong trang quản trị.") % {"p": prefix})
+        raise TokenError(
+            _("Có nhiều khóa cùng tiền tố %(p)s; thu hồi trong trang quản trị.") % {"p": prefix}
+        )
     return matches[0]
 
 

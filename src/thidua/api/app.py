@@ -6,7 +6,7 @@ app), so it works on a closed network.
 
 from __future__ import annotations
 
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Swagger
 
 from thidua.api import errors
 from thidua.api.auth import AUTH
@@ -31,6 +31,8 @@ api = NinjaAPI(
     urls_namespace="api",
     openapi_url="/openapi.json",
     docs_url="/docs",
+    # BaseLayout shows no validator badge; no URL makes sure no browser ever calls it.
+    docs=Swagger(settings={"validatorUrl": None}),
     auth=AUTH,
     renderer=DecimalRenderer(),
     parser=DecimalParser(),

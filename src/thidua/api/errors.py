@@ -54,15 +54,17 @@ def _request_invalid(exc: RequestInvalid) -> tuple[int, Any]:
 
 
 def _issue(error: dict) -> dict:
-    # loc is ("body", "payload", "values", 0, "value"); row is the item's index when there is one
-    loc = [part for part in error.get("loc", ()) if part not in ("body", "payload")]
+    # loc is ("body", "payload", "values", 0, "value"): the row is the index in the list and
+    # the column the field, as in the service's own issues.
+    loc = error.get("loc", ())
     rows = [part for part in loc if isinstance(part, int)]
+    names = [part for part in loc if isinstance(part, str) and part not in ("body", "payload")]
     raw = error.get("input")
     return {
         "row": rows[0] if rows else None,
-        "column": ".".join(str(part) for part in loc if not isinstance(part, int)) or None,
+        "column": names[-1] if names else None,
         "value": raw if isinstance(raw, str) else None,
-        "message": error.get("msg", ""),
+        "message": str(error.get("msg", "")).removeprefix("Value error, "),
     }
 
 

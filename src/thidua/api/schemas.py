@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Annotated, Any
+
+from django.utils.translation import gettext as _
 from ninja import Field, Schema
+from pydantic import PlainValidator, WithJsonSchema
 
 
 class Error(Schema):
@@ -210,12 +214,28 @@ class ReportOut(Schema):
     values: list[ValueOut]
 
 
+def _number_or_text(raw: Any) -> Decimal | str:
+    """A JSON number arrives as an exact Decimal (see codec); a string is converted later."""
+    if isinstance(raw, Decimal | str):
+        return raw
+    if isinstance(raw, int) and not isinstance(raw, bool):
+        return Decimal(raw)
+    raise ValueError(_("Giá trị phải là số hoặc chuỗi số, ví dụ 8.2."))
+
+
+NumberOrText = Annotated[
+    Decimal | str,
+    PlainValidator(_number_or_text),
+    WithJsonSchema({"anyOf": [{"type": "number"}, {"type": "string"}], "examples": ["8.2"]}),
+]
+
+
 class ValueIn(Schema):
     indicator: str
-    # A JSON number arrives as an exact Decimal (see codec); a string is converted without float.
-    value: Decimal | str = Field(..., examples=["8.2"])
+    value: NumberOrText
     period: str | None = Field(
-        None, description="Kỳ của số liệu; mặc định là kỳ báo cáo (hoặc năm, với chỉ tiêu theo năm)."
+        None,
+        description="Kỳ của số liệu; mặc định là kỳ báo cáo (hoặc năm, với chỉ tiêu theo năm).",
     )
     note: str = ""
     justification: str = ""

@@ -88,7 +88,10 @@ def to_decimal(raw: Decimal | str) -> Decimal | str:
     if len(digits) + exponent > _MAX_INTEGER_DIGITS:
         return _("Giá trị %(raw)s quá lớn để lưu.") % {"raw": raw}
     if -exponent > _MAX_DECIMALS:
-        return _("Giá trị %(raw)s có quá %(n)s chữ số thập phân.") % {"raw": raw, "n": _MAX_DECIMALS}
+        return _("Giá trị %(raw)s có quá %(n)s chữ số thập phân.") % {
+            "raw": raw,
+            "n": _MAX_DECIMALS,
+        }
     return value
 
 

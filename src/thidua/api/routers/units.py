@@ -34,7 +34,7 @@ def units(
 
 
 @router.get(
-    "/units/{int:unit_id}/lineage",
+    "/units/{unit_id}/lineage",
     response=responses({200: LineageOut}, 404, 422),
     summary="Đơn vị tiền thân và kế thừa",
 )

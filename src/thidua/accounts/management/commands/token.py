@@ -68,4 +68,5 @@ def _line(token: ApiToken) -> str:
     state = f"thu hồi {_when(token.revoked_at)}" if token.revoked_at else "đang dùng"
     used = _when(token.last_used_at) if token.last_used_at else "chưa dùng"
     created = _when(token.created_at)
-    return f"{token.prefix}  {token.user.get_username():<12} {token.name:<24} {created}  {used}  {state}"
+    who = f"{token.user.get_username():<12} {token.name:<24}"
+    return f"{token.prefix}  {who} {created}  {used}  {state}"
