@@ -174,9 +174,9 @@ def _load_values(cluster: Cluster) -> None:
         if report.illustrative != illustrative:
             Report.objects.filter(pk=report.pk).update(illustrative=illustrative)
         if report.status in services.EDITABLE:
-            report = services.submit_report(SYSTEM, report)
+            report = services.submit_report(SYSTEM, report, via="demo")
         if report.status == ReportStatus.SUBMITTED:
-            services.accept_report(SYSTEM, report)
+            services.accept_report(SYSTEM, report, via="demo")
 
 
 def _load_users() -> None:

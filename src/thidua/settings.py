@@ -95,6 +95,7 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)
 # Static files ship inside the package; whitenoise serves them from the app folders directly,
 # so a fresh install needs no collectstatic step and no CDN.
 WHITENOISE_USE_FINDERS = True

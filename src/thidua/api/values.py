@@ -13,28 +13,19 @@ from thidua.api.schemas import ValueIn
 from thidua.common.periods import Period, PeriodError, parse_period
 from thidua.indicators.models import Indicator
 from thidua.indicators.services import ValueInput
-from thidua.indicators.validation import Issue, ValidationFailed, value_period
+from thidua.indicators.validation import Issue, ValidationFailed, storage_error, value_period
 from thidua.orgs.models import Unit
-
-# The storage limits of Value.value (max_digits=20, decimal_places=6).
-_MAX_INTEGER_DIGITS = 14
-_MAX_DECIMALS = 6
 
 
 def to_inputs(unit: Unit, report_period: Period, items: list[ValueIn]) -> list[ValueInput]:
     catalogue = {i.code: i for i in Indicator.objects.filter(code__in={x.indicator for x in items})}
     inputs: list[ValueInput] = []
     issues: list[Issue] = []
-    seen: set[tuple[str, str]] = set()
     for row, item in enumerate(items):
         found = _one(unit, report_period, row, item, catalogue.get(item.indicator))
         if isinstance(found, Issue):
             issues.append(found)
-        elif (found.indicator.code, found.period) in seen:
-            msg = _("%(ind)s kỳ %(p)s xuất hiện hai lần.")
-            issues.append(_issue(row, "indicator", item.indicator, msg % _name(found)))
         else:
-            seen.add((found.indicator.code, found.period))
             inputs.append(found)
     if issues:
         raise ValidationFailed(issues)
@@ -67,13 +58,9 @@ def _period(row, item: ValueIn, indicator: Indicator, report_period: Period) -> 
     if not item.period:
         return value_period(indicator, report_period.code)
     try:
-        period = parse_period(item.period)
+        return parse_period(item.period).code
     except PeriodError as exc:
         return _issue(row, "period", item.period, str(exc))
-    if period.year != report_period.year:
-        msg = _("Kỳ %(p)s không thuộc năm của kỳ báo cáo %(r)s.")
-        return _issue(row, "period", item.period, msg % {"p": period.code, "r": report_period.code})
-    return period.code
 
 
 def to_decimal(raw: Decimal | str) -> Decimal | str:
@@ -82,22 +69,8 @@ def to_decimal(raw: Decimal | str) -> Decimal | str:
         value = raw if isinstance(raw, Decimal) else Decimal(raw.strip())
     except InvalidOperation:
         return _("“%(raw)s” không phải là số; dùng dấu chấm thập phân, ví dụ 8.2.") % {"raw": raw}
-    if not value.is_finite():
-        return _("“%(raw)s” không phải là số hữu hạn.") % {"raw": raw}
-    sign, digits, exponent = value.normalize().as_tuple()
-    if len(digits) + exponent > _MAX_INTEGER_DIGITS:
-        return _("Giá trị %(raw)s quá lớn để lưu.") % {"raw": raw}
-    if -exponent > _MAX_DECIMALS:
-        return _("Giá trị %(raw)s có quá %(n)s chữ số thập phân.") % {
-            "raw": raw,
-            "n": _MAX_DECIMALS,
-        }
-    return value
+    return storage_error(value) or value
 
 
 def _issue(row: int, column: str, value: str, message: str) -> Issue:
     return Issue(message, row=row, column=column, value=value)
-
-
-def _name(item: ValueInput) -> dict:
-    return {"ind": item.indicator.code, "p": item.period}

@@ -54,7 +54,9 @@ class WriteResult:
     reports: list[Report]
 
 
-def open_window(actor, cluster: Cluster, period: str, deadline: date, entry_closes: date):
+def open_window(
+    actor, cluster: Cluster, period: str, deadline: date, entry_closes: date, *, via: str = "web"
+):
     p = parse_period(period)
     perms.require(perms.can_run_cluster(actor, cluster.pk, p.year))
     if entry_closes < deadline:
@@ -83,6 +85,7 @@ def open_window(actor, cluster: Cluster, period: str, deadline: date, entry_clos
             window,
             before,
             {"period": p.code, "deadline": deadline, "entry_closes": entry_closes},
+            via=via,
         )
     return window
 
@@ -144,8 +147,13 @@ def _check_batch(actor, cluster, year, inputs, units) -> list[Issue]:
             "unit_id", flat=True
         )
     )
+    seen: set[tuple] = set()
     for item in inputs:
         where = {"row": item.row, "column": item.column, "value": str(item.value)}
+        issue = _placement_issue(item, year, seen)
+        if issue:
+            issues.append(Issue(issue, **where))
+            continue
         if item.unit.pk not in members:
             msg = _("%(unit)s không phải thành viên của %(cluster)s năm %(year)s.")
             issues.append(
@@ -162,6 +170,17 @@ def _check_batch(actor, cluster, year, inputs, units) -> list[Issue]:
         if error:
             issues.append(Issue(error, **where))
     return issues
+
+
+def _placement_issue(item: ValueInput, year: int, seen: set[tuple]) -> str | None:
+    """A value belongs to the report's year, and once per batch."""
+    fmt = {"unit": item.unit, "ind": item.indicator.code, "p": item.period, "y": year}
+    if parse_period(item.period).year != year:
+        return _("Kỳ %(p)s của %(ind)s không thuộc năm %(y)s của kỳ báo cáo.") % fmt
+    if _key(item) in seen:
+        return _("%(unit)s: %(ind)s kỳ %(p)s xuất hiện hai lần.") % fmt
+    seen.add(_key(item))
+    return None
 
 
 def _reports_for(cluster, units, period: str) -> dict[int, Report]:
@@ -310,7 +329,9 @@ def _store(actor, changed, current, reports, warnings, via, reason) -> None:
     )
 
 
-def _transition(actor, report: Report, action: str, allowed_from, new_status, **fields) -> Report:
+def _transition(
+    actor, report: Report, action: str, allowed_from, new_status, via: str, **fields
+) -> Report:
     with transaction.atomic():
         report = Report.objects.select_for_update().get(pk=report.pk)
         if report.status not in allowed_from:
@@ -332,11 +353,11 @@ def _transition(actor, report: Report, action: str, allowed_from, new_status, **
             for k, v in fields.items()
             if k in ("head_comment", "is_late", "entry_exception_until")
         }
-        record(actor, action, report, before, after, fields.get("head_comment", ""))
+        record(actor, action, report, before, after, fields.get("head_comment", ""), via=via)
     return report
 
 
-def submit_report(actor, report: Report) -> Report:
+def submit_report(actor, report: Report, *, via: str = "web") -> Report:
     year = int(report.period[:4])
     perms.require(perms.can_enter_for_unit(actor, report.unit_id, report.cluster_id, year))
     values = list(report.values.filter(is_current=True).select_related("indicator"))
@@ -366,13 +387,14 @@ def submit_report(actor, report: Report) -> Report:
         "indicators.report.submitted",
         EDITABLE,
         ReportStatus.SUBMITTED,
+        via,
         submitted_at=now,
         submitted_by=actor if getattr(actor, "is_authenticated", False) else None,
         is_late=late,
     )
 
 
-def accept_report(actor, report: Report) -> Report:
+def accept_report(actor, report: Report, *, via: str = "web") -> Report:
     perms.require(perms.can_run_cluster(actor, report.cluster_id, int(report.period[:4])))
     return _transition(
         actor,
@@ -380,13 +402,14 @@ def accept_report(actor, report: Report) -> Report:
         "indicators.report.accepted",
         (ReportStatus.SUBMITTED,),
         ReportStatus.ACCEPTED,
+        via,
         accepted_at=timezone.now(),
         accepted_by=actor if getattr(actor, "is_authenticated", False) else None,
         changed_since_acceptance=False,
     )
 
 
-def return_report(actor, report: Report, comment: str) -> Report:
+def return_report(actor, report: Report, comment: str, *, via: str = "web") -> Report:
     perms.require(perms.can_run_cluster(actor, report.cluster_id, int(report.period[:4])))
     if not comment.strip():
         raise ValidationFailed([Issue(_("Cần ghi ý kiến khi trả lại báo cáo."), column="comment")])
@@ -396,11 +419,12 @@ def return_report(actor, report: Report, comment: str) -> Report:
         "indicators.report.returned",
         (ReportStatus.SUBMITTED,),
         ReportStatus.RETURNED,
+        via,
         head_comment=comment.strip(),
     )
 
 
-def reopen_report(actor, report: Report, reason: str) -> Report:
+def reopen_report(actor, report: Report, reason: str, *, via: str = "web") -> Report:
     perms.require(perms.can_run_cluster(actor, report.cluster_id, int(report.period[:4])))
     if not reason.strip():
         raise ValidationFailed([Issue(_("Cần ghi lý do mở lại báo cáo."), column="reason")])
@@ -410,11 +434,12 @@ def reopen_report(actor, report: Report, reason: str) -> Report:
         "indicators.report.reopened",
         (ReportStatus.ACCEPTED,),
         ReportStatus.RETURNED,
+        via,
         head_comment=reason.strip(),
     )
 
 
-def grant_entry_exception(actor, report: Report, until: date) -> Report:
+def grant_entry_exception(actor, report: Report, until: date, *, via: str = "web") -> Report:
     perms.require(perms.can_run_cluster(actor, report.cluster_id, int(report.period[:4])))
     with transaction.atomic():
         before = {"entry_exception_until": report.entry_exception_until}
@@ -426,5 +451,6 @@ def grant_entry_exception(actor, report: Report, until: date) -> Report:
             report,
             before,
             {"entry_exception_until": until},
+            via=via,
         )
     return report

@@ -43,8 +43,27 @@ class ValidationFailed(Exception):
         self.issues = issues
 
 
+# The storage limits of Value.value (max_digits=20, decimal_places=6).
+MAX_INTEGER_DIGITS = 14
+MAX_DECIMALS = 6
+
+
+def storage_error(value: Decimal) -> str | None:
+    if not value.is_finite():
+        return _("“%(v)s” không phải là số hữu hạn.") % {"v": value}
+    _sign, digits, exponent = value.normalize().as_tuple()
+    if len(digits) + exponent > MAX_INTEGER_DIGITS:
+        return _("Giá trị %(v)s quá lớn để lưu.") % {"v": value}
+    if -exponent > MAX_DECIMALS:
+        return _("Giá trị %(v)s có quá %(n)s chữ số thập phân.") % {"v": value, "n": MAX_DECIMALS}
+    return None
+
+
 def hard_error(indicator: Indicator, value: Decimal) -> str | None:
     """Impossible values reject: a rate above its maximum, a negative amount."""
+    stored = storage_error(value)
+    if stored:
+        return stored
     if indicator.min_value is not None and value < indicator.min_value:
         if indicator.min_value == 0:
             return _("%(name)s không được âm (nhận được %(v)s).") % {

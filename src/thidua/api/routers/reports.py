@@ -100,24 +100,28 @@ _TRANSITION = responses({200: ReportOut}, 400, 403, 404, 422)
 
 @router.post(ONE + "/submit", response=_TRANSITION, summary="Gửi báo cáo cho cụm trưởng")
 def submit(request: HttpRequest, code: str, period: str, unit_code: str):
-    return report_out(services.submit_report(request.auth, _report(code, period, unit_code)))
+    return report_out(
+        services.submit_report(request.auth, _report(code, period, unit_code), via="api")
+    )
 
 
 @router.post(ONE + "/accept", response=_TRANSITION, summary="Cụm trưởng tiếp nhận báo cáo")
 def accept(request: HttpRequest, code: str, period: str, unit_code: str):
-    return report_out(services.accept_report(request.auth, _report(code, period, unit_code)))
+    return report_out(
+        services.accept_report(request.auth, _report(code, period, unit_code), via="api")
+    )
 
 
 @router.post(ONE + "/return", response=_TRANSITION, summary="Cụm trưởng trả lại báo cáo")
 def return_(request: HttpRequest, code: str, period: str, unit_code: str, payload: CommentIn):
     found = _report(code, period, unit_code)
-    return report_out(services.return_report(request.auth, found, payload.comment))
+    return report_out(services.return_report(request.auth, found, payload.comment, via="api"))
 
 
 @router.post(ONE + "/reopen", response=_TRANSITION, summary="Mở lại báo cáo đã tiếp nhận")
 def reopen(request: HttpRequest, code: str, period: str, unit_code: str, payload: ReasonIn):
     found = _report(code, period, unit_code)
-    return report_out(services.reopen_report(request.auth, found, payload.reason))
+    return report_out(services.reopen_report(request.auth, found, payload.reason, via="api"))
 
 
 def _report(code: str, period: str, unit_code: str) -> Report:
