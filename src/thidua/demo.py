@@ -20,8 +20,8 @@ from thidua.indicators import services
 from thidua.indicators.catalogue import load_catalogue
 from thidua.indicators.models import Indicator, Report, ReportingWindow, ReportStatus
 from thidua.orgs.models import Cluster, ClusterKind, Membership, Organiser, ReviewMeeting
-from thidua.reports.loading import load_narrative_templates
 from thidua.orgs.reference import load_lineage, load_provinces, read_csv, unit_on
+from thidua.reports.loading import load_narrative_templates
 
 DEMO_PASSWORD = "thidua-demo-2019"
 
