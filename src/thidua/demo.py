@@ -50,6 +50,38 @@ _MEETINGS = [
     ("TNB", "2019H1", "91", date(2019, 8, 6), "Rạch Giá, Kiên Giang", "the review article"),
     ("TP5", "2019H1", "01", date(2019, 7, 29), "Hà Nội", "the review article"),
 ]
+# What the review article reports of the TNB meeting; number, signer and recipients are
+# illustrative (marked so in `note`).
+_TNB_2019H1_RECORD = {
+    "place_name": "Rạch Giá",
+    "attendees": (
+        "Phó Chủ tịch Thường trực Hội đồng Thi đua – Khen thưởng Trung ương, Trưởng ban Thi đua – "
+        "Khen thưởng Trung ương, Thứ trưởng Bộ Nội vụ Trần Thị Hà; đại diện lãnh đạo 12 tỉnh "
+        "thuộc Cụm thi đua các tỉnh Tây Nam Bộ."
+    ),
+    "tasks": "\n".join(
+        [
+            "Tiếp tục quán triệt và thực hiện tốt Luật Thi đua, khen thưởng.",
+            "Phát động thi đua thực hiện thắng lợi nhiệm vụ phát triển kinh tế – xã hội năm 2019 "
+            "và Kế hoạch 5 năm (2016 – 2020).",
+            "Đẩy mạnh thông tin, tuyên truyền, nhân rộng các gương điển hình tiên tiến, "
+            "mô hình mới.",
+            "Hoàn tất hồ sơ khen thưởng tồn đọng cho đối tượng có công trong kháng chiến.",
+            "Kiện toàn tổ chức bộ máy Hội đồng Thi đua – Khen thưởng các tỉnh.",
+        ]
+    ),
+    "document_number": "01/BC-CTĐTNB",
+    "signer_title": "TM. CỤM THI ĐUA CÁC TỈNH TÂY NAM BỘ\nCỤM PHÓ",
+    "signer_name": "(minh họa)",
+    "recipients": "\n".join(
+        [
+            "Ban Thi đua – Khen thưởng Trung ương",
+            "Các tỉnh trong Cụm thi đua",
+            "Lưu: VT",
+        ]
+    ),
+    "note": "the review article; number, signer and recipients are illustrative",
+}
 _DAY_2019 = date(2019, 7, 1)
 
 

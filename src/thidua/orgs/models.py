@@ -192,6 +192,22 @@ class ReviewMeeting(models.Model):
     host = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="hosted_meetings")
     held_on = models.DateField(_("ngày họp"), null=True, blank=True)
     place = models.CharField(_("địa điểm"), max_length=255, blank=True)
+    place_name = models.CharField(
+        _("địa danh ghi trên văn bản"),
+        max_length=100,
+        blank=True,
+        help_text=_("Ví dụ: Rạch Giá (trong dòng “Rạch Giá, ngày 06 tháng 8 năm 2019”)."),
+    )
+    attendees = models.TextField(_("thành phần dự họp"), blank=True)
+    tasks = models.TextField(
+        _("nhiệm vụ kỳ tới đã thống nhất"), blank=True, help_text=_("Mỗi nhiệm vụ một dòng.")
+    )
+    document_number = models.CharField(
+        _("số, ký hiệu báo cáo"), max_length=60, blank=True, help_text=_("Ví dụ: 05/BC-CTĐTNB")
+    )
+    signer_title = models.CharField(_("chức vụ người ký"), max_length=200, blank=True)
+    signer_name = models.CharField(_("người ký"), max_length=200, blank=True)
+    recipients = models.TextField(_("nơi nhận"), blank=True, help_text=_("Mỗi nơi nhận một dòng."))
     note = models.CharField(_("ghi chú"), max_length=500, blank=True)
 
     class Meta:
