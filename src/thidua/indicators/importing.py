@@ -19,6 +19,7 @@ from pathlib import Path
 
 import python_calamine
 from django.conf import settings
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from thidua.common.periods import Period, PeriodError, parse_period
@@ -29,7 +30,6 @@ from thidua.indicators.validation import Issue, ValidationFailed, hard_error, va
 from thidua.indicators.vnnumbers import (
     Hint,
     NumberError,
-    NumberStyle,
     Reading,
     detect_style,
     read_cell,
@@ -115,17 +115,19 @@ def import_file(
     *,
     dry_run: bool = False,
     filename: str | None = None,
+    reason: str = "",
 ) -> ImportResult:
     """Import `path` (a path or a binary file object) into `cluster`'s report for `period`.
 
-    `filename` gives the original name (and so the type) of an uploaded temporary file.
+    `filename` gives the original name (and so the type) of an uploaded temporary file;
+    `reason` is required by the service when the file corrects values accepted before.
     Nothing is written unless the whole file is valid; with `dry_run` nothing is written at all.
     """
     try:
         rows = read_rows(path, filename)
     except FileUnreadable as exc:
         return ImportResult(ok=False, errors=[Issue(exc.message)], unreadable=True)
-    return _Import(actor, cluster, period, rows).run(dry_run)
+    return _Import(actor, cluster, period, rows).run(dry_run, reason)
 
 
 # Reading the file ------------------------------------------------------------------------------
@@ -149,13 +151,13 @@ def _read_bytes(source, name) -> bytes:
     limit = getattr(settings, "THIDUA_MAX_UPLOAD_BYTES", 20 * 1024 * 1024)
     if hasattr(source, "read"):
         data = source.read(limit + 1)
+        too_big = len(data) > limit
     else:
         if not os.path.isfile(source):
             raise FileUnreadable(_("Không tìm thấy tệp “%(name)s”.") % {"name": source})
-        size = os.path.getsize(source)
-        data = b"" if size > limit else Path(source).read_bytes()
-        data = data if size <= limit else b"\0" * (limit + 1)
-    if len(data) > limit:
+        too_big = os.path.getsize(source) > limit
+        data = b"" if too_big else Path(source).read_bytes()
+    if too_big:
         raise FileUnreadable(
             _("Tệp quá lớn: giới hạn là %(limit)s MB. Hãy chia nhỏ tệp hoặc xóa các trang thừa.")
             % {"limit": round(limit / 1024 / 1024, 1)}
@@ -211,15 +213,6 @@ def _text(cell) -> str:
     if isinstance(cell, float) and cell.is_integer():
         return str(int(cell))
     return str(cell).strip()
-
-
-def _letter(col: int) -> str:
-    letters = ""
-    col += 1
-    while col:
-        col, rest = divmod(col - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
 
 
 # Looking things up --------------------------------------------------------------------------------
@@ -340,6 +333,7 @@ class _Import:
         self.period_arg = period
         self.rows = rows
         self.errors: list[Issue] = []
+        self.period: Period | None = None
         self.catalogue = _Catalogue(list(Indicator.objects.all()))
 
     def error(self, message: str, row: int | None = None, column=None, value=None) -> None:
@@ -347,15 +341,15 @@ class _Import:
         self.errors.append(Issue(message, row=row, column=column, value=text))
 
     def fail(self, header: _Header | None = None) -> ImportResult:
-        self.errors.sort(key=lambda i: (i.row or 0))
+        self.errors.sort(key=lambda i: i.row or 0)
         return ImportResult(
             ok=False,
             errors=self.errors,
             layout=header.layout if header else "",
-            period=self.period.code if getattr(self, "period", None) else "",
+            period=self.period.code if self.period else "",
         )
 
-    def run(self, dry_run: bool) -> ImportResult:
+    def run(self, dry_run: bool, reason: str = "") -> ImportResult:
         header = self._find_header()
         if header is None:
             return self.fail()
@@ -382,7 +376,7 @@ class _Import:
             self.error(_("Tệp không có số liệu nào để nhập."))
         if self.errors:
             return self.fail(header)
-        return self._write(header, entries, dry_run)
+        return self._write(header, entries, dry_run, reason)
 
     # Header ----------------------------------------------------------------------------------
 
@@ -520,9 +514,10 @@ class _Import:
 
     def _reporting_period(self, header: _Header, entries: list[_Entry]) -> Period | None:
         made_for = header.marks.get(PERIOD_MARK.rstrip(":"))
+        known_errors = len(self.errors)
         raw = self.period_arg or made_for or self._period_from_rows(header, entries)
         if not raw:
-            if not self.errors or header.layout == "wide":
+            if len(self.errors) == known_errors:
                 self.error(_("Cần chọn kỳ báo cáo cho tệp này (ví dụ 2019H1)."))
             return None
         try:
@@ -582,7 +577,11 @@ class _Import:
             if entry.row not in resolved:
                 row = self.rows[entry.row - 1]
                 resolved[entry.row] = self._row_unit(
-                    entry.row, header, members, _text(_cell(row, code_col)), _text(_cell(row, name_col))
+                    entry.row,
+                    header,
+                    members,
+                    _text(_cell(row, code_col)),
+                    _text(_cell(row, name_col)),
                 )
             entry.unit = resolved[entry.row]
 
@@ -590,7 +589,9 @@ class _Import:
         code_label = header.labels.get(header.column("unit_code"))
         name_label = header.labels.get(header.column("unit_name"))
         if not code and not name:
-            self.error(_("Dòng có số liệu nhưng thiếu đơn vị."), excel_row, name_label or code_label)
+            self.error(
+                _("Dòng có số liệu nhưng thiếu đơn vị."), excel_row, name_label or code_label
+            )
             return None
         by_code = members.find(code) if code else None
         by_name = members.find(name) if name else None
@@ -602,7 +603,9 @@ class _Import:
             return None
         if code and name and by_code != by_name:
             msg = _("Mã đơn vị “%(code)s” là %(unit)s, không khớp với tên “%(name)s”.")
-            self.error(msg % {"code": code, "unit": by_code, "name": name}, excel_row, name_label, name)
+            self.error(
+                msg % {"code": code, "unit": by_code, "name": name}, excel_row, name_label, name
+            )
             return None
         return by_code or by_name
 
@@ -661,7 +664,7 @@ class _Import:
 
     # Writing -------------------------------------------------------------------------------
 
-    def _write(self, header: _Header, entries: list[_Entry], dry_run: bool) -> ImportResult:
+    def _write(self, header: _Header, entries: list[_Entry], dry_run: bool, reason: str):
         inputs = [
             services.ValueInput(
                 unit=e.unit,
@@ -686,15 +689,29 @@ class _Import:
             return result
         try:
             written = services.write_values(
-                self.actor, self.cluster, self.period.code, changed, via="import", dry_run=dry_run
+                self.actor,
+                self.cluster,
+                self.period.code,
+                changed,
+                via="import",
+                reason=reason,
+                dry_run=dry_run,
             )
         except ValidationFailed as exc:
-            self.errors.extend(exc.issues)
+            self.errors.extend(_as_typed(exc.issues, entries))
             return self.fail(header)
         result.written = written.written
         result.unchanged = len(inputs) - written.written
-        result.warnings = written.warnings
+        result.warnings = _as_typed(written.warnings, entries)
         return result
+
+
+def _as_typed(issues: list[Issue], entries: list[_Entry]) -> list[Issue]:
+    """Show the value as typed in the file, not as the service normalised it."""
+    typed = {(e.row, e.column): e.reading.raw for e in entries}
+    for issue in issues:
+        issue.value = typed.get((issue.row, issue.column), issue.value)
+    return issues
 
 
 def _cell(row: list, col: int | None):
@@ -738,12 +755,17 @@ def _stored_peers(members: _Members, indicator_ids: set[int], period: Period) ->
     if not indicator_ids:
         return {}
     peers: dict[int, list[Decimal]] = {}
-    rows = Value.objects.filter(
-        unit__in=members.units,
-        indicator_id__in=indicator_ids,
-        period__regex=rf"^({period.year}|{period.year - 1})",
-        is_current=True,
-    ).values_list("indicator_id", "value")
+    rows = (
+        Value.objects.filter(
+            unit__in=members.units,
+            indicator_id__in=indicator_ids,
+        )
+        .filter(
+            Q(period__startswith=str(period.year)) | Q(period__startswith=str(period.year - 1)),
+            is_current=True,
+        )
+        .values_list("indicator_id", "value")
+    )
     for indicator_id, value in rows:
         peers.setdefault(indicator_id, []).append(value)
     return peers
@@ -761,7 +783,8 @@ def _measure_message(header: str, measure: str, indicator: Indicator) -> str:
 def _not_entered(indicator: Indicator) -> str:
     if indicator.is_derived:
         return _(
-            "%(name)s là chỉ tiêu tính toán (%(formula)s), không nhập trực tiếp: hãy xóa số liệu này."
+            "%(name)s là chỉ tiêu tính toán (%(formula)s), không nhập trực tiếp: "
+            "hãy xóa số liệu này."
         ) % {"name": indicator.name_vi, "formula": indicator.formula}
     return _("%(name)s không còn được sử dụng: hãy xóa số liệu này.") % {"name": indicator.name_vi}
 

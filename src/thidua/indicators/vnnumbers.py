@@ -44,6 +44,7 @@ class Reading:
     value: Decimal | None = None
     grouped: Decimal | None = None  # "9.360" read with a thousands separator: 9360
     decimal: Decimal | None = None  # "9.360" read with a decimal point: 9.36
+    separator: str = ""  # the ambiguous separator, "." or ","
     percent: bool = False
     decimal_mark: str | None = None  # the mark this cell proves the writer uses, if any
 
@@ -124,6 +125,7 @@ def _read_body(raw: str, text: str) -> Reading:
             raw=raw,
             grouped=Decimal(whole + frac),
             decimal=Decimal(f"{whole}.{frac}"),
+            separator=sep,
         )
     if not frac:
         return Reading(raw=raw, value=Decimal(whole))
@@ -158,6 +160,7 @@ def _signed(reading: Reading, negative: bool, percent: bool) -> Reading:
         value=sign(reading.value),
         grouped=sign(reading.grouped),
         decimal=sign(reading.decimal),
+        separator=reading.separator,
         percent=percent,
         decimal_mark=reading.decimal_mark,
     )
@@ -181,10 +184,10 @@ def resolve(reading: Reading, style: NumberStyle, hint: Hint | None = None) -> D
     """The cell's value; an ambiguous cell is settled by the file's style and the indicator."""
     if reading.value is not None:
         return reading.value
-    by_style = {
-        NumberStyle.VIETNAMESE: reading.grouped,
-        NumberStyle.PLAIN: reading.decimal,
-    }.get(style)
+    mark = {NumberStyle.VIETNAMESE: ",", NumberStyle.PLAIN: "."}.get(style)
+    by_style = None
+    if mark is not None:
+        by_style = reading.decimal if reading.separator == mark else reading.grouped
     by_sense = _plausible(reading, hint or Hint())
     if by_style is not None and by_sense is not None and by_style != by_sense:
         raise NumberError(ambiguous_message(reading))
@@ -216,9 +219,7 @@ def _nearest_to_peers(reading: Reading, peers: tuple[Decimal, ...]) -> Decimal |
     if len(sizes) < 2:
         return None
     median = sizes[len(sizes) // 2]
-    distances = [
-        (abs((abs(x) / median).log10()), x) for x in (reading.grouped, reading.decimal)
-    ]
+    distances = [(abs((abs(x) / median).log10()), x) for x in (reading.grouped, reading.decimal)]
     (near, value), (far, _other_value) = sorted(distances)
     # The readings are 1000× apart: decide only when one sits within 10× of the column's
     # typical size and the other is at least 100× off.
