@@ -22,6 +22,7 @@ from thidua.indicators.models import Indicator, Report, ReportingWindow, ReportS
 from thidua.orgs.models import Cluster, ClusterKind, Membership, Organiser, ReviewMeeting
 from thidua.orgs.reference import load_lineage, load_provinces, read_csv, unit_on
 from thidua.reports.loading import load_narrative_templates
+from thidua.scoring.demo import load_demo_scoring
 
 DEMO_PASSWORD = "thidua-demo-2019"
 
@@ -110,6 +111,7 @@ def load_demo(today: date | None = None) -> None:
     _load_covenants(clusters)
     _open_windows(clusters, today)
     _load_values(clusters["TNB"])
+    load_demo_scoring()
     _load_users()
 
 
@@ -141,7 +143,8 @@ def _load_clusters() -> dict[str, Cluster]:
                 "held_on": held_on,
                 "place": place,
                 "note": note,
-            },
+            }
+            | (_TNB_2019H1_RECORD if (code, period) == ("TNB", "2019H1") else {}),
         )
     return clusters
 

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "thidua.indicators",
     "thidua.covenants",
     "thidua.reports",
+    "thidua.scoring",
     "thidua.web",
     "thidua.api",
 ]

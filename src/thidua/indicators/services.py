@@ -133,9 +133,10 @@ def _key(i: ValueInput) -> tuple[int, int, str]:
 def _differs(existing: Value | None, new: ValueInput) -> bool:
     if existing is None:
         return True
+    # An empty note or justification means "not given" (a file without that column), not "clear".
     return (
         existing.value != new.value
-        or existing.note != new.note
+        or (new.note and existing.note != new.note)
         or (new.justification and existing.justification != new.justification)
     )
 
@@ -289,7 +290,7 @@ def _store(actor, changed, current, reports, warnings, via, reason) -> None:
             value=i.value,
             report=reports[i.unit.pk],
             version=(current[_key(i)].version + 1) if _key(i) in current else 1,
-            note=i.note,
+            note=i.note or (current[_key(i)].note if _key(i) in current else ""),
             justification=i.justification
             or (current[_key(i)].justification if _key(i) in current else ""),
             warnings=[w.message for w in warnings.get(_key(i), [])],

@@ -1,0 +1,171 @@
+"""Writes on regulations and scores: permission, validation, transaction, audit."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from thidua.accounts import permissions as perms
+from thidua.accounts.audit import record
+from thidua.indicators.validation import Issue, ValidationFailed
+from thidua.orgs.models import Membership, Unit
+from thidua.scoring import regulation_io
+from thidua.scoring.models import Criterion, ManualScore, Method, Regulation
+
+MANUAL = (Method.MANUAL, Method.BONUS, Method.PENALTY)
+
+
+def import_regulation(actor, data: dict, *, via: str = "web") -> Regulation:
+    cluster, year, _rows = regulation_io.validate(data)
+    perms.require(perms.can_run_cluster(actor, cluster.pk, year))
+    with transaction.atomic():
+        regulation = regulation_io.create_version(data)
+        record(
+            actor,
+            "scoring.regulation.imported",
+            regulation,
+            None,
+            regulation_io.to_dict(regulation),
+            via=via,
+        )
+    return regulation
+
+
+def copy_to_year(actor, regulation: Regulation, year: int, *, via: str = "web") -> Regulation:
+    data = regulation_io.shifted_to_year(regulation_io.to_dict(regulation), year)
+    return import_regulation(actor, data, via=via)
+
+
+def _check_open(regulation: Regulation) -> None:
+    if regulation.published_at:
+        raise ValidationFailed([Issue(_("Kết quả đã công bố; không sửa điểm được nữa."))])
+
+
+def _check_points(criterion: Criterion, value: Decimal) -> None:
+    if criterion.method not in MANUAL:
+        raise ValidationFailed(
+            [Issue(_("Tiêu chí %(c)s được chấm tự động từ số liệu.") % {"c": criterion.code})]
+        )
+    if value < 0 or value > criterion.max_points:
+        msg = _("Điểm của %(c)s phải từ 0 đến %(m)s (nhận được %(v)s).")
+        raise ValidationFailed(
+            [
+                Issue(
+                    msg % {"c": criterion.code, "m": criterion.max_points, "v": value},
+                    column=criterion.code,
+                    value=str(value),
+                )
+            ]
+        )
+
+
+def _member(criterion: Criterion, unit: Unit) -> None:
+    reg = criterion.regulation
+    if not Membership.objects.filter(cluster=reg.cluster, year=reg.year, unit=unit).exists():
+        raise ValidationFailed(
+            [
+                Issue(
+                    _("%(u)s không phải thành viên của cụm năm %(y)s.") % {"u": unit, "y": reg.year}
+                )
+            ]
+        )
+
+
+def self_score(
+    actor, criterion: Criterion, unit: Unit, points: Decimal, note: str = "", *, via: str = "web"
+) -> ManualScore:
+    reg = criterion.regulation
+    perms.require(perms.can_enter_for_unit(actor, unit.pk, reg.cluster_id, reg.year))
+    _check_open(reg)
+    _check_points(criterion, points)
+    _member(criterion, unit)
+    if criterion.evidence_required and not note.strip():
+        raise ValidationFailed(
+            [
+                Issue(
+                    _("Tiêu chí %(c)s cần ghi minh chứng.") % {"c": criterion.code},
+                    column=criterion.code,
+                )
+            ]
+        )
+    with transaction.atomic():
+        score, _created = ManualScore.objects.select_for_update().get_or_create(
+            criterion=criterion, unit=unit
+        )
+        before = {"self_points": score.self_points, "self_note": score.self_note}
+        score.self_points, score.self_note = points, note.strip()
+        score.save()
+        record(
+            actor,
+            "scoring.score.self",
+            score,
+            before,
+            {
+                "self_points": points,
+                "self_note": score.self_note,
+                "criterion": criterion.code,
+                "unit": unit.code,
+            },
+            via=via,
+        )
+    return score
+
+
+def review_score(
+    actor, criterion: Criterion, unit: Unit, points: Decimal, reason: str = "", *, via: str = "web"
+) -> ManualScore:
+    reg = criterion.regulation
+    perms.require(perms.can_run_cluster(actor, reg.cluster_id, reg.year))
+    _check_open(reg)
+    _check_points(criterion, points)
+    _member(criterion, unit)
+    with transaction.atomic():
+        score, _created = ManualScore.objects.select_for_update().get_or_create(
+            criterion=criterion, unit=unit
+        )
+        if score.self_points != points and not reason.strip():
+            raise ValidationFailed(
+                [
+                    Issue(
+                        _("Điểm thẩm định khác điểm tự chấm: cần ghi lý do."), column=criterion.code
+                    )
+                ]
+            )
+        before = {"review_points": score.review_points, "review_reason": score.review_reason}
+        score.review_points, score.review_reason = points, reason.strip()
+        score.reviewed_by = actor if getattr(actor, "is_authenticated", False) else None
+        score.save()
+        record(
+            actor,
+            "scoring.score.reviewed",
+            score,
+            before,
+            {
+                "review_points": points,
+                "review_reason": score.review_reason,
+                "criterion": criterion.code,
+                "unit": unit.code,
+            },
+            reason,
+            via=via,
+        )
+    return score
+
+
+def publish(actor, regulation: Regulation, *, via: str = "web") -> Regulation:
+    perms.require(perms.can_run_cluster(actor, regulation.cluster_id, regulation.year))
+    with transaction.atomic():
+        regulation.published_at = timezone.now()
+        regulation.save(update_fields=["published_at"])
+        record(
+            actor,
+            "scoring.regulation.published",
+            regulation,
+            None,
+            {"published_at": regulation.published_at},
+            via=via,
+        )
+    return regulation
