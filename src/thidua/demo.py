@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from thidua.accounts.models import Role, RoleAssignment
 from thidua.accounts.permissions import SYSTEM
+from thidua.common.text import name_key
 from thidua.covenants.models import Covenant, Movement, Target
 from thidua.indicators import services
 from thidua.indicators.catalogue import load_catalogue
@@ -113,6 +114,7 @@ def load_demo(today: date | None = None) -> None:
     _load_values(clusters["TNB"])
     load_demo_scoring()
     _load_users()
+    _load_member_officers()
 
 
 def _load_clusters() -> dict[str, Cluster]:
@@ -234,8 +236,30 @@ def _load_users() -> None:
         )
 
 
+def _load_member_officers() -> None:
+    """An officer account for every TNB member, so a ballot has its electorate of 12."""
+    User = get_user_model()
+    for m in Membership.objects.filter(cluster__code="TNB", year=2019).select_related("unit"):
+        username = member_username(m.unit.name)
+        user, created = User.objects.get_or_create(username=username)
+        if created:
+            user.first_name = f"Cán bộ thi đua tỉnh {m.unit.name}"
+            user.set_password(DEMO_PASSWORD)
+            user.save()
+        RoleAssignment.objects.get_or_create(
+            user=user, role=Role.OFFICER, unit=m.unit, cluster=None
+        )
+
+
+def member_username(name: str) -> str:
+    return name_key(name).replace(" ", "")
+
+
 def login_lines() -> list[str]:
     lines = [f"  {'tài khoản':<11} {'mật khẩu':<18} vai trò"]
     for demo in DEMO_USERS:
         lines.append(f"  {demo.username:<11} {DEMO_PASSWORD:<18} {demo.description}")
+    others = Membership.objects.filter(cluster__code="TNB", year=2019).select_related("unit")
+    names = sorted(member_username(m.unit.name) for m in others)
+    lines.append("  Cán bộ thi đua của từng tỉnh cụm TNB (cùng mật khẩu): " + ", ".join(names))
     return lines

@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "thidua.covenants",
     "thidua.reports",
     "thidua.scoring",
+    "thidua.ballots",
     "thidua.web",
     "thidua.api",
 ]
