@@ -41,6 +41,16 @@ def runnable_cluster(user, code: str, period: str) -> tuple[Cluster, Period]:
     return cluster, p
 
 
+def enterable_cluster(user, code: str, period: str) -> tuple[Cluster, Period]:
+    """Officers of member units and the head's secretariat: those who may write some values."""
+    cluster, p = cluster_or_404(code), period_or_404(period)
+    require(
+        perms.can_run_cluster(user, cluster.pk, p.year)
+        or cluster.pk in perms.member_cluster_ids(user, p.year)
+    )
+    return cluster, p
+
+
 def viewable_report(user, pk: int) -> Report:
     report = get_object_or_404(Report.objects.select_related("cluster", "unit"), pk=pk)
     require(perms.can_view_report_values(user, report))

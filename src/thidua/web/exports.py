@@ -32,19 +32,42 @@ def write_review(data: dict, stream: BinaryIO) -> None:
     ws["A1"].font = Font(bold=True, size=13)
     ws.append([_("Số thành viên"), data["members"], _("Đã báo cáo"), data["reported"]])
     ws.append([])
-    _header(ws, [_("Mã"), _("Chỉ tiêu"), _("Đơn vị tính"), _("Toàn cụm"), _("Tổng"),
-                 _("Bình quân"), _("Thấp nhất"), _("Cao nhất"), _("Số đơn vị có số liệu"),
-                 _("Đạt ngưỡng"), _("Cùng kỳ năm trước"), _("Ghi chú")])
+    _header(
+        ws,
+        [
+            _("Mã"),
+            _("Chỉ tiêu"),
+            _("Đơn vị tính"),
+            _("Toàn cụm"),
+            _("Tổng"),
+            _("Bình quân"),
+            _("Thấp nhất"),
+            _("Cao nhất"),
+            _("Số đơn vị có số liệu"),
+            _("Đạt ngưỡng"),
+            _("Cùng kỳ năm trước"),
+            _("Ghi chú"),
+        ],
+    )
     for code, ind in data["indicators"].items():
         threshold = ind["threshold"]
         previous = ind["previous"]
-        ws.append([
-            code, ind["name"], ind["measure"], ind["cluster_value"], ind["total"], ind["mean"],
-            ind["min"], ind["max"], ind["count"],
-            f"{threshold['count']}/{threshold['of']}" if threshold else None,
-            previous["value"] if previous else None,
-            _("số liệu minh họa") if ind.get("illustrative") else None,
-        ])
+        ws.append(
+            [
+                code,
+                ind["name"],
+                ind["measure"],
+                ind["cluster_value"],
+                ind["total"],
+                ind["mean"],
+                ind["min"],
+                ind["max"],
+                ind["count"],
+                f"{threshold['count']}/{threshold['of']}" if threshold else None,
+                previous["value"] if previous else None,
+                _("số liệu minh họa") if ind.get("illustrative") else None,
+            ]
+        )
         for col in range(4, 9):
             ws.cell(ws.max_row, col).number_format = _number_format(ind["decimals"])
         ws.cell(ws.max_row, 11).number_format = _number_format(ind["decimals"])

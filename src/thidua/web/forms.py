@@ -43,19 +43,22 @@ def value_text(value: Decimal | None, decimals: int) -> str:
 class EntryForm(forms.Form):
     """One value field and one justification field per indicator row."""
 
-    reason = forms.CharField(label=gettext_lazy("Lý do sửa số liệu"), required=False, max_length=500)
+    reason = forms.CharField(
+        label=gettext_lazy("Lý do sửa số liệu"), required=False, max_length=500
+    )
 
     def __init__(self, rows: list[EntryRow], *args, **kwargs):
         self.rows = rows
-        initial = kwargs.setdefault("initial", {})
         super().__init__(*args, **kwargs)
         for row in rows:
             code = row.indicator.code
             self.fields[f"v_{code}"] = forms.CharField(required=False, max_length=40)
             self.fields[f"j_{code}"] = forms.CharField(required=False, max_length=1000)
             if row.current is not None:
-                initial.setdefault(f"v_{code}", value_text(row.current.value, row.indicator.decimals))
-                initial.setdefault(f"j_{code}", row.current.justification)
+                self.initial.setdefault(
+                    f"v_{code}", value_text(row.current.value, row.indicator.decimals)
+                )
+                self.initial.setdefault(f"j_{code}", row.current.justification)
 
     def clean(self):
         data = super().clean()
@@ -121,8 +124,8 @@ class UploadForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if not upload.name.lower().endswith((".xlsx", ".xlsm", ".xls", ".ods")):
-            raise forms.ValidationError(_("Chỉ nhận tệp Excel (.xlsx, .xls) hoặc .ods."))
+        if not upload.name.lower().endswith((".xlsx", ".xlsm", ".xls", ".ods", ".csv")):
+            raise forms.ValidationError(_("Chỉ nhận tệp Excel (.xlsx, .xls), .ods hoặc .csv."))
         if upload.size > settings.THIDUA_MAX_UPLOAD_BYTES:
             limit = format_vn(Decimal(settings.THIDUA_MAX_UPLOAD_BYTES) / 1024 / 1024)
             raise forms.ValidationError(_("Tệp quá lớn: tối đa %(mb)s MB.") % {"mb": limit})

@@ -8,6 +8,7 @@ from datetime import date
 
 from django.db.models import Count, Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from thidua.accounts import permissions as perms
 from thidua.accounts.models import AuditEntry
@@ -15,7 +16,7 @@ from thidua.common.periods import parse_period
 from thidua.covenants.models import Covenant
 from thidua.indicators.models import Indicator, Report, ReportingWindow, ReportStatus, Value
 from thidua.indicators.validation import value_period
-from thidua.orgs.models import Cluster, Membership, ReviewMeeting, Unit
+from thidua.orgs.models import Cluster, MemberRole, Membership, ReviewMeeting, Unit
 
 
 @dataclass
@@ -35,7 +36,9 @@ class WindowSummary:
 
     @property
     def received(self) -> int:
-        return self.counts.get(ReportStatus.SUBMITTED, 0) + self.counts.get(ReportStatus.ACCEPTED, 0)
+        return self.counts.get(ReportStatus.SUBMITTED, 0) + self.counts.get(
+            ReportStatus.ACCEPTED, 0
+        )
 
 
 @dataclass
@@ -121,7 +124,9 @@ def officer_dues(user, today: date | None = None) -> list[DueRow]:
     ).order_by("-period")
     reports = {
         (r.cluster_id, r.unit_id, r.period): r
-        for r in Report.objects.filter(unit_id__in=units, cluster_id__in={w.cluster_id for w in windows})
+        for r in Report.objects.filter(
+            unit_id__in=units, cluster_id__in={w.cluster_id for w in windows}
+        )
     }
     rows = []
     for w in windows:
@@ -144,6 +149,9 @@ def visible_cluster_ids(user) -> set[int] | None:
     for year in Membership.objects.values_list("year", flat=True).distinct():
         ids |= perms.member_cluster_ids(user, year) | perms.secretariat_cluster_ids(user, year)
     return ids
+
+
+_ROLE_ORDER = {MemberRole.HEAD: 0, MemberRole.DEPUTY: 1, MemberRole.MEMBER: 2}
 
 
 @dataclass
@@ -169,19 +177,23 @@ def cluster_year(cluster: Cluster, year: int) -> ClusterYear:
         for m in ReviewMeeting.objects.filter(cluster=cluster).select_related("host")
         if m.period[:4] == str(year)
     ]
-    windows = [
-        w for w in ReportingWindow.objects.filter(cluster=cluster).order_by("period")
-        if _period_year(w.period) == year
-    ]
+    windows = sorted(
+        (
+            w
+            for w in ReportingWindow.objects.filter(cluster=cluster)
+            if _period_year(w.period) == year
+        ),
+        key=lambda w: parse_period(w.period).end,
+    )
     return ClusterYear(
         cluster=cluster,
         year=year,
         years=years,
-        memberships=list(
-            Membership.objects.filter(cluster=cluster, year=year).select_related("unit")
-            .order_by("role", "unit__code")
+        memberships=sorted(
+            Membership.objects.filter(cluster=cluster, year=year).select_related("unit"),
+            key=lambda m: (_ROLE_ORDER.get(m.role, 9), m.unit.code),
         ),
-        meetings=sorted(meetings, key=lambda m: m.period),
+        meetings=_labelled(sorted(meetings, key=lambda m: parse_period(m.period).end)),
         covenant=covenant,
         targets=list(covenant.targets.select_related("indicator", "unit")) if covenant else [],
         movements=list(covenant.movements.all()) if covenant else [],
@@ -189,9 +201,17 @@ def cluster_year(cluster: Cluster, year: int) -> ClusterYear:
     )
 
 
+def _labelled(meetings: list[ReviewMeeting]) -> list[ReviewMeeting]:
+    for m in meetings:
+        m.period_label = parse_period(m.period).label()
+    return meetings
+
+
 def latest_year(cluster: Cluster) -> int | None:
     return (
-        Membership.objects.filter(cluster=cluster).order_by("-year").values_list("year", flat=True)
+        Membership.objects.filter(cluster=cluster)
+        .order_by("-year")
+        .values_list("year", flat=True)
         .first()
     )
 
@@ -243,10 +263,24 @@ def value_history(report: Report) -> list[History]:
     return [History(vs[0].indicator, vs[0].period, vs) for vs in grouped.values()]
 
 
+ACTION_LABELS = {
+    "indicators.report.submitted": _("Gửi báo cáo"),
+    "indicators.report.accepted": _("Tiếp nhận"),
+    "indicators.report.returned": _("Trả lại"),
+    "indicators.report.reopened": _("Mở lại để sửa"),
+    "indicators.report.exception_granted": _("Cho phép nhập bổ sung"),
+}
+
+
 def report_log(report: Report) -> list[AuditEntry]:
     """The report's transitions (submitted, accepted, returned, …), newest first."""
-    return list(
+    entries = list(
         AuditEntry.objects.filter(
-            object_type="indicators.report", object_id=str(report.pk), action__startswith="indicators.report."
+            object_type="indicators.report",
+            object_id=str(report.pk),
+            action__startswith="indicators.report.",
         ).order_by("-id")
     )
+    for entry in entries:
+        entry.action_label = ACTION_LABELS.get(entry.action, entry.action)
+    return entries

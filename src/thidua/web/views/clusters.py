@@ -33,6 +33,8 @@ def cluster_page(request: HttpRequest, code: str) -> HttpResponse:
         "data": data,
         "statuses": statuses,
         "can_run": perms.can_run_cluster(request.user, cluster.pk, year),
+        "can_upload": perms.can_run_cluster(request.user, cluster.pk, year)
+        or cluster.pk in perms.member_cluster_ids(request.user, year),
     }
     return render(request, "web/cluster.html", context)
 

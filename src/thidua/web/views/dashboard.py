@@ -7,6 +7,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from thidua.accounts import permissions as perms
+from thidua.common.periods import parse_period
+from thidua.indicators.models import VISIBLE_TO_PEERS, ReportStatus
 from thidua.indicators.selectors import worklist
 from thidua.web import selectors
 
@@ -30,5 +32,20 @@ def _viewer_clusters(user) -> set[int]:
 
 def _worklists(user) -> list[dict]:
     return [
-        {"window": w, "rows": worklist(w.cluster, w.period)} for w in selectors.run_windows(user)
+        _worklist_summary(w, worklist(w.cluster, w.period)) for w in selectors.run_windows(user)
     ]
+
+
+def _worklist_summary(window, rows) -> dict:
+    """Counts for the whole cluster; rows only for what waits on the head."""
+    return {
+        "window": window,
+        "label": parse_period(window.period).label(),
+        "rows": rows,
+        "received": sum(r.status in VISIBLE_TO_PEERS for r in rows),
+        "accepted": sum(r.status == ReportStatus.ACCEPTED for r in rows),
+        "late": sum(r.is_late for r in rows),
+        "pending": [
+            r for r in rows if r.status == ReportStatus.SUBMITTED or r.changed_since_acceptance
+        ],
+    }

@@ -16,7 +16,7 @@ from thidua.common.periods import Period
 from thidua.indicators import services
 from thidua.indicators.models import Report
 from thidua.indicators.selectors import window_for
-from thidua.indicators.validation import ValidationFailed
+from thidua.indicators.validation import Issue, ValidationFailed
 from thidua.orgs.models import Cluster, Membership, Unit
 from thidua.web import access, selectors
 from thidua.web.forms import EntryForm
@@ -38,7 +38,7 @@ def entry(request: HttpRequest, code: str, period: str, unit_id: int) -> HttpRes
     form = EntryForm(selectors.entry_rows(unit, p.code), request.POST or None)
     if request.method == "POST" and form.is_valid():
         if _save(request, form, cluster, p, unit) and "submit" in request.POST:
-            report = Report.objects.get(cluster=cluster, unit=unit, period=p.code)
+            report = Report.objects.filter(cluster=cluster, unit=unit, period=p.code).first()
             if _submit(request, form, report):
                 return redirect("web:report", pk=report.pk)
         if not form.errors:
@@ -65,8 +65,10 @@ def _save(request, form: EntryForm, cluster: Cluster, p: Period, unit: Unit) -> 
     return True
 
 
-def _submit(request, form: EntryForm, report: Report) -> bool:
+def _submit(request, form: EntryForm, report: Report | None) -> bool:
     try:
+        if report is None:
+            raise ValidationFailed([Issue(_("Báo cáo chưa có số liệu nào."))])
         services.submit_report(request.user, report)
     except ValidationFailed as exc:
         form.add_issues(exc.issues)
@@ -98,10 +100,14 @@ def _entry_open(user, report, cluster, unit, p, window) -> bool:
 
 @login_required
 @require_POST
-def check(request: HttpRequest, code: str, period: str, unit_id: int, indicator: str) -> HttpResponse:
+def check(
+    request: HttpRequest, code: str, period: str, unit_id: int, indicator: str
+) -> HttpResponse:
     """A dry run of one field as it is typed: hard errors and plausibility warnings."""
     cluster, p, unit = _scope(request, code, period, unit_id)
-    row = next((r for r in selectors.entry_rows(unit, p.code) if r.indicator.code == indicator), None)
+    row = next(
+        (r for r in selectors.entry_rows(unit, p.code) if r.indicator.code == indicator), None
+    )
     if row is None:
         raise Http404
     context: dict[str, list[str]] = {"errors": [], "warnings": []}
@@ -110,7 +116,9 @@ def check(request: HttpRequest, code: str, period: str, unit_id: int, indicator:
         context["errors"] = [e for errors in form.errors.values() for e in errors]
     elif form.inputs(unit):
         try:
-            result = services.write_values(request.user, cluster, p.code, form.inputs(unit), dry_run=True)
+            result = services.write_values(
+                request.user, cluster, p.code, form.inputs(unit), dry_run=True
+            )
             context["warnings"] = [w.message for w in result.warnings]
         except ValidationFailed as exc:
             context["errors"] = [i.message for i in exc.issues]

@@ -28,7 +28,9 @@ _SESSION_KEY = "thidua_uploads"
 def template_xlsx(request: HttpRequest, code: str, period: str) -> HttpResponse:
     cluster, p = access.viewable_cluster(request.user, code, period)
     stream = io.BytesIO()
-    write_template(cluster, p.code, stream, language="en" if get_language() == "en" else "vi")
+    language = "en" if get_language() == "en" else "vi"
+    # With the actor, the template leaves out other members' drafts.
+    write_template(cluster, p.code, stream, language, actor=request.user)
     response = HttpResponse(stream.getvalue(), content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="mau-{cluster.code}-{p.code}.xlsx"'
     return response
@@ -42,6 +44,9 @@ def _upload_dir() -> Path:
 
 def _keep(request: HttpRequest, upload, cluster_code: str, period: str) -> str:
     """Store the file for the confirm step; the session maps the token to it, never the client."""
+    for old, item in list(request.session.get(_SESSION_KEY, {}).items()):
+        if (item["cluster"], item["period"]) == (cluster_code, period):
+            _forget(request, old)  # an unconfirmed earlier check of the same upload page
     token = uuid.uuid4().hex
     suffix = Path(upload.name).suffix.lower()
     path = _upload_dir() / f"{token}{suffix}"
@@ -49,7 +54,12 @@ def _keep(request: HttpRequest, upload, cluster_code: str, period: str) -> str:
         for chunk in upload.chunks():
             out.write(chunk)
     pending = request.session.get(_SESSION_KEY, {})
-    pending[token] = {"path": str(path), "name": upload.name, "cluster": cluster_code, "period": period}
+    pending[token] = {
+        "path": str(path),
+        "name": upload.name,
+        "cluster": cluster_code,
+        "period": period,
+    }
     request.session[_SESSION_KEY] = pending
     return token
 
@@ -72,7 +82,7 @@ def _forget(request: HttpRequest, token: str) -> None:
 
 @login_required
 def upload(request: HttpRequest, code: str, period: str) -> HttpResponse:
-    cluster, p = access.viewable_cluster(request.user, code, period)
+    cluster, p = access.enterable_cluster(request.user, code, period)
     form = UploadForm(request.POST or None, request.FILES or None)
     context = {"cluster": cluster, "period": p, "form": form}
     if request.method == "POST" and form.is_valid():
@@ -90,7 +100,7 @@ def upload(request: HttpRequest, code: str, period: str) -> HttpResponse:
 @login_required
 @require_POST
 def upload_confirm(request: HttpRequest, code: str, period: str) -> HttpResponse:
-    cluster, p = access.viewable_cluster(request.user, code, period)
+    cluster, p = access.enterable_cluster(request.user, code, period)
     token = request.POST.get("token", "")
     item = _take(request, token, cluster.code, p.code)
     if item is None:
@@ -105,6 +115,12 @@ def upload_confirm(request: HttpRequest, code: str, period: str) -> HttpResponse
             % {"w": result.written, "u": result.unchanged, "f": item["name"]},
         )
         return redirect("web:upload", code=cluster.code, period=p.code)
-    context = {"cluster": cluster, "period": p, "result": result, "token": token,
-               "filename": item["name"], "form": None}
+    context = {
+        "cluster": cluster,
+        "period": p,
+        "result": result,
+        "token": token,
+        "filename": item["name"],
+        "form": None,
+    }
     return render(request, "web/upload.html", context)

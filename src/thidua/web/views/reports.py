@@ -8,6 +8,7 @@ from django.shortcuts import render
 
 from thidua.accounts import permissions as perms
 from thidua.common.periods import parse_period
+from thidua.indicators import services
 from thidua.web import access, selectors
 
 
@@ -21,6 +22,7 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "history": selectors.value_history(report),
         "log": selectors.report_log(report),
         "can_run": perms.can_run_cluster(request.user, report.cluster_id, year),
-        "can_enter": perms.can_enter_for_unit(request.user, report.unit_id, report.cluster_id, year),
+        "can_edit": report.status in services.EDITABLE
+        and perms.can_enter_for_unit(request.user, report.unit_id, report.cluster_id, year),
     }
     return render(request, "web/report.html", context)

@@ -62,7 +62,10 @@ def review_chart(request: HttpRequest, code: str, period: str) -> HttpResponse:
     if chosen is None:
         return HttpResponse(status=204)
     entry = data["indicators"][chosen]
-    svg = ranking_svg(entry, _name(entry), _("bình quân"), bool(entry.get("illustrative")))
+    title = _name(entry)
+    if entry.get("illustrative"):
+        title = f"{title} ({_('số liệu minh họa')})"
+    svg = ranking_svg(entry, title, _("bình quân"))
     return HttpResponse(svg, content_type="image/svg+xml")
 
 
@@ -72,5 +75,7 @@ def review_xlsx(request: HttpRequest, code: str, period: str) -> HttpResponse:
     stream = io.BytesIO()
     write_review(data, stream)
     response = HttpResponse(stream.getvalue(), content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="tong-hop-{cluster.code}-{p.code}.xlsx"'
+    response["Content-Disposition"] = (
+        f'attachment; filename="tong-hop-{cluster.code}-{p.code}.xlsx"'
+    )
     return response
