@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "thidua.reports",
     "thidua.scoring",
     "thidua.ballots",
+    "thidua.awards",
     "thidua.web",
     "thidua.api",
 ]
@@ -50,7 +51,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "thidua.web.middleware.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -98,6 +99,8 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)
+MEDIA_ROOT = DATA_DIR / "media"
+MEDIA_URL = "/media/"
 # Static files ship inside the package; whitenoise serves them from the app folders directly,
 # so a fresh install needs no collectstatic step and no CDN.
 WHITENOISE_USE_FINDERS = True

@@ -1,0 +1,25 @@
+"""Vietnamese first: the UI is in Vietnamese unless the user chose English with the switch.
+
+Django's LocaleMiddleware would follow the browser's Accept-Language, so an office PC with an
+English browser would get English; here only the explicit choice (the language cookie) counts.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.utils import translation
+
+
+class ChosenLanguageMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.known = {code for code, _name in settings.LANGUAGES}
+
+    def __call__(self, request):
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        language = chosen if chosen in self.known else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Language", language)
+        return response
