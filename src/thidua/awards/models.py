@@ -1,0 +1,300 @@
+"""Award catalogue and rules (versioned data), people and their records, and the registry."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from thidua.common.text import name_key
+
+
+class Level(models.TextChoices):
+    STATE = "state", _("Nhà nước (Chủ tịch nước)")
+    GOVERNMENT = "government", _("Chính phủ, Thủ tướng")
+    MINISTRY_PROVINCE = "ministry_province", _("Bộ, ban, ngành, tỉnh")
+    GRASSROOTS = "grassroots", _("Cơ sở")
+
+
+class Kind(models.TextChoices):
+    TITLE = "title", _("Danh hiệu thi đua")
+    FORM = "form", _("Hình thức khen thưởng")
+
+
+class Subject(models.TextChoices):
+    INDIVIDUAL = "individual", _("cá nhân")
+    COLLECTIVE = "collective", _("tập thể")
+    HOUSEHOLD = "household", _("hộ gia đình")
+
+
+class Verification(models.TextChoices):
+    VERIFIED = "VERIFIED", _("đã đối chiếu văn bản")
+    PARTIAL = "PARTIAL", _("đối chiếu một phần")
+    UNVERIFIED = "UNVERIFIED", _("chưa đối chiếu – cần kiểm tra")
+
+
+class AwardType(models.Model):
+    code = models.CharField(_("mã"), max_length=32, unique=True)
+    name = models.CharField(_("tên"), max_length=300)
+    name_key = models.CharField(max_length=300, editable=False, db_index=True)
+    kind = models.CharField(_("loại"), max_length=8, choices=Kind.choices)
+    level = models.CharField(_("cấp"), max_length=20, choices=Level.choices)
+    subjects = models.JSONField(_("đối tượng"), default=list)
+    conferred_by = models.CharField(_("thẩm quyền quyết định"), max_length=300, blank=True)
+    rank = models.PositiveSmallIntegerField(
+        _("thứ bậc"), default=0, help_text=_("Lớn hơn là cao hơn; dùng cho “hình thức cao hơn”.")
+    )
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        verbose_name = _("danh hiệu, hình thức khen thưởng")
+        verbose_name_plural = _("danh mục khen thưởng")
+        ordering = ["-rank", "code"]
+
+    def __str__(self) -> str:
+        return f"{self.code} – {self.name}"
+
+    def save(self, *args, **kwargs):
+        self.name_key = name_key(self.name)
+        super().save(*args, **kwargs)
+
+
+class AwardRule(models.Model):
+    """The criteria of an award from a date; a new decree is a new version, never an edit."""
+
+    award_type = models.ForeignKey(AwardType, on_delete=models.CASCADE, related_name="rules")
+    version = models.PositiveSmallIntegerField(default=1)
+    valid_from = models.DateField(_("áp dụng từ"))
+    valid_to = models.DateField(_("áp dụng đến"), null=True, blank=True)
+    conditions = models.JSONField(_("điều kiện"), default=list)
+    verification = models.CharField(
+        _("mức kiểm chứng"), max_length=10, choices=Verification.choices
+    )
+    legal_basis = models.CharField(_("căn cứ pháp lý"), max_length=500)
+    source = models.CharField(_("nguồn đối chiếu"), max_length=500, blank=True)
+    vote_threshold_pct = models.DecimalField(
+        _("tỷ lệ phiếu đồng ý (%)"), max_digits=5, decimal_places=2, null=True, blank=True
+    )
+    vote_basis = models.CharField(_("tính trên"), max_length=12, blank=True)
+    documents = models.JSONField(_("thành phần hồ sơ"), default=list, blank=True)
+    step_days = models.JSONField(_("thời hạn xử lý (ngày làm việc)"), default=dict, blank=True)
+    note = models.TextField(_("ghi chú"), blank=True)
+
+    class Meta:
+        verbose_name = _("tiêu chuẩn khen thưởng")
+        verbose_name_plural = _("tiêu chuẩn khen thưởng")
+        ordering = ["award_type", "-valid_from"]
+        constraints = [
+            models.UniqueConstraint(fields=["award_type", "version"], name="award_rule_version")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.award_type.code} v{self.version} ({self.valid_from})"
+
+
+class Gender(models.TextChoices):
+    MALE = "M", _("Nam")
+    FEMALE = "F", _("Nữ")
+    UNKNOWN = "", _("Không ghi")
+
+
+class Person(models.Model):
+    full_name = models.CharField(_("họ và tên"), max_length=200)
+    name_key = models.CharField(max_length=200, editable=False)
+    birth_date = models.DateField(_("ngày sinh"), null=True, blank=True)
+    birth_year = models.PositiveSmallIntegerField(_("năm sinh"), null=True, blank=True)
+    gender = models.CharField(_("giới tính"), max_length=1, choices=Gender.choices, blank=True)
+    unit = models.ForeignKey("orgs.Unit", null=True, blank=True, on_delete=models.PROTECT)
+    unit_name = models.CharField(_("đơn vị (ghi trên hồ sơ)"), max_length=300, blank=True)
+    position = models.CharField(_("chức vụ"), max_length=200, blank=True)
+    national_id = models.CharField(_("số định danh cá nhân"), max_length=20, blank=True)
+    merged_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged_from"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("cá nhân")
+        verbose_name_plural = _("cá nhân")
+        indexes = [
+            # Search by name without diacritics, and duplicate detection by (key, birth year).
+            models.Index(fields=["name_key", "birth_year"], name="person_key_born"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.full_name} ({self.birth_year or '?'})"
+
+    def save(self, *args, **kwargs):
+        self.name_key = name_key(self.full_name)
+        if self.birth_date and not self.birth_year:
+            self.birth_year = self.birth_date.year
+        super().save(*args, **kwargs)
+
+
+class RatingLevel(models.TextChoices):
+    HTXS = "HTXS", _("Hoàn thành xuất sắc nhiệm vụ")
+    HTT = "HTT", _("Hoàn thành tốt nhiệm vụ")
+    HT = "HT", _("Hoàn thành nhiệm vụ")
+    KHT = "KHT", _("Không hoàn thành nhiệm vụ")
+
+
+RATING_ORDER = {"KHT": 0, "HT": 1, "HTT": 2, "HTXS": 3}
+
+
+class Rating(models.Model):
+    """The yearly rating of a person (person set) or of a collective (unit set)."""
+
+    person = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.CASCADE, related_name="ratings"
+    )
+    unit = models.ForeignKey(
+        "orgs.Unit", null=True, blank=True, on_delete=models.CASCADE, related_name="ratings"
+    )
+    year = models.PositiveSmallIntegerField()
+    rating = models.CharField(max_length=4, choices=RatingLevel.choices)
+
+    class Meta:
+        verbose_name = _("xếp loại hằng năm")
+        verbose_name_plural = _("xếp loại hằng năm")
+        constraints = [
+            models.UniqueConstraint(fields=["person", "year"], name="rating_person_year"),
+            models.UniqueConstraint(fields=["unit", "year"], name="rating_unit_year"),
+            models.CheckConstraint(
+                condition=Q(person__isnull=False) ^ Q(unit__isnull=False), name="rating_one_subject"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person or self.unit} {self.year}: {self.rating}"
+
+
+class Scope(models.TextChoices):
+    CO_SO = "co_so", _("cơ sở")
+    BO_TINH = "bo_tinh", _("Bộ, ban, ngành, tỉnh")
+    TOAN_QUOC = "toan_quoc", _("toàn quốc")
+
+
+SCOPE_ORDER = {"co_so": 0, "bo_tinh": 1, "toan_quoc": 2}
+
+
+class Initiative(models.Model):
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="initiatives")
+    year = models.PositiveSmallIntegerField()
+    title = models.CharField(_("tên sáng kiến, đề tài"), max_length=500)
+    scope = models.CharField(_("phạm vi công nhận"), max_length=10, choices=Scope.choices)
+    recognised_by = models.CharField(_("cơ quan công nhận"), max_length=300, blank=True)
+    decision = models.CharField(_("quyết định công nhận"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("sáng kiến")
+        verbose_name_plural = _("sáng kiến")
+        indexes = [models.Index(fields=["person", "year"], name="initiative_person_year")]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.get_scope_display()}, {self.year})"
+
+
+class AwardEntry(models.Model):
+    """One award given: the registry. A collective's entry has no person and no birth year."""
+
+    award_type = models.ForeignKey(AwardType, on_delete=models.PROTECT, related_name="entries")
+    year = models.PositiveSmallIntegerField(_("năm"))
+    person = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.PROTECT, related_name="awards"
+    )
+    unit = models.ForeignKey(
+        "orgs.Unit",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="awards",
+        help_text=_("Tập thể được khen, hoặc đơn vị của cá nhân."),
+    )
+    recipient_name = models.CharField(_("họ tên / tên tập thể"), max_length=300)
+    name_key = models.CharField(max_length=300)
+    birth_year = models.PositiveSmallIntegerField(_("năm sinh"), null=True, blank=True)
+    unit_name = models.CharField(_("đơn vị (như ghi trong quyết định)"), max_length=300, blank=True)
+    is_collective = models.BooleanField(default=False)
+    decision_number = models.CharField(_("số quyết định"), max_length=60, blank=True)
+    decision_date = models.DateField(_("ngày quyết định"), null=True, blank=True)
+    signer = models.CharField(_("người ký"), max_length=200, blank=True)
+    source = models.CharField(_("nguồn"), max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("khen thưởng đã trao")
+        verbose_name_plural = _("sổ khen thưởng")
+        indexes = [
+            # Registry search by name (prefix / contains on the key) with a birth-year filter.
+            models.Index(fields=["name_key", "birth_year"], name="entry_key_born"),
+            # Statistics by year and award; eligibility look-ups of a person's titles.
+            models.Index(fields=["award_type", "year"], name="entry_award_year"),
+            models.Index(fields=["person", "award_type", "year"], name="entry_person_award"),
+            models.Index(fields=["unit", "award_type", "year"], name="entry_unit_award"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.recipient_name} – {self.award_type.code} {self.year}"
+
+    def save(self, *args, **kwargs):
+        self.name_key = name_key(self.recipient_name)
+        super().save(*args, **kwargs)
+
+
+class ProposalStatus(models.TextChoices):
+    DRAFT = "draft", _("Đang soạn")
+    SUBMITTED = "submitted", _("Đã gửi")
+    RETURNED = "returned", _("Trả lại để bổ sung")
+    CHECKED = "checked", _("Hồ sơ đủ, chờ hội đồng")
+    VOTED = "voted", _("Hội đồng đã bỏ phiếu")
+    FORWARDED = "forwarded", _("Đã trình cấp trên")
+    DECIDED = "decided", _("Đã có quyết định")
+    REJECTED = "rejected", _("Không khen thưởng")
+
+
+class Proposal(models.Model):
+    award_type = models.ForeignKey(AwardType, on_delete=models.PROTECT)
+    year = models.PositiveSmallIntegerField(_("năm xét"))
+    person = models.ForeignKey(Person, null=True, blank=True, on_delete=models.PROTECT)
+    nominee_unit = models.ForeignKey(
+        "orgs.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    proposing_unit = models.ForeignKey(
+        "orgs.Unit", on_delete=models.PROTECT, related_name="proposals"
+    )
+    status = models.CharField(
+        max_length=10, choices=ProposalStatus.choices, default=ProposalStatus.DRAFT
+    )
+    achievements = models.TextField(_("tóm tắt thành tích"), blank=True)
+    eligibility = models.JSONField(_("kết quả xét điều kiện khi gửi"), null=True, blank=True)
+    status_since = models.DateField(null=True, blank=True)
+    due_on = models.DateField(_("hạn xử lý bước hiện tại"), null=True, blank=True)
+    ballot = models.ForeignKey(
+        "ballots.BallotSession", null=True, blank=True, on_delete=models.SET_NULL
+    )
+    decision_number = models.CharField(max_length=60, blank=True)
+    decision_date = models.DateField(null=True, blank=True)
+    decision_signer = models.CharField(max_length=200, blank=True)
+    note = models.TextField(_("lý do trả lại / không khen"), blank=True)
+    registry_entry = models.OneToOneField(
+        AwardEntry, null=True, blank=True, on_delete=models.PROTECT
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("đề nghị khen thưởng")
+        verbose_name_plural = _("đề nghị khen thưởng")
+        indexes = [models.Index(fields=["status", "due_on"], name="proposal_overdue")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(person__isnull=False) ^ Q(nominee_unit__isnull=False),
+                name="proposal_one_nominee",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person or self.nominee_unit} – {self.award_type.code} {self.year}"
