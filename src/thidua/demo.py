@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from thidua.accounts.models import Role, RoleAssignment
 from thidua.accounts.permissions import SYSTEM
+from thidua.awards.catalogue import load_catalogue as load_award_catalogue
 from thidua.common.text import name_key
 from thidua.covenants.models import Covenant, Movement, Target
 from thidua.indicators import services
@@ -92,6 +93,7 @@ def load_reference() -> None:
     load_lineage()
     load_catalogue(read_csv("indicators.csv"), read_csv("plausibility_rules.csv"))
     load_narrative_templates()
+    load_award_catalogue()
     for row in read_csv("movements.csv"):
         Movement.objects.update_or_create(
             code=row["code"],

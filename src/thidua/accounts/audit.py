@@ -21,10 +21,17 @@ _CHAIN_LOCK = 7_311_2022
 @dataclass
 class Change:
     action: str
-    obj: Any
+    obj: Any  # a model instance, or None with object_type/object_id for a batch (an import)
     before: dict | None = None
     after: dict | None = None
     reason: str = ""
+    object_type: str = ""
+    object_id: str = ""
+
+    def target(self) -> tuple[str, str]:
+        if self.obj is None:
+            return self.object_type, self.object_id
+        return self.obj._meta.label_lower, str(self.obj.pk)
 
 
 def _jsonable(data: dict | None) -> dict | None:
@@ -84,8 +91,8 @@ def record_many(actor, changes: Iterable[Change], via: str = "web") -> list[Audi
                 actor_id=actor_id,
                 actor_name=actor_name,
                 action=change.action,
-                object_type=change.obj._meta.label_lower,
-                object_id=str(change.obj.pk),
+                object_type=change.target()[0],
+                object_id=change.target()[1],
                 before=_jsonable(change.before),
                 after=_jsonable(change.after),
                 reason=change.reason,

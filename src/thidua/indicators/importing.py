@@ -133,8 +133,12 @@ def import_file(
 # Reading the file ------------------------------------------------------------------------------
 
 
-def read_rows(source, filename: str | None = None) -> list[list]:
-    """The data sheet as rows of cells (None for empty), row 1 first."""
+def read_rows(source, filename: str | None = None, *, limit: int | None = None) -> list[list]:
+    """The data sheet as rows of cells (None for empty), row 1 first.
+
+    `limit` caps the file size (default: the upload limit); the CLI's registry import of
+    historical lists passes a larger one.
+    """
     name = filename or getattr(source, "name", None) or str(source)
     suffix = Path(str(name)).suffix.lower()
     if suffix not in EXCEL_SUFFIXES + CSV_SUFFIXES:
@@ -142,13 +146,13 @@ def read_rows(source, filename: str | None = None) -> list[list]:
             _("Chỉ nhận tệp Excel (.xlsx) hoặc CSV (.csv); “%(name)s” không phải loại này.")
             % {"name": Path(str(name)).name}
         )
-    data = _read_bytes(source, name)
+    data = _read_bytes(source, name, limit)
     rows = _excel_rows(data, name) if suffix in EXCEL_SUFFIXES else _csv_rows(data)
     return [[_clean(c) for c in row] for row in rows]
 
 
-def _read_bytes(source, name) -> bytes:
-    limit = getattr(settings, "THIDUA_MAX_UPLOAD_BYTES", 20 * 1024 * 1024)
+def _read_bytes(source, name, limit: int | None = None) -> bytes:
+    limit = limit or getattr(settings, "THIDUA_MAX_UPLOAD_BYTES", 20 * 1024 * 1024)
     if hasattr(source, "read"):
         data = source.read(limit + 1)
         too_big = len(data) > limit

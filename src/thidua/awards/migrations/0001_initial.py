@@ -6,206 +6,546 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('ballots', '0001_initial'),
-        ('orgs', '0003_review_meeting_record'),
+        ("ballots", "0001_initial"),
+        ("orgs", "0003_review_meeting_record"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='AwardType',
+            name="AwardType",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=32, unique=True, verbose_name='mã')),
-                ('name', models.CharField(max_length=300, verbose_name='tên')),
-                ('name_key', models.CharField(db_index=True, editable=False, max_length=300)),
-                ('kind', models.CharField(choices=[('title', 'Danh hiệu thi đua'), ('form', 'Hình thức khen thưởng')], max_length=8, verbose_name='loại')),
-                ('level', models.CharField(choices=[('state', 'Nhà nước (Chủ tịch nước)'), ('government', 'Chính phủ, Thủ tướng'), ('ministry_province', 'Bộ, ban, ngành, tỉnh'), ('grassroots', 'Cơ sở')], max_length=20, verbose_name='cấp')),
-                ('subjects', models.JSONField(default=list, verbose_name='đối tượng')),
-                ('conferred_by', models.CharField(blank=True, max_length=300, verbose_name='thẩm quyền quyết định')),
-                ('rank', models.PositiveSmallIntegerField(default=0, help_text='Lớn hơn là cao hơn; dùng cho “hình thức cao hơn”.', verbose_name='thứ bậc')),
-                ('active', models.BooleanField(default=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=32, unique=True, verbose_name="mã")),
+                ("name", models.CharField(max_length=300, verbose_name="tên")),
+                ("name_key", models.CharField(db_index=True, editable=False, max_length=300)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("title", "Danh hiệu thi đua"), ("form", "Hình thức khen thưởng")],
+                        max_length=8,
+                        verbose_name="loại",
+                    ),
+                ),
+                (
+                    "level",
+                    models.CharField(
+                        choices=[
+                            ("state", "Nhà nước (Chủ tịch nước)"),
+                            ("government", "Chính phủ, Thủ tướng"),
+                            ("ministry_province", "Bộ, ban, ngành, tỉnh"),
+                            ("grassroots", "Cơ sở"),
+                        ],
+                        max_length=20,
+                        verbose_name="cấp",
+                    ),
+                ),
+                ("subjects", models.JSONField(default=list, verbose_name="đối tượng")),
+                (
+                    "conferred_by",
+                    models.CharField(
+                        blank=True, max_length=300, verbose_name="thẩm quyền quyết định"
+                    ),
+                ),
+                (
+                    "rank",
+                    models.PositiveSmallIntegerField(
+                        default=0,
+                        help_text="Lớn hơn là cao hơn; dùng cho “hình thức cao hơn”.",
+                        verbose_name="thứ bậc",
+                    ),
+                ),
+                ("active", models.BooleanField(default=True)),
             ],
             options={
-                'verbose_name': 'danh hiệu, hình thức khen thưởng',
-                'verbose_name_plural': 'danh mục khen thưởng',
-                'ordering': ['-rank', 'code'],
+                "verbose_name": "danh hiệu, hình thức khen thưởng",
+                "verbose_name_plural": "danh mục khen thưởng",
+                "ordering": ["-rank", "code"],
             },
         ),
         migrations.CreateModel(
-            name='Person',
+            name="Person",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('full_name', models.CharField(max_length=200, verbose_name='họ và tên')),
-                ('name_key', models.CharField(editable=False, max_length=200)),
-                ('birth_date', models.DateField(blank=True, null=True, verbose_name='ngày sinh')),
-                ('birth_year', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='năm sinh')),
-                ('gender', models.CharField(blank=True, choices=[('M', 'Nam'), ('F', 'Nữ'), ('', 'Không ghi')], max_length=1, verbose_name='giới tính')),
-                ('unit_name', models.CharField(blank=True, max_length=300, verbose_name='đơn vị (ghi trên hồ sơ)')),
-                ('position', models.CharField(blank=True, max_length=200, verbose_name='chức vụ')),
-                ('national_id', models.CharField(blank=True, max_length=20, verbose_name='số định danh cá nhân')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('merged_into', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='merged_from', to='awards.person')),
-                ('unit', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to='orgs.unit')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("full_name", models.CharField(max_length=200, verbose_name="họ và tên")),
+                ("name_key", models.CharField(editable=False, max_length=200)),
+                ("birth_date", models.DateField(blank=True, null=True, verbose_name="ngày sinh")),
+                (
+                    "birth_year",
+                    models.PositiveSmallIntegerField(
+                        blank=True, null=True, verbose_name="năm sinh"
+                    ),
+                ),
+                (
+                    "gender",
+                    models.CharField(
+                        blank=True,
+                        choices=[("M", "Nam"), ("F", "Nữ"), ("", "Không ghi")],
+                        max_length=1,
+                        verbose_name="giới tính",
+                    ),
+                ),
+                (
+                    "unit_name",
+                    models.CharField(
+                        blank=True, max_length=300, verbose_name="đơn vị (ghi trên hồ sơ)"
+                    ),
+                ),
+                ("position", models.CharField(blank=True, max_length=200, verbose_name="chức vụ")),
+                (
+                    "national_id",
+                    models.CharField(
+                        blank=True, max_length=20, verbose_name="số định danh cá nhân"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "merged_into",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="merged_from",
+                        to="awards.person",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="orgs.unit",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'cá nhân',
-                'verbose_name_plural': 'cá nhân',
+                "verbose_name": "cá nhân",
+                "verbose_name_plural": "cá nhân",
             },
         ),
         migrations.CreateModel(
-            name='Initiative',
+            name="Initiative",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField()),
-                ('title', models.CharField(max_length=500, verbose_name='tên sáng kiến, đề tài')),
-                ('scope', models.CharField(choices=[('co_so', 'cơ sở'), ('bo_tinh', 'Bộ, ban, ngành, tỉnh'), ('toan_quoc', 'toàn quốc')], max_length=10, verbose_name='phạm vi công nhận')),
-                ('recognised_by', models.CharField(blank=True, max_length=300, verbose_name='cơ quan công nhận')),
-                ('decision', models.CharField(blank=True, max_length=100, verbose_name='quyết định công nhận')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='initiatives', to='awards.person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("year", models.PositiveSmallIntegerField()),
+                ("title", models.CharField(max_length=500, verbose_name="tên sáng kiến, đề tài")),
+                (
+                    "scope",
+                    models.CharField(
+                        choices=[
+                            ("co_so", "cơ sở"),
+                            ("bo_tinh", "Bộ, ban, ngành, tỉnh"),
+                            ("toan_quoc", "toàn quốc"),
+                        ],
+                        max_length=10,
+                        verbose_name="phạm vi công nhận",
+                    ),
+                ),
+                (
+                    "recognised_by",
+                    models.CharField(blank=True, max_length=300, verbose_name="cơ quan công nhận"),
+                ),
+                (
+                    "decision",
+                    models.CharField(
+                        blank=True, max_length=100, verbose_name="quyết định công nhận"
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="initiatives",
+                        to="awards.person",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'sáng kiến',
-                'verbose_name_plural': 'sáng kiến',
+                "verbose_name": "sáng kiến",
+                "verbose_name_plural": "sáng kiến",
             },
         ),
         migrations.CreateModel(
-            name='AwardEntry',
+            name="AwardEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='năm')),
-                ('recipient_name', models.CharField(max_length=300, verbose_name='họ tên / tên tập thể')),
-                ('name_key', models.CharField(max_length=300)),
-                ('birth_year', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='năm sinh')),
-                ('unit_name', models.CharField(blank=True, max_length=300, verbose_name='đơn vị (như ghi trong quyết định)')),
-                ('is_collective', models.BooleanField(default=False)),
-                ('decision_number', models.CharField(blank=True, max_length=60, verbose_name='số quyết định')),
-                ('decision_date', models.DateField(blank=True, null=True, verbose_name='ngày quyết định')),
-                ('signer', models.CharField(blank=True, max_length=200, verbose_name='người ký')),
-                ('source', models.CharField(blank=True, max_length=200, verbose_name='nguồn')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('unit', models.ForeignKey(blank=True, help_text='Tập thể được khen, hoặc đơn vị của cá nhân.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='awards', to='orgs.unit')),
-                ('award_type', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='entries', to='awards.awardtype')),
-                ('person', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='awards', to='awards.person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("year", models.PositiveSmallIntegerField(verbose_name="năm")),
+                (
+                    "recipient_name",
+                    models.CharField(max_length=300, verbose_name="họ tên / tên tập thể"),
+                ),
+                ("name_key", models.CharField(max_length=300)),
+                (
+                    "birth_year",
+                    models.PositiveSmallIntegerField(
+                        blank=True, null=True, verbose_name="năm sinh"
+                    ),
+                ),
+                (
+                    "unit_name",
+                    models.CharField(
+                        blank=True, max_length=300, verbose_name="đơn vị (như ghi trong quyết định)"
+                    ),
+                ),
+                ("is_collective", models.BooleanField(default=False)),
+                (
+                    "decision_number",
+                    models.CharField(blank=True, max_length=60, verbose_name="số quyết định"),
+                ),
+                (
+                    "decision_date",
+                    models.DateField(blank=True, null=True, verbose_name="ngày quyết định"),
+                ),
+                ("signer", models.CharField(blank=True, max_length=200, verbose_name="người ký")),
+                ("source", models.CharField(blank=True, max_length=200, verbose_name="nguồn")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Tập thể được khen, hoặc đơn vị của cá nhân.",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="awards",
+                        to="orgs.unit",
+                    ),
+                ),
+                (
+                    "award_type",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="entries",
+                        to="awards.awardtype",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="awards",
+                        to="awards.person",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'khen thưởng đã trao',
-                'verbose_name_plural': 'sổ khen thưởng',
+                "verbose_name": "khen thưởng đã trao",
+                "verbose_name_plural": "sổ khen thưởng",
             },
         ),
         migrations.CreateModel(
-            name='Proposal',
+            name="Proposal",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='năm xét')),
-                ('status', models.CharField(choices=[('draft', 'Đang soạn'), ('submitted', 'Đã gửi'), ('returned', 'Trả lại để bổ sung'), ('checked', 'Hồ sơ đủ, chờ hội đồng'), ('voted', 'Hội đồng đã bỏ phiếu'), ('forwarded', 'Đã trình cấp trên'), ('decided', 'Đã có quyết định'), ('rejected', 'Không khen thưởng')], default='draft', max_length=10)),
-                ('achievements', models.TextField(blank=True, verbose_name='tóm tắt thành tích')),
-                ('eligibility', models.JSONField(blank=True, null=True, verbose_name='kết quả xét điều kiện khi gửi')),
-                ('status_since', models.DateField(blank=True, null=True)),
-                ('due_on', models.DateField(blank=True, null=True, verbose_name='hạn xử lý bước hiện tại')),
-                ('decision_number', models.CharField(blank=True, max_length=60)),
-                ('decision_date', models.DateField(blank=True, null=True)),
-                ('decision_signer', models.CharField(blank=True, max_length=200)),
-                ('note', models.TextField(blank=True, verbose_name='lý do trả lại / không khen')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('award_type', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='awards.awardtype')),
-                ('ballot', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to='ballots.ballotsession')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('nominee_unit', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='orgs.unit')),
-                ('person', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to='awards.person')),
-                ('proposing_unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='proposals', to='orgs.unit')),
-                ('registry_entry', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to='awards.awardentry')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("year", models.PositiveSmallIntegerField(verbose_name="năm xét")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Đang soạn"),
+                            ("submitted", "Đã gửi"),
+                            ("returned", "Trả lại để bổ sung"),
+                            ("checked", "Hồ sơ đủ, chờ hội đồng"),
+                            ("voted", "Hội đồng đã bỏ phiếu"),
+                            ("forwarded", "Đã trình cấp trên"),
+                            ("decided", "Đã có quyết định"),
+                            ("rejected", "Không khen thưởng"),
+                        ],
+                        default="draft",
+                        max_length=10,
+                    ),
+                ),
+                ("achievements", models.TextField(blank=True, verbose_name="tóm tắt thành tích")),
+                (
+                    "eligibility",
+                    models.JSONField(
+                        blank=True, null=True, verbose_name="kết quả xét điều kiện khi gửi"
+                    ),
+                ),
+                ("status_since", models.DateField(blank=True, null=True)),
+                (
+                    "due_on",
+                    models.DateField(blank=True, null=True, verbose_name="hạn xử lý bước hiện tại"),
+                ),
+                ("decision_number", models.CharField(blank=True, max_length=60)),
+                ("decision_date", models.DateField(blank=True, null=True)),
+                ("decision_signer", models.CharField(blank=True, max_length=200)),
+                ("note", models.TextField(blank=True, verbose_name="lý do trả lại / không khen")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "award_type",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, to="awards.awardtype"
+                    ),
+                ),
+                (
+                    "ballot",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        to="ballots.ballotsession",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "nominee_unit",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="orgs.unit",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="awards.person",
+                    ),
+                ),
+                (
+                    "proposing_unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="proposals",
+                        to="orgs.unit",
+                    ),
+                ),
+                (
+                    "registry_entry",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="awards.awardentry",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'đề nghị khen thưởng',
-                'verbose_name_plural': 'đề nghị khen thưởng',
+                "verbose_name": "đề nghị khen thưởng",
+                "verbose_name_plural": "đề nghị khen thưởng",
             },
         ),
         migrations.CreateModel(
-            name='Rating',
+            name="Rating",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField()),
-                ('rating', models.CharField(choices=[('HTXS', 'Hoàn thành xuất sắc nhiệm vụ'), ('HTT', 'Hoàn thành tốt nhiệm vụ'), ('HT', 'Hoàn thành nhiệm vụ'), ('KHT', 'Không hoàn thành nhiệm vụ')], max_length=4)),
-                ('person', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='ratings', to='awards.person')),
-                ('unit', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='ratings', to='orgs.unit')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("year", models.PositiveSmallIntegerField()),
+                (
+                    "rating",
+                    models.CharField(
+                        choices=[
+                            ("HTXS", "Hoàn thành xuất sắc nhiệm vụ"),
+                            ("HTT", "Hoàn thành tốt nhiệm vụ"),
+                            ("HT", "Hoàn thành nhiệm vụ"),
+                            ("KHT", "Không hoàn thành nhiệm vụ"),
+                        ],
+                        max_length=4,
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="ratings",
+                        to="awards.person",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="ratings",
+                        to="orgs.unit",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'xếp loại hằng năm',
-                'verbose_name_plural': 'xếp loại hằng năm',
+                "verbose_name": "xếp loại hằng năm",
+                "verbose_name_plural": "xếp loại hằng năm",
             },
         ),
         migrations.CreateModel(
-            name='AwardRule',
+            name="AwardRule",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('version', models.PositiveSmallIntegerField(default=1)),
-                ('valid_from', models.DateField(verbose_name='áp dụng từ')),
-                ('valid_to', models.DateField(blank=True, null=True, verbose_name='áp dụng đến')),
-                ('conditions', models.JSONField(default=list, verbose_name='điều kiện')),
-                ('verification', models.CharField(choices=[('VERIFIED', 'đã đối chiếu văn bản'), ('PARTIAL', 'đối chiếu một phần'), ('UNVERIFIED', 'chưa đối chiếu – cần kiểm tra')], max_length=10, verbose_name='mức kiểm chứng')),
-                ('legal_basis', models.CharField(max_length=500, verbose_name='căn cứ pháp lý')),
-                ('source', models.CharField(blank=True, max_length=500, verbose_name='nguồn đối chiếu')),
-                ('vote_threshold_pct', models.DecimalField(blank=True, decimal_places=2, max_digits=5, null=True, verbose_name='tỷ lệ phiếu đồng ý (%)')),
-                ('vote_basis', models.CharField(blank=True, max_length=12, verbose_name='tính trên')),
-                ('documents', models.JSONField(blank=True, default=list, verbose_name='thành phần hồ sơ')),
-                ('step_days', models.JSONField(blank=True, default=dict, verbose_name='thời hạn xử lý (ngày làm việc)')),
-                ('note', models.TextField(blank=True, verbose_name='ghi chú')),
-                ('award_type', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='rules', to='awards.awardtype')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("version", models.PositiveSmallIntegerField(default=1)),
+                ("valid_from", models.DateField(verbose_name="áp dụng từ")),
+                ("valid_to", models.DateField(blank=True, null=True, verbose_name="áp dụng đến")),
+                ("conditions", models.JSONField(default=list, verbose_name="điều kiện")),
+                (
+                    "verification",
+                    models.CharField(
+                        choices=[
+                            ("VERIFIED", "đã đối chiếu văn bản"),
+                            ("PARTIAL", "đối chiếu một phần"),
+                            ("UNVERIFIED", "chưa đối chiếu – cần kiểm tra"),
+                        ],
+                        max_length=10,
+                        verbose_name="mức kiểm chứng",
+                    ),
+                ),
+                ("legal_basis", models.CharField(max_length=500, verbose_name="căn cứ pháp lý")),
+                (
+                    "source",
+                    models.CharField(blank=True, max_length=500, verbose_name="nguồn đối chiếu"),
+                ),
+                (
+                    "vote_threshold_pct",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=5,
+                        null=True,
+                        verbose_name="tỷ lệ phiếu đồng ý (%)",
+                    ),
+                ),
+                (
+                    "vote_basis",
+                    models.CharField(blank=True, max_length=12, verbose_name="tính trên"),
+                ),
+                (
+                    "documents",
+                    models.JSONField(blank=True, default=list, verbose_name="thành phần hồ sơ"),
+                ),
+                (
+                    "step_days",
+                    models.JSONField(
+                        blank=True, default=dict, verbose_name="thời hạn xử lý (ngày làm việc)"
+                    ),
+                ),
+                ("note", models.TextField(blank=True, verbose_name="ghi chú")),
+                (
+                    "award_type",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="rules",
+                        to="awards.awardtype",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'tiêu chuẩn khen thưởng',
-                'verbose_name_plural': 'tiêu chuẩn khen thưởng',
-                'ordering': ['award_type', '-valid_from'],
-                'constraints': [models.UniqueConstraint(fields=('award_type', 'version'), name='award_rule_version')],
+                "verbose_name": "tiêu chuẩn khen thưởng",
+                "verbose_name_plural": "tiêu chuẩn khen thưởng",
+                "ordering": ["award_type", "-valid_from"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("award_type", "version"), name="award_rule_version"
+                    )
+                ],
             },
         ),
         migrations.AddIndex(
-            model_name='person',
-            index=models.Index(fields=['name_key', 'birth_year'], name='person_key_born'),
+            model_name="person",
+            index=models.Index(fields=["name_key", "birth_year"], name="person_key_born"),
         ),
         migrations.AddIndex(
-            model_name='initiative',
-            index=models.Index(fields=['person', 'year'], name='initiative_person_year'),
+            model_name="initiative",
+            index=models.Index(fields=["person", "year"], name="initiative_person_year"),
         ),
         migrations.AddIndex(
-            model_name='awardentry',
-            index=models.Index(fields=['name_key', 'birth_year'], name='entry_key_born'),
+            model_name="awardentry",
+            index=models.Index(fields=["name_key", "birth_year"], name="entry_key_born"),
         ),
         migrations.AddIndex(
-            model_name='awardentry',
-            index=models.Index(fields=['award_type', 'year'], name='entry_award_year'),
+            model_name="awardentry",
+            index=models.Index(fields=["award_type", "year"], name="entry_award_year"),
         ),
         migrations.AddIndex(
-            model_name='awardentry',
-            index=models.Index(fields=['person', 'award_type', 'year'], name='entry_person_award'),
+            model_name="awardentry",
+            index=models.Index(fields=["person", "award_type", "year"], name="entry_person_award"),
         ),
         migrations.AddIndex(
-            model_name='awardentry',
-            index=models.Index(fields=['unit', 'award_type', 'year'], name='entry_unit_award'),
+            model_name="awardentry",
+            index=models.Index(fields=["unit", "award_type", "year"], name="entry_unit_award"),
         ),
         migrations.AddIndex(
-            model_name='proposal',
-            index=models.Index(fields=['status', 'due_on'], name='proposal_overdue'),
+            model_name="proposal",
+            index=models.Index(fields=["status", "due_on"], name="proposal_overdue"),
         ),
         migrations.AddConstraint(
-            model_name='proposal',
-            constraint=models.CheckConstraint(condition=models.Q(('person__isnull', False), ('nominee_unit__isnull', False), _connector='XOR'), name='proposal_one_nominee'),
+            model_name="proposal",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("person__isnull", False), ("nominee_unit__isnull", False), _connector="XOR"
+                ),
+                name="proposal_one_nominee",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='rating',
-            constraint=models.UniqueConstraint(fields=('person', 'year'), name='rating_person_year'),
+            model_name="rating",
+            constraint=models.UniqueConstraint(
+                fields=("person", "year"), name="rating_person_year"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='rating',
-            constraint=models.UniqueConstraint(fields=('unit', 'year'), name='rating_unit_year'),
+            model_name="rating",
+            constraint=models.UniqueConstraint(fields=("unit", "year"), name="rating_unit_year"),
         ),
         migrations.AddConstraint(
-            model_name='rating',
-            constraint=models.CheckConstraint(condition=models.Q(('person__isnull', False), ('unit__isnull', False), _connector='XOR'), name='rating_one_subject'),
+            model_name="rating",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("person__isnull", False), ("unit__isnull", False), _connector="XOR"
+                ),
+                name="rating_one_subject",
+            ),
         ),
     ]

@@ -1,0 +1,73 @@
+"""Load the award catalogue (YAML) idempotently; a rule already stored is never edited."""
+
+from __future__ import annotations
+
+from datetime import date
+from importlib import resources
+
+import yaml
+from django.db import transaction
+
+from thidua.awards.models import AwardRule, AwardType
+
+RULE_FIELDS = (
+    "verification legal_basis source vote_threshold_pct vote_basis documents step_days note"
+).split()
+
+DEFAULT_STEP_DAYS = {"check": 10, "council": 10, "decide": 20}
+
+
+def read_catalogue() -> list[dict]:
+    text = resources.files("thidua.data").joinpath("awards_catalogue.yaml").read_text("utf-8")
+    return yaml.safe_load(text)
+
+
+@transaction.atomic
+def load_catalogue(entries: list[dict] | None = None) -> int:
+    created = 0
+    for entry in entries or read_catalogue():
+        award, _ = AwardType.objects.update_or_create(
+            code=entry["code"],
+            defaults={
+                "name": entry["name"],
+                "kind": entry["kind"],
+                "level": entry["level"],
+                "subjects": entry["subjects"],
+                "conferred_by": entry.get("conferred_by", ""),
+                "rank": entry.get("rank", 0),
+            },
+        )
+        for rule in entry.get("rules", []):
+            created += _add_rule(award, rule)
+    return created
+
+
+def _add_rule(award: AwardType, rule: dict) -> int:
+    valid_from = rule["valid_from"]
+    if isinstance(valid_from, str):
+        valid_from = date.fromisoformat(valid_from)
+    if AwardRule.objects.filter(award_type=award, valid_from=valid_from).exists():
+        return 0
+    last = AwardRule.objects.filter(award_type=award).order_by("-version").first()
+    data = {f: rule[f] for f in RULE_FIELDS if f in rule}
+    data.setdefault("step_days", DEFAULT_STEP_DAYS)
+    AwardRule.objects.create(
+        award_type=award,
+        version=(last.version + 1) if last else 1,
+        valid_from=valid_from,
+        valid_to=rule.get("valid_to"),
+        conditions=rule["conditions"],
+        **data,
+    )
+    return 1
+
+
+def rule_for(award: AwardType, year: int) -> AwardRule | None:
+    """The rule in force for an assessment year (its 31 December)."""
+    day = date(year, 12, 31)
+    candidates = [
+        r
+        for r in award.rules.all()
+        if r.valid_from <= day and (r.valid_to is None or r.valid_to >= day)
+    ]
+    return max(candidates, key=lambda r: r.valid_from, default=None)

@@ -1,0 +1,119 @@
+from __future__ import annotations
+
+import json
+
+from django.core.management.base import BaseCommand, CommandError
+
+from thidua.awards.eligibility import Nominee, evaluate_many
+from thidua.awards.models import Person
+from thidua.common.text import name_key
+from thidua.indicators.importing import FileUnreadable, read_rows
+from thidua.orgs.models import Unit
+
+
+class Command(BaseCommand):
+    help = (
+        "Xét điều kiện khen thưởng: --person ID --award CODE --year Y, hoặc --file FILE "
+        "(cột person_id hoặc full_name + birth_year, hoặc unit_code; award; year)."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--person", type=int)
+        parser.add_argument("--unit", help="Mã đơn vị (tập thể), hiệu lực trong năm xét")
+        parser.add_argument("--award")
+        parser.add_argument("--year", type=int)
+        parser.add_argument("--file")
+        parser.add_argument("--json", action="store_true")
+
+    def handle(self, *args, person, unit, award, year, file, json: bool, **options):
+        if file:
+            nominees = _from_file(file)
+        elif (person or unit) and award and year:
+            nominees = [
+                Nominee(award, year, person_id=person, unit_id=_unit(unit, year) if unit else None)
+            ]
+            if person and not Person.objects.filter(pk=person).exists():
+                raise CommandError(f"Không có cá nhân mã {person}.", returncode=2)
+        else:
+            raise CommandError("Cần --person/--unit, --award và --year, hoặc --file.", returncode=2)
+        verdicts = [v.as_dict() for v in evaluate_many(nominees)]
+        if json:
+            data = verdicts[0] if len(verdicts) == 1 and not file else verdicts
+            self.stdout.write(_dumps(data))
+            return
+        for v in verdicts:
+            self.stdout.write(_text(v))
+
+
+def _unit(code: str, year: int) -> int:
+    from datetime import date
+
+    found = Unit.objects.valid_on(date(year, 12, 31)).filter(code=code).first()
+    if found is None:
+        raise CommandError(f"Không có đơn vị mã {code} năm {year}.", returncode=2)
+    return found.pk
+
+
+def _from_file(path: str) -> list[Nominee]:
+    try:
+        rows = read_rows(path, path, limit=2 * 1024**3)
+    except FileUnreadable as exc:
+        raise CommandError(str(exc), returncode=2) from exc
+    header = [name_key(str(c or "")).replace(" ", "_") for c in rows[0]]
+    people = {}
+    nominees, problems = [], []
+    for number, raw in enumerate(rows[1:], start=2):
+        row = dict(zip(header, raw, strict=False))
+        try:
+            award, year = str(row["award"]).strip(), int(float(row["year"]))
+        except (KeyError, TypeError, ValueError):
+            problems.append(f"Dòng {number}: cần cột award và year hợp lệ.")
+            continue
+        if row.get("person_id"):
+            nominees.append(Nominee(award, year, person_id=int(float(row["person_id"]))))
+        elif row.get("unit_code"):
+            nominees.append(
+                Nominee(award, year, unit_id=_unit(str(row["unit_code"]).removesuffix(".0"), year))
+            )
+        elif row.get("full_name"):
+            key = (name_key(str(row["full_name"])), int(float(row.get("birth_year") or 0)) or None)
+            people.setdefault(key, []).append((number, award, year))
+        else:
+            problems.append(f"Dòng {number}: cần person_id, full_name hoặc unit_code.")
+    nominees += _by_name(people, problems)
+    if problems:
+        raise CommandError("\n".join(problems), returncode=1)
+    return nominees
+
+
+def _by_name(people: dict, problems: list[str]) -> list[Nominee]:
+    found: dict[tuple, list[int]] = {}
+    for p in Person.objects.filter(name_key__in={k for k, _b in people}, merged_into=None):
+        found.setdefault((p.name_key, p.birth_year), []).append(p.pk)
+    out = []
+    for key, wanted in people.items():
+        ids = found.get(key, [])
+        for number, award, year in wanted:
+            if len(ids) != 1:
+                what = "không tìm thấy" if not ids else f"có {len(ids)} người trùng tên và năm sinh"
+                problems.append(f"Dòng {number}: {what}; hãy ghi person_id.")
+            else:
+                out.append(Nominee(award, year, person_id=ids[0]))
+    return out
+
+
+def _text(v: dict) -> str:
+    who = f"cá nhân #{v['person_id']}" if v["person_id"] else f"tập thể #{v['unit_id']}"
+    verdict = "ĐỦ ĐIỀU KIỆN" if v["eligible"] else "CHƯA ĐỦ ĐIỀU KIỆN"
+    lines = [f"{who} – {v['award']} {v['year']}: {verdict}"]
+    if v.get("rule"):
+        lines.append(f"  Căn cứ: {v['rule']['legal_basis']} ({v['rule']['verification']})")
+    for c in v["conditions"]:
+        lines.append(f"  [{'✓' if c['passed'] else '✗'}] {c['detail']}")
+    for m in v["missing"]:
+        lines.append(f"  [ ] Cần minh chứng: {m}")
+    return "\n".join(lines)
+
+
+def _dumps(data) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=2, default=str)

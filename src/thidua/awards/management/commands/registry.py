@@ -1,0 +1,77 @@
+from __future__ import annotations
+
+import json
+
+from django.core.management.base import BaseCommand, CommandError
+
+from thidua.awards.registry import as_search_row, import_registry, search, statistics
+
+
+class Command(BaseCommand):
+    help = "Sổ khen thưởng: import FILE [--dry-run] [--json]; search QUERY [--born YEAR]; stats"
+
+    def add_arguments(self, parser):
+        sub = parser.add_subparsers(dest="action", required=True)
+        imp = sub.add_parser(
+            "import", help="Nhập danh sách khen thưởng (Excel/CSV), tất cả hoặc không"
+        )
+        imp.add_argument("file")
+        imp.add_argument("--dry-run", action="store_true")
+        imp.add_argument("--json", action="store_true")
+        find = sub.add_parser("search", help="Tìm theo tên, không phân biệt dấu")
+        find.add_argument("query")
+        find.add_argument("--born", type=int)
+        find.add_argument("--award")
+        find.add_argument("--year", type=int)
+        find.add_argument("--limit", type=int, default=50)
+        find.add_argument("--json", action="store_true")
+        stats = sub.add_parser("stats", help="Thống kê theo năm, hình thức hoặc đơn vị")
+        stats.add_argument("--by", choices=["year", "award", "unit"], default="year")
+        stats.add_argument("--json", action="store_true")
+
+    def handle(self, *args, action, **options):
+        getattr(self, f"_{action}")(**options)
+
+    def _import(self, file, dry_run, json: bool, **options):
+        result = import_registry(file, dry_run=dry_run, filename=file)
+        if json:
+            self.stdout.write(_dumps(result.as_dict()))
+        elif result.ok:
+            verb = "Sẽ ghi" if dry_run else "Đã ghi"
+            self.stdout.write(f"{verb} {result.written} dòng; {result.people_created} cá nhân mới.")
+        else:
+            for e in result.errors:
+                where = f"Dòng {e.row}, cột {e.column}, giá trị “{e.value}”: " if e.row else ""
+                self.stdout.write(where + e.message)
+        if not result.ok:
+            unreadable = len(result.errors) == 1 and result.errors[0].row is None
+            raise CommandError(
+                "Tệp bị từ chối; không có gì được ghi.", returncode=2 if unreadable else 1
+            )
+
+    def _search(self, query, born, award, year, limit, json: bool, **options):
+        rows = [
+            as_search_row(e) for e in search(query, born=born, award=award, year=year, limit=limit)
+        ]
+        if json:
+            self.stdout.write(_dumps(rows))
+            return
+        for r in rows:
+            born_text = f" ({r['born']})" if r["born"] else ""
+            award = f"{r['award']} {r['year']} – QĐ {r['decision']}"
+            self.stdout.write(f"{r['person']}{born_text} – {r['unit']} – {award}")
+        if not rows:
+            self.stdout.write("Không tìm thấy.")
+
+    def _stats(self, by, json: bool, **options):
+        rows = statistics(by=by)
+        if json:
+            self.stdout.write(_dumps(rows))
+            return
+        for r in rows:
+            key = next(v for k, v in r.items() if k != "count")
+            self.stdout.write(f"{key}: {r['count']}")
+
+
+def _dumps(data) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=2, default=str)
