@@ -1,4 +1,4 @@
-"""Each encoded rule, eligible and not: streaks broken by one year, windows from the decision year."""
+"""Each encoded rule, eligible and not: broken streaks, windows counted from the decision year."""
 
 from datetime import date
 

@@ -59,7 +59,10 @@ def test_one_bad_row_rejects_the_file_with_row_column_and_value(db, tmp_path):
 
 
 def test_english_headers_are_read_too(db, tmp_path):
-    text = "full_name,birth_year,unit,award,year,decision_number,decision_date\nLê Lan,1990,UBND xã,GK,2024,5/QĐ,01/12/2024\n"
+    text = (
+        "full_name,birth_year,unit,award,year,decision_number,decision_date\n"
+        "Lê Lan,1990,UBND xã,GK,2024,5/QĐ,01/12/2024\n"
+    )
     assert import_registry(write(tmp_path, text)).written == 1
 
 
