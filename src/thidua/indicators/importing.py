@@ -685,7 +685,7 @@ class _Import:
         ]
         # Values equal to the stored ones are left out, so that a full template sent back by an
         # officer does not trip over the other members' rows it may not change.
-        changed = _changed(inputs)
+        changed = services.changed_inputs(inputs)
         result = ImportResult(
             ok=True, layout=header.layout, period=self.period.code, unchanged=len(inputs)
         )
@@ -727,31 +727,6 @@ def _cell(row: list, col: int | None):
 def _role(text: str) -> str | None:
     key = _key(text)
     return next((role for role, names in _ROLES.items() if key in names), None)
-
-
-def _changed(inputs: list[services.ValueInput]) -> list[services.ValueInput]:
-    if not inputs:
-        return []
-    stored = {
-        (v.unit_id, v.indicator_id, v.period): v
-        for v in Value.objects.filter(
-            unit_id__in={i.unit.pk for i in inputs},
-            indicator_id__in={i.indicator.pk for i in inputs},
-            period__in={i.period for i in inputs},
-            is_current=True,
-        )
-    }
-    return [i for i in inputs if _differs(stored.get((i.unit.pk, i.indicator.pk, i.period)), i)]
-
-
-def _differs(existing: Value | None, new: services.ValueInput) -> bool:
-    if existing is None:
-        return True
-    return (
-        existing.value != new.value
-        or (new.note and existing.note != new.note)
-        or (new.justification and existing.justification != new.justification)
-    )
 
 
 def _stored_peers(members: _Members, indicator_ids: set[int], period: Period) -> dict:

@@ -126,6 +126,12 @@ def write_values(
     )
 
 
+def changed_inputs(inputs: list[ValueInput]) -> list[ValueInput]:
+    """The inputs that would write something (a new value, note or justification)."""
+    current = _current_values(inputs)
+    return [i for i in inputs if _differs(current.get(_key(i)), i)]
+
+
 def _key(i: ValueInput) -> tuple[int, int, str]:
     return (i.unit.pk, i.indicator.pk, i.period)
 
