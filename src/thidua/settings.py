@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "thidua.scoring",
     "thidua.ballots",
     "thidua.awards",
+    "thidua.ops",
     "thidua.web",
     "thidua.api",
 ]
