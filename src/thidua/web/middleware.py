@@ -18,8 +18,12 @@ class ChosenLanguageMiddleware:
     def __call__(self, request):
         chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
         language = chosen if chosen in self.known else settings.LANGUAGE_CODE
-        translation.activate(language)
         request.LANGUAGE_CODE = language
-        response = self.get_response(request)
-        response.headers.setdefault("Content-Language", language)
+        # override() restores the thread's previous language afterwards, so one request's
+        # choice never leaks into the next work done on the same thread.
+        with translation.override(language):
+            response = self.get_response(request)
+            response.headers.setdefault("Content-Language", language)
+            if hasattr(response, "render") and not getattr(response, "is_rendered", True):
+                response.render()
         return response
