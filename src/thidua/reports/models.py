@@ -93,8 +93,56 @@ def placeholder_problem(text: str, allowed: set[str]) -> str | None:
         if field not in allowed:
             return _("Trường {%(f)s} không có. Dùng được: %(a)s") % {
                 "f": field,
-                "a": ", ".join("{%s}" % a for a in sorted(allowed)),
+                "a": ", ".join(f"{{{a}}}" for a in sorted(allowed)),
             }
         if (spec or "") not in SPECS:
             return _("Cách viết số “%(s)s” không có (dùng: khoảng, exact).") % {"s": spec}
     return None
+
+
+class DocumentKind(models.TextChoices):
+    REVIEW = "review", _("Báo cáo sơ kết, tổng kết")
+
+
+class DocumentTemplate(models.Model):
+    """A Word template uploaded by an official; checked against the report's fields on save."""
+
+    kind = models.CharField(
+        _("loại văn bản"), max_length=12, choices=DocumentKind.choices, default=DocumentKind.REVIEW
+    )
+    cluster = models.ForeignKey(
+        "orgs.Cluster",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        help_text=_("Để trống: mẫu chung cho mọi cụm. Chọn cụm: mẫu riêng của cụm đó."),
+    )
+    file = models.FileField(
+        _("tệp mẫu (.docx)"),
+        upload_to="document_templates/",
+        help_text=_("Tệp Word có các trường {{ … }}; tải mẫu đang dùng về để sửa."),
+    )
+    uploaded_at = models.DateTimeField(_("tải lên lúc"), auto_now_add=True)
+    active = models.BooleanField(_("dùng"), default=True)
+
+    class Meta:
+        verbose_name = _("mẫu văn bản Word")
+        verbose_name_plural = _("mẫu văn bản Word")
+        ordering = ["kind", "cluster", "-uploaded_at"]
+
+    def __str__(self) -> str:
+        scope = self.cluster.code if self.cluster_id else _("mọi cụm")
+        return f"{self.get_kind_display()} ({scope}): {self.file.name}"
+
+    def clean(self) -> None:
+        if not self.file:
+            return
+        from thidua.reports.documents import template_problem
+
+        self.file.open("rb")
+        try:
+            problem = template_problem(self.file.read())
+        finally:
+            self.file.seek(0)
+        if problem:
+            raise ValidationError({"file": problem})

@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from thidua.common.numbers import quantize
 from thidua.common.periods import parse_period
 from thidua.reports.models import NarrativeKind, NarrativeTemplate
-from thidua.common.numbers import quantize
 from thidua.reports.wording import number_text, phrase
 
 NOUNS_EN = {
@@ -162,4 +162,3 @@ def _sentence(text: str) -> str:
         return ""
     text = text[0].upper() + text[1:]
     return text if text.endswith((".", "!", "?")) else text + "."
-
