@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import io
-
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -12,9 +10,11 @@ from django.utils.translation import gettext as _
 
 from thidua.accounts import permissions as perms
 from thidua.reports.aggregation import review
+from thidua.reports.charts import member_chart
+from thidua.reports.documents import LibreOfficeMissing, review_docx, review_pdf
+from thidua.reports.excel import review_xlsx as review_workbook
+from thidua.reports.narrative import narrate
 from thidua.web import access
-from thidua.web.charts import ranking_svg
-from thidua.web.exports import write_review
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -51,6 +51,7 @@ def review_page(request: HttpRequest, code: str, period: str) -> HttpResponse:
         "can_run": can_run,
         "include_submitted": data["basis"] != "accepted",
         "illustrative": any(e.get("illustrative") for e in data["indicators"].values()),
+        "narrative": narrate(data, cluster, "en" if get_language() == "en" else "vi"),
     }
     return render(request, "web/review.html", context)
 
@@ -65,17 +66,39 @@ def review_chart(request: HttpRequest, code: str, period: str) -> HttpResponse:
     title = _name(entry)
     if entry.get("illustrative"):
         title = f"{title} ({_('số liệu minh họa')})"
-    svg = ranking_svg(entry, title, _("bình quân"))
-    return HttpResponse(svg, content_type="image/svg+xml")
+    svg = member_chart(entry, fmt="svg", language=get_language() or "vi", title=title).decode()
+    # The page inlines the chart with htmx: the XML prolog and DOCTYPE do not belong in HTML.
+    return HttpResponse(svg[svg.index("<svg") :], content_type="image/svg+xml")
 
 
 @login_required
 def review_xlsx(request: HttpRequest, code: str, period: str) -> HttpResponse:
     cluster, p, _run, data = _data(request, code, period)
-    stream = io.BytesIO()
-    write_review(data, stream)
-    response = HttpResponse(stream.getvalue(), content_type=XLSX)
+    data["narrative"] = narrate(data, cluster, "vi")
+    response = HttpResponse(review_workbook(data), content_type=XLSX)
     response["Content-Disposition"] = (
         f'attachment; filename="tong-hop-{cluster.code}-{p.code}.xlsx"'
     )
+    return response
+
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+@login_required
+def review_document(request: HttpRequest, code: str, period: str, fmt: str) -> HttpResponse:
+    """The review report as Word (official format) or PDF (through LibreOffice)."""
+    cluster, p, can_run, data = _data(request, code, period)
+    include_submitted = data["basis"] != "accepted"
+    name = f"bao-cao-{cluster.code}-{p.code}"
+    if fmt == "docx":
+        content = review_docx(cluster, p.code, include_submitted=include_submitted)
+        response = HttpResponse(content, content_type=DOCX)
+    else:
+        try:
+            content = review_pdf(cluster, p.code, include_submitted=include_submitted)
+        except LibreOfficeMissing as exc:
+            return HttpResponse(str(exc), status=503, content_type="text/plain; charset=utf-8")
+        response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
     return response
