@@ -438,3 +438,19 @@ def test_the_swagger_files_are_served_by_the_app_itself(client, db):
         response = client.get(source)
         assert response.status_code == 200, source
     assert '"validatorUrl": null' in html
+
+
+def test_the_review_json_carries_the_narrative_in_both_languages(client, users):
+    client.force_login(users["xem"])
+    data = client.get("/api/v1/clusters/TNB/periods/2019H1/review").json()
+    assert "Trà Vinh tăng 17%" in data["narrative"]
+    assert "Trà Vinh growing 17%" in data["narrative_en"]
+
+
+def test_the_review_report_downloads_through_the_api(client, users):
+    client.force_login(users["xem"])
+    response = client.get("/api/v1/clusters/TNB/periods/2019H1/review/document?format=docx")
+    assert response.status_code == 200 and response.content[:2] == b"PK"
+    assert client.get(
+        "/api/v1/clusters/TNB/periods/2019H1/review/document?format=xlsx"
+    ).content[:2] == b"PK"

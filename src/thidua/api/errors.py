@@ -17,7 +17,14 @@ from thidua.common.periods import PeriodError
 from thidua.indicators.validation import ValidationFailed
 
 # Every operation may answer 401; the others are declared where they can happen.
-_SCHEMAS = {400: Error, 401: Error, 403: Error, 404: Error, 422: ValidationErrors}
+_SCHEMAS = {
+    400: Error,
+    401: Error,
+    403: Error,
+    404: Error,
+    422: ValidationErrors,
+    503: Error,
+}
 
 
 def responses(ok: dict[int, Any], *errors: int) -> dict[int, Any]:

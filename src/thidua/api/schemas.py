@@ -326,3 +326,5 @@ class ReviewOut(Schema):
     reported: int | None = None
     basis: str = ""
     indicators: dict[str, ReviewIndicatorOut]
+    narrative: str = ""
+    narrative_en: str = ""
