@@ -359,10 +359,30 @@ def test_the_head_reopens_an_accepted_report_with_a_reason(as_user):
     assert response.json()["status"] == "returned"
 
 
-def test_accepting_a_draft_is_422(as_user):
+def test_accepting_a_draft_conflicts_with_its_state_409(as_user):
     assert put_values(as_user("longan"), "80", growth("8.2")).status_code == 200
     response = as_user("camau").post(f"{TNB_2019}/80/accept")
-    assert response.status_code == 422
+    assert response.status_code == 409
+    assert "Đang nhập" in response.json()["detail"][0]["message"]
+
+
+def test_a_stale_edit_is_refused_with_409_and_nothing_is_overwritten(as_user):
+    first = {"values": [{"indicator": "grdp_growth", "value": "8.2", "version": 0}]}
+    assert (
+        as_user("longan").put(f"{TNB_2019}/80/values", first, "application/json").status_code == 200
+    )
+    # The head's secretariat corrects it, having read version 1.
+    fix = {"values": [{"indicator": "grdp_growth", "value": "8.4", "version": 1}]}
+    assert as_user("camau").put(f"{TNB_2019}/80/values", fix, "application/json").status_code == 200
+    # The officer saves again from the page it loaded before the correction (version 1).
+    stale = {"values": [{"indicator": "grdp_growth", "value": "8.3", "version": 1}]}
+    response = as_user("longan").put(f"{TNB_2019}/80/values", stale, "application/json")
+    assert response.status_code == 409
+    assert "8,4" in response.json()["detail"][0]["message"]
+    current = Value.objects.get(
+        unit__code="80", indicator__code="grdp_growth", period="2019", is_current=True
+    )
+    assert current.value == Decimal("8.4")
 
 
 def test_a_decision_on_a_report_that_does_not_exist_is_404(as_user):
@@ -451,6 +471,7 @@ def test_the_review_report_downloads_through_the_api(client, users):
     client.force_login(users["xem"])
     response = client.get("/api/v1/clusters/TNB/periods/2019H1/review/document?format=docx")
     assert response.status_code == 200 and response.content[:2] == b"PK"
-    assert client.get(
-        "/api/v1/clusters/TNB/periods/2019H1/review/document?format=xlsx"
-    ).content[:2] == b"PK"
+    assert (
+        client.get("/api/v1/clusters/TNB/periods/2019H1/review/document?format=xlsx").content[:2]
+        == b"PK"
+    )

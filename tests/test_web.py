@@ -468,3 +468,22 @@ def test_the_review_report_downloads_as_an_official_word_file(as_user):
 
 def test_an_outsider_cannot_download_the_review_report(as_user):
     assert as_user("hanoi").get("/clusters/TNB/2019H1/review.docx").status_code in (403, 404)
+
+
+def test_a_stale_form_does_not_overwrite_a_newer_value(as_user, entry_url, long_an):
+    as_user("longan").post(entry_url, {"v_grdp_growth": "8,2", "ver_grdp_growth": "0", "save": "1"})
+    as_user("camau").post(entry_url, {"v_grdp_growth": "8,4", "ver_grdp_growth": "1", "save": "1"})
+    page = as_user("longan").post(
+        entry_url, {"v_grdp_growth": "8,3", "ver_grdp_growth": "1", "save": "1"}
+    )
+    assert "vừa được camau sửa thành 8,4" in page.content.decode()
+    current = Value.objects.get(
+        unit=long_an, indicator__code="grdp_growth", period="2019", is_current=True
+    )
+    assert current.value == Decimal("8.4")
+    # Having seen the newer value, the officer may save deliberately (the page carries version 2).
+    as_user("longan").post(entry_url, {"v_grdp_growth": "8,3", "ver_grdp_growth": "2", "save": "1"})
+    current = Value.objects.get(
+        unit=long_an, indicator__code="grdp_growth", period="2019", is_current=True
+    )
+    assert current.value == Decimal("8.3")

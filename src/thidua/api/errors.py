@@ -14,7 +14,7 @@ from ninja.errors import ValidationError as RequestInvalid
 
 from thidua.api.schemas import Error, ValidationErrors
 from thidua.common.periods import PeriodError
-from thidua.indicators.validation import ValidationFailed
+from thidua.indicators.validation import Conflict, ValidationFailed
 
 # Every operation may answer 401; the others are declared where they can happen.
 _SCHEMAS = {
@@ -22,6 +22,7 @@ _SCHEMAS = {
     401: Error,
     403: Error,
     404: Error,
+    409: ValidationErrors,
     422: ValidationErrors,
     503: Error,
 }
@@ -34,6 +35,7 @@ def responses(ok: dict[int, Any], *errors: int) -> dict[int, Any]:
 
 def install(api: NinjaAPI) -> None:
     handlers = {
+        Conflict: _conflict,
         ValidationFailed: _validation_failed,
         RequestInvalid: _request_invalid,
         PermissionDenied: _permission_denied,
@@ -50,6 +52,10 @@ def _replying(api: NinjaAPI, handler: Callable[[Any], tuple[int, Any]]):
         return api.create_response(request, {"detail": detail}, status=status)
 
     return reply
+
+
+def _conflict(exc: Conflict) -> tuple[int, Any]:
+    return 409, [issue.as_dict() for issue in exc.issues]
 
 
 def _validation_failed(exc: ValidationFailed) -> tuple[int, Any]:

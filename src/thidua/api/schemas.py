@@ -239,6 +239,10 @@ class ValueIn(Schema):
     )
     note: str = ""
     justification: str = ""
+    version: int | None = Field(
+        None,
+        description="Phiên bản đã đọc (0 nếu chưa có); khác phiên bản hiện tại thì trả 409.",
+    )
 
 
 class ValuesIn(Schema):

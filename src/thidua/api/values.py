@@ -51,6 +51,7 @@ def _one(unit, report_period, row, item: ValueIn, indicator) -> ValueInput | Iss
         justification=item.justification.strip(),
         row=row,
         column="value",
+        expected_version=item.version,
     )
 
 

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from thidua.accounts import permissions as perms
 from thidua.accounts.audit import Change, record, record_many
+from thidua.common.numbers import format_vn
 from thidua.common.periods import parse_period
 from thidua.indicators.models import (
     Indicator,
@@ -22,6 +23,7 @@ from thidua.indicators.models import (
 )
 from thidua.indicators.validation import (
     Candidate,
+    Conflict,
     Issue,
     ValidationFailed,
     add_warnings,
@@ -44,6 +46,8 @@ class ValueInput:
     illustrative: bool = False
     row: int | None = None
     column: str | None = None
+    # The version the editor saw (0: no value yet); None skips the check (imports, the CLI).
+    expected_version: int | None = None
 
 
 @dataclass
@@ -109,6 +113,9 @@ def write_values(
     with transaction.atomic():
         reports = _reports_for(cluster, units.values(), period.code)
         current = _current_values(inputs)
+        stale = _stale(inputs, current)
+        if stale:
+            raise Conflict(stale)
         changed = [i for i in inputs if _differs(current.get(_key(i)), i)]
         issues = _check_reports(actor, cluster, period.code, changed, reports, current, reason)
         if issues:
@@ -124,6 +131,27 @@ def write_values(
         warnings=[w for ws in warnings.values() for w in ws],
         reports=list(reports.values()),
     )
+
+
+def _stale(inputs: list[ValueInput], current: dict) -> list[Issue]:
+    """Inputs made from an older version than the stored one: a lost update, refused."""
+    issues = []
+    for item in inputs:
+        if item.expected_version is None:
+            continue
+        stored = current.get(_key(item))
+        version = stored.version if stored else 0
+        if version != item.expected_version:
+            who = stored.entered_by.get_username() if stored and stored.entered_by else "người khác"
+            msg = _(
+                "%(ind)s của %(unit)s vừa được %(who)s sửa thành %(now)s (phiên bản %(v)s); "
+                "số của bạn chưa được lưu. Xem lại rồi lưu lần nữa nếu vẫn muốn thay."
+            )
+            now = format_vn(stored.value, item.indicator.decimals) if stored else "—"
+            fmt = {"ind": item.indicator.name_vi, "unit": item.unit, "who": who, "v": version}
+            fmt["now"] = now
+            issues.append(Issue(msg % fmt, row=item.row, column=item.column, value=str(item.value)))
+    return issues
 
 
 def changed_inputs(inputs: list[ValueInput]) -> list[ValueInput]:
@@ -217,7 +245,7 @@ def _current_values(inputs) -> dict[tuple, Value]:
     periods = {i.period for i in inputs}
     rows = Value.objects.filter(
         unit_id__in=units, indicator_id__in=indicators, period__in=periods, is_current=True
-    ).select_related("report")
+    ).select_related("report", "entered_by")
     return {(v.unit_id, v.indicator_id, v.period): v for v in rows}
 
 
@@ -342,7 +370,7 @@ def _transition(
     with transaction.atomic():
         report = Report.objects.select_for_update().get(pk=report.pk)
         if report.status not in allowed_from:
-            raise ValidationFailed(
+            raise Conflict(
                 [
                     Issue(
                         _("Không thể thực hiện: báo cáo đang ở trạng thái “%(s)s”.")

@@ -43,6 +43,10 @@ class ValidationFailed(Exception):
         self.issues = issues
 
 
+class Conflict(ValidationFailed):
+    """Someone else changed the record since it was read: nothing is overwritten (HTTP 409)."""
+
+
 # The storage limits of Value.value (max_digits=20, decimal_places=6).
 MAX_INTEGER_DIGITS = 14
 MAX_DECIMALS = 6

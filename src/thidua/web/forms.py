@@ -54,6 +54,11 @@ class EntryForm(forms.Form):
             code = row.indicator.code
             self.fields[f"v_{code}"] = forms.CharField(required=False, max_length=40)
             self.fields[f"j_{code}"] = forms.CharField(required=False, max_length=1000)
+            # The version shown: a save over someone else's newer value is refused, not lost.
+            self.fields[f"ver_{code}"] = forms.IntegerField(
+                required=False, min_value=0, widget=forms.HiddenInput
+            )
+            self.initial[f"ver_{code}"] = row.current.version if row.current else 0
             if row.current is not None:
                 self.initial.setdefault(
                     f"v_{code}", value_text(row.current.value, row.indicator.decimals)
@@ -85,6 +90,7 @@ class EntryForm(forms.Form):
                     note=row.current.note if row.current else "",
                     justification=self.cleaned_data.get(f"j_{row.indicator.code}", "").strip(),
                     column=row.indicator.code,
+                    expected_version=self.cleaned_data.get(f"ver_{row.indicator.code}"),
                 )
             )
         return result

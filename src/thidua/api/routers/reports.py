@@ -64,7 +64,7 @@ def report(request: HttpRequest, code: str, period: str, unit_code: str):
 
 @router.put(
     ONE + "/values",
-    response=responses({200: WriteOut}, 400, 403, 404, 422),
+    response=responses({200: WriteOut}, 400, 403, 404, 409, 422),
     summary="Nhập, sửa số liệu của báo cáo (dry_run=true để chỉ kiểm tra)",
 )
 def put_values(
@@ -95,7 +95,7 @@ def put_values(
     }
 
 
-_TRANSITION = responses({200: ReportOut}, 400, 403, 404, 422)
+_TRANSITION = responses({200: ReportOut}, 400, 403, 404, 409, 422)
 
 
 @router.post(ONE + "/submit", response=_TRANSITION, summary="Gửi báo cáo cho cụm trưởng")
