@@ -66,7 +66,7 @@ class _Row:
 
 
 def import_registry(
-    source, *, actor=None, dry_run: bool = False, filename=None, via: str = "cli"
+    source, *, actor=None, dry_run: bool = False, filename=None, via: str = "cli", progress=None
 ) -> RegistryImport:
     result = RegistryImport()
     try:
@@ -82,6 +82,8 @@ def import_registry(
         result.written = len(parsed)
         return result
     with transaction.atomic():
+        if progress:
+            progress(len(parsed))
         result.written, result.people_created = _write(parsed)
         summary = Change(
             "awards.registry.imported",

@@ -229,7 +229,9 @@ def _reports_for(cluster, units, period: str) -> dict[int, Report]:
         Report(cluster=cluster, unit=u, period=period) for u in units if u.pk not in existing
     ]
     if missing:
-        Report.objects.bulk_create(missing)
+        # Two first writes for one unit can race: the loser's insert is skipped, and the row
+        # lock taken below then serialises both writers on the one report.
+        Report.objects.bulk_create(missing, ignore_conflicts=True)
         existing = {
             r.unit_id: r
             for r in Report.objects.select_for_update().filter(

@@ -33,7 +33,7 @@ class Command(BaseCommand):
         getattr(self, f"_{action}")(**options)
 
     def _import(self, file, dry_run, json: bool, **options):
-        result = import_registry(file, dry_run=dry_run, filename=file)
+        result = import_registry(file, dry_run=dry_run, filename=file, progress=self._writing)
         if json:
             self.stdout.write(_dumps(result.as_dict()))
         elif result.ok:
@@ -48,6 +48,10 @@ class Command(BaseCommand):
             raise CommandError(
                 "Tệp bị từ chối; không có gì được ghi.", returncode=2 if unreadable else 1
             )
+
+    def _writing(self, rows: int) -> None:
+        self.stderr.write(f"Đang ghi {rows} dòng (một giao dịch: dừng giữa chừng thì không ghi gì)…")
+        self.stderr.flush()
 
     def _search(self, query, born, award, year, limit, json: bool, **options):
         rows = [

@@ -1,0 +1,207 @@
+"""Crash safety and concurrent writers: nothing half-written, nothing lost, nothing doubled."""
+
+import csv
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from decimal import Decimal
+from urllib.parse import urlsplit, urlunsplit
+
+import pytest
+
+PG_URL = os.environ.get("THIDUA_DATABASE_URL", "")
+ON_POSTGRES = PG_URL.startswith("postgres")
+
+
+def _env(**extra):
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("THIDUA_", "DJANGO_"))}
+    env.update({"THIDUA_DEBUG": "true", **extra})
+    return env
+
+
+def _fresh_database(name: str) -> str:
+    import psycopg
+
+    parts = urlsplit(PG_URL)
+    with psycopg.connect(urlunsplit(parts._replace(path="/postgres")), autocommit=True) as con:
+        con.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        con.execute(f'CREATE DATABASE "{name}"')
+    return urlunsplit(parts._replace(path=f"/{name}"))
+
+
+def _counts(env) -> dict:
+    script = (
+        "from thidua.awards.models import AwardEntry, Person;"
+        "from thidua.accounts.models import AuditEntry;import json;"
+        "print(json.dumps([AwardEntry.objects.count(), Person.objects.count(),"
+        " AuditEntry.objects.count()]))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-m", "thidua", "shell", "--no-imports", "-c", script],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def test_an_import_killed_midway_leaves_the_database_as_before(tmp_path):
+    env = _env(THIDUA_DATA_DIR=str(tmp_path))
+    if ON_POSTGRES:
+        env["THIDUA_DATABASE_URL"] = _fresh_database("thidua_kill_test")
+    assert (
+        subprocess.run(
+            [sys.executable, "-m", "thidua", "demo", "--no-serve"],
+            env=env,
+            capture_output=True,
+            timeout=300,
+        ).returncode
+        == 0
+    )
+    before = _counts(env)
+    path = tmp_path / "big.csv"
+    with path.open("w", encoding="utf-8", newline="") as f:
+        out = csv.writer(f)
+        out.writerow(["Họ và tên", "Năm sinh", "Đơn vị", "Hình thức khen thưởng", "Năm"])
+        for i in range(200_000):
+            out.writerow(
+                [f"Nguyễn Văn Người {i}", 1950 + i % 50, f"Sở {i % 97}", "LDTT", 2000 + i % 25]
+            )
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "thidua", "registry", "import", str(path)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    line = proc.stderr.readline()  # printed inside the transaction, right before writing
+    assert "Đang ghi" in line, line
+    time.sleep(1.0)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=30)
+    assert proc.returncode == -signal.SIGKILL
+    assert _counts(env) == before
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _request(method, url, token, body=None):
+    data = json.dumps(body).encode() if body is not None else None
+    req = urllib.request.Request(url, data=data, method=method)
+    req.add_header("Authorization", f"Bearer {token}")
+    req.add_header("Content-Type", "application/json")
+    try:
+        with urllib.request.urlopen(req, timeout=30) as response:
+            return response.status, json.loads(response.read() or b"null")
+    except urllib.error.HTTPError as exc:
+        body = exc.read()
+        try:
+            return exc.code, json.loads(body or b"null")
+        except ValueError:
+            return exc.code, body[-600:].decode(errors="replace")
+
+
+@pytest.mark.skipif(
+    not ON_POSTGRES, reason="two app servers on one PostgreSQL: the PostgreSQL pass"
+)
+def test_two_app_servers_hammering_the_same_value_lose_and_double_nothing(tmp_path):
+    db = _fresh_database("thidua_concurrency_test")
+    env = _env(THIDUA_DATA_DIR=str(tmp_path), THIDUA_DATABASE_URL=db)
+    run = lambda *args: subprocess.run(  # noqa: E731
+        [sys.executable, "-m", "thidua", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert run("demo", "--no-serve").returncode == 0
+    token = run("token", "create", "--user", "camau", "--name", "hammer").stdout.split()[-1]
+    assert token.startswith("td_"), token
+    ports = [_free_port(), _free_port()]
+    servers = [
+        subprocess.Popen(
+            [sys.executable, "-m", "thidua", "serve", "--port", str(p), "--workers", "2"],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        for p in ports
+    ]
+    try:
+        for p in ports:
+            _wait(f"http://127.0.0.1:{p}/login/")
+        accepted, conflicts = _hammer(ports, token)
+    finally:
+        for s in servers:
+            s.terminate()
+            s.wait(timeout=30)
+    final = run(
+        "shell",
+        "--no-imports",
+        "-c",
+        (
+            "from thidua.indicators.models import Value;"
+            "vs=Value.objects.filter(unit__code='80',indicator__code='grdp',period='2019');"
+            "print(vs.filter(is_current=True).count(), vs.count(), vs.get(is_current=True).value)"
+        ),
+    ).stdout.strip().splitlines()[-1].split()
+    current_rows, versions, value = int(final[0]), int(final[1]), Decimal(final[2])
+    assert current_rows == 1
+    assert versions == accepted  # every accepted write is one version, no more, no less
+    assert value == accepted  # each accepted write added one to what it read: none was lost
+    assert accepted > 0 and conflicts > 0
+
+
+def _wait(url, seconds=60):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(url, timeout=5)
+            return
+        except OSError:
+            time.sleep(0.3)
+    raise AssertionError(f"{url} did not answer")
+
+
+def _hammer(ports, token, workers=8, rounds=15):
+    """Each worker reads the value and its version, then writes value + 1 with that version."""
+    counts = {"ok": 0, "conflict": 0, "other": []}
+    lock = threading.Lock()
+
+    def worker(n):
+        base = f"http://127.0.0.1:{ports[n % 2]}/api/v1/clusters/TNB/periods/2019/reports/80"
+        for _ in range(rounds):
+            status, report = _request("GET", base, token)
+            values = {v["indicator"]: v for v in (report or {}).get("values", [])}
+            current = values.get("grdp")
+            value, version = (
+                (Decimal(str(current["value"])), current["version"]) if current else (Decimal(0), 0)
+            )
+            body = {"values": [{"indicator": "grdp", "value": str(value + 1), "version": version}]}
+            status, answer = _request("PUT", base + "/values", token, body)
+            with lock:
+                if status == 200:
+                    counts["ok"] += 1
+                elif status == 409:
+                    counts["conflict"] += 1
+                else:
+                    counts["other"].append((status, answer))
+
+    threads = [threading.Thread(target=worker, args=(n,)) for n in range(workers)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=300)
+    assert not counts["other"], counts["other"][:3]
+    return counts["ok"], counts["conflict"]
