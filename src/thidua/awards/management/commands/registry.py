@@ -50,7 +50,9 @@ class Command(BaseCommand):
             )
 
     def _writing(self, rows: int) -> None:
-        self.stderr.write(f"Đang ghi {rows} dòng (một giao dịch: dừng giữa chừng thì không ghi gì)…")
+        self.stderr.write(
+            f"Đang ghi {rows} dòng (một giao dịch: dừng giữa chừng thì không ghi gì)."
+        )
         self.stderr.flush()
 
     def _search(self, query, born, award, year, limit, json: bool, **options):
