@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from django.utils.translation import gettext as _
 from ninja import Field, Schema
 from pydantic import PlainValidator, WithJsonSchema
+
+# Decimals go out as exact JSON numbers (see codec.DecimalRenderer), so the schema says number.
+Num = Annotated[Decimal, WithJsonSchema({"type": "number"})]
 
 
 class Error(Schema):
@@ -90,7 +93,7 @@ class LineageLink(Schema):
     change: str
     effective: date
     legal_basis: str
-    share: Decimal | None = None
+    share: Num | None = None
 
 
 class LineageOut(Schema):
@@ -146,9 +149,9 @@ class IndicatorOut(Schema):
     aggregation: str
     formula: str
     period_basis: str
-    min_value: Decimal | None = None
-    max_value: Decimal | None = None
-    threshold: Decimal | None = None
+    min_value: Num | None = None
+    max_value: Num | None = None
+    threshold: Num | None = None
     version: int
     active: bool
     source: str
@@ -176,7 +179,7 @@ class ValueOut(Schema):
     indicator_name: str
     measure: str
     period: str
-    value: Decimal
+    value: Num
     note: str
     justification: str
     warnings: list[str]
@@ -277,12 +280,12 @@ class ClusterRef(Schema):
 class RankOut(Schema):
     unit_code: str
     unit_name: str
-    value: Decimal | None = None
+    value: Num | None = None
     rank: int | None = None
 
 
 class ThresholdOut(Schema):
-    value: Decimal | None = None
+    value: Num | None = None
     comparator: str | None = None
     per_member: bool = False
     description: str = ""
@@ -291,10 +294,10 @@ class ThresholdOut(Schema):
 
 
 class PreviousOut(Schema):
-    value: Decimal | None = None
+    value: Num | None = None
     count: int | None = None
-    change: Decimal | None = None
-    change_pct: Decimal | None = None
+    change: Num | None = None
+    change_pct: Num | None = None
 
 
 class ReviewIndicatorOut(Schema):
@@ -306,12 +309,12 @@ class ReviewIndicatorOut(Schema):
     direction: str | None = None
     aggregation: str | None = None
     derived: bool = False
-    total: Decimal | None = None
-    mean: Decimal | None = None
-    min: Decimal | None = None
-    max: Decimal | None = None
+    total: Num | None = None
+    mean: Num | None = None
+    min: Num | None = None
+    max: Num | None = None
     count: int
-    cluster_value: Decimal | None = None
+    cluster_value: Num | None = None
     ranking: list[RankOut]
     missing: list[str] = []
     threshold: ThresholdOut | None = None
@@ -332,3 +335,212 @@ class ReviewOut(Schema):
     indicators: dict[str, ReviewIndicatorOut]
     narrative: str = ""
     narrative_en: str = ""
+
+
+# --- scoring ----------------------------------------------------------------------------
+
+
+class CriterionOut(Schema):
+    """One criterion of the regulation, as in its YAML file; sections carry their children."""
+
+    code: str
+    name: str
+    method: str
+    max: Num
+    indicator: str | None = None
+    period: str | None = None
+    target: Num | None = None
+    cap: Num | None = None
+    comparator: str | None = None
+    rank_points: list[Num] = []
+    evidence_required: bool = False
+    children: list[CriterionOut] = []
+
+
+class RegulationOut(Schema):
+    cluster: str
+    year: int
+    version: int
+    name: str
+    legal_basis: str
+    tie_break: list[str]
+    created_at: datetime
+    published_at: datetime | None = None
+    criteria: list[CriterionOut]
+
+
+class RegulationRef(Schema):
+    version: int
+    name: str
+    published_at: datetime | None = None
+
+
+class CriterionScoreOut(Schema):
+    code: str
+    name: str
+    method: str
+    points: Num
+    max: Num
+    explanation: str
+
+
+class ScoreRowOut(Schema):
+    unit_code: str
+    unit_name: str
+    total: Num
+    rank: int
+    full: bool = Field(description="Cả bảng điểm (đơn vị mình, cụm trưởng) hay chỉ tổng điểm.")
+    criteria: list[CriterionScoreOut] | None = None
+
+
+class ScoresOut(Schema):
+    cluster: ClusterRef
+    year: int
+    regulation: RegulationRef
+    ranking: list[ScoreRowOut]
+
+
+class SheetCriterionOut(CriterionScoreOut):
+    parent: str | None = None
+    self_points: Num | None = None
+    self_note: str = ""
+    review_points: Num | None = None
+    review_reason: str = ""
+
+
+class SheetOut(Schema):
+    unit_code: str
+    unit_name: str
+    total: Num
+    rank: int
+    regulation: RegulationRef
+    criteria: list[SheetCriterionOut]
+
+
+class SelfScoreIn(Schema):
+    points: NumberOrText
+    note: str = Field("", description="Giải trình, minh chứng (bắt buộc nếu tiêu chí cần).")
+
+
+class ReviewScoreIn(Schema):
+    points: NumberOrText
+    reason: str = Field("", description="Lý do; bắt buộc khi khác điểm tự chấm.")
+
+
+class ManualScoreOut(Schema):
+    unit_code: str
+    criterion: str
+    self_points: Num | None = None
+    self_note: str
+    review_points: Num | None = None
+    review_reason: str
+    updated_at: datetime
+
+
+# --- ballots ----------------------------------------------------------------------------
+
+
+class SessionIn(Schema):
+    title: str
+    closes_at: datetime
+    award_code: str = ""
+    seats: int = 1
+    quorum_pct: Num = Decimal(50)
+    pass_pct: Num = Decimal(50)
+    pass_operator: Literal["gt", "gte"] = "gt"
+    pass_basis: Literal["electorate", "present"] = "electorate"
+    legal_basis: str = ""
+    candidates: list[str] | None = Field(
+        None, description="Mã đơn vị; mặc định các đơn vị đứng đầu bảng xếp hạng."
+    )
+    electors: list[str] | None = Field(
+        None, description="Tên đăng nhập; mặc định mỗi thành viên một đại diện."
+    )
+
+
+class CorrectionIn(Schema):
+    reason: str
+    closes_at: datetime
+
+
+class CandidateOut(Schema):
+    id: int
+    unit_code: str
+    unit_name: str
+    score_rank: int | None = None
+
+
+class TurnoutOut(Schema):
+    electorate: int
+    voted: int
+    pct: Num
+    quorum_met: bool
+
+
+class YouOut(Schema):
+    elector: bool
+    voted: bool
+
+
+class TallyRowOut(Schema):
+    candidate_id: int
+    unit_code: str
+    unit_name: str
+    votes: int
+    pct: Num
+    passed: bool
+    elected: bool | Literal["tie"]
+    score_rank: int | None = None
+
+
+class PublishedBallotOut(Schema):
+    receipt: str
+    approved: list[str]
+
+
+class TallyOut(Schema):
+    electorate: int
+    present: int
+    ballots: int
+    quorum_met: bool
+    basis: int
+    tie: bool
+    candidates: list[TallyRowOut]
+    receipts: list[PublishedBallotOut]
+
+
+class SessionOut(Schema):
+    id: int
+    cluster: str
+    year: int
+    title: str
+    award_code: str
+    seats: int
+    quorum_pct: Num
+    pass_pct: Num
+    pass_operator: str
+    pass_basis: str
+    legal_basis: str
+    closes_at: datetime
+    status: str
+    status_label: str
+    opened_at: datetime | None = None
+    closed_at: datetime | None = None
+    corrects: int | None = None
+    correction_reason: str = ""
+
+
+class SessionDetail(SessionOut):
+    candidates: list[CandidateOut]
+    turnout: TurnoutOut
+    you: YouOut
+    result: TallyOut | None = Field(None, description="Kết quả kiểm phiếu, khi phiên đã kết thúc.")
+
+
+class VoteIn(Schema):
+    approve: list[int] = Field(description="Id các đơn vị được đề cử mà bạn đồng ý.")
+
+
+class ReceiptOut(Schema):
+    receipt: str
+    note: str

@@ -1,0 +1,43 @@
+"""Schemathesis against /api/openapi.json: no 5xx, responses match the declared schema.
+
+Bounded: a few examples per operation (THIDUA_FUZZ_EXAMPLES, default 8). Driven through
+Hypothesis directly (schemathesis' pytest plugin does not support this pytest version).
+"""
+
+import os
+
+import pytest
+import schemathesis
+from django.core.wsgi import get_wsgi_application
+from hypothesis import HealthCheck, given, settings
+
+EXAMPLES = int(os.environ.get("THIDUA_FUZZ_EXAMPLES", "8"))
+
+
+@pytest.fixture
+def board_token(db):
+    from django.contrib.auth import get_user_model
+
+    from thidua.accounts.tokens import create_token
+
+    user = get_user_model().objects.get(username="bantw")
+    return create_token(user, user, "fuzz").key
+
+
+def operations():
+    schema = schemathesis.openapi.from_wsgi("/api/openapi.json", get_wsgi_application())
+    return [result.ok() for result in schema.get_all_operations()]
+
+
+def test_the_api_never_fails_and_keeps_to_its_schema(board_token):
+    ops = operations()
+    assert len(ops) >= 15
+    headers = {"Authorization": f"Bearer {board_token}"}
+    for operation in ops:
+
+        @given(case=operation.as_strategy())
+        @settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck))
+        def check(case):
+            case.call_and_validate(headers=headers)
+
+        check()
