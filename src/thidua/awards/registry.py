@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
 from django.db import transaction
@@ -239,9 +240,7 @@ def _write(rows: list[_Row]) -> tuple[int, int]:
     entries = []
     for r in rows:
         person = (
-            people.get((name_key(r.full_name), r.birth_year, unit_key(r.unit_name)))
-            if r.birth_year
-            else None
+            people.get(_identity(r.full_name, r.birth_year, r.unit_name)) if r.birth_year else None
         )
         collective = r.birth_year is None
         entries.append(
@@ -269,28 +268,39 @@ class _People(dict):
 
 
 def _match_people(rows: list[_Row]) -> _People:
-    """A person is the same when name, birth year and unit agree; namesakes elsewhere stay apart."""
-    keys = {(name_key(r.full_name), r.birth_year, unit_key(r.unit_name)) for r in rows}
+    """The same person when the written name, birth year and unit agree.
+
+    Candidates are found by the diacritic-free key (indexed), but the decision compares the
+    name as written: Nguyễn Văn Hùng and Nguyễn Văn Hưng share a key and are two people.
+    """
     found = _People()
-    names = list({k[0] for k in keys})
+    names = list({name_key(r.full_name) for r in rows})
     for start in range(0, len(names), 2000):
         chunk = names[start : start + 2000]
         for p in Person.objects.filter(name_key__in=chunk, merged_into=None):
-            found.setdefault((p.name_key, p.birth_year, unit_key(p.unit_name)), p)
+            found.setdefault(_identity(p.full_name, p.birth_year, p.unit_name), p)
     missing = {
-        k: r
-        for r in rows
-        if (k := (name_key(r.full_name), r.birth_year, unit_key(r.unit_name))) not in found
+        k: r for r in rows if (k := _identity(r.full_name, r.birth_year, r.unit_name)) not in found
     }
     new = [
-        Person(full_name=r.full_name, name_key=k[0], birth_year=r.birth_year, unit_name=r.unit_name)
-        for k, r in missing.items()
+        Person(
+            full_name=r.full_name,
+            name_key=name_key(r.full_name),
+            birth_year=r.birth_year,
+            unit_name=r.unit_name,
+        )
+        for r in missing.values()
     ]
     Person.objects.bulk_create(new, batch_size=500)
     for k, p in zip(missing, new, strict=True):
         found[k] = p
     found.created = len(new)
     return found
+
+
+def _identity(full_name: str, birth_year: int | None, unit_name: str) -> tuple:
+    written = " ".join(unicodedata.normalize("NFC", full_name).lower().split())
+    return (written, birth_year, unit_key(unit_name))
 
 
 def search(
