@@ -40,6 +40,10 @@ from thidua.reports.narrative import narrate
 
 FONT = "Times New Roman"
 
+# Every test here reads the demo, also through the module-scoped document fixture: keep them with
+# the database tests, which pytest-django runs before the transactional browser tests flush it.
+pytestmark = pytest.mark.django_db
+
 
 @pytest.fixture(autouse=True)
 def vietnamese():
