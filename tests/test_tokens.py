@@ -125,3 +125,29 @@ def test_the_command_refuses_an_unknown_user_or_prefix(db):
         _run("create", "--user", "nobody", "--name", "x")
     with pytest.raises(CommandError):
         _run("revoke", "zzzzzzzz")
+
+
+def test_a_token_scoped_to_a_unit_acts_only_for_that_unit(db, users, unit):
+    from django.test import Client
+
+    from thidua.accounts.models import Role, RoleAssignment
+
+    camau = users["camau"]  # head secretariat via Cà Mau and officer of Cà Mau
+    issued = tokens.create_token(camau, camau, "nhập số liệu Cà Mau", unit=unit("96"))
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {issued.key}")
+    body = '{"values": [{"indicator": "grdp_growth", "value": "7.1"}]}'
+    own = client.put(
+        "/api/v1/clusters/TNB/periods/2019/reports/96/values", body, "application/json"
+    )
+    assert own.status_code == 200
+    # The same account's head powers over another member do not come with this token.
+    other = client.put(
+        "/api/v1/clusters/TNB/periods/2019/reports/80/values", body, "application/json"
+    )
+    assert other.status_code == 403
+    assert RoleAssignment.objects.filter(user=camau, role=Role.SECRETARIAT).exists()
+
+
+def test_a_token_cannot_be_scoped_to_a_unit_the_user_has_no_role_in(db, users, unit):
+    with pytest.raises(tokens.TokenError, match="không có vai trò"):
+        tokens.create_token(users["longan"], users["longan"], "x", unit=unit("91"))

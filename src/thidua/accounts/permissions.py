@@ -34,9 +34,21 @@ def _assignments(user) -> list[RoleAssignment]:
     return cached
 
 
+def limit_to_unit(user, unit_id: int) -> None:
+    """For this request, act only as the officer of one unit (a token scoped to a unit).
+
+    The account's other powers (board, the head's secretariat over other members) stay out.
+    """
+    roles = RoleAssignment.objects.filter(user=user, unit_id=unit_id, role=Role.OFFICER)
+    user._thidua_roles = list(roles)
+    user._thidua_scoped = True
+
+
 def is_board(user) -> bool:
     if isinstance(user, SystemActor):
         return True
+    if getattr(user, "_thidua_scoped", False):
+        return False
     if getattr(user, "is_superuser", False):
         return True
     return any(a.role == Role.BOARD for a in _assignments(user))
@@ -126,3 +138,64 @@ def can_view_report_values(user, report) -> bool:
 def require(allowed: bool, message: str | None = None) -> None:
     if not allowed:
         raise PermissionDenied(message or _("Bạn không có quyền thực hiện thao tác này."))
+
+
+# Commendation: proposals, dossiers and personal data
+
+
+def proposal_unit_ids(user) -> set[int]:
+    """Units an officer proposes for: its own units and every unit under them (departments…)."""
+    units = officer_unit_ids(user)
+    if not units:
+        return set()
+    return _memo(user, ("proposal_units",), lambda: _with_descendants(units))
+
+
+def _with_descendants(units: set[int]) -> set[int]:
+    from thidua.orgs.models import Unit
+
+    found, frontier = set(units), set(units)
+    for _depth in range(6):
+        frontier = (
+            set(Unit.objects.filter(parent_id__in=frontier).values_list("id", flat=True)) - found
+        )
+        if not frontier:
+            break
+        found |= frontier
+    return found
+
+
+def _is_operator(user) -> bool:
+    return isinstance(user, SystemActor) or bool(getattr(user, "is_superuser", False))
+
+
+def can_propose_for(user, unit_id: int | None) -> bool:
+    """A unit's officer proposes for its own people and collectives; the board does not."""
+    return _is_operator(user) or (unit_id is not None and unit_id in proposal_unit_ids(user))
+
+
+def can_edit_proposal(user, proposal) -> bool:
+    return can_propose_for(user, proposal.proposing_unit_id)
+
+
+def can_review_proposals(user) -> bool:
+    """Completeness check, council vote, forwarding, decision and rejection: the central board."""
+    return is_board(user)
+
+
+def can_view_proposal(user, proposal) -> bool:
+    return is_board(user) or can_edit_proposal(user, proposal)
+
+
+def can_see_personal_data(user, person) -> bool:
+    """The national ID: the board, and the officers of a unit that proposes (or may) for them."""
+    if is_board(user):
+        return True
+    units = proposal_unit_ids(user)
+    if not units:
+        return False
+    if person.unit_id in units:
+        return True
+    from thidua.awards.models import Proposal
+
+    return Proposal.objects.filter(person_id=person.pk, proposing_unit_id__in=units).exists()

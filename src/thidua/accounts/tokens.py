@@ -40,18 +40,26 @@ def _require_manage(actor, user) -> None:
     perms.require(own or perms.is_board(actor), _("Bạn không có quyền quản lý khóa API này."))
 
 
-def create_token(actor, user, name: str) -> IssuedToken:
-    """Issue a key for `user`; only its hash is kept, so the caller must show the key now."""
+def create_token(actor, user, name: str, unit=None) -> IssuedToken:
+    """Issue a key for `user`, optionally limited to one unit; only its hash is kept."""
     _require_manage(actor, user)
     name = name.strip()
     if not name:
         raise TokenError(_("Cần đặt tên cho khóa API (ví dụ: tên hệ thống dùng khóa)."))
+    if unit is not None and not any(a.unit_id == unit.pk for a in user.roles.all()):
+        msg = _("Tài khoản %(u)s không có vai trò nào ở %(unit)s; không giới hạn khóa vào đó được.")
+        raise TokenError(msg % {"u": user.get_username(), "unit": unit})
     key = ApiToken.new_key()
     with transaction.atomic():
         token = ApiToken.objects.create(
-            user=user, name=name, prefix=key_prefix(key), key_hash=ApiToken.hash_key(key)
+            user=user,
+            name=name,
+            unit=unit,
+            prefix=key_prefix(key),
+            key_hash=ApiToken.hash_key(key),
         )
         after = {"user": user.get_username(), "name": name, "prefix": token.prefix}
+        after["unit"] = unit.code if unit else None
         record(actor, "accounts.token.created", token, None, after)
     return IssuedToken(token=token, key=key)
 
@@ -99,6 +107,8 @@ def authenticate(key: str):
     if token is None or not token.user.is_active:
         return None
     _touch(token)
+    if token.unit_id:
+        perms.limit_to_unit(token.user, token.unit_id)
     return token.user
 
 

@@ -20,6 +20,9 @@ class Command(BaseCommand):
         create = actions.add_parser("create", help="Tạo khóa API cho một tài khoản.")
         create.add_argument("--user", required=True, help="Tên đăng nhập của tài khoản.")
         create.add_argument("--name", required=True, help="Tên gợi nhớ, ví dụ hệ thống dùng khóa.")
+        create.add_argument(
+            "--unit", help="Mã đơn vị (đang hiệu lực) để giới hạn khóa vào đơn vị đó."
+        )
         revoke = actions.add_parser("revoke", help="Thu hồi khóa theo tiền tố.")
         revoke.add_argument("prefix", help="Tiền tố của khóa (như trong `thidua token list`).")
         listing = actions.add_parser("list", help="Liệt kê các khóa.")
@@ -34,7 +37,9 @@ class Command(BaseCommand):
 
     def _create(self, options) -> None:
         user = _user(options["user"])
-        issued = tokens.create_token(SYSTEM, user, options["name"])
+        issued = tokens.create_token(
+            SYSTEM, user, options["name"], _unit(options.get("unit"), user)
+        )
         self.stdout.write(issued.key)
         self.stderr.write(
             f"Đã tạo khóa {issued.token.prefix} cho {user.get_username()}. "
@@ -70,3 +75,13 @@ def _line(token: ApiToken) -> str:
     created = _when(token.created_at)
     who = f"{token.user.get_username():<12} {token.name:<24}"
     return f"{token.prefix}  {who} {created}  {used}  {state}"
+
+
+def _unit(code: str | None, user):
+    """The unit with this code among the user's own (codes were reused in 2025)."""
+    if not code:
+        return None
+    found = [a.unit for a in user.roles.select_related("unit") if a.unit and a.unit.code == code]
+    if not found:
+        raise CommandError(f"Tài khoản {user.get_username()} không có vai trò ở đơn vị mã {code}.")
+    return found[0]
