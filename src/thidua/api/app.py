@@ -11,10 +11,20 @@ from ninja import NinjaAPI, Swagger
 from thidua.api import errors
 from thidua.api.auth import AUTH
 from thidua.api.codec import DecimalParser, DecimalRenderer
-from thidua.api.routers import clusters, indicators, me, reports, review, units
+from thidua.api.routers import (
+    ballots,
+    clusters,
+    indicators,
+    me,
+    reports,
+    review,
+    scoring,
+    units,
+)
 
 DESCRIPTION = """\
-API của hệ thống thi đua: đơn vị, cụm, chỉ tiêu, báo cáo và số liệu tổng hợp.
+API của hệ thống thi đua: đơn vị, cụm, chỉ tiêu, báo cáo, số liệu tổng hợp, chấm điểm
+và bỏ phiếu kín.
 
 Xác thực: phiên đăng nhập của trình duyệt (kèm CSRF khi ghi), hoặc khóa API
 `Authorization: Bearer td_…` (tạo bằng `thidua token create --user U --name N`).
@@ -39,5 +49,5 @@ api = NinjaAPI(
 )
 errors.install(api)
 
-for module in (me, units, clusters, indicators, reports, review):
+for module in (me, units, clusters, indicators, reports, review, scoring, ballots):
     api.add_router("/v1/", module.router)

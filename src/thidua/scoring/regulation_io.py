@@ -87,6 +87,27 @@ def parse_yaml(text: str) -> dict:
     return data
 
 
+def require_target(data: dict, cluster: Cluster, year: int) -> None:
+    """A file sent to one cluster's regulation of one year must be that regulation."""
+    if str(data.get("cluster")) == cluster.code and data.get("year") == year:
+        return
+    msg = _("Tệp là quy định của cụm %(c)s năm %(y)s, không phải của cụm %(cluster)s năm %(year)s.")
+    raise ValidationFailed(
+        [
+            Issue(
+                msg
+                % {
+                    "c": data.get("cluster"),
+                    "y": data.get("year"),
+                    "cluster": cluster.code,
+                    "year": year,
+                },
+                column="cluster",
+            )
+        ]
+    )
+
+
 def flatten(nodes: list[dict], parent: str | None = None) -> list[dict]:
     rows = []
     for node in nodes:

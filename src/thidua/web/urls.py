@@ -3,12 +3,24 @@ from __future__ import annotations
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from thidua.web.views import clusters, dashboard, entry, excel, reports, review
+from thidua.web.views import (
+    ballots,
+    clusters,
+    dashboard,
+    entry,
+    excel,
+    reports,
+    review,
+    scoring,
+)
 
 app_name = "web"
 
 _PERIOD = "clusters/<str:code>/<str:period>/"
 _ENTRY = "entry/<str:code>/<str:period>/<int:unit_id>/"
+_YEAR = "clusters/<str:code>/<int:year>/"
+_SHEET = _YEAR + "scores/<int:unit_id>/"
+_BALLOT = "ballots/<int:pk>/"
 
 urlpatterns = [
     path("", dashboard.dashboard, name="dashboard"),
@@ -37,4 +49,22 @@ urlpatterns = [
     path("reports/<int:pk>/return/", clusters.return_, name="return"),
     path("reports/<int:pk>/reopen/", clusters.reopen, name="reopen"),
     path("reports/<int:pk>/exception/", clusters.grant_exception, name="exception"),
+    path(_YEAR + "regulation/", scoring.regulation_page, name="regulation"),
+    path(_YEAR + "regulation.yaml", scoring.regulation_yaml, name="regulation_yaml"),
+    path(_YEAR + "regulation.xlsx", scoring.regulation_xlsx, name="regulation_xlsx"),
+    path(_YEAR + "regulation/upload/", scoring.regulation_upload, name="regulation_upload"),
+    path(_YEAR + "regulation/copy/", scoring.regulation_copy, name="regulation_copy"),
+    path(_YEAR + "scores/", scoring.ranking_page, name="ranking"),
+    path(_YEAR + "scores.xlsx", scoring.ranking_xlsx, name="ranking_xlsx"),
+    path(_YEAR + "scores/publish/", scoring.publish, name="publish"),
+    path(_SHEET, scoring.sheet_page, name="sheet"),
+    path(_SHEET + "self/", scoring.self_score, name="self_score"),
+    path(_SHEET + "review/", scoring.review_score, name="review_score"),
+    path(_YEAR + "ballots/", ballots.ballot_list, name="ballots"),
+    path(_YEAR + "ballots/new/", ballots.ballot_new, name="ballot_new"),
+    path(_BALLOT, ballots.ballot_detail, name="ballot"),
+    path(_BALLOT + "open/", ballots.ballot_open, name="ballot_open"),
+    path(_BALLOT + "close/", ballots.ballot_close, name="ballot_close"),
+    path(_BALLOT + "vote/", ballots.ballot_vote, name="ballot_vote"),
+    path(_BALLOT + "correct/", ballots.ballot_correct, name="ballot_correct"),
 ]

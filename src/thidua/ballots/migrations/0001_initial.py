@@ -7,81 +7,228 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('orgs', '0003_review_meeting_record'),
+        ("orgs", "0003_review_meeting_record"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='BallotSession',
+            name="BallotSession",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='năm')),
-                ('title', models.CharField(max_length=300, verbose_name='nội dung bỏ phiếu')),
-                ('award_code', models.CharField(blank=True, max_length=32, verbose_name='hình thức đề nghị')),
-                ('seats', models.PositiveSmallIntegerField(default=1, verbose_name='số suất')),
-                ('quorum_pct', models.DecimalField(decimal_places=2, default=50, max_digits=5, verbose_name='tỷ lệ có mặt tối thiểu (%)')),
-                ('pass_pct', models.DecimalField(decimal_places=2, default=50, max_digits=5, verbose_name='tỷ lệ đồng ý cần đạt (%)')),
-                ('pass_operator', models.CharField(choices=[('gt', 'trên (>)'), ('gte', 'từ … trở lên (≥)')], default='gt', max_length=3)),
-                ('pass_basis', models.CharField(choices=[('electorate', 'tổng số người có quyền bỏ phiếu'), ('present', 'số người tham gia bỏ phiếu')], default='electorate', max_length=10)),
-                ('legal_basis', models.CharField(blank=True, max_length=500, verbose_name='căn cứ')),
-                ('closes_at', models.DateTimeField(verbose_name='hạn bỏ phiếu')),
-                ('status', models.CharField(choices=[('draft', 'Chuẩn bị'), ('open', 'Đang bỏ phiếu'), ('closed', 'Đã kết thúc')], default='draft', max_length=8)),
-                ('opened_at', models.DateTimeField(blank=True, null=True)),
-                ('closed_at', models.DateTimeField(blank=True, null=True)),
-                ('result', models.JSONField(blank=True, null=True)),
-                ('correction_reason', models.TextField(blank=True, verbose_name='lý do tổ chức lại')),
-                ('cluster', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='ballots', to='orgs.cluster')),
-                ('corrects', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='corrections', to='ballots.ballotsession')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("year", models.PositiveSmallIntegerField(verbose_name="năm")),
+                ("title", models.CharField(max_length=300, verbose_name="nội dung bỏ phiếu")),
+                (
+                    "award_code",
+                    models.CharField(blank=True, max_length=32, verbose_name="hình thức đề nghị"),
+                ),
+                ("seats", models.PositiveSmallIntegerField(default=1, verbose_name="số suất")),
+                (
+                    "quorum_pct",
+                    models.DecimalField(
+                        decimal_places=2,
+                        default=50,
+                        max_digits=5,
+                        verbose_name="tỷ lệ có mặt tối thiểu (%)",
+                    ),
+                ),
+                (
+                    "pass_pct",
+                    models.DecimalField(
+                        decimal_places=2,
+                        default=50,
+                        max_digits=5,
+                        verbose_name="tỷ lệ đồng ý cần đạt (%)",
+                    ),
+                ),
+                (
+                    "pass_operator",
+                    models.CharField(
+                        choices=[("gt", "trên (>)"), ("gte", "từ … trở lên (≥)")],
+                        default="gt",
+                        max_length=3,
+                    ),
+                ),
+                (
+                    "pass_basis",
+                    models.CharField(
+                        choices=[
+                            ("electorate", "tổng số người có quyền bỏ phiếu"),
+                            ("present", "số người tham gia bỏ phiếu"),
+                        ],
+                        default="electorate",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "legal_basis",
+                    models.CharField(blank=True, max_length=500, verbose_name="căn cứ"),
+                ),
+                ("closes_at", models.DateTimeField(verbose_name="hạn bỏ phiếu")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Chuẩn bị"),
+                            ("open", "Đang bỏ phiếu"),
+                            ("closed", "Đã kết thúc"),
+                        ],
+                        default="draft",
+                        max_length=8,
+                    ),
+                ),
+                ("opened_at", models.DateTimeField(blank=True, null=True)),
+                ("closed_at", models.DateTimeField(blank=True, null=True)),
+                ("result", models.JSONField(blank=True, null=True)),
+                (
+                    "correction_reason",
+                    models.TextField(blank=True, verbose_name="lý do tổ chức lại"),
+                ),
+                (
+                    "cluster",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="ballots",
+                        to="orgs.cluster",
+                    ),
+                ),
+                (
+                    "corrects",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="corrections",
+                        to="ballots.ballotsession",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'phiên bỏ phiếu',
-                'verbose_name_plural': 'phiên bỏ phiếu',
-                'ordering': ['-year', '-id'],
+                "verbose_name": "phiên bỏ phiếu",
+                "verbose_name_plural": "phiên bỏ phiếu",
+                "ordering": ["-year", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Ballot',
+            name="Ballot",
             fields=[
-                ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
-                ('receipt', models.CharField(max_length=16)),
-                ('approved', models.JSONField(default=list)),
-                ('session', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='ballots', to='ballots.ballotsession')),
+                (
+                    "id",
+                    models.UUIDField(
+                        default=uuid.uuid4, editable=False, primary_key=True, serialize=False
+                    ),
+                ),
+                ("receipt", models.CharField(max_length=16)),
+                ("approved", models.JSONField(default=list)),
+                (
+                    "session",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="ballots",
+                        to="ballots.ballotsession",
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('session', 'receipt'), name='receipt_unique')],
+                "constraints": [
+                    models.UniqueConstraint(fields=("session", "receipt"), name="receipt_unique")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Candidate',
+            name="Candidate",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveSmallIntegerField(default=0)),
-                ('score_rank', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='hạng theo điểm')),
-                ('session', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='candidates', to='ballots.ballotsession')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='orgs.unit')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("position", models.PositiveSmallIntegerField(default=0)),
+                (
+                    "score_rank",
+                    models.PositiveSmallIntegerField(
+                        blank=True, null=True, verbose_name="hạng theo điểm"
+                    ),
+                ),
+                (
+                    "session",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="candidates",
+                        to="ballots.ballotsession",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to="orgs.unit"),
+                ),
             ],
             options={
-                'ordering': ['session', 'position'],
-                'constraints': [models.UniqueConstraint(fields=('session', 'unit'), name='candidate_once')],
+                "ordering": ["session", "position"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("session", "unit"), name="candidate_once")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Elector',
+            name="Elector",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('voted', models.BooleanField(default=False)),
-                ('session', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='electors', to='ballots.ballotsession')),
-                ('unit', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to='orgs.unit')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("voted", models.BooleanField(default=False)),
+                (
+                    "session",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="electors",
+                        to="ballots.ballotsession",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="orgs.unit",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('session', 'user'), name='elector_once')],
+                "constraints": [
+                    models.UniqueConstraint(fields=("session", "user"), name="elector_once")
+                ],
             },
         ),
     ]

@@ -5,75 +5,156 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('indicators', '0001_initial'),
-        ('orgs', '0001_initial'),
+        ("indicators", "0001_initial"),
+        ("orgs", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Movement',
+            name="Movement",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(max_length=64, unique=True, verbose_name='mã')),
-                ('name', models.CharField(max_length=500, verbose_name='tên phong trào')),
-                ('name_en', models.CharField(blank=True, max_length=500, verbose_name='tên tiếng Anh')),
-                ('launched_by', models.CharField(blank=True, max_length=255, verbose_name='phát động bởi')),
-                ('launched_on', models.DateField(blank=True, null=True, verbose_name='ngày phát động')),
-                ('legal_basis', models.CharField(blank=True, max_length=500, verbose_name='căn cứ')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.SlugField(max_length=64, unique=True, verbose_name="mã")),
+                ("name", models.CharField(max_length=500, verbose_name="tên phong trào")),
+                (
+                    "name_en",
+                    models.CharField(blank=True, max_length=500, verbose_name="tên tiếng Anh"),
+                ),
+                (
+                    "launched_by",
+                    models.CharField(blank=True, max_length=255, verbose_name="phát động bởi"),
+                ),
+                (
+                    "launched_on",
+                    models.DateField(blank=True, null=True, verbose_name="ngày phát động"),
+                ),
+                (
+                    "legal_basis",
+                    models.CharField(blank=True, max_length=500, verbose_name="căn cứ"),
+                ),
             ],
             options={
-                'verbose_name': 'phong trào thi đua',
-                'verbose_name_plural': 'phong trào thi đua',
-                'ordering': ['code'],
+                "verbose_name": "phong trào thi đua",
+                "verbose_name_plural": "phong trào thi đua",
+                "ordering": ["code"],
             },
         ),
         migrations.CreateModel(
-            name='Covenant',
+            name="Covenant",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='năm')),
-                ('signed_on', models.DateField(blank=True, null=True, verbose_name='ngày ký')),
-                ('signed_at', models.CharField(blank=True, max_length=255, verbose_name='nơi ký')),
-                ('note', models.TextField(blank=True, verbose_name='ghi chú')),
-                ('cluster', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='covenants', to='orgs.cluster')),
-                ('movements', models.ManyToManyField(blank=True, related_name='covenants', to='covenants.movement')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("year", models.PositiveSmallIntegerField(verbose_name="năm")),
+                ("signed_on", models.DateField(blank=True, null=True, verbose_name="ngày ký")),
+                ("signed_at", models.CharField(blank=True, max_length=255, verbose_name="nơi ký")),
+                ("note", models.TextField(blank=True, verbose_name="ghi chú")),
+                (
+                    "cluster",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="covenants",
+                        to="orgs.cluster",
+                    ),
+                ),
+                (
+                    "movements",
+                    models.ManyToManyField(
+                        blank=True, related_name="covenants", to="covenants.movement"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'giao ước thi đua',
-                'verbose_name_plural': 'giao ước thi đua',
+                "verbose_name": "giao ước thi đua",
+                "verbose_name_plural": "giao ước thi đua",
             },
         ),
         migrations.CreateModel(
-            name='Target',
+            name="Target",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('period', models.CharField(help_text='Ví dụ 2019 (cả năm) hoặc 2019H1 (mốc giữa năm).', max_length=8, verbose_name='kỳ')),
-                ('comparator', models.CharField(choices=[('gte', 'từ … trở lên'), ('lte', 'không quá …')], default='gte', max_length=3)),
-                ('value', models.DecimalField(decimal_places=6, max_digits=20, verbose_name='mức')),
-                ('description', models.CharField(blank=True, max_length=500, verbose_name='diễn giải')),
-                ('covenant', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='targets', to='covenants.covenant')),
-                ('indicator', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='indicators.indicator')),
-                ('unit', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, to='orgs.unit')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "period",
+                    models.CharField(
+                        help_text="Ví dụ 2019 (cả năm) hoặc 2019H1 (mốc giữa năm).",
+                        max_length=8,
+                        verbose_name="kỳ",
+                    ),
+                ),
+                (
+                    "comparator",
+                    models.CharField(
+                        choices=[("gte", "từ … trở lên"), ("lte", "không quá …")],
+                        default="gte",
+                        max_length=3,
+                    ),
+                ),
+                ("value", models.DecimalField(decimal_places=6, max_digits=20, verbose_name="mức")),
+                (
+                    "description",
+                    models.CharField(blank=True, max_length=500, verbose_name="diễn giải"),
+                ),
+                (
+                    "covenant",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="targets",
+                        to="covenants.covenant",
+                    ),
+                ),
+                (
+                    "indicator",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, to="indicators.indicator"
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        to="orgs.unit",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'chỉ tiêu giao ước',
-                'verbose_name_plural': 'chỉ tiêu giao ước',
+                "verbose_name": "chỉ tiêu giao ước",
+                "verbose_name_plural": "chỉ tiêu giao ước",
             },
         ),
         migrations.AddConstraint(
-            model_name='covenant',
-            constraint=models.UniqueConstraint(fields=('cluster', 'year'), name='covenant_unique'),
+            model_name="covenant",
+            constraint=models.UniqueConstraint(fields=("cluster", "year"), name="covenant_unique"),
         ),
         migrations.AddConstraint(
-            model_name='target',
-            constraint=models.UniqueConstraint(fields=('covenant', 'indicator', 'period', 'unit'), name='target_per_unit'),
+            model_name="target",
+            constraint=models.UniqueConstraint(
+                fields=("covenant", "indicator", "period", "unit"), name="target_per_unit"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='target',
-            constraint=models.UniqueConstraint(condition=models.Q(('unit__isnull', True)), fields=('covenant', 'indicator', 'period'), name='target_for_all'),
+            model_name="target",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("unit__isnull", True)),
+                fields=("covenant", "indicator", "period"),
+                name="target_for_all",
+            ),
         ),
     ]

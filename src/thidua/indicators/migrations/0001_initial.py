@@ -6,147 +6,422 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('orgs', '0001_initial'),
+        ("orgs", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Indicator',
+            name="Indicator",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(max_length=64, unique=True, verbose_name='mã')),
-                ('name_vi', models.CharField(max_length=255, verbose_name='tên (tiếng Việt)')),
-                ('name_en', models.CharField(max_length=255, verbose_name='tên (tiếng Anh)')),
-                ('short_vi', models.CharField(blank=True, max_length=80, verbose_name='tên ngắn')),
-                ('measure', models.CharField(max_length=32, verbose_name='đơn vị tính')),
-                ('direction', models.CharField(choices=[('higher', 'càng cao càng tốt'), ('lower', 'càng thấp càng tốt')], default='higher', max_length=8, verbose_name='chiều')),
-                ('decimals', models.PositiveSmallIntegerField(default=1, verbose_name='số chữ số thập phân')),
-                ('aggregation', models.CharField(choices=[('sum', 'tổng'), ('mean', 'bình quân'), ('weighted_mean', 'bình quân gia quyền'), ('min', 'nhỏ nhất'), ('max', 'lớn nhất'), ('formula', 'tính lại theo công thức')], max_length=16, verbose_name='cách tổng hợp')),
-                ('formula', models.CharField(blank=True, help_text='Chỉ tiêu tính: biểu thức theo mã chỉ tiêu khác, ví dụ budget_revenue / budget_plan * 100', max_length=255, verbose_name='công thức')),
-                ('lineage_rule', models.CharField(choices=[('sum', 'cộng các đơn vị tiền thân'), ('recompute', 'tính lại theo công thức'), ('weighted_mean', 'bình quân gia quyền theo trọng số'), ('mean', 'bình quân'), ('none', 'không suy ra được')], default='none', max_length=16, verbose_name='cách suy ra cho đơn vị sau sắp xếp')),
-                ('period_basis', models.CharField(choices=[('period', 'theo kỳ báo cáo'), ('year', 'theo năm (kế hoạch, tỷ lệ cả năm)')], default='period', max_length=8, verbose_name='kỳ của số liệu')),
-                ('min_value', models.DecimalField(blank=True, decimal_places=6, max_digits=20, null=True, verbose_name='giá trị nhỏ nhất hợp lệ')),
-                ('max_value', models.DecimalField(blank=True, decimal_places=6, max_digits=20, null=True, verbose_name='giá trị lớn nhất hợp lệ')),
-                ('threshold', models.DecimalField(blank=True, decimal_places=6, max_digits=20, null=True, verbose_name='ngưỡng đánh giá mặc định')),
-                ('position', models.PositiveSmallIntegerField(default=100, verbose_name='thứ tự')),
-                ('version', models.PositiveIntegerField(default=1, editable=False)),
-                ('active', models.BooleanField(default=True, verbose_name='đang dùng')),
-                ('source', models.CharField(blank=True, max_length=255, verbose_name='nguồn, căn cứ')),
-                ('weight', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='indicators.indicator', verbose_name='trọng số (chỉ tiêu)')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.SlugField(max_length=64, unique=True, verbose_name="mã")),
+                ("name_vi", models.CharField(max_length=255, verbose_name="tên (tiếng Việt)")),
+                ("name_en", models.CharField(max_length=255, verbose_name="tên (tiếng Anh)")),
+                ("short_vi", models.CharField(blank=True, max_length=80, verbose_name="tên ngắn")),
+                ("measure", models.CharField(max_length=32, verbose_name="đơn vị tính")),
+                (
+                    "direction",
+                    models.CharField(
+                        choices=[("higher", "càng cao càng tốt"), ("lower", "càng thấp càng tốt")],
+                        default="higher",
+                        max_length=8,
+                        verbose_name="chiều",
+                    ),
+                ),
+                (
+                    "decimals",
+                    models.PositiveSmallIntegerField(default=1, verbose_name="số chữ số thập phân"),
+                ),
+                (
+                    "aggregation",
+                    models.CharField(
+                        choices=[
+                            ("sum", "tổng"),
+                            ("mean", "bình quân"),
+                            ("weighted_mean", "bình quân gia quyền"),
+                            ("min", "nhỏ nhất"),
+                            ("max", "lớn nhất"),
+                            ("formula", "tính lại theo công thức"),
+                        ],
+                        max_length=16,
+                        verbose_name="cách tổng hợp",
+                    ),
+                ),
+                (
+                    "formula",
+                    models.CharField(
+                        blank=True,
+                        help_text="Chỉ tiêu tính: biểu thức theo mã chỉ tiêu khác, ví dụ budget_revenue / budget_plan * 100",
+                        max_length=255,
+                        verbose_name="công thức",
+                    ),
+                ),
+                (
+                    "lineage_rule",
+                    models.CharField(
+                        choices=[
+                            ("sum", "cộng các đơn vị tiền thân"),
+                            ("recompute", "tính lại theo công thức"),
+                            ("weighted_mean", "bình quân gia quyền theo trọng số"),
+                            ("mean", "bình quân"),
+                            ("none", "không suy ra được"),
+                        ],
+                        default="none",
+                        max_length=16,
+                        verbose_name="cách suy ra cho đơn vị sau sắp xếp",
+                    ),
+                ),
+                (
+                    "period_basis",
+                    models.CharField(
+                        choices=[
+                            ("period", "theo kỳ báo cáo"),
+                            ("year", "theo năm (kế hoạch, tỷ lệ cả năm)"),
+                        ],
+                        default="period",
+                        max_length=8,
+                        verbose_name="kỳ của số liệu",
+                    ),
+                ),
+                (
+                    "min_value",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=6,
+                        max_digits=20,
+                        null=True,
+                        verbose_name="giá trị nhỏ nhất hợp lệ",
+                    ),
+                ),
+                (
+                    "max_value",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=6,
+                        max_digits=20,
+                        null=True,
+                        verbose_name="giá trị lớn nhất hợp lệ",
+                    ),
+                ),
+                (
+                    "threshold",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=6,
+                        max_digits=20,
+                        null=True,
+                        verbose_name="ngưỡng đánh giá mặc định",
+                    ),
+                ),
+                ("position", models.PositiveSmallIntegerField(default=100, verbose_name="thứ tự")),
+                ("version", models.PositiveIntegerField(default=1, editable=False)),
+                ("active", models.BooleanField(default=True, verbose_name="đang dùng")),
+                (
+                    "source",
+                    models.CharField(blank=True, max_length=255, verbose_name="nguồn, căn cứ"),
+                ),
+                (
+                    "weight",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="indicators.indicator",
+                        verbose_name="trọng số (chỉ tiêu)",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'chỉ tiêu',
-                'verbose_name_plural': 'chỉ tiêu',
-                'ordering': ['position', 'code'],
+                "verbose_name": "chỉ tiêu",
+                "verbose_name_plural": "chỉ tiêu",
+                "ordering": ["position", "code"],
             },
         ),
         migrations.CreateModel(
-            name='PlausibilityRule',
+            name="PlausibilityRule",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('above', 'cao hơn ngưỡng'), ('below', 'thấp hơn ngưỡng'), ('above_pct_of', 'vượt quá % của chỉ tiêu khác'), ('jump', 'chênh lệch so với cùng kỳ năm trước quá %')], max_length=16)),
-                ('threshold', models.DecimalField(decimal_places=6, max_digits=20)),
-                ('message', models.CharField(blank=True, help_text='Để trống để dùng thông báo mặc định.', max_length=255, verbose_name='thông báo')),
-                ('indicator', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='rules', to='indicators.indicator')),
-                ('other', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='indicators.indicator')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("above", "cao hơn ngưỡng"),
+                            ("below", "thấp hơn ngưỡng"),
+                            ("above_pct_of", "vượt quá % của chỉ tiêu khác"),
+                            ("jump", "chênh lệch so với cùng kỳ năm trước quá %"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("threshold", models.DecimalField(decimal_places=6, max_digits=20)),
+                (
+                    "message",
+                    models.CharField(
+                        blank=True,
+                        help_text="Để trống để dùng thông báo mặc định.",
+                        max_length=255,
+                        verbose_name="thông báo",
+                    ),
+                ),
+                (
+                    "indicator",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="rules",
+                        to="indicators.indicator",
+                    ),
+                ),
+                (
+                    "other",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="indicators.indicator",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'quy tắc kiểm tra hợp lý',
-                'verbose_name_plural': 'quy tắc kiểm tra hợp lý',
+                "verbose_name": "quy tắc kiểm tra hợp lý",
+                "verbose_name_plural": "quy tắc kiểm tra hợp lý",
             },
         ),
         migrations.CreateModel(
-            name='Report',
+            name="Report",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('period', models.CharField(max_length=8, verbose_name='kỳ báo cáo')),
-                ('status', models.CharField(choices=[('draft', 'Đang nhập'), ('submitted', 'Đã gửi'), ('accepted', 'Đã tiếp nhận'), ('returned', 'Trả lại')], default='draft', max_length=12, verbose_name='trạng thái')),
-                ('submitted_at', models.DateTimeField(blank=True, null=True)),
-                ('is_late', models.BooleanField(default=False)),
-                ('accepted_at', models.DateTimeField(blank=True, null=True)),
-                ('head_comment', models.TextField(blank=True, verbose_name='ý kiến của cụm trưởng')),
-                ('changed_since_acceptance', models.BooleanField(default=False)),
-                ('entry_exception_until', models.DateField(blank=True, null=True, verbose_name='cho phép nhập sau ngày khóa đến')),
-                ('illustrative', models.BooleanField(default=False, help_text='Số liệu mẫu, không phải số liệu chính thức.', verbose_name='số liệu minh họa')),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('accepted_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('cluster', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='reports', to='orgs.cluster')),
-                ('submitted_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='reports', to='orgs.unit')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("period", models.CharField(max_length=8, verbose_name="kỳ báo cáo")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Đang nhập"),
+                            ("submitted", "Đã gửi"),
+                            ("accepted", "Đã tiếp nhận"),
+                            ("returned", "Trả lại"),
+                        ],
+                        default="draft",
+                        max_length=12,
+                        verbose_name="trạng thái",
+                    ),
+                ),
+                ("submitted_at", models.DateTimeField(blank=True, null=True)),
+                ("is_late", models.BooleanField(default=False)),
+                ("accepted_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "head_comment",
+                    models.TextField(blank=True, verbose_name="ý kiến của cụm trưởng"),
+                ),
+                ("changed_since_acceptance", models.BooleanField(default=False)),
+                (
+                    "entry_exception_until",
+                    models.DateField(
+                        blank=True, null=True, verbose_name="cho phép nhập sau ngày khóa đến"
+                    ),
+                ),
+                (
+                    "illustrative",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Số liệu mẫu, không phải số liệu chính thức.",
+                        verbose_name="số liệu minh họa",
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "accepted_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "cluster",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="reports",
+                        to="orgs.cluster",
+                    ),
+                ),
+                (
+                    "submitted_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="reports",
+                        to="orgs.unit",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'báo cáo của đơn vị',
-                'verbose_name_plural': 'báo cáo của đơn vị',
+                "verbose_name": "báo cáo của đơn vị",
+                "verbose_name_plural": "báo cáo của đơn vị",
             },
         ),
         migrations.CreateModel(
-            name='ReportingWindow',
+            name="ReportingWindow",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('period', models.CharField(max_length=8, verbose_name='kỳ báo cáo')),
-                ('deadline', models.DateField(help_text='Nộp sau ngày này được ghi là nộp muộn.', verbose_name='hạn nộp báo cáo')),
-                ('entry_closes', models.DateField(help_text='Sau ngày này không nhập được nữa, trừ khi cụm trưởng cho phép.', verbose_name='ngày khóa nhập liệu')),
-                ('opened_at', models.DateTimeField(auto_now_add=True)),
-                ('cluster', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='windows', to='orgs.cluster')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("period", models.CharField(max_length=8, verbose_name="kỳ báo cáo")),
+                (
+                    "deadline",
+                    models.DateField(
+                        help_text="Nộp sau ngày này được ghi là nộp muộn.",
+                        verbose_name="hạn nộp báo cáo",
+                    ),
+                ),
+                (
+                    "entry_closes",
+                    models.DateField(
+                        help_text="Sau ngày này không nhập được nữa, trừ khi cụm trưởng cho phép.",
+                        verbose_name="ngày khóa nhập liệu",
+                    ),
+                ),
+                ("opened_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "cluster",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="windows",
+                        to="orgs.cluster",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'kỳ báo cáo của cụm',
-                'verbose_name_plural': 'kỳ báo cáo của cụm',
+                "verbose_name": "kỳ báo cáo của cụm",
+                "verbose_name_plural": "kỳ báo cáo của cụm",
             },
         ),
         migrations.CreateModel(
-            name='Value',
+            name="Value",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('period', models.CharField(max_length=8)),
-                ('value', models.DecimalField(decimal_places=6, max_digits=20)),
-                ('is_current', models.BooleanField(default=True)),
-                ('version', models.PositiveIntegerField(default=1)),
-                ('note', models.CharField(blank=True, max_length=500, verbose_name='ghi chú')),
-                ('justification', models.CharField(blank=True, max_length=1000, verbose_name='giải trình')),
-                ('warnings', models.JSONField(blank=True, default=list)),
-                ('reason', models.CharField(blank=True, max_length=500, verbose_name='lý do sửa')),
-                ('source', models.CharField(blank=True, max_length=255, verbose_name='nguồn')),
-                ('illustrative', models.BooleanField(default=False)),
-                ('entered_at', models.DateTimeField(auto_now_add=True)),
-                ('entered_via', models.CharField(default='web', max_length=16)),
-                ('entered_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('indicator', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='values', to='indicators.indicator')),
-                ('report', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='values', to='indicators.report')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='values', to='orgs.unit')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("period", models.CharField(max_length=8)),
+                ("value", models.DecimalField(decimal_places=6, max_digits=20)),
+                ("is_current", models.BooleanField(default=True)),
+                ("version", models.PositiveIntegerField(default=1)),
+                ("note", models.CharField(blank=True, max_length=500, verbose_name="ghi chú")),
+                (
+                    "justification",
+                    models.CharField(blank=True, max_length=1000, verbose_name="giải trình"),
+                ),
+                ("warnings", models.JSONField(blank=True, default=list)),
+                ("reason", models.CharField(blank=True, max_length=500, verbose_name="lý do sửa")),
+                ("source", models.CharField(blank=True, max_length=255, verbose_name="nguồn")),
+                ("illustrative", models.BooleanField(default=False)),
+                ("entered_at", models.DateTimeField(auto_now_add=True)),
+                ("entered_via", models.CharField(default="web", max_length=16)),
+                (
+                    "entered_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "indicator",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="values",
+                        to="indicators.indicator",
+                    ),
+                ),
+                (
+                    "report",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="values",
+                        to="indicators.report",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="values",
+                        to="orgs.unit",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'số liệu',
-                'verbose_name_plural': 'số liệu',
+                "verbose_name": "số liệu",
+                "verbose_name_plural": "số liệu",
             },
         ),
         migrations.AddIndex(
-            model_name='report',
-            index=models.Index(fields=['cluster', 'period', 'status'], name='report_worklist'),
+            model_name="report",
+            index=models.Index(fields=["cluster", "period", "status"], name="report_worklist"),
         ),
         migrations.AddConstraint(
-            model_name='report',
-            constraint=models.UniqueConstraint(fields=('cluster', 'unit', 'period'), name='report_unique'),
+            model_name="report",
+            constraint=models.UniqueConstraint(
+                fields=("cluster", "unit", "period"), name="report_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='reportingwindow',
-            constraint=models.UniqueConstraint(fields=('cluster', 'period'), name='window_unique'),
+            model_name="reportingwindow",
+            constraint=models.UniqueConstraint(fields=("cluster", "period"), name="window_unique"),
         ),
         migrations.AddIndex(
-            model_name='value',
-            index=models.Index(fields=['indicator', 'period', 'unit'], name='value_lookup'),
+            model_name="value",
+            index=models.Index(fields=["indicator", "period", "unit"], name="value_lookup"),
         ),
         migrations.AddIndex(
-            model_name='value',
-            index=models.Index(fields=['report', 'is_current'], name='value_by_report'),
+            model_name="value",
+            index=models.Index(fields=["report", "is_current"], name="value_by_report"),
         ),
         migrations.AddConstraint(
-            model_name='value',
-            constraint=models.UniqueConstraint(condition=models.Q(('is_current', True)), fields=('unit', 'indicator', 'period'), name='one_current_value'),
+            model_name="value",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("is_current", True)),
+                fields=("unit", "indicator", "period"),
+                name="one_current_value",
+            ),
         ),
     ]

@@ -5,119 +5,276 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Cluster',
+            name="Cluster",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=32, unique=True, verbose_name='mã')),
-                ('name', models.CharField(max_length=255, verbose_name='tên')),
-                ('kind', models.CharField(choices=[('cum', 'Cụm thi đua'), ('khoi', 'Khối thi đua')], max_length=8, verbose_name='loại')),
-                ('organiser', models.CharField(choices=[('central', 'Hội đồng Thi đua – Khen thưởng Trung ương'), ('ministry', 'Bộ, ban, ngành'), ('province', 'Tỉnh, thành phố')], max_length=16, verbose_name='cấp tổ chức')),
-                ('member_noun', models.CharField(default='tỉnh', help_text='Từ dùng trong văn bản: tỉnh, thành phố, đơn vị…', max_length=32, verbose_name='cách gọi thành viên')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=32, unique=True, verbose_name="mã")),
+                ("name", models.CharField(max_length=255, verbose_name="tên")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("cum", "Cụm thi đua"), ("khoi", "Khối thi đua")],
+                        max_length=8,
+                        verbose_name="loại",
+                    ),
+                ),
+                (
+                    "organiser",
+                    models.CharField(
+                        choices=[
+                            ("central", "Hội đồng Thi đua – Khen thưởng Trung ương"),
+                            ("ministry", "Bộ, ban, ngành"),
+                            ("province", "Tỉnh, thành phố"),
+                        ],
+                        max_length=16,
+                        verbose_name="cấp tổ chức",
+                    ),
+                ),
+                (
+                    "member_noun",
+                    models.CharField(
+                        default="tỉnh",
+                        help_text="Từ dùng trong văn bản: tỉnh, thành phố, đơn vị…",
+                        max_length=32,
+                        verbose_name="cách gọi thành viên",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'cụm, khối thi đua',
-                'verbose_name_plural': 'cụm, khối thi đua',
-                'ordering': ['code'],
+                "verbose_name": "cụm, khối thi đua",
+                "verbose_name_plural": "cụm, khối thi đua",
+                "ordering": ["code"],
             },
         ),
         migrations.CreateModel(
-            name='Unit',
+            name="Unit",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=32, verbose_name='mã')),
-                ('name', models.CharField(max_length=255, verbose_name='tên')),
-                ('name_key', models.CharField(db_index=True, editable=False, max_length=255)),
-                ('kind', models.CharField(choices=[('province', 'tỉnh'), ('city', 'thành phố'), ('ministry', 'bộ, ngành'), ('department', 'sở, ban, ngành'), ('commune', 'xã, phường'), ('enterprise', 'doanh nghiệp'), ('organisation', 'tổ chức'), ('other', 'đơn vị')], max_length=20, verbose_name='loại')),
-                ('valid_from', models.DateField(blank=True, null=True, verbose_name='hiệu lực từ')),
-                ('valid_to', models.DateField(blank=True, null=True, verbose_name='hiệu lực đến')),
-                ('note', models.CharField(blank=True, max_length=500, verbose_name='ghi chú')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='orgs.unit')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=32, verbose_name="mã")),
+                ("name", models.CharField(max_length=255, verbose_name="tên")),
+                ("name_key", models.CharField(db_index=True, editable=False, max_length=255)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("province", "tỉnh"),
+                            ("city", "thành phố"),
+                            ("ministry", "bộ, ngành"),
+                            ("department", "sở, ban, ngành"),
+                            ("commune", "xã, phường"),
+                            ("enterprise", "doanh nghiệp"),
+                            ("organisation", "tổ chức"),
+                            ("other", "đơn vị"),
+                        ],
+                        max_length=20,
+                        verbose_name="loại",
+                    ),
+                ),
+                ("valid_from", models.DateField(blank=True, null=True, verbose_name="hiệu lực từ")),
+                ("valid_to", models.DateField(blank=True, null=True, verbose_name="hiệu lực đến")),
+                ("note", models.CharField(blank=True, max_length=500, verbose_name="ghi chú")),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="orgs.unit",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'đơn vị',
-                'verbose_name_plural': 'đơn vị',
-                'ordering': ['code', 'valid_from'],
+                "verbose_name": "đơn vị",
+                "verbose_name_plural": "đơn vị",
+                "ordering": ["code", "valid_from"],
             },
         ),
         migrations.CreateModel(
-            name='ReviewMeeting',
+            name="ReviewMeeting",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('period', models.CharField(max_length=8, verbose_name='kỳ')),
-                ('held_on', models.DateField(blank=True, null=True, verbose_name='ngày họp')),
-                ('place', models.CharField(blank=True, max_length=255, verbose_name='địa điểm')),
-                ('note', models.CharField(blank=True, max_length=500, verbose_name='ghi chú')),
-                ('cluster', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='meetings', to='orgs.cluster')),
-                ('host', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='hosted_meetings', to='orgs.unit')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("period", models.CharField(max_length=8, verbose_name="kỳ")),
+                ("held_on", models.DateField(blank=True, null=True, verbose_name="ngày họp")),
+                ("place", models.CharField(blank=True, max_length=255, verbose_name="địa điểm")),
+                ("note", models.CharField(blank=True, max_length=500, verbose_name="ghi chú")),
+                (
+                    "cluster",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="meetings",
+                        to="orgs.cluster",
+                    ),
+                ),
+                (
+                    "host",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="hosted_meetings",
+                        to="orgs.unit",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'hội nghị sơ kết, tổng kết',
-                'verbose_name_plural': 'hội nghị sơ kết, tổng kết',
+                "verbose_name": "hội nghị sơ kết, tổng kết",
+                "verbose_name_plural": "hội nghị sơ kết, tổng kết",
             },
         ),
         migrations.CreateModel(
-            name='Membership',
+            name="Membership",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='năm')),
-                ('role', models.CharField(choices=[('head', 'Cụm trưởng'), ('deputy', 'Cụm phó'), ('member', 'Thành viên')], max_length=8, verbose_name='vai trò')),
-                ('note', models.CharField(blank=True, max_length=500, verbose_name='ghi chú')),
-                ('cluster', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to='orgs.cluster')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='memberships', to='orgs.unit')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("year", models.PositiveSmallIntegerField(verbose_name="năm")),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("head", "Cụm trưởng"),
+                            ("deputy", "Cụm phó"),
+                            ("member", "Thành viên"),
+                        ],
+                        max_length=8,
+                        verbose_name="vai trò",
+                    ),
+                ),
+                ("note", models.CharField(blank=True, max_length=500, verbose_name="ghi chú")),
+                (
+                    "cluster",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="memberships",
+                        to="orgs.cluster",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="memberships",
+                        to="orgs.unit",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'thành viên cụm',
-                'verbose_name_plural': 'thành viên cụm',
-                'ordering': ['cluster', 'year', 'unit__code'],
+                "verbose_name": "thành viên cụm",
+                "verbose_name_plural": "thành viên cụm",
+                "ordering": ["cluster", "year", "unit__code"],
             },
         ),
         migrations.CreateModel(
-            name='Lineage',
+            name="Lineage",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('change', models.CharField(choices=[('merged', 'hợp nhất, sáp nhập'), ('split', 'chia tách'), ('renamed', 'đổi tên'), ('unchanged', 'giữ nguyên')], max_length=16)),
-                ('effective', models.DateField()),
-                ('legal_basis', models.CharField(blank=True, max_length=500)),
-                ('share', models.DecimalField(blank=True, decimal_places=4, max_digits=7, null=True)),
-                ('predecessor', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='successor_links', to='orgs.unit')),
-                ('successor', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='predecessor_links', to='orgs.unit')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "change",
+                    models.CharField(
+                        choices=[
+                            ("merged", "hợp nhất, sáp nhập"),
+                            ("split", "chia tách"),
+                            ("renamed", "đổi tên"),
+                            ("unchanged", "giữ nguyên"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("effective", models.DateField()),
+                ("legal_basis", models.CharField(blank=True, max_length=500)),
+                (
+                    "share",
+                    models.DecimalField(blank=True, decimal_places=4, max_digits=7, null=True),
+                ),
+                (
+                    "predecessor",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="successor_links",
+                        to="orgs.unit",
+                    ),
+                ),
+                (
+                    "successor",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="predecessor_links",
+                        to="orgs.unit",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'lịch sử sắp xếp đơn vị',
-                'verbose_name_plural': 'lịch sử sắp xếp đơn vị',
+                "verbose_name": "lịch sử sắp xếp đơn vị",
+                "verbose_name_plural": "lịch sử sắp xếp đơn vị",
             },
         ),
         migrations.AddField(
-            model_name='cluster',
-            name='organiser_unit',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='organised_clusters', to='orgs.unit'),
+            model_name="cluster",
+            name="organiser_unit",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="organised_clusters",
+                to="orgs.unit",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='unit',
-            constraint=models.UniqueConstraint(fields=('code', 'valid_from'), name='unit_code_valid_from'),
+            model_name="unit",
+            constraint=models.UniqueConstraint(
+                fields=("code", "valid_from"), name="unit_code_valid_from"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='reviewmeeting',
-            constraint=models.UniqueConstraint(fields=('cluster', 'period'), name='meeting_unique'),
+            model_name="reviewmeeting",
+            constraint=models.UniqueConstraint(fields=("cluster", "period"), name="meeting_unique"),
         ),
         migrations.AddConstraint(
-            model_name='membership',
-            constraint=models.UniqueConstraint(fields=('cluster', 'year', 'unit'), name='membership_unique'),
+            model_name="membership",
+            constraint=models.UniqueConstraint(
+                fields=("cluster", "year", "unit"), name="membership_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='membership',
-            constraint=models.UniqueConstraint(condition=models.Q(('role', 'head')), fields=('cluster', 'year'), name='one_head_per_year'),
+            model_name="membership",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("role", "head")),
+                fields=("cluster", "year"),
+                name="one_head_per_year",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='lineage',
-            constraint=models.UniqueConstraint(fields=('predecessor', 'successor', 'effective'), name='lineage_unique'),
+            model_name="lineage",
+            constraint=models.UniqueConstraint(
+                fields=("predecessor", "successor", "effective"), name="lineage_unique"
+            ),
         ),
     ]

@@ -4,15 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('orgs', '0001_initial'),
+        ("orgs", "0001_initial"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='cluster',
-            name='member_noun',
-            field=models.CharField(blank=True, help_text='Từ dùng trong văn bản (tỉnh, thành phố, đơn vị…); để trống thì suy ra từ loại của các thành viên.', max_length=32, verbose_name='cách gọi thành viên'),
+            model_name="cluster",
+            name="member_noun",
+            field=models.CharField(
+                blank=True,
+                help_text="Từ dùng trong văn bản (tỉnh, thành phố, đơn vị…); để trống thì suy ra từ loại của các thành viên.",
+                max_length=32,
+                verbose_name="cách gọi thành viên",
+            ),
         ),
     ]

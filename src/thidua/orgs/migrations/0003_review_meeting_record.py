@@ -4,45 +4,60 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('orgs', '0002_member_noun_derived'),
+        ("orgs", "0002_member_noun_derived"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='reviewmeeting',
-            name='attendees',
-            field=models.TextField(blank=True, verbose_name='thành phần dự họp'),
+            model_name="reviewmeeting",
+            name="attendees",
+            field=models.TextField(blank=True, verbose_name="thành phần dự họp"),
         ),
         migrations.AddField(
-            model_name='reviewmeeting',
-            name='document_number',
-            field=models.CharField(blank=True, help_text='Ví dụ: 05/BC-CTĐTNB', max_length=60, verbose_name='số, ký hiệu báo cáo'),
+            model_name="reviewmeeting",
+            name="document_number",
+            field=models.CharField(
+                blank=True,
+                help_text="Ví dụ: 05/BC-CTĐTNB",
+                max_length=60,
+                verbose_name="số, ký hiệu báo cáo",
+            ),
         ),
         migrations.AddField(
-            model_name='reviewmeeting',
-            name='place_name',
-            field=models.CharField(blank=True, help_text='Ví dụ: Rạch Giá (trong dòng “Rạch Giá, ngày 06 tháng 8 năm 2019”).', max_length=100, verbose_name='địa danh ghi trên văn bản'),
+            model_name="reviewmeeting",
+            name="place_name",
+            field=models.CharField(
+                blank=True,
+                help_text="Ví dụ: Rạch Giá (trong dòng “Rạch Giá, ngày 06 tháng 8 năm 2019”).",
+                max_length=100,
+                verbose_name="địa danh ghi trên văn bản",
+            ),
         ),
         migrations.AddField(
-            model_name='reviewmeeting',
-            name='recipients',
-            field=models.TextField(blank=True, help_text='Mỗi nơi nhận một dòng.', verbose_name='nơi nhận'),
+            model_name="reviewmeeting",
+            name="recipients",
+            field=models.TextField(
+                blank=True, help_text="Mỗi nơi nhận một dòng.", verbose_name="nơi nhận"
+            ),
         ),
         migrations.AddField(
-            model_name='reviewmeeting',
-            name='signer_name',
-            field=models.CharField(blank=True, max_length=200, verbose_name='người ký'),
+            model_name="reviewmeeting",
+            name="signer_name",
+            field=models.CharField(blank=True, max_length=200, verbose_name="người ký"),
         ),
         migrations.AddField(
-            model_name='reviewmeeting',
-            name='signer_title',
-            field=models.CharField(blank=True, max_length=200, verbose_name='chức vụ người ký'),
+            model_name="reviewmeeting",
+            name="signer_title",
+            field=models.CharField(blank=True, max_length=200, verbose_name="chức vụ người ký"),
         ),
         migrations.AddField(
-            model_name='reviewmeeting',
-            name='tasks',
-            field=models.TextField(blank=True, help_text='Mỗi nhiệm vụ một dòng.', verbose_name='nhiệm vụ kỳ tới đã thống nhất'),
+            model_name="reviewmeeting",
+            name="tasks",
+            field=models.TextField(
+                blank=True,
+                help_text="Mỗi nhiệm vụ một dòng.",
+                verbose_name="nhiệm vụ kỳ tới đã thống nhất",
+            ),
         ),
     ]

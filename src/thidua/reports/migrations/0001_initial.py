@@ -5,41 +5,104 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('indicators', '0001_initial'),
-        ('orgs', '0002_member_noun_derived'),
+        ("indicators", "0001_initial"),
+        ("orgs", "0002_member_noun_derived"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='NarrativeTemplate',
+            name="NarrativeTemplate",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('opening', 'Câu mở đầu (số đơn vị đã báo cáo)'), ('summary', 'Số liệu chung của cụm và đơn vị nổi bật'), ('threshold', 'Số đơn vị đạt mức giao ước và đơn vị dẫn đầu')], max_length=12, verbose_name='loại')),
-                ('position', models.PositiveSmallIntegerField(default=100, verbose_name='thứ tự')),
-                ('active', models.BooleanField(default=True, verbose_name='dùng')),
-                ('text_vi', models.CharField(max_length=500, verbose_name='mẫu câu (tiếng Việt)')),
-                ('text_en', models.CharField(blank=True, max_length=500, verbose_name='mẫu câu (tiếng Anh)')),
-                ('items_intro_vi', models.CharField(blank=True, max_length=60, verbose_name='dẫn vào danh sách')),
-                ('items_intro_en', models.CharField(blank=True, max_length=60)),
-                ('item_vi', models.CharField(blank=True, max_length=200, verbose_name='mẫu đơn vị nổi bật')),
-                ('item_rest_vi', models.CharField(blank=True, max_length=200, verbose_name='mẫu các đơn vị tiếp theo')),
-                ('item_en', models.CharField(blank=True, max_length=200)),
-                ('item_rest_en', models.CharField(blank=True, max_length=200)),
-                ('item_count', models.PositiveSmallIntegerField(default=0, verbose_name='số đơn vị nêu tên')),
-                ('large_unit_size', models.DecimalField(blank=True, decimal_places=0, max_digits=20, null=True, verbose_name='đổi sang đơn vị lớn từ')),
-                ('large_unit_vi', models.CharField(blank=True, max_length=40, verbose_name='tên đơn vị lớn')),
-                ('large_unit_en', models.CharField(blank=True, max_length=40)),
-                ('cluster', models.ForeignKey(blank=True, help_text='Để trống: dùng cho mọi cụm. Chọn cụm: thay mẫu chung cho cụm đó.', null=True, on_delete=django.db.models.deletion.CASCADE, to='orgs.cluster')),
-                ('indicator', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, to='indicators.indicator')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("opening", "Câu mở đầu (số đơn vị đã báo cáo)"),
+                            ("summary", "Số liệu chung của cụm và đơn vị nổi bật"),
+                            ("threshold", "Số đơn vị đạt mức giao ước và đơn vị dẫn đầu"),
+                        ],
+                        max_length=12,
+                        verbose_name="loại",
+                    ),
+                ),
+                ("position", models.PositiveSmallIntegerField(default=100, verbose_name="thứ tự")),
+                ("active", models.BooleanField(default=True, verbose_name="dùng")),
+                ("text_vi", models.CharField(max_length=500, verbose_name="mẫu câu (tiếng Việt)")),
+                (
+                    "text_en",
+                    models.CharField(
+                        blank=True, max_length=500, verbose_name="mẫu câu (tiếng Anh)"
+                    ),
+                ),
+                (
+                    "items_intro_vi",
+                    models.CharField(blank=True, max_length=60, verbose_name="dẫn vào danh sách"),
+                ),
+                ("items_intro_en", models.CharField(blank=True, max_length=60)),
+                (
+                    "item_vi",
+                    models.CharField(blank=True, max_length=200, verbose_name="mẫu đơn vị nổi bật"),
+                ),
+                (
+                    "item_rest_vi",
+                    models.CharField(
+                        blank=True, max_length=200, verbose_name="mẫu các đơn vị tiếp theo"
+                    ),
+                ),
+                ("item_en", models.CharField(blank=True, max_length=200)),
+                ("item_rest_en", models.CharField(blank=True, max_length=200)),
+                (
+                    "item_count",
+                    models.PositiveSmallIntegerField(default=0, verbose_name="số đơn vị nêu tên"),
+                ),
+                (
+                    "large_unit_size",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=0,
+                        max_digits=20,
+                        null=True,
+                        verbose_name="đổi sang đơn vị lớn từ",
+                    ),
+                ),
+                (
+                    "large_unit_vi",
+                    models.CharField(blank=True, max_length=40, verbose_name="tên đơn vị lớn"),
+                ),
+                ("large_unit_en", models.CharField(blank=True, max_length=40)),
+                (
+                    "cluster",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Để trống: dùng cho mọi cụm. Chọn cụm: thay mẫu chung cho cụm đó.",
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        to="orgs.cluster",
+                    ),
+                ),
+                (
+                    "indicator",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        to="indicators.indicator",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'mẫu câu báo cáo',
-                'verbose_name_plural': 'mẫu câu báo cáo',
-                'ordering': ['position', 'id'],
+                "verbose_name": "mẫu câu báo cáo",
+                "verbose_name_plural": "mẫu câu báo cáo",
+                "ordering": ["position", "id"],
             },
         ),
     ]

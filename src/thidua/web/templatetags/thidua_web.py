@@ -51,3 +51,14 @@ def get(mapping: dict, key):
 def iname(indicator) -> str:
     """The indicator's name in the page's language."""
     return indicator.display_name(get_language() or "vi")
+
+
+@register.filter
+def pts(value: Decimal | int | float | str | None) -> str:
+    """Points with the decimals they need and at most two: 20, 9,5, 89,25."""
+    if value is None or value == "":
+        return "–"
+    number = Decimal(str(value))
+    exponent = number.normalize().as_tuple().exponent
+    decimals = min(2, -exponent) if isinstance(exponent, int) and exponent < 0 else 0
+    return format_vn(number, decimals).replace("-", "−")  # the typographic minus sign

@@ -7,6 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from thidua.accounts import permissions as perms
+from thidua.ballots.selectors import waiting_for
 from thidua.common.periods import parse_period
 from thidua.indicators.models import VISIBLE_TO_PEERS, ReportStatus
 from thidua.indicators.selectors import worklist
@@ -22,6 +23,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "summaries": selectors.cluster_summaries(None if board else _viewer_clusters(user)),
         "worklists": [] if board else _worklists(user),
         "dues": selectors.officer_dues(user),
+        "ballots": waiting_for(user),
     }
     return render(request, "web/dashboard.html", context)
 

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import io
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
@@ -9,6 +8,7 @@ from thidua.common.numbers import format_vn
 from thidua.orgs.models import Cluster
 from thidua.reports.jsonout import dumps
 from thidua.scoring.engine import current_regulation, score
+from thidua.scoring.exports import scores_xlsx
 
 
 class Command(BaseCommand):
@@ -56,46 +56,3 @@ def _text(data: dict) -> str:
     for r in data["ranking"]:
         lines.append(f"{r['rank']:>3}. {r['unit_name']:<14} {format_vn(r['total'], 2):>8} điểm")
     return "\n".join(lines)
-
-
-def scores_xlsx(data: dict) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font
-
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "Xếp hạng"
-    codes = [c["code"] for c in data["ranking"][0]["criteria"]] if data["ranking"] else []
-    sheet.append(["Hạng", "Mã", "Đơn vị", "Tổng điểm", *codes])
-    for r in data["ranking"]:
-        pts = {c["code"]: float(c["points"]) for c in r["criteria"]}
-        sheet.append(
-            [r["rank"], r["unit_code"], r["unit_name"], float(r["total"]), *[pts[c] for c in codes]]
-        )
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-        cell.alignment = Alignment(horizontal="center")
-    for row in sheet.iter_rows(min_row=2, min_col=4):
-        for cell in row:
-            cell.number_format = "#,##0.00"
-    sheet.freeze_panes = "D2"
-    sheet.column_dimensions["C"].width = 18
-    detail = book.create_sheet("Giải trình")
-    detail.append(["Đơn vị", "Mã", "Tiêu chí", "Điểm", "Tối đa", "Giải trình"])
-    for r in data["ranking"]:
-        for c in r["criteria"]:
-            detail.append(
-                [
-                    r["unit_name"],
-                    c["code"],
-                    c["name"],
-                    float(c["points"]),
-                    float(c["max"]),
-                    c["explanation"],
-                ]
-            )
-    detail.column_dimensions["C"].width = 50
-    detail.column_dimensions["F"].width = 80
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
