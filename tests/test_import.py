@@ -391,7 +391,7 @@ def test_an_uploaded_stream_is_read_with_its_original_name(tnb, users):
     ("name", "content", "words"),
     [
         ("f.pdf", b"%PDF-1.4", "Chỉ nhận tệp Excel"),
-        ("f.xlsx", b"not a zip file", "Không đọc được tệp Excel"),
+        ("f.xlsx", b"not a zip file", "không phải định dạng Office"),
         ("f.csv", b"\xd0\xf5n v\xf2,grdp\n", "UTF-8"),
         ("f.csv", b"", "rỗng"),
     ],

@@ -22,6 +22,7 @@ from django.conf import settings
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from thidua.common.archives import REQUIRED_PART, office_problem
 from thidua.common.periods import Period, PeriodError, parse_period
 from thidua.common.text import name_key, unit_key
 from thidua.indicators import services
@@ -147,6 +148,11 @@ def read_rows(source, filename: str | None = None, *, limit: int | None = None) 
             % {"name": Path(str(name)).name}
         )
     data = _read_bytes(source, name, limit)
+    if limit is None and suffix in REQUIRED_PART:
+        # An upload from the web: check the archive before handing it to the Excel reader.
+        problem = office_problem(data, suffix)
+        if problem:
+            raise FileUnreadable(problem)
     rows = _excel_rows(data, name) if suffix in EXCEL_SUFFIXES else _csv_rows(data)
     return [[_clean(c) for c in row] for row in rows]
 
