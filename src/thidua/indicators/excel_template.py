@@ -20,6 +20,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from thidua.accounts import permissions as perms
 from thidua.common.numbers import format_vn
 from thidua.common.periods import Period, parse_period
+from thidua.common.spreadsheet import safe_row
 from thidua.indicators.importing import CLUSTER_MARK, PERIOD_MARK
 from thidua.indicators.models import Indicator, PeriodBasis, Value
 from thidua.indicators.validation import value_period
@@ -89,7 +90,7 @@ def _fill_data(ws: Worksheet, cluster, period, members, indicators, values, lang
     for m in members:
         row = [m.unit.code, m.unit.name]
         row += [values.get((m.unit.pk, i.pk)) for i in indicators]
-        ws.append(row)
+        ws.append(safe_row(row))
     last = FIRST_DATA_ROW + len(members) - 1
     _style_header(ws, indicators, language)
     _format_columns(ws, indicators, last)
@@ -214,7 +215,7 @@ def _excel_number(value: Decimal) -> str:
 def _fill_units(ws: Worksheet, members) -> None:
     ws.append([_("Mã đơn vị"), _("Đơn vị"), _("Vai trò")])
     for m in members:
-        ws.append([m.unit.code, m.unit.name, m.get_role_display()])
+        ws.append(safe_row([m.unit.code, m.unit.name, m.get_role_display()]))
     for cell in ws[1]:
         cell.font = _BOLD
     ws.column_dimensions["A"].width = 11

@@ -11,6 +11,8 @@ import io
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
+from thidua.common.spreadsheet import safe_row
+
 
 def scores_xlsx(data: dict) -> bytes:
     book = Workbook()
@@ -33,7 +35,7 @@ def _ranking_sheet(sheet, ranking: list[dict]) -> None:
     for r in ranking:
         pts = {c["code"]: float(c["points"]) for c in r.get("criteria") or []}
         sheet.append(
-            [r["rank"], r["unit_code"], r["unit_name"], float(r["total"])]
+            safe_row([r["rank"], r["unit_code"], r["unit_name"], float(r["total"])])
             + [pts.get(c) for c in codes]
         )
     for cell in sheet[1]:
@@ -51,14 +53,16 @@ def _detail_sheet(detail, ranking: list[dict]) -> None:
     for r in ranking:
         for c in r.get("criteria") or []:
             detail.append(
-                [
-                    r["unit_name"],
-                    c["code"],
-                    c["name"],
-                    float(c["points"]),
-                    float(c["max"]),
-                    c["explanation"],
-                ]
+                safe_row(
+                    [
+                        r["unit_name"],
+                        c["code"],
+                        c["name"],
+                        float(c["points"]),
+                        float(c["max"]),
+                        c["explanation"],
+                    ]
+                )
             )
     detail.column_dimensions["C"].width = 50
     detail.column_dimensions["F"].width = 80

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from thidua.common.periods import PeriodError, parse_period
+from thidua.common.spreadsheet import safe_row
 from thidua.indicators.models import Indicator
 from thidua.indicators.validation import Issue, ValidationFailed
 from thidua.orgs.models import Cluster
@@ -247,7 +248,7 @@ def export_xlsx(regulation: Regulation) -> bytes:
         values[TABLE_COLUMNS.index("rank_points")] = ";".join(
             str(p) for p in row.get("rank_points") or []
         )
-        sheet.append(["" if v is None else v for v in values])
+        sheet.append(safe_row("" if v is None else v for v in values))
     meta = book.create_sheet("Quy định")
     data = to_dict(regulation)
     for key in ("cluster", "year", "name", "legal_basis"):
