@@ -16,6 +16,7 @@ from django.utils import timezone
 from thidua.accounts.models import Role, RoleAssignment
 from thidua.accounts.permissions import SYSTEM
 from thidua.awards.catalogue import load_catalogue as load_award_catalogue
+from thidua.awards.demo import load_registry_demo
 from thidua.common.text import name_key
 from thidua.covenants.models import Covenant, Movement, Target
 from thidua.indicators import services
@@ -117,6 +118,7 @@ def load_demo(today: date | None = None) -> None:
     load_demo_scoring()
     _load_users()
     _load_member_officers()
+    load_registry_demo(today)
 
 
 def _load_clusters() -> dict[str, Cluster]:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import uuid
+from pathlib import PurePath
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -268,11 +271,16 @@ class Proposal(models.Model):
     )
     achievements = models.TextField(_("tóm tắt thành tích"), blank=True)
     eligibility = models.JSONField(_("kết quả xét điều kiện khi gửi"), null=True, blank=True)
+    justification = models.TextField(
+        _("giải trình khi gửi đề nghị chưa đủ điều kiện theo dữ liệu"), blank=True
+    )
     status_since = models.DateField(null=True, blank=True)
     due_on = models.DateField(_("hạn xử lý bước hiện tại"), null=True, blank=True)
     ballot = models.ForeignKey(
         "ballots.BallotSession", null=True, blank=True, on_delete=models.SET_NULL
     )
+    council_result = models.JSONField(_("kết quả bỏ phiếu của hội đồng"), null=True, blank=True)
+    forwarded_to = models.CharField(_("trình cấp trên"), max_length=300, blank=True)
     decision_number = models.CharField(max_length=60, blank=True)
     decision_date = models.DateField(null=True, blank=True)
     decision_signer = models.CharField(max_length=200, blank=True)
@@ -298,3 +306,123 @@ class Proposal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person or self.nominee_unit} – {self.award_type.code} {self.year}"
+
+
+class DocumentKind(models.TextChoices):
+    SUBMISSION = "to_trinh", _("Tờ trình")
+    ACHIEVEMENTS = "bao_cao", _("Báo cáo thành tích")
+    MINUTES = "bien_ban", _("Biên bản họp Hội đồng Thi đua – Khen thưởng")
+    INITIATIVE = "sang_kien", _("Xác nhận hiệu quả, phạm vi ảnh hưởng của sáng kiến")
+    OTHER = "khac", _("Tài liệu khác")
+
+
+def proposal_file_path(instance: ProposalFile, filename: str) -> str:
+    """A generated name under proposals/<id>/: the user's file name never reaches the disk."""
+    return f"proposals/{instance.proposal_id}/{uuid.uuid4().hex}{PurePath(filename).suffix.lower()}"
+
+
+class ProposalFile(models.Model):
+    """Evidence attached to a proposal; checked for type and size by awards.files."""
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.PROTECT, related_name="files")
+    kind = models.CharField(_("loại tài liệu"), max_length=10, choices=DocumentKind.choices)
+    file = models.FileField(upload_to=proposal_file_path, max_length=200)
+    original_name = models.CharField(_("tên tệp gốc"), max_length=255)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("tài liệu hồ sơ")
+        verbose_name_plural = _("tài liệu hồ sơ")
+        ordering = ["proposal", "kind", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.original_name}"
+
+
+class BacklogProgramme(models.Model):
+    """A resistance-war backlog programme (law.md §6, Art 96 Law 2022)."""
+
+    code = models.CharField(_("mã"), max_length=32, unique=True)
+    name = models.CharField(_("tên chương trình"), max_length=300)
+    award_type = models.ForeignKey(AwardType, on_delete=models.PROTECT, related_name="+")
+    legal_basis = models.CharField(_("căn cứ pháp lý"), max_length=500)
+    target_date = models.DateField(_("hạn hoàn thành"), null=True, blank=True)
+    note = models.TextField(_("ghi chú"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("chương trình khen thưởng tồn đọng")
+        verbose_name_plural = _("chương trình khen thưởng tồn đọng")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.code} – {self.name}"
+
+
+class WarPeriod(models.TextChoices):
+    FRENCH = "chong_phap", _("Kháng chiến chống thực dân Pháp (1945–1954)")
+    AMERICAN = "chong_my", _("Kháng chiến chống Mỹ, cứu nước (1954–1975)")
+    DEFENCE = "bao_ve", _("Bảo vệ Tổ quốc và làm nhiệm vụ quốc tế (sau 30/4/1975)")
+
+
+class CaseStatus(models.TextChoices):
+    RECEIVED = "received", _("Đã tiếp nhận")
+    IN_REVIEW = "in_review", _("Đang thẩm định")
+    AWARDED = "awarded", _("Đã khen thưởng")
+    REJECTED = "rejected", _("Không đủ điều kiện")
+
+
+class BacklogCase(models.Model):
+    programme = models.ForeignKey(BacklogProgramme, on_delete=models.PROTECT, related_name="cases")
+    full_name = models.CharField(_("họ và tên"), max_length=200)
+    name_key = models.CharField(max_length=200, editable=False)
+    birth_year = models.PositiveSmallIntegerField(_("năm sinh"), null=True, blank=True)
+    unit = models.ForeignKey(
+        "orgs.Unit",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("đơn vị tiếp nhận"),
+    )
+    service_unit = models.CharField(
+        _("đơn vị khi tham gia kháng chiến"), max_length=300, blank=True
+    )
+    war_period = models.CharField(_("thời kỳ"), max_length=12, choices=WarPeriod.choices)
+    service_start = models.DateField(_("tham gia từ"), null=True, blank=True)
+    service_end = models.DateField(_("đến"), null=True, blank=True)
+    posthumous = models.BooleanField(_("truy tặng"), default=False)
+    next_of_kin_name = models.CharField(_("thân nhân nhận thay"), max_length=200, blank=True)
+    next_of_kin_relation = models.CharField(_("quan hệ"), max_length=60, blank=True)
+    status = models.CharField(
+        max_length=10, choices=CaseStatus.choices, default=CaseStatus.RECEIVED
+    )
+    received_on = models.DateField(_("ngày tiếp nhận"))
+    decided_on = models.DateField(_("ngày có kết quả"), null=True, blank=True)
+    proposal = models.ForeignKey(
+        Proposal, null=True, blank=True, on_delete=models.SET_NULL, related_name="backlog_cases"
+    )
+    note = models.TextField(_("ghi chú"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("hồ sơ khen thưởng tồn đọng")
+        verbose_name_plural = _("hồ sơ khen thưởng tồn đọng")
+        ordering = ["programme", "received_on", "id"]
+        indexes = [
+            # Progress per unit (counts by status) and the pace of closing (decided_on window).
+            models.Index(fields=["programme", "unit", "status"], name="backlog_progress"),
+            models.Index(fields=["programme", "decided_on"], name="backlog_pace"),
+            # The "already awarded / already received" check when a case is added.
+            models.Index(fields=["name_key", "birth_year"], name="backlog_key_born"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.full_name} ({self.birth_year or '?'}) – {self.programme.code}"
+
+    def save(self, *args, **kwargs):
+        self.name_key = name_key(self.full_name)
+        super().save(*args, **kwargs)

@@ -1,0 +1,166 @@
+"""Duplicate people: candidates found set-based, merged only after review, nothing deleted."""
+
+import json
+from collections import defaultdict
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.core.management import CommandError, call_command
+
+from thidua.accounts.models import AuditEntry
+from thidua.awards import services
+from thidua.awards.duplicates import duplicate_candidates, merge_people
+from thidua.awards.models import AwardEntry, AwardType, Initiative, Person, Proposal, Rating
+from thidua.indicators.validation import ValidationFailed
+from thidua.orgs.models import Unit
+
+NAME, BORN = "Hồ Văn Trùng", 1977
+
+
+@pytest.fixture
+def health(db):
+    return Unit.objects.get(code="80.SYT")
+
+
+@pytest.fixture
+def pair(health):
+    """The same official twice: once linked to the unit, once typed from an old paper list."""
+    keep = Person.objects.create(full_name=NAME, birth_year=BORN, unit=health)
+    other = Person.objects.create(
+        full_name="Hồ  Văn Trùng", birth_year=BORN, unit_name="Sở Y tế Long An", position="BS"
+    )
+    for year, rating in ((2020, "HTT"), (2021, "HTXS")):
+        Rating.objects.create(person=keep, year=year, rating=rating)
+    for year, rating in ((2018, "HT"), (2021, "HTXS")):
+        Rating.objects.create(person=other, year=year, rating=rating)
+    Initiative.objects.create(person=other, year=2019, title="Sổ tay", scope="co_so")
+    ldtt = AwardType.objects.get(code="LDTT")
+    AwardEntry.objects.create(
+        award_type=ldtt, year=2018, person=other, recipient_name=other.full_name
+    )
+    return keep, other
+
+
+def groups_with(person_ids):
+    return [g for g in duplicate_candidates() if {p["id"] for p in g.people} & set(person_ids)]
+
+
+def test_the_same_name_and_birth_year_in_a_similar_unit_is_a_candidate(pair):
+    keep, other = pair
+    [group] = groups_with([keep.pk])
+    assert {p["id"] for p in group.people} == {keep.pk, other.pk}
+    assert group.reason == "cùng tên đơn vị"
+    counts = {p["id"]: p["records"] for p in group.people}
+    assert counts[other.pk] == {"ratings": 2, "initiatives": 1, "awards": 1, "proposals": 0}
+
+
+def test_namesakes_in_different_units_are_not_candidates(health):
+    finance = Unit.objects.get(code="91.STC")
+    a = Person.objects.create(full_name=NAME, birth_year=BORN, unit=health)
+    b = Person.objects.create(full_name=NAME, birth_year=BORN, unit=finance)
+    c = Person.objects.create(full_name=NAME, birth_year=BORN, unit_name="Sở Xây dựng Cà Mau")
+    assert groups_with([a.pk, b.pk, c.pk]) == []
+
+
+def test_the_demos_namesakes_stay_different_people(db):
+    provinces = defaultdict(set)
+    for key, born, province in Person.objects.filter(unit__isnull=False).values_list(
+        "name_key", "birth_year", "unit__parent_id"
+    ):
+        provinces[(key, born)].add(province)
+    namesakes = [k for k, found in provinces.items() if len(found) > 1]
+    assert len(namesakes) >= 3
+    for key, born in namesakes:
+        assert not Person.objects.filter(name_key=key, birth_year=born, merged_into__isnull=False)
+    for group in duplicate_candidates():
+        assert len({p["unit_id"] for p in group.people if p["unit_id"]}) <= 1
+
+
+def test_candidates_are_found_in_a_fixed_number_of_queries(pair, django_assert_max_num_queries):
+    with django_assert_max_num_queries(6):
+        assert duplicate_candidates()
+
+
+def test_a_reviewed_merge_keeps_every_record(users, pair, health):
+    keep, other = pair
+    proposal = Proposal.objects.create(
+        award_type=AwardType.objects.get(code="LDTT"),
+        year=2021,
+        person=other,
+        proposing_unit=health.parent,
+    )
+    models = (Person, Rating, Initiative, AwardEntry, Proposal)
+    before = [m.objects.count() for m in models]
+    result = merge_people(users["bantw"], keep, other, "Đối chiếu lý lịch: cùng một người")
+    assert [m.objects.count() for m in models] == before
+    other.refresh_from_db()
+    keep.refresh_from_db()
+    assert other.merged_into == keep
+    assert sorted(keep.ratings.values_list("year", flat=True)) == [2018, 2020, 2021]
+    # The identical 2021 rating stays on the merged record: a person has one rating a year.
+    assert list(other.ratings.values_list("year", flat=True)) == [2021]
+    assert result.kept_on_other == [2021]
+    assert keep.initiatives.count() == 1 and keep.awards.count() == 1
+    proposal.refresh_from_db()
+    assert proposal.person == keep
+    assert keep.position == "BS"  # a blank field filled from the other record
+    actions = set(
+        AuditEntry.objects.filter(reason__startswith="Đối chiếu").values_list("action", flat=True)
+    )
+    assert actions == {"awards.person.merged", "awards.person.merged_into"}
+
+
+def test_ratings_that_disagree_block_the_merge(users, pair):
+    keep, other = pair
+    Rating.objects.filter(person=other, year=2021).update(rating="HT")
+    with pytest.raises(ValidationFailed, match="2021"):
+        merge_people(users["bantw"], keep, other, "x")
+    other.refresh_from_db()
+    assert other.merged_into is None
+
+
+@pytest.mark.parametrize("who", ["longan", "camau", "xem"])
+def test_only_the_board_merges(users, pair, who):
+    with pytest.raises(PermissionDenied):
+        merge_people(users[who], *pair, "x")
+
+
+def test_a_merge_needs_a_reason_and_happens_once(users, pair):
+    keep, other = pair
+    with pytest.raises(ValidationFailed, match="lý do"):
+        merge_people(users["bantw"], keep, other, " ")
+    merge_people(users["bantw"], keep, other, "đã đối chiếu")
+    with pytest.raises(ValidationFailed, match="đã được hợp nhất"):
+        merge_people(users["bantw"], keep, other, "lần nữa")
+    assert groups_with([keep.pk]) == []
+
+
+def test_a_merged_record_cannot_be_proposed(users, pair):
+    keep, other = pair
+    other.unit = keep.unit
+    other.save()
+    merge_people(users["bantw"], keep, other, "đã đối chiếu")
+    other.refresh_from_db()
+    with pytest.raises(ValidationFailed, match="hợp nhất"):
+        services.create_proposal(users["longan"], award="CSTDBT", year=2025, person=other)
+
+
+def test_the_cli_lists_candidates_and_merges(pair, capsys):
+    keep, other = pair
+    call_command("people", "duplicates", "--json")
+    groups = json.loads(capsys.readouterr().out)
+    assert any({p["id"] for p in g["people"]} == {keep.pk, other.pk} for g in groups)
+    call_command("people", "merge", str(keep.pk), str(other.pk), "--reason", "đối chiếu hồ sơ")
+    assert "Đã hợp nhất" in capsys.readouterr().out
+    other.refresh_from_db()
+    assert other.merged_into_id == keep.pk
+    assert AuditEntry.objects.filter(action="awards.person.merged", via="cli").exists()
+    with pytest.raises(CommandError):
+        call_command("people", "merge", str(keep.pk), "999999", "--reason", "x")
+
+
+def test_names_that_differ_only_by_diacritics_are_flagged_for_checking(health):
+    a = Person.objects.create(full_name="Lê Văn Hùng", birth_year=1971, unit=health)
+    b = Person.objects.create(full_name="Lê Văn Hưng", birth_year=1971, unit=health)
+    [group] = groups_with([a.pk, b.pk])
+    assert group.reason == "cùng đơn vị (họ tên viết khác dấu: cần đối chiếu)"
