@@ -8,7 +8,9 @@ import os
 
 import pytest
 import schemathesis
+from django.core import signals
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
 
 EXAMPLES = int(os.environ.get("THIDUA_FUZZ_EXAMPLES", "8"))
@@ -29,7 +31,18 @@ def operations():
     return [result.ok() for result in schema.get_all_operations()]
 
 
-def test_the_api_never_fails_and_keeps_to_its_schema(board_token):
+@pytest.fixture
+def connections_kept_open():
+    """The WSGI handler closes the database connection after each request, which would end
+    the test's transaction on PostgreSQL; Django's own test client avoids it the same way."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
+def test_the_api_never_fails_and_keeps_to_its_schema(board_token, connections_kept_open):
     ops = operations()
     assert len(ops) >= 15
     headers = {"Authorization": f"Bearer {board_token}"}

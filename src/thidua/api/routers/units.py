@@ -23,7 +23,7 @@ def units(
     valid_on: date | None = None,
     q: str = "",
     limit: int = Query(100, ge=1, le=1000),
-    offset: int = Query(0, ge=0),
+    offset: int = Query(0, ge=0, le=10_000_000),
 ):
     found = Unit.objects.all()
     if valid_on is not None:
