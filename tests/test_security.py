@@ -60,3 +60,46 @@ def test_the_deployment_check_is_clean_with_production_settings(tmp_path):
         timeout=120,
     )
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+def _enable_two_factor(client, username):
+    from django_otp.oath import totp
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    client.post("/login/", {"username": username, "password": "thidua-demo-2019"})
+    page = client.get("/tai-khoan/xac-thuc-hai-buoc/").content.decode()
+    assert "<svg" in page  # the QR code, drawn inline
+    device = TOTPDevice.objects.get(user__username=username, confirmed=False)
+    code = f"{totp(device.bin_key):06d}"
+    client.post("/tai-khoan/xac-thuc-hai-buoc/", {"token": code})
+    device.refresh_from_db()
+    assert device.confirmed
+    client.post("/logout/")
+    return device
+
+
+def test_with_two_factor_on_the_password_alone_is_not_enough(client, db):
+    from django_otp.oath import totp
+
+    device = _enable_two_factor(client, "bantw")
+    refused = client.post("/login/", {"username": "bantw", "password": "thidua-demo-2019"})
+    assert refused.status_code == 200 and "mã 6 số" in refused.content.decode()
+    assert "_auth_user_id" not in client.session
+    wrong = client.post(
+        "/login/", {"username": "bantw", "password": "thidua-demo-2019", "otp_token": "000000"}
+    )
+    assert "_auth_user_id" not in client.session and wrong.status_code == 200
+    device.refresh_from_db()
+    device.throttle_reset()  # a wrong code throttles the next try for a moment: wait it out
+    code = f"{totp(device.bin_key, drift=1):06d}"  # the next window: not used before
+    ok = client.post(
+        "/login/", {"username": "bantw", "password": "thidua-demo-2019", "otp_token": code}
+    )
+    assert ok.status_code == 302 and client.session["_auth_user_id"]
+
+
+def test_turning_two_factor_on_and_off_is_audited(client, db):
+    from thidua.accounts.models import AuditEntry
+
+    _enable_two_factor(client, "camau")
+    assert AuditEntry.objects.filter(action="accounts.two_factor.enabled").exists()

@@ -4,6 +4,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from thidua.web.views import (
+    account,
     ballots,
     clusters,
     dashboard,
@@ -24,13 +25,8 @@ _BALLOT = "ballots/<int:pk>/"
 
 urlpatterns = [
     path("", dashboard.dashboard, name="dashboard"),
-    path(
-        "login/",
-        auth_views.LoginView.as_view(
-            template_name="web/login.html", redirect_authenticated_user=True
-        ),
-        name="login",
-    ),
+    path("login/", account.LoginView.as_view(), name="login"),
+    path("tai-khoan/xac-thuc-hai-buoc/", account.two_factor_page, name="two_factor"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("clusters/<str:code>/", clusters.cluster_page, name="cluster"),
     path(_PERIOD + "worklist/", clusters.worklist_page, name="worklist"),
