@@ -1,12 +1,14 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
 from thidua.accounts.permissions import SYSTEM
 from thidua.awards.duplicates import duplicate_candidates, merge_people
 from thidua.awards.models import Person
+from thidua.awards.privacy import person_record
 from thidua.indicators.validation import ValidationFailed
 
 
@@ -20,6 +22,9 @@ class Command(BaseCommand):
         sub = parser.add_subparsers(dest="action", required=True)
         dup = sub.add_parser("duplicates", help="Liệt kê hồ sơ có thể trùng (không tự hợp nhất)")
         dup.add_argument("--json", action="store_true")
+        export = sub.add_parser("export", help="Xuất toàn bộ hồ sơ của một cá nhân (JSON)")
+        export.add_argument("person", type=int)
+        export.add_argument("-o", "--output")
         merge = sub.add_parser("merge", help="Hợp nhất OTHER vào KEEP sau khi đã đối chiếu")
         merge.add_argument("keep", type=int)
         merge.add_argument("other", type=int)
@@ -28,6 +33,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, action, **options):
         getattr(self, f"_{action}")(**options)
+
+    def _export(self, person: int, output: str | None, **options):
+        _export_person(self, person, output)
 
     def _duplicates(self, json: bool, **options):
         groups = duplicate_candidates()
@@ -55,6 +63,18 @@ class Command(BaseCommand):
             return
         moved = ", ".join(f"{k} {v}" for k, v in result.moved.items())
         self.stdout.write(f"Đã hợp nhất #{other} vào #{keep}: {moved}.")
+
+
+def _export_person(command, person: int, output: str | None, **options) -> None:
+    found = Person.objects.filter(pk=person).first()
+    if found is None:
+        raise CommandError(f"Không có cá nhân mã {person}.", returncode=2)
+    text = _dumps(person_record(SYSTEM, found, via="cli"))
+    if output:
+        Path(output).write_text(text, encoding="utf-8")
+        command.stdout.write(f"Đã ghi {output}")
+    else:
+        command.stdout.write(text)
 
 
 def _dumps(data) -> str:
