@@ -56,6 +56,15 @@ def may_view(user, session: BallotSession) -> bool:
     )
 
 
+def may_read_minutes(user, session: BallotSession) -> bool:
+    """The minutes of a closed session: for the head's secretariat, the board and the electors."""
+    if session.status != SessionStatus.CLOSED:
+        return False
+    return perms.can_run_cluster(user, session.cluster_id, session.year) or is_elector(
+        user, session
+    )
+
+
 def is_elector(user, session: BallotSession) -> bool:
     return elector_of(user, session) is not None
 

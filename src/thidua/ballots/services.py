@@ -163,8 +163,6 @@ def cast_vote(
     close_if_due(session)
     with transaction.atomic():
         session = BallotSession.objects.select_for_update().get(pk=session.pk)
-        if session.status != SessionStatus.OPEN:
-            raise _fail(_("Phiên bỏ phiếu không mở."))
         elector = (
             Elector.objects.select_for_update()
             .filter(session=session, user_id=getattr(actor, "pk", None))
@@ -172,6 +170,8 @@ def cast_vote(
         )
         if elector is None:
             raise perms.PermissionDenied(_("Bạn không có trong danh sách bỏ phiếu của phiên này."))
+        if session.status != SessionStatus.OPEN:
+            raise _fail(_("Phiên bỏ phiếu không mở."))
         if elector.voted:
             raise _fail(_("Bạn đã bỏ phiếu trong phiên này; mỗi người chỉ bỏ một phiếu."))
         choices = _valid_choices(session, approved_candidate_ids)

@@ -175,9 +175,11 @@ def gather(
     )
 
 
-def template_source(cluster: Cluster | None) -> Path | IO[bytes]:
-    """The cluster's active upload, else the shared active upload, else the shipped file."""
-    uploads = DocumentTemplate.objects.filter(kind=DocumentKind.REVIEW, active=True)
+def template_source(
+    cluster: Cluster | None, kind: str = DocumentKind.REVIEW, shipped: Path = SHIPPED
+) -> Path | IO[bytes]:
+    """The cluster's active upload of `kind`, else the shared active upload, else `shipped`."""
+    uploads = DocumentTemplate.objects.filter(kind=kind, active=True)
     candidates = [uploads.filter(cluster__isnull=True)]
     if cluster is not None:
         candidates.insert(0, uploads.filter(cluster=cluster))
@@ -186,7 +188,7 @@ def template_source(cluster: Cluster | None) -> Path | IO[bytes]:
         if found is not None and found.file:
             with found.file.open("rb") as handle:
                 return io.BytesIO(handle.read())
-    return SHIPPED
+    return shipped
 
 
 def render(source: str | Path | bytes | IO[bytes], facts: Facts) -> bytes:

@@ -102,13 +102,15 @@ def placeholder_problem(text: str, allowed: set[str]) -> str | None:
 
 class DocumentKind(models.TextChoices):
     REVIEW = "review", _("Báo cáo sơ kết, tổng kết")
+    SCORING_MINUTES = "scoring_minutes", _("Biên bản chấm điểm, xếp hạng thi đua")
+    BALLOT_MINUTES = "ballot_minutes", _("Biên bản kiểm phiếu")
 
 
 class DocumentTemplate(models.Model):
-    """A Word template uploaded by an official; checked against the report's fields on save."""
+    """A Word template uploaded by an official; checked against its kind's fields on save."""
 
     kind = models.CharField(
-        _("loại văn bản"), max_length=12, choices=DocumentKind.choices, default=DocumentKind.REVIEW
+        _("loại văn bản"), max_length=20, choices=DocumentKind.choices, default=DocumentKind.REVIEW
     )
     cluster = models.ForeignKey(
         "orgs.Cluster",
@@ -137,11 +139,11 @@ class DocumentTemplate(models.Model):
     def clean(self) -> None:
         if not self.file:
             return
-        from thidua.reports.documents import template_problem
+        from thidua.reports.minutes import template_problem_for
 
         self.file.open("rb")
         try:
-            problem = template_problem(self.file.read())
+            problem = template_problem_for(self.kind, self.file.read())
         finally:
             self.file.seek(0)
         if problem:

@@ -27,6 +27,16 @@ def visible(user, regulation: Regulation, results: list[MemberScore]) -> list[di
     return rows
 
 
+def may_read_minutes(user, regulation: Regulation) -> bool:
+    """The minutes show every member's points: the head's secretariat and the board may read
+    them, and once the result is published whoever sees the cluster."""
+    if perms.can_run_cluster(user, regulation.cluster_id, regulation.year):
+        return True
+    return bool(regulation.published_at) and perms.can_view_cluster(
+        user, regulation.cluster_id, regulation.year
+    )
+
+
 def full_sheet(user, regulation: Regulation, results: list[MemberScore], unit_id: int):
     """The unit's scores if the user may see its sheet in full (the rule of `visible`)."""
     found = next((r for r in results if r.unit_id == unit_id), None)

@@ -53,6 +53,7 @@ urlpatterns = [
     path(_YEAR + "scores/", scoring.ranking_page, name="ranking"),
     path(_YEAR + "scores.xlsx", scoring.ranking_xlsx, name="ranking_xlsx"),
     path(_YEAR + "scores/publish/", scoring.publish, name="publish"),
+    path(_YEAR + "scores/minutes.docx", scoring.ranking_minutes, name="scoring_minutes"),
     path(_SHEET, scoring.sheet_page, name="sheet"),
     path(_SHEET + "self/", scoring.self_score, name="self_score"),
     path(_SHEET + "review/", scoring.review_score, name="review_score"),
@@ -63,4 +64,5 @@ urlpatterns = [
     path(_BALLOT + "close/", ballots.ballot_close, name="ballot_close"),
     path(_BALLOT + "vote/", ballots.ballot_vote, name="ballot_vote"),
     path(_BALLOT + "correct/", ballots.ballot_correct, name="ballot_correct"),
+    path(_BALLOT + "minutes.docx", ballots.ballot_minutes, name="ballot_minutes"),
 ]

@@ -8,7 +8,7 @@ receipt is in the answer to the vote and nowhere else.
 from __future__ import annotations
 
 from django.contrib.auth import get_user_model
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -31,6 +31,7 @@ from thidua.ballots import selectors, services
 from thidua.ballots.models import BallotSession, SessionStatus
 from thidua.indicators.validation import Issue, ValidationFailed
 from thidua.orgs.models import Cluster, Membership
+from thidua.reports.minutes import DOCX, ballot_minutes_docx, ballot_minutes_name
 
 router = Router(tags=["ballots"])
 
@@ -192,6 +193,26 @@ def _electors(cluster: Cluster, year: int, usernames: list[str] | None) -> list[
 )
 def session(request: HttpRequest, session_id: int):
     return detail_out(request.auth, _session(request, session_id))
+
+
+@router.get(
+    ONE + "/minutes",
+    response=responses({200: None}, 403, 404),
+    summary="Biên bản kiểm phiếu (.docx) của phiên đã kết thúc: cụm trưởng, Ban TĐKT TW, "
+    "người bỏ phiếu; chỉ có số phiếu, không có tên người bỏ phiếu",
+    openapi_extra={"responses": {200: {"description": "Tệp Word", "content": {DOCX: {}}}}},
+)
+def minutes(request: HttpRequest, session_id: int):
+    found = _session(request, session_id)
+    if found.status != SessionStatus.CLOSED:
+        raise HttpError(404, _("Biên bản kiểm phiếu chỉ có khi phiên bỏ phiếu đã kết thúc."))
+    perms.require(
+        selectors.may_read_minutes(request.auth, found),
+        _("Biên bản kiểm phiếu chỉ cụm trưởng, Ban TĐKT TW và người bỏ phiếu tải được."),
+    )
+    response = HttpResponse(ballot_minutes_docx(found), content_type=DOCX)
+    response["Content-Disposition"] = f'attachment; filename="{ballot_minutes_name(found)}"'
+    return response
 
 
 @router.post(ONE + "/open", response=_DETAIL, summary="Mở bỏ phiếu (cụm trưởng)")

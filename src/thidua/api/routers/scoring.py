@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Router, Status
 from ninja.errors import HttpError
@@ -29,6 +29,7 @@ from thidua.api.values import to_decimal
 from thidua.common.periods import parse_period
 from thidua.indicators.validation import Issue, ValidationFailed
 from thidua.orgs.models import Cluster, Unit
+from thidua.reports.minutes import DOCX, scoring_minutes_docx, scoring_minutes_name
 from thidua.scoring import regulation_io, selectors, services
 from thidua.scoring.engine import score
 from thidua.scoring.models import Criterion, ManualScore, Regulation
@@ -134,6 +135,30 @@ def scores(request: HttpRequest, code: str, year: int):
 def publish(request: HttpRequest, code: str, year: int):
     cluster = lookups.cluster(code)
     return _ref(services.publish(request.auth, _regulation(cluster, year), via="api"))
+
+
+# Declared before the sheet: "/scores/minutes" would otherwise be read as a unit code.
+@router.get(
+    YEAR + "/scores/minutes",
+    response=responses({200: None}, 403, 404),
+    summary="Biên bản chấm điểm, xếp hạng thi đua (.docx): cụm trưởng, Ban TĐKT TW; "
+    "mọi thành viên khi đã công bố",
+    openapi_extra={"responses": {200: {"description": "Tệp Word", "content": {DOCX: {}}}}},
+)
+def scores_minutes(request: HttpRequest, code: str, year: int):
+    cluster = _viewable(request, code, year)
+    found = _regulation(cluster, year)
+    perms.require(
+        selectors.may_read_minutes(request.auth, found),
+        _("Biên bản chấm điểm chỉ cụm trưởng xem được trước khi kết quả được công bố."),
+    )
+    return _document(scoring_minutes_docx(found), scoring_minutes_name(found))
+
+
+def _document(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=DOCX)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
 
 
 @router.get(

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -21,6 +21,7 @@ from thidua.ballots import selectors, services
 from thidua.ballots.models import BallotSession, SessionStatus
 from thidua.indicators.validation import ValidationFailed
 from thidua.orgs.models import Cluster
+from thidua.reports.minutes import DOCX, ballot_minutes_docx, ballot_minutes_name
 from thidua.web import access
 from thidua.web.minutes import ballot_minutes_url
 from thidua.web.scoring_forms import CorrectionForm, SessionForm, VoteForm, form_issues
@@ -121,7 +122,7 @@ def ballot_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_run": perms.can_run_cluster(request.user, session.cluster_id, session.year),
         "correction_form": CorrectionForm(),
         "corrections": list(session.corrections.all()),
-        "minutes_url": ballot_minutes_url(session),
+        "minutes_url": ballot_minutes_url(session, request.user),
         "award_name": _award_name(session.award_code),
     } | _receipt_search(request, session)
     return render(request, "web/ballot.html", context)
@@ -143,6 +144,18 @@ def _receipt_search(request: HttpRequest, session: BallotSession) -> dict:
 def _award_name(code: str) -> str:
     found = AwardType.objects.filter(code=code).first() if code else None
     return found.name if found else code
+
+
+@login_required
+def ballot_minutes(request: HttpRequest, pk: int) -> HttpResponse:
+    """Biên bản kiểm phiếu (.docx) of a closed session: the head, the board and the electors."""
+    session = _session(request, pk)
+    if session.status != SessionStatus.CLOSED:
+        raise Http404(_("Biên bản kiểm phiếu chỉ có khi phiên bỏ phiếu đã kết thúc."))
+    access.require(selectors.may_read_minutes(request.user, session))
+    response = HttpResponse(ballot_minutes_docx(session), content_type=DOCX)
+    response["Content-Disposition"] = f'attachment; filename="{ballot_minutes_name(session)}"'
+    return response
 
 
 @login_required
@@ -176,6 +189,7 @@ def ballot_close(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def ballot_vote(request: HttpRequest, pk: int) -> HttpResponse:
     session = _session(request, pk)
+    access.require(session.electors.filter(user=request.user).exists())
     form = VoteForm(list(session.candidates.select_related("unit")), request.POST)
     try:
         if not form.is_valid():

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from thidua.accounts import permissions as perms
 from thidua.indicators.validation import Issue, ValidationFailed
 from thidua.orgs.models import Cluster, Unit
+from thidua.reports.minutes import DOCX, scoring_minutes_docx, scoring_minutes_name
 from thidua.scoring import regulation_io, selectors, services
 from thidua.scoring.engine import MemberScore, current_regulation, score
 from thidua.scoring.exports import scores_xlsx
@@ -194,7 +195,7 @@ def ranking_page(request: HttpRequest, code: str, year: int) -> HttpResponse:
         "year": year,
         "regulation": regulation,
         "can_run": perms.can_run_cluster(request.user, cluster.pk, year),
-        "minutes_url": scoring_minutes_url(regulation),
+        "minutes_url": scoring_minutes_url(regulation, request.user),
     }
     if regulation is not None:
         results = score(regulation)
@@ -225,6 +226,15 @@ def ranking_xlsx(request: HttpRequest, code: str, year: int) -> HttpResponse:
     regulation = _regulation_or_404(cluster, year)
     data = {"ranking": selectors.visible(request.user, regulation, score(regulation))}
     return _attachment(scores_xlsx(data), XLSX, f"xep-hang-{cluster.code}-{year}.xlsx")
+
+
+@login_required
+def ranking_minutes(request: HttpRequest, code: str, year: int) -> HttpResponse:
+    """Biên bản chấm điểm, xếp hạng (.docx): the head and the board, everyone once published."""
+    cluster = _viewable(request, code, year)
+    regulation = _regulation_or_404(cluster, year)
+    access.require(selectors.may_read_minutes(request.user, regulation))
+    return _attachment(scoring_minutes_docx(regulation), DOCX, scoring_minutes_name(regulation))
 
 
 @login_required
@@ -278,6 +288,9 @@ def self_score(request: HttpRequest, code: str, year: int, unit_id: int) -> Http
 @login_required
 @require_POST
 def review_score(request: HttpRequest, code: str, year: int, unit_id: int) -> HttpResponse:
+    # Who may review is decided before the form is read: a refusal is a 403, not a message.
+    cluster = access.cluster_or_404(code)
+    access.require(perms.can_run_cluster(request.user, cluster.pk, year))
     return _score(request, code, year, unit_id, services.review_score)
 
 

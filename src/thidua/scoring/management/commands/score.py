@@ -19,7 +19,12 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--cluster", required=True)
         parser.add_argument("--year", type=int, required=True)
-        parser.add_argument("--format", choices=["text", "json", "xlsx"], default="text")
+        parser.add_argument(
+            "--format",
+            choices=["text", "json", "xlsx", "docx"],
+            default="text",
+            help="docx: biên bản chấm điểm, xếp hạng thi đua (cần -o TỆP.docx).",
+        )
         parser.add_argument("-o", "--output")
 
     def handle(self, *args, cluster, year, format, output, **options):
@@ -32,6 +37,14 @@ class Command(BaseCommand):
                 f"Cụm {cluster} chưa có quy định chấm điểm năm {year}.", returncode=2
             )
         results = score(regulation)
+        if format == "docx":
+            if not output:
+                raise CommandError("--format docx cần -o TỆP.docx", returncode=2)
+            from thidua.reports.minutes import scoring_minutes_docx
+
+            Path(output).write_bytes(scoring_minutes_docx(regulation, results=results))
+            self.stdout.write(f"Đã ghi biên bản {output}")
+            return
         data = {
             "cluster": {"code": found.code, "name": found.name},
             "year": year,

@@ -1,0 +1,239 @@
+"""Who may use which page and API operation: one table, every URL and operation, every role.
+
+A new URL or API operation without a row here fails `test_every_*_has_a_row`: deciding who may
+use it is part of adding it. Rows say which roles are let in; everyone else must be refused
+(403/404, or the login page / 401 for the anonymous visitor).
+
+Cast: `longan` officer of a TNB member (own unit: Long An), `hanoi` officer outside TNB,
+`camau` head secretariat of TNB 2019, `bantw` central board, `xem` viewer of TNB.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+ROLES = ("anon", "longan", "hanoi", "camau", "bantw", "xem")
+MEMBERS = {"longan", "camau", "bantw", "xem"}  # who may see the TNB cluster
+RUNS = {"camau", "bantw"}  # the head's secretariat and the board
+ENTERS = {"longan", "camau", "bantw"}  # Long An's own officer, the head, the board
+ALL = {"longan", "hanoi", "camau", "bantw", "xem"}
+EVERYONE = ALL | {"anon"}
+
+# name: (method, allowed roles). Objects: TNB, 2019H1 (accepted reports) or 2019 (open),
+# Long An's unit and report, a draft ballot session.
+WEB = {
+    "dashboard": ("get", ALL),
+    "login": ("get", EVERYONE),
+    "logout": ("post", ALL),  # the anonymous visitor is sent to the login page
+    "two_factor": ("get", ALL),
+    "cluster": ("get", MEMBERS),
+    "worklist": ("get", RUNS),
+    "review": ("get", MEMBERS),
+    "review_chart": ("get", MEMBERS),
+    "review_xlsx": ("get", MEMBERS),
+    "review_docx": ("get", MEMBERS),
+    "review_pdf": ("get", MEMBERS),
+    "template_xlsx": ("get", MEMBERS),
+    "upload": ("get", ENTERS),
+    "upload_confirm": ("post", ENTERS),
+    "entry": ("get", ENTERS),
+    "entry_check": ("post", ENTERS),
+    "report": ("get", MEMBERS),
+    "accept": ("post", RUNS),
+    "return": ("post", RUNS),
+    "reopen": ("post", RUNS),
+    "exception": ("post", RUNS),
+    "regulation": ("get", MEMBERS),
+    "regulation_yaml": ("get", MEMBERS),
+    "regulation_xlsx": ("get", MEMBERS),
+    "regulation_upload": ("post", RUNS),
+    "regulation_copy": ("post", RUNS),
+    "ranking": ("get", MEMBERS),
+    "ranking_xlsx": ("get", MEMBERS),
+    "publish": ("post", RUNS),
+    "scoring_minutes": ("get", RUNS),  # before publication; members too once published
+    "sheet": ("get", ENTERS),
+    "self_score": ("post", ENTERS),
+    "review_score": ("post", RUNS),
+    "ballots": ("get", MEMBERS),
+    "ballot_new": ("get", RUNS),
+    "ballot": ("get", MEMBERS),
+    "ballot_open": ("post", RUNS),
+    "ballot_close": ("post", RUNS),
+    "ballot_correct": ("post", RUNS),
+    "ballot_vote": ("post", {"longan", "camau"}),  # the electors among the cast
+    "ballot_minutes": ("get", set()),  # a draft session has no minutes yet: nobody
+}
+
+OPEN = "2019"  # the year-end window is open in the demo
+R = "/api/v1/clusters/{code}/periods/{period}/reports"
+S = "/api/v1/clusters/{code}/years/{year}"
+API = {
+    ("get", "/api/v1/me"): ALL,
+    ("get", "/api/v1/units"): ALL,
+    ("get", "/api/v1/units/{unit_id}/lineage"): ALL,
+    ("get", "/api/v1/clusters"): ALL,
+    ("get", "/api/v1/clusters/{code}"): ALL,
+    ("get", "/api/v1/indicators"): ALL,
+    ("get", R): MEMBERS,
+    ("get", R + "/{unit_code}"): MEMBERS,
+    ("put", R + "/{unit_code}/values"): ENTERS,
+    ("post", R + "/{unit_code}/submit"): ENTERS,
+    ("post", R + "/{unit_code}/accept"): RUNS,
+    ("post", R + "/{unit_code}/return"): RUNS,
+    ("post", R + "/{unit_code}/reopen"): RUNS,
+    ("get", "/api/v1/clusters/{code}/periods/{period}/review"): MEMBERS,
+    ("get", "/api/v1/clusters/{code}/periods/{period}/review/document"): MEMBERS,
+    ("get", S + "/regulation"): MEMBERS,
+    ("post", S + "/regulation"): RUNS,
+    ("get", S + "/scores"): MEMBERS,
+    ("post", S + "/scores/publish"): RUNS,
+    ("get", S + "/scores/minutes"): RUNS,
+    ("get", S + "/scores/{unit_code}"): ENTERS,
+    ("put", S + "/scores/{unit_code}/criteria/{criterion}/self"): ENTERS,
+    ("put", S + "/scores/{unit_code}/criteria/{criterion}/review"): RUNS,
+    ("get", S + "/ballots"): MEMBERS,
+    ("post", S + "/ballots"): RUNS,
+    ("get", "/api/v1/ballots/{session_id}"): MEMBERS,
+    ("get", "/api/v1/ballots/{session_id}/minutes"): set(),
+    ("post", "/api/v1/ballots/{session_id}/open"): RUNS,
+    ("post", "/api/v1/ballots/{session_id}/close"): RUNS,
+    ("post", "/api/v1/ballots/{session_id}/vote"): {"longan", "camau"},
+    ("post", "/api/v1/ballots/{session_id}/correct"): RUNS,
+}
+
+BODIES = {
+    "/values": {"values": [{"indicator": "grdp_growth", "value": "7.0"}]},
+    "/return": {"comment": "Kiểm tra lại"},
+    "/reopen": {"reason": "Điều chỉnh"},
+    "/self": {"points": "5", "note": "minh chứng"},
+    "/review": {"points": "5", "reason": "thẩm định"},
+    "/ballots": {"title": "Thử", "closes_at": "2030-01-01T00:00:00+07:00"},
+    "/vote": {"approve": []},
+    "/correct": {"reason": "thử", "closes_at": "2030-01-01T00:00:00+07:00"},
+}
+
+
+@pytest.fixture
+def objects(users, tnb, unit):
+    from thidua.ballots import services as ballots
+    from thidua.indicators.models import Report
+
+    session = ballots.create_session(
+        users["camau"],
+        tnb,
+        2019,
+        "Thử",
+        timezone.now() + timedelta(1),
+        candidates=[(unit("80"), 1)],
+    )
+    report = Report.objects.get(cluster=tnb, unit=unit("80"), period="2019H1")
+    return {"session": session, "report": report, "unit": unit("80")}
+
+
+def client_for(users, role: str) -> Client:
+    client = Client()
+    if role != "anon":
+        client.force_login(users[role])
+    return client
+
+
+def refused(response, role: str) -> bool:
+    if role == "anon":
+        location = response.get("Location", "")
+        return response.status_code in (401, 403, 404) or "/login/" in location
+    return response.status_code in (403, 404)
+
+
+def web_url(name: str, objects) -> str:
+    from thidua.web import urls
+
+    pattern = next(p for p in urls.urlpatterns if p.name == name)
+    values = {
+        "code": "TNB",
+        "period": OPEN
+        if name in ("entry", "entry_check", "upload", "upload_confirm")
+        else "2019H1",
+        "year": 2019,
+        "unit_id": objects["unit"].pk,
+        "indicator": "grdp_growth",
+        "pk": objects["session"].pk if name.startswith("ballot") else objects["report"].pk,
+    }
+    return reverse(f"web:{name}", kwargs={k: values[k] for k in pattern.pattern.converters})
+
+
+def web_names() -> set[str]:
+    from thidua.web import urls
+
+    return {p.name for p in urls.urlpatterns}
+
+
+def api_operations() -> set[tuple[str, str]]:
+    from thidua.api.app import api
+
+    paths = api.get_openapi_schema()["paths"]
+    return {(method, path) for path, ops in paths.items() for method in ops}
+
+
+def test_every_page_has_a_row():
+    assert web_names() == set(WEB), "decide who may use the new page and add its row"
+
+
+def test_every_api_operation_has_a_row():
+    assert api_operations() == set(API), "decide who may use the new operation and add its row"
+
+
+@pytest.mark.parametrize("name", sorted(WEB))
+def test_each_page_lets_in_exactly_its_roles(name, users, objects):
+    method, allowed = WEB[name]
+    url = web_url(name, objects)
+    # Refused roles first: an allowed POST may change the state the next role sees.
+    for role in sorted(ROLES, key=lambda r: r in allowed):
+        response = getattr(client_for(users, role), method)(url)
+        if role in allowed:
+            assert not refused(response, role), (name, role, response.status_code)
+            assert response.status_code != 405, (name, role)
+        else:
+            assert refused(response, role), (name, role, response.status_code)
+
+
+@pytest.mark.parametrize("operation", sorted(API), ids=lambda op: f"{op[0]} {op[1]}")
+def test_each_api_operation_lets_in_exactly_its_roles(operation, users, objects):
+    method, path = operation
+    allowed = API[operation]
+    values = {
+        "code": "TNB",
+        "period": OPEN,
+        "year": "2019",
+        "unit_code": "80",
+        "unit_id": str(objects["unit"].pk),
+        "session_id": str(objects["session"].pk),
+        "criterion": "B1",
+    }
+    if not path.endswith("/values"):
+        values["period"] = "2019H1"  # the accepted mid-year reports exist; 2019's do not yet
+    url = path.format(**values)
+    body = next((b for suffix, b in BODIES.items() if path.endswith(suffix)), {})
+    for role in sorted(ROLES, key=lambda r: r in allowed):
+        client = client_for(users, role)
+        if method == "get":
+            response = client.get(url)
+        else:
+            response = getattr(client, method)(url, json.dumps(body), "application/json")
+        if role == "anon":
+            assert response.status_code == 401, (operation, response.status_code)
+        elif role in allowed:
+            assert response.status_code not in (401, 403, 404, 405), (
+                operation,
+                role,
+                response.status_code,
+                response.content[:300],
+            )
+        else:
+            assert response.status_code in (403, 404), (operation, role, response.status_code)
