@@ -115,9 +115,9 @@ def _prepared(proposals: list[Proposal]) -> list[Proposal]:
 def new_document():
     doc = Document()
     doc.core_properties.author = doc.core_properties.last_modified_by = "thidua"
-    fmt._page(doc)
-    fmt._styles(doc)
-    fmt._page_numbers(doc)
+    fmt.page(doc)
+    fmt.styles(doc)
+    fmt.page_numbers(doc)
     return doc
 
 

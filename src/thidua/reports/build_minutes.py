@@ -20,17 +20,17 @@ from docx.shared import Cm, Pt
 from thidua.reports.build_template import (
     SUMMARY_RULE,
     TEXT_WIDTH,
-    _drop_thumbnail,
-    _header_block,
-    _page,
-    _page_numbers,
-    _styles,
     caption,
+    drop_thumbnail,
+    header_block,
     header_row,
     layout_table,
+    page,
+    page_numbers,
     para,
     rule,
     set_widths,
+    styles,
 )
 
 FOLDER = Path(__file__).resolve().parent / "templates_docx"
@@ -129,15 +129,15 @@ def _start(title: str):
     doc.core_properties.author = doc.core_properties.last_modified_by = "thidua"
     doc.core_properties.title = title
     doc.core_properties.comments = "Các trường trong ngoặc nhọn kép được điền khi tạo biên bản."
-    _page(doc)
-    _styles(doc)
-    _page_numbers(doc)
-    _header_block(doc)
+    page(doc)
+    styles(doc)
+    page_numbers(doc)
+    header_block(doc)
     return doc
 
 
 def _save(doc, path: Path) -> Path:
-    _drop_thumbnail(doc)
+    drop_thumbnail(doc)
     path.parent.mkdir(parents=True, exist_ok=True)
     doc.save(str(path))
     return path

@@ -48,20 +48,20 @@ def build(path: Path = OUTPUT) -> Path:
     doc.core_properties.author = doc.core_properties.last_modified_by = "thidua"
     doc.core_properties.title = "Mẫu báo cáo sơ kết, tổng kết giao ước thi đua"
     doc.core_properties.comments = "Các trường trong ngoặc nhọn kép được điền khi tạo báo cáo."
-    _page(doc)
-    _styles(doc)
-    _page_numbers(doc)
-    _header_block(doc)
+    page(doc)
+    styles(doc)
+    page_numbers(doc)
+    header_block(doc)
     _title(doc)
     _body(doc)
     _signature_block(doc)
-    _drop_thumbnail(doc)
+    drop_thumbnail(doc)
     path.parent.mkdir(parents=True, exist_ok=True)
     doc.save(str(path))
     return path
 
 
-def _drop_thumbnail(doc) -> None:
+def drop_thumbnail(doc) -> None:
     """python-docx's blank template carries a preview picture of another document."""
     rels = doc.part.package.rels
     for key, rel in list(rels.items()):
@@ -72,7 +72,7 @@ def _drop_thumbnail(doc) -> None:
 # Page and styles
 
 
-def _page(doc) -> None:
+def page(doc) -> None:
     section = doc.sections[0]
     section.orientation = WD_ORIENT.PORTRAIT
     section.page_width, section.page_height = Cm(21.0), Cm(29.7)
@@ -94,7 +94,7 @@ def set_fonts(rpr, name: str = FONT) -> None:
         fonts.set(qn(f"w:{slot}"), name)
 
 
-def _styles(doc) -> None:
+def styles(doc) -> None:
     defaults = doc.styles.element.find(qn("w:docDefaults")).find(qn("w:rPrDefault"))
     set_fonts(defaults.find(qn("w:rPr")))
     for fonts in list(doc.styles.element.iter(qn("w:rFonts"))):  # table styles included
@@ -277,7 +277,7 @@ def page_field(paragraph: Paragraph) -> None:
 # The document
 
 
-def _page_numbers(doc) -> None:
+def page_numbers(doc) -> None:
     section = doc.sections[0]
     section.different_first_page_header_footer = True
     header = section.header
@@ -288,7 +288,7 @@ def _page_numbers(doc) -> None:
     section.first_page_header.paragraphs[0].style = doc.styles["Số trang"]
 
 
-def _header_block(doc) -> None:
+def header_block(doc) -> None:
     table = layout_table(doc, [HEADER_LEFT, HEADER_RIGHT])
     left, right = table.rows[0].cells
     para(left, "{{ superior }}", "Thể thức")
