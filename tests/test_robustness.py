@@ -146,16 +146,21 @@ def test_two_app_servers_hammering_the_same_value_lose_and_double_nothing(tmp_pa
         for s in servers:
             s.terminate()
             s.wait(timeout=30)
-    final = run(
-        "shell",
-        "--no-imports",
-        "-c",
-        (
-            "from thidua.indicators.models import Value;"
-            "vs=Value.objects.filter(unit__code='80',indicator__code='grdp',period='2019');"
-            "print(vs.filter(is_current=True).count(), vs.count(), vs.get(is_current=True).value)"
-        ),
-    ).stdout.strip().splitlines()[-1].split()
+    final = (
+        run(
+            "shell",
+            "--no-imports",
+            "-c",
+            (
+                "from thidua.indicators.models import Value;"
+                "vs=Value.objects.filter(unit__code='80',indicator__code='grdp',period='2019');"
+                "print(vs.filter(is_current=True).count(), vs.count(), vs.get(is_current=True).value)"
+            ),
+        )
+        .stdout.strip()
+        .splitlines()[-1]
+        .split()
+    )
     current_rows, versions, value = int(final[0]), int(final[1]), Decimal(final[2])
     assert current_rows == 1
     assert versions == accepted  # every accepted write is one version, no more, no less
