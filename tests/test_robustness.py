@@ -154,7 +154,8 @@ def test_two_app_servers_hammering_the_same_value_lose_and_double_nothing(tmp_pa
             (
                 "from thidua.indicators.models import Value;"
                 "vs=Value.objects.filter(unit__code='80',indicator__code='grdp',period='2019');"
-                "print(vs.filter(is_current=True).count(), vs.count(), vs.get(is_current=True).value)"
+                "now=vs.get(is_current=True);"
+                "print(vs.filter(is_current=True).count(), vs.count(), now.value)"
             ),
         )
         .stdout.strip()
