@@ -5,20 +5,27 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
+from array import array
 from dataclasses import dataclass, field
 
-from django.db import transaction
+from django.conf import settings
+from django.db import connection, transaction
 from django.db.models import Case, Count, IntegerField, Q, Value, When
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from thidua.accounts.audit import Change, record_many
 from thidua.awards.models import AwardEntry, AwardType, Person
+from thidua.common.bulk import fetch_by_keys, insert_rows, reserve_ids
 from thidua.common.text import name_key, unit_key
-from thidua.indicators.importing import FileUnreadable, read_rows
+from thidua.indicators.importing import FileUnreadable, stream_rows
 from thidua.indicators.validation import Issue
 from thidua.orgs.models import Unit
 
-CLI_LIMIT = 2 * 1024 * 1024 * 1024  # historical lists can be large; the CLI is trusted
+# Historical lists can be large and the CLI is trusted, but python-calamine holds the whole sheet
+# in memory (~0.7–1 GB for 1,000,000 rows, a ~40 MB file): refuse bigger files clearly instead
+# of running out of memory. The Django setting THIDUA_REGISTRY_MAX_BYTES changes it.
+CLI_LIMIT = 256 * 1024 * 1024
 
 
 def _aliases(*names: str) -> frozenset[str]:
@@ -54,28 +61,23 @@ class RegistryImport:
         }
 
 
-@dataclass
-class _Row:
-    number: int
-    full_name: str
-    birth_year: int | None
-    unit_name: str
-    award: AwardType
-    year: int
-    decision_number: str
-    decision_date: dt.date | None
-
-
 def import_registry(
     source, *, actor=None, dry_run: bool = False, filename=None, via: str = "cli", progress=None
 ) -> RegistryImport:
+    """Validate every row, then write all of them in one transaction, or nothing.
+
+    Built for lists of a million rows: the sheet is read once and handed out row by row,
+    repeated cells (award names, years, dates, names) are converted once, people are matched
+    in one query and rows are written with COPY (PostgreSQL) or executemany (SQLite).
+    """
     result = RegistryImport()
+    limit = getattr(settings, "THIDUA_REGISTRY_MAX_BYTES", CLI_LIMIT)
     try:
-        rows = read_rows(source, filename, limit=CLI_LIMIT)
+        first, rows = stream_rows(source, filename, limit=limit)
+        parsed = _parse(first, rows, result.errors)
     except FileUnreadable as exc:
         result.errors.append(Issue(str(exc)))
         return result
-    parsed = _parse(rows, result.errors)
     if result.errors:
         return result
     result.ok = True
@@ -102,22 +104,27 @@ def import_registry(
     return result
 
 
-def _parse(rows: list[list], errors: list[Issue]) -> list[_Row]:
-    if not rows:
+# A parsed row: (full_name, birth_year, unit_name, award_type_id, year, decision_number,
+# decision_date). Plain tuples: a million dataclass instances would cost memory and time.
+_FIELDS = ("full_name", "birth_year", "unit", "award", "year", "decision_number", "decision_date")
+
+
+def _parse(first: int, rows, errors: list[Issue]) -> list[tuple]:
+    header_cells = next(rows, None)
+    if header_cells is None:
         errors.append(Issue(_("Tệp không có dữ liệu.")))
         return []
-    header = _header(rows[0], errors)
+    header = _header(header_cells, errors)
     if errors:
         return []
-    awards = _award_lookup()
-    this_year = dt.date.today().year
+    check = _Checker(header, _award_lookup())
     parsed = []
-    for number, raw in enumerate(rows[1:], start=2):
-        if not any(c not in (None, "") for c in raw):
-            continue
-        row = _row(number, raw, header, awards, this_year, errors)
-        if row:
+    for number, raw in enumerate(rows, start=first + 1):
+        row = check(number, raw, errors)
+        if row is not None:
             parsed.append(row)
+    if errors:
+        parsed.clear()
     return parsed
 
 
@@ -137,17 +144,12 @@ def _header(cells: list, errors: list[Issue]) -> dict[str, int]:
     return found
 
 
-def _award_lookup() -> dict[str, AwardType]:
+def _award_lookup() -> dict[str, int]:
     lookup = {}
-    for award in AwardType.objects.all():
-        lookup[name_key(award.code)] = award
-        lookup[award.name_key] = award
+    for pk, code, key in AwardType.objects.values_list("pk", "code", "name_key"):
+        lookup[name_key(code)] = pk
+        lookup[key] = pk
     return lookup
-
-
-def _cell(raw: list, header: dict, column: str):
-    index = header.get(column)
-    return raw[index] if index is not None and index < len(raw) else None
 
 
 def _text(value) -> str:
@@ -158,53 +160,105 @@ def _text(value) -> str:
     return str(value).strip()
 
 
-def _row(number, raw, header, awards, this_year, errors) -> _Row | None:
-    before = len(errors)
+class _Checker:
+    """Checks one row at a time; each distinct cell value is converted only once."""
 
-    def fail(column: str, value, message: str) -> None:
-        errors.append(Issue(message, row=number, column=column, value=_text(value)))
+    def __init__(self, header: dict[str, int], awards: dict[str, int]):
+        self.positions = [header.get(f) for f in _FIELDS]
+        present = [p for p in self.positions if p is not None]
+        self.width = max(present) + 1
+        self.awards = awards
+        self.this_year = dt.date.today().year
+        self.award_cells: dict = {}
+        self.int_cells: dict = {}
+        self.date_cells: dict = {}
 
-    full_name = _text(_cell(raw, header, "full_name"))
-    if not full_name:
-        fail("full_name", "", _("Thiếu họ và tên (hoặc tên tập thể)."))
-    award_cell = _cell(raw, header, "award")
-    award = awards.get(name_key(_text(award_cell)))
-    if award is None:
-        fail(
-            "award",
-            award_cell,
-            _("Không có hình thức khen thưởng “%(a)s” trong danh mục.") % {"a": _text(award_cell)},
+    def cells(self, raw) -> list:
+        if len(raw) < self.width:
+            raw = list(raw) + [None] * (self.width - len(raw))
+        return [raw[p] if p is not None else None for p in self.positions]
+
+    def __call__(self, number: int, raw, errors: list[Issue]) -> tuple | None:
+        name_cell, born_cell, unit_cell, award_cell, year_cell, number_cell, date_cell = self.cells(
+            raw
         )
-    year = _int(_cell(raw, header, "year"))
-    if year is None or not 1945 <= year <= this_year + 1:
-        fail(
-            "year",
-            _cell(raw, header, "year"),
-            _("Năm khen thưởng phải là số từ 1945 đến %(y)s.") % {"y": this_year + 1},
-        )
-    born_cell = _cell(raw, header, "birth_year")
-    born = _int(born_cell)
-    if born_cell not in (None, "") and (born is None or not 1880 <= born <= this_year):
-        fail("birth_year", born_cell, _("Năm sinh không hợp lệ (để trống nếu là tập thể)."))
-    decided = _date(_cell(raw, header, "decision_date"))
-    if decided is False:
-        fail(
-            "decision_date",
-            _cell(raw, header, "decision_date"),
-            _("Ngày quyết định phải theo dạng ngày/tháng/năm, ví dụ 05/02/2020."),
-        )
-    if len(errors) > before:
-        return None
-    return _Row(
-        number,
-        full_name,
-        born,
-        _text(_cell(raw, header, "unit")),
-        award,
-        year,
-        _text(_cell(raw, header, "decision_number")),
-        decided or None,
-    )
+        full_name = name_cell.strip() if type(name_cell) is str else _text(name_cell)
+        if not full_name and all(c in (None, "") for c in raw):
+            return None  # a blank line
+        award = self.award(award_cell)
+        year = self.integer(year_cell)
+        born = self.integer(born_cell) if born_cell not in (None, "") else None
+        decided = self.date(date_cell)
+        if (
+            not full_name
+            or award is None
+            or year is None
+            or not 1945 <= year <= self.this_year + 1
+            or self.bad_born(born_cell, born)
+            or decided is False
+        ):
+            self.explain(number, full_name, award, year, born, born_cell, decided, raw, errors)
+            return None
+        unit_name = unit_cell.strip() if type(unit_cell) is str else _text(unit_cell)
+        decision = number_cell.strip() if type(number_cell) is str else _text(number_cell)
+        return (full_name, born, unit_name, award, year, decision, decided)
+
+    def bad_born(self, cell, born: int | None) -> bool:
+        return cell not in (None, "") and (born is None or not 1880 <= born <= self.this_year)
+
+    def award(self, cell) -> int | None:
+        try:
+            return self.award_cells[cell]
+        except KeyError:
+            found = self.award_cells[cell] = self.awards.get(name_key(_text(cell)))
+            return found
+        except TypeError:  # an unhashable cell
+            return self.awards.get(name_key(_text(cell)))
+
+    def integer(self, cell) -> int | None:
+        try:
+            return self.int_cells[cell]
+        except KeyError:
+            found = self.int_cells[cell] = _int(cell)
+            return found
+
+    def date(self, cell) -> dt.date | None | bool:
+        try:
+            return self.date_cells[cell]
+        except KeyError:
+            found = self.date_cells[cell] = _date(cell)
+            return found
+
+    def explain(self, number, full_name, award, year, born, born_cell, decided, raw, errors):
+        """The row is wrong: say where and why, one issue per wrong cell (rare: not hot)."""
+        cells = self.cells(raw)
+
+        def fail(column: str, value, message: str) -> None:
+            errors.append(Issue(message, row=number, column=column, value=_text(value)))
+
+        if not full_name:
+            fail("full_name", "", _("Thiếu họ và tên (hoặc tên tập thể)."))
+        if award is None:
+            fail(
+                "award",
+                cells[3],
+                _("Không có hình thức khen thưởng “%(a)s” trong danh mục.")
+                % {"a": _text(cells[3])},
+            )
+        if year is None or not 1945 <= year <= self.this_year + 1:
+            fail(
+                "year",
+                cells[4],
+                _("Năm khen thưởng phải là số từ 1945 đến %(y)s.") % {"y": self.this_year + 1},
+            )
+        if self.bad_born(born_cell, born):
+            fail("birth_year", born_cell, _("Năm sinh không hợp lệ (để trống nếu là tập thể)."))
+        if decided is False:
+            fail(
+                "decision_date",
+                cells[6],
+                _("Ngày quyết định phải theo dạng ngày/tháng/năm, ví dụ 05/02/2020."),
+            )
 
 
 def _int(value) -> int | None:
@@ -232,75 +286,146 @@ def _date(value) -> dt.date | None | bool:
         return False
 
 
-def _write(rows: list[_Row]) -> tuple[int, int]:
-    people = _match_people([r for r in rows if r.birth_year is not None])
-    units = {u.name_key: u for u in Unit.objects.filter(valid_to__isnull=True)} | {
-        u.name_key: u for u in Unit.objects.filter(valid_to__isnull=False) if u.name_key
-    }
-    entries = []
-    for r in rows:
-        person = (
-            people.get(_identity(r.full_name, r.birth_year, r.unit_name)) if r.birth_year else None
-        )
-        collective = r.birth_year is None
-        entries.append(
-            AwardEntry(
-                award_type=r.award,
-                year=r.year,
-                person=person,
-                unit=units.get(unit_key(r.full_name if collective else r.unit_name)),
-                recipient_name=r.full_name,
-                name_key=name_key(r.full_name),
-                birth_year=r.birth_year,
-                unit_name=r.unit_name,
-                is_collective=collective,
-                decision_number=r.decision_number,
-                decision_date=r.decision_date,
-                source="import",
+class _Keys:
+    """name_key, the written identity of a name and unit_key, each computed once per text."""
+
+    def __init__(self):
+        self._names: dict[str, str] = {}
+        self.written_cache: dict[str, str] = {}
+        self.unit_cache: dict[str, str] = {}
+
+    def name(self, text: str) -> str:
+        key = self._names.get(text)
+        if key is None:
+            key = self._names[text] = name_key(text)
+        return key
+
+    def written(self, text: str) -> str:
+        key = self.written_cache.get(text)
+        if key is None:
+            key = self.written_cache[text] = " ".join(
+                unicodedata.normalize("NFC", text).lower().split()
             )
-        )
-    AwardEntry.objects.bulk_create(entries, batch_size=500)
-    return len(entries), people.created
+        return key
+
+    def unit(self, text: str) -> str:
+        key = self.unit_cache.get(text)
+        if key is None:
+            key = self.unit_cache[text] = unit_key(text)
+        return key
+
+    def identity(self, full_name: str, birth_year: int | None, unit_name: str) -> tuple:
+        return (self.written(full_name), birth_year, self.unit(unit_name))
 
 
-class _People(dict):
-    created = 0
+ENTRY_COLUMNS = (
+    "award_type_id", "year", "person_id", "unit_id", "recipient_name", "name_key", "birth_year",
+    "unit_name", "is_collective", "decision_number", "decision_date", "signer", "source",
+    "created_at",
+)  # fmt: skip
+PERSON_COLUMNS = (
+    "id", "full_name", "name_key", "birth_date", "birth_year", "gender", "unit_id", "unit_name",
+    "position", "national_id", "merged_into_id", "created_at",
+)  # fmt: skip
 
 
-def _match_people(rows: list[_Row]) -> _People:
-    """The same person when the written name, birth year and unit agree.
+def _write(rows: list[tuple]) -> tuple[int, int]:
+    keys = _Keys()
+    people, created = _match_people(rows, keys)
+    units = _unit_ids()
+    unit_of: dict[str, int | None] = {}
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    day = dt.date.isoformat if connection.vendor == "sqlite" else None
+    name = keys.name
 
-    Candidates are found by the diacritic-free key (indexed), but the decision compares the
-    name as written: Nguyễn Văn Hùng and Nguyễn Văn Hưng share a key and are two people.
+    def entries():
+        for row, person in zip(rows, people, strict=True):
+            full_name, born, unit_name, award, year, decision, decided = row
+            collective = born is None
+            text = full_name if collective else unit_name
+            unit = unit_of.get(text, 0)
+            if unit == 0:
+                unit = unit_of[text] = units.get(keys.unit(text))
+            if day and decided:
+                decided = day(decided)
+            yield (
+                award, year, person, unit, full_name, name(full_name), born, unit_name,
+                collective, decision, decided, "", "import", now,
+            )  # fmt: skip
+
+    written = insert_rows(AwardEntry._meta.db_table, ENTRY_COLUMNS, entries())
+    return written, created
+
+
+def _unit_ids() -> dict[str, int]:
+    """Unit ids by name key, as the rows name them (the current units, then the former ones)."""
+    units = dict(Unit.objects.filter(valid_to__isnull=True).values_list("name_key", "pk"))
+    units.update(
+        (k, pk)
+        for k, pk in Unit.objects.filter(valid_to__isnull=False).values_list("name_key", "pk")
+        if k
+    )
+    return units
+
+
+def _match_people(rows: list[tuple], keys: _Keys) -> tuple[list[int | None], int]:
+    """The person of each row (None for a collective) and how many people were created.
+
+    The same person when the written name, birth year and unit agree. Candidates are found by
+    the diacritic-free key (indexed), but the decision compares the name as written: Nguyễn Văn
+    Hùng and Nguyễn Văn Hưng share a key and are two people. One query finds the candidates of
+    every row; the new people are written in one go.
     """
-    found = _People()
-    names = list({name_key(r.full_name) for r in rows})
-    for start in range(0, len(names), 2000):
-        chunk = names[start : start + 2000]
-        for p in Person.objects.filter(name_key__in=chunk, merged_into=None):
-            found.setdefault(_identity(p.full_name, p.birth_year, p.unit_name), p)
-    missing = {
-        k: r for r in rows if (k := _identity(r.full_name, r.birth_year, r.unit_name)) not in found
-    }
-    new = [
-        Person(
-            full_name=r.full_name,
-            name_key=name_key(r.full_name),
-            birth_year=r.birth_year,
-            unit_name=r.unit_name,
-        )
-        for r in missing.values()
-    ]
-    Person.objects.bulk_create(new, batch_size=500)
-    for k, p in zip(missing, new, strict=True):
-        found[k] = p
-    found.created = len(new)
-    return found
+    slots, wanted = _identities(rows, keys)
+    found: dict[tuple, int] = {}
+    table = Person._meta.db_table
+    candidates = fetch_by_keys(
+        f"SELECT id, full_name, birth_year, unit_name FROM {table} WHERE merged_into_id IS NULL",
+        "name_key",
+        {keys.name(w[0]) for w in wanted.values()},
+    )
+    for pk, full_name, born, unit_name in sorted(candidates):
+        found.setdefault(keys.identity(full_name, born, unit_name), pk)
+    missing = [ident for ident in wanted if ident not in found]
+    ids = reserve_ids(table, len(missing))
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    insert_rows(
+        table,
+        PERSON_COLUMNS,
+        (
+            (pk, w[0], keys.name(w[0]), None, w[1], "", None, w[2], "", "", None, now)
+            for pk, w in zip(ids, (wanted[i] for i in missing), strict=True)
+        ),
+    )
+    found.update(zip(missing, ids, strict=True))
+    by_slot = [found[ident] for ident in wanted]
+    return [by_slot[s] if s >= 0 else None for s in slots], len(missing)
 
 
-def _identity(full_name: str, birth_year: int | None, unit_name: str) -> tuple:
-    written = " ".join(unicodedata.normalize("NFC", full_name).lower().split())
-    return (written, birth_year, unit_key(unit_name))
+def _identities(rows: list[tuple], keys: _Keys) -> tuple[array, dict[tuple, tuple]]:
+    """Each row's slot in `wanted` (-1 for a collective), and the distinct identities.
+
+    The hottest loop of a big import: the key caches are read inline, not through methods.
+    """
+    wanted: dict[tuple, tuple] = {}
+    slot_of: dict[tuple, int] = {}
+    slots = array("l")
+    written, units = keys.written_cache, keys.unit_cache
+    for full_name, born, unit_name, *_rest in rows:
+        if born is None:
+            slots.append(-1)
+            continue
+        w = written.get(full_name) or keys.written(full_name)
+        u = units.get(unit_name)
+        if u is None:
+            u = keys.unit(unit_name)
+        identity = (w, born, u)
+        slot = slot_of.get(identity)
+        if slot is None:
+            slot = slot_of[identity] = len(wanted)
+            wanted[identity] = (full_name, born, unit_name)
+        slots.append(slot)
+    return slots, wanted
 
 
 def search(
@@ -313,6 +438,19 @@ def search(
     limit: int = 50,
 ):
     """Entries whose name contains the query without regard to diacritics; exact spellings first."""
+    found = matching(query, born=born, award=award, year=year, unit=unit)
+    return list(found[:limit])
+
+
+def matching(
+    query: str,
+    *,
+    born: int | None = None,
+    award: str | None = None,
+    year: int | None = None,
+    unit: str | None = None,
+):
+    """The ordered queryset behind `search`, for the pages that paginate and export it."""
     key = name_key(query)
     qs = AwardEntry.objects.filter(name_key__contains=key).select_related("award_type")
     if born:
@@ -333,7 +471,7 @@ def search(
             output_field=IntegerField(),
         )
     )
-    return list(qs.order_by("closeness", "-year", "recipient_name")[:limit])
+    return qs.order_by("closeness", "-year", "recipient_name", "id")
 
 
 def as_public(entry: AwardEntry) -> dict:

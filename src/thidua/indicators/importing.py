@@ -157,6 +157,44 @@ def read_rows(source, filename: str | None = None, *, limit: int | None = None) 
     return [[_clean(c) for c in row] for row in rows]
 
 
+def stream_rows(source, filename: str | None = None, *, limit: int | None = None):
+    """The data sheet's rows one at a time (cells as read, not stripped) and row 1's number.
+
+    For large files: an Excel sheet is held once by the reader (python-calamine) and handed
+    out row by row, instead of also being copied into Python lists like `read_rows` does.
+    Returns (first_row_number, iterator of rows); the first row is the header.
+    """
+    name = filename or getattr(source, "name", None) or str(source)
+    suffix = Path(str(name)).suffix.lower()
+    if suffix not in EXCEL_SUFFIXES:
+        return 1, iter(read_rows(source, filename, limit=limit))
+    data = _read_bytes(source, name, limit)
+    if limit is None and suffix in REQUIRED_PART:
+        problem = office_problem(data, suffix)  # an upload: check the archive first
+        if problem:
+            raise FileUnreadable(problem)
+    try:
+        book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+        del data
+        sheet = book.get_sheet_by_name(_data_sheet(book))
+        return sheet.start[0] + 1 if sheet.start else 1, sheet.iter_rows()
+    except (python_calamine.CalamineError, ValueError, OSError, IndexError) as exc:
+        raise FileUnreadable(
+            _("Không đọc được tệp Excel “%(name)s”: tệp hỏng, có mật khẩu hoặc không phải Excel.")
+            % {"name": Path(str(name)).name}
+        ) from exc
+
+
+def _data_sheet(book) -> str:
+    names = [
+        m.name
+        for m in book.sheets_metadata
+        if m.typ == python_calamine.SheetTypeEnum.WorkSheet
+        and m.visible == python_calamine.SheetVisibleEnum.Visible
+    ]
+    return DATA_SHEET if DATA_SHEET in names else (names or book.sheet_names)[0]
+
+
 def _read_bytes(source, name, limit: int | None = None) -> bytes:
     limit = limit or getattr(settings, "THIDUA_MAX_UPLOAD_BYTES", 20 * 1024 * 1024)
     if hasattr(source, "read"):
@@ -180,13 +218,7 @@ def _read_bytes(source, name, limit: int | None = None) -> bytes:
 def _excel_rows(data: bytes, name) -> list[list]:
     try:
         book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
-        names = [
-            m.name
-            for m in book.sheets_metadata
-            if m.typ == python_calamine.SheetTypeEnum.WorkSheet
-            and m.visible == python_calamine.SheetVisibleEnum.Visible
-        ]
-        sheet = DATA_SHEET if DATA_SHEET in names else (names or book.sheet_names)[0]
+        sheet = _data_sheet(book)
         # Keep leading empty rows and columns so that row and column numbers match Excel's.
         return book.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
     except (python_calamine.CalamineError, ValueError, OSError, IndexError) as exc:

@@ -1,0 +1,1 @@
+"""Load and performance scenarios run against a real `thidua serve` (see docs/benchmarks.md)."""

@@ -1,0 +1,281 @@
+"""The benchmark suite: registry import, registry search, eligibility screening, reviews.
+
+    python -m benchmarks [--quick] [--scale small|medium|national] [--database sqlite,postgres]
+                         [--runs N] [--no-doc]
+
+`--quick` generates the small scale (≈1/100) on both databases and runs everything in under
+two minutes; it fails (exit 1) on errors and wrong results, never on timings. Without it the
+given scale is used (generated first when missing: see benchmarks.generate).
+
+Every measurement runs in a child process with that database's environment (Django settings
+are per process) and, for imports, so that peak memory (ru_maxrss) is the import's own. Import
+runs are rolled back, so each run sees the same database. The results go to
+docs/benchmarks.md between `<!-- suite:<scale>-<database>:start -->` and `…:end -->`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import re
+import statistics
+import subprocess
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+from benchmarks.generate import SCALES, database_env, import_file_name
+
+REPO = Path(__file__).resolve().parent.parent
+DOC = REPO / "docs" / "benchmarks.md"
+PEER_ROWS = 20_000
+
+
+# --------------------------------------------------------------------------- parent process
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
+    parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--scale", choices=sorted(SCALES), default="medium")
+    parser.add_argument("--database", default="sqlite,postgres")
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--no-doc", action="store_true", help="print only")
+    parser.add_argument(
+        "--only", default="", help="comma list: import,peers,search,eligibility,review"
+    )
+    args = parser.parse_args(argv)
+    scale = "small" if args.quick else args.scale
+    runs = 1 if args.quick else args.runs
+    databases = [d for d in args.database.split(",") if d]
+    if "postgres" in databases and not _postgres_up():
+        print("PostgreSQL is not reachable on 127.0.0.1:5432: skipped", file=sys.stderr)
+        databases.remove("postgres")
+    failures = 0
+    for database in databases:
+        out = Path("/tmp/thidua-bench") / f"{scale}-{database}"
+        if args.quick or not (out / "generated.json").exists():
+            _run_child(["-m", "benchmarks.generate", "--scale", scale, "--database", database,
+                        "--out", str(out)])  # fmt: skip
+        env = database_env(scale, database, out)
+        results = measure(scale, database, out, env, runs, args.only, quick=args.quick)
+        failures += len(results["errors"])
+        report = render(results)
+        print(report)
+        if not args.no_doc:
+            write_section(f"suite:{scale}-{database}", report)
+    return 1 if failures else 0
+
+
+def _postgres_up() -> bool:
+    done = subprocess.run(["pg_isready", "-h", "127.0.0.1", "-p", "5432"], capture_output=True)
+    return done.returncode == 0
+
+
+def _run_child(args: list[str], env: dict | None = None) -> str:
+    # The child's database is the one given here, never one configured in this shell.
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("THIDUA_", "DJANGO_"))}
+    full_env = clean | (env or {})
+    full_env["PYTHONPATH"] = os.pathsep.join([str(REPO), full_env.get("PYTHONPATH", "")])
+    done = subprocess.run(
+        [sys.executable, *args], env=full_env, capture_output=True, text=True, cwd=REPO
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"{' '.join(args)} failed:\n{done.stdout[-2000:]}{done.stderr[-4000:]}")
+    return done.stdout
+
+
+def _worker(task: str, env: dict, **params) -> dict:
+    out = _run_child(["-m", "benchmarks.suite", "--worker", task, json.dumps(params)], env)
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def measure(scale, database, out: Path, env, runs: int, only: str, *, quick: bool) -> dict:
+    wanted = (
+        set(only.split(",")) if only else {"import", "peers", "search", "eligibility", "review"}
+    )
+    generated = json.loads((out / "generated.json").read_text())
+    big = out / import_file_name(scale)
+    results: dict = {"scale": scale, "database": database, "runs": runs, "errors": [],
+                     "generated": generated, "machine": machine(), "figures": {}}  # fmt: skip
+    figures = results["figures"]
+
+    def attempt(name: str, fn):
+        try:
+            figures[name] = fn()
+        except Exception as exc:  # recorded and counted: --quick fails on it
+            results["errors"].append(f"{name}: {exc}")
+
+    if "import" in wanted:
+        attempt("import", lambda: _import_figures(big, env, runs))
+    if "peers" in wanted:
+        rows = 2_000 if quick else PEER_ROWS
+        attempt("peers", lambda: _peer_figures(big, out, env, runs, rows))
+    if "search" in wanted:
+        attempt("search", lambda: _worker("search", env, runs=runs))
+    if "eligibility" in wanted:
+        n = 1_000 if quick else 10_000 if scale == "medium" else 100_000
+        attempt("eligibility", lambda: _worker("eligibility", env, n=n, runs=runs))
+    if "review" in wanted:
+        attempt("review", lambda: _worker("review", env, runs=runs))
+    return results
+
+
+def _median_runs(task: str, env: dict, runs: int, **params) -> dict:
+    samples = [_worker(task, env, **params) for _ in range(runs)]
+    return {
+        "seconds": statistics.median(s["seconds"] for s in samples),
+        "peak_mb": statistics.median(s["peak_mb"] for s in samples),
+        "rows": samples[0]["rows"],
+        "samples": [round(s["seconds"], 2) for s in samples],
+        "detail": samples[0].get("detail", {}),
+    }
+
+
+def _import_figures(path: Path, env: dict, runs: int) -> dict:
+    return {
+        "ours": _median_runs("import", env, runs, file=str(path)),
+        "floor": _median_runs("floor", env, runs, file=str(path)),
+        "calamine": _median_runs("calamine", env, runs, file=str(path)),
+    }
+
+
+def _peer_figures(path: Path, out: Path, env: dict, runs: int, rows: int) -> dict:
+    head = out / f"registry_first_{rows}.xlsx"
+    if not head.exists():
+        _worker("head", env, file=str(path), to=str(head), rows=rows)
+    return {
+        "ours": _median_runs("import", env, runs, file=str(head)),
+        "iex_default": _median_runs("iex", env, runs, file=str(head), fast=False),
+        "iex_fast": _median_runs("iex", env, runs, file=str(head), fast=True),
+    }
+
+
+def machine() -> dict:
+    cpu = ""
+    for line in Path("/proc/cpuinfo").read_text().splitlines():
+        if line.startswith("model name"):
+            cpu = line.split(":", 1)[1].strip()
+            break
+    mem = Path("/proc/meminfo").read_text().split("\n", 1)[0].split()[1]
+    return {
+        "cores": os.cpu_count(),
+        "ram_gb": round(int(mem) / 1024 / 1024, 1),
+        "cpu": cpu or platform.processor(),
+        "python": platform.python_version(),
+        "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+    }
+
+
+def render(r: dict) -> str:
+    m, f, g = r["machine"], r["figures"], r["generated"]["counts"]
+    lines = [
+        f"### {r['scale']} scale, {r['database']} ({r.get('db_version', '')})".rstrip(" ()"),
+        "",
+        f"Machine: {m['cores']} cores, {m['ram_gb']} GB RAM, {m['cpu']}; Python {m['python']}; "
+        f"{m['date']}. Median of {r['runs']} runs unless noted. Data: "
+        + ", ".join(f"{v:,} {k}" for k, v in g.items())
+        + f"; generated in {r['generated']['timings_s']['total']} s.",
+        "",
+        "| figure | ours | compared with | ratio | target |",
+        "|---|---|---|---|---|",
+    ]
+    if "import" in f:
+        lines += _import_lines(f["import"], r["database"])
+    if "peers" in f:
+        lines += _peer_lines(f["peers"])
+    if "search" in f:
+        lines += _search_lines(f["search"])
+    if "eligibility" in f:
+        e = f["eligibility"]
+        lines.append(
+            f"| eligibility screening of {e['nominees']:,} nominees | {e['seconds']:.2f} s, "
+            f"{e['queries']} queries | {e['queries_small']} queries for "
+            f"{e['nominees_small']} nominees | constant: {e['constant']} | ≤ 30 s for 100,000 |"
+        )
+    if "review" in f:
+        v = f["review"]
+        lines.append(
+            f"| review aggregation of all {v['clusters']} clusters ({v['period']}) | "
+            f"{v['all_seconds']:.2f} s | one cluster p95 {v['one_p95_ms']:.1f} ms | | ≤ 2 s |"
+        )
+    if r["errors"]:
+        lines += ["", "Errors:", *[f"- {e}" for e in r["errors"]]]
+    return "\n".join(lines)
+
+
+def _verdict(ok: bool) -> str:
+    return "met" if ok else "**not met**"
+
+
+def _import_lines(i: dict, database: str) -> list[str]:
+    ours, floor, cal = i["ours"], i["floor"], i["calamine"]
+    rows = ours["rows"]
+    per = f"{rows:,} rows"
+    ratio = ours["seconds"] / floor["seconds"]
+    mem = ours["peak_mb"] / cal["peak_mb"]
+    d = ours["detail"]
+    steps = ", ".join(f"{k} {v:.1f} s" for k, v in d.items())
+    return [
+        f"| registry import, {per} .xlsx → {database} (all validation, people matched) | "
+        f"{ours['seconds']:.1f} s ({steps}) | floor (calamine read + raw "
+        f"{'COPY' if database == 'postgres' else 'executemany'}) {floor['seconds']:.1f} s | "
+        f"{ratio:.2f}× floor | ≤ 30 s at 1M: {_verdict(ours['seconds'] <= 30 * rows / 1e6)}; "
+        f"≤ 2× floor: {_verdict(ratio <= 2)} |",
+        f"| peak memory of that import | {ours['peak_mb']:.0f} MB | python-calamine alone "
+        f"reading the file: {cal['peak_mb']:.0f} MB ({cal['seconds']:.1f} s) | {mem:.2f}× | "
+        f"≤ 1.3×: {_verdict(mem <= 1.3)} |",
+    ]
+
+
+def _peer_lines(p: dict) -> list[str]:
+    ours, dflt, fast = p["ours"], p["iex_default"], p["iex_fast"]
+    rows = ours["rows"]
+    out = []
+    for label, peer, need in (("default", dflt, 12), ("fastest configuration", fast, 6)):
+        ratio = peer["seconds"] / ours["seconds"]
+        out.append(
+            f"| registry import, first {rows:,} rows | {ours['seconds']:.2f} s "
+            f"({rows / ours['seconds']:,.0f} rows/s) | django-import-export {label}: "
+            f"{peer['seconds']:.2f} s ({rows / peer['seconds']:,.0f} rows/s) | {ratio:.1f}× faster "
+            f"| ≥ {need}×: {_verdict(ratio >= need)} |"
+        )
+    return out
+
+
+def _search_lines(s: dict) -> list[str]:
+    out = []
+    for kind, v in s["kinds"].items():
+        out.append(
+            f"| registry search over {s['entries']:,} records: {kind} | p50 {v['p50']:.1f} ms, "
+            f"p95 {v['p95']:.1f} ms | | | p95 ≤ 20 ms: {_verdict(v['p95'] <= 20)} |"
+        )
+    out.append(
+        f"| exact diacritics first (Hùng before Hưng) | {s['exact_first']} of {s['checked']} "
+        f"queries | | | all: {_verdict(s['exact_first'] == s['checked'])} |"
+    )
+    return out
+
+
+def write_section(name: str, text: str) -> None:
+    start, end = f"<!-- {name}:start -->", f"<!-- {name}:end -->"
+    doc = DOC.read_text() if DOC.exists() else "# Benchmarks\n"
+    block = f"{start}\n{text}\n{end}"
+    pattern = re.compile(re.escape(start) + ".*?" + re.escape(end), re.S)
+    doc = (
+        pattern.sub(lambda _m: block, doc)
+        if pattern.search(doc)
+        else doc.rstrip() + "\n\n" + block + "\n"
+    )
+    DOC.write_text(doc)
+
+
+if __name__ == "__main__":
+    if len(sys.argv) > 1 and sys.argv[1] == "--worker":
+        from benchmarks.workers import run
+
+        run(sys.argv[2], json.loads(sys.argv[3]))
+    else:
+        sys.exit(main())

@@ -1,0 +1,32 @@
+"""The benchmark suite's smoke run: `python -m benchmarks --quick` exits 0 (errors, not timings).
+
+It generates the small scale (SQLite, and PostgreSQL when 127.0.0.1:5432 answers) under
+/tmp/thidua-bench and runs every figure once; `--no-doc` keeps docs/benchmarks.md as it is.
+About 1–2 minutes; `pytest -m "not bench"` leaves it out.
+"""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+
+pytestmark = pytest.mark.bench
+
+
+def test_the_quick_benchmark_suite_runs_without_an_error():
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("THIDUA_", "DJANGO_"))}
+    result = subprocess.run(
+        [sys.executable, "-m", "benchmarks", "--quick", "--no-doc"],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
+    assert "registry import" in result.stdout
+    assert "Errors:" not in result.stdout
