@@ -24,6 +24,10 @@ RUNS = {"camau", "bantw"}  # the head's secretariat and the board
 ENTERS = {"longan", "camau", "bantw"}  # Long An's own officer, the head, the board
 ALL = {"longan", "hanoi", "camau", "bantw", "xem"}
 EVERYONE = ALL | {"anon"}
+BOARD = {"bantw"}
+OWNER = {"longan"}  # the proposing unit's officer
+OFFICERS = {"longan", "hanoi", "camau"}  # officers propose for their own units
+PROPOSERS = OFFICERS | BOARD  # the proposal pages: officers (their own) and the board (all)
 
 # name: (method, allowed roles). Objects: TNB, 2019H1 (accepted reports) or 2019 (open),
 # Long An's unit and report, a draft ballot session.
@@ -69,11 +73,39 @@ WEB = {
     "ballot_correct": ("post", RUNS),
     "ballot_vote": ("post", {"longan", "camau"}),  # the electors among the cast
     "ballot_minutes": ("get", set()),  # a draft session has no minutes yet: nobody
+    # Commendation. Objects: a draft proposal of Long An for a person of its department.
+    "lookup": ("get", EVERYONE),
+    "awards": ("get", ALL),
+    "proposals": ("get", PROPOSERS),
+    "proposal_new": ("get", OFFICERS),
+    "proposals_dossier": ("get", PROPOSERS),  # without ids: a message, back to the list
+    "proposal": ("get", OWNER | BOARD),
+    "proposal_edit": ("post", OWNER),
+    "proposal_file": ("post", OWNER),  # the board adds files only while it reviews
+    "proposal_submit": ("post", OWNER),
+    "proposal_check": ("post", BOARD),
+    "proposal_return": ("post", BOARD),
+    "proposal_vote": ("post", BOARD),
+    "proposal_forward": ("post", BOARD),
+    "proposal_decide": ("post", BOARD),
+    "proposal_reject": ("post", BOARD),
+    "proposal_dossier": ("get", OWNER | BOARD),
+    "eligibility": ("get", PROPOSERS),
+    "overdue": ("get", PROPOSERS),
+    "person": ("get", ALL),  # the national ID only for OWNER | BOARD (test_web_awards)
+    "duplicates": ("get", BOARD),
+    "duplicates_merge": ("post", BOARD),
+    "backlog": ("get", ALL),
+    "registry": ("get", ALL),
+    "registry_xlsx": ("get", ALL),
+    "award_statistics": ("get", ALL),
+    "award_chart": ("get", ALL),
 }
 
 OPEN = "2019"  # the year-end window is open in the demo
 R = "/api/v1/clusters/{code}/periods/{period}/reports"
 S = "/api/v1/clusters/{code}/years/{year}"
+P = "/api/v1/proposals/{proposal_id}"
 API = {
     ("get", "/api/v1/me"): ALL,
     ("get", "/api/v1/units"): ALL,
@@ -106,9 +138,39 @@ API = {
     ("post", "/api/v1/ballots/{session_id}/close"): RUNS,
     ("post", "/api/v1/ballots/{session_id}/vote"): {"longan", "camau"},
     ("post", "/api/v1/ballots/{session_id}/correct"): RUNS,
+    ("get", "/api/v1/proposals"): PROPOSERS,
+    ("post", "/api/v1/proposals"): OFFICERS,
+    ("get", P): OWNER | BOARD,
+    ("patch", P): OWNER,
+    ("post", P + "/files"): OWNER,
+    ("post", P + "/submit"): OWNER,
+    ("post", P + "/check"): BOARD,
+    ("post", P + "/return"): BOARD,
+    ("post", P + "/vote"): BOARD,
+    ("post", P + "/forward"): BOARD,
+    ("post", P + "/decide"): BOARD,
+    ("post", P + "/reject"): BOARD,
+    ("get", P + "/dossier"): OWNER | BOARD,
+    ("post", "/api/v1/eligibility"): PROPOSERS,
+    ("post", "/api/v1/eligibility/batch"): PROPOSERS,
+    ("get", "/api/v1/people"): PROPOSERS,
+    ("get", "/api/v1/people/{person_id}"): ALL,
+    ("get", "/api/v1/overdue"): PROPOSERS,
+    ("get", "/api/v1/backlog/{programme}"): ALL,
+    ("get", "/api/v1/registry"): ALL,
+    ("get", "/api/v1/registry/statistics"): ALL,
 }
 
 BODIES = {
+    # Commendation first: "/vote" and "/return" below are the ballots' and the reports'.
+    P + "/vote": {"session_id": 1},
+    P + "/return": {"reasons": "thử"},
+    P + "/reject": {"reasons": "thử"},
+    P + "/forward": {"to": "Thủ tướng Chính phủ"},
+    P + "/decide": {"number": "1/QĐ", "date": "2020-01-01", "signer": "Chủ tịch"},
+    "/api/v1/proposals": {"award": "CSTDBT", "year": 2025},
+    "/api/v1/eligibility": {"award": "CSTDBT", "year": 2025},
+    "/eligibility/batch": {"nominees": []},
     "/values": {"values": [{"indicator": "grdp_growth", "value": "7.0"}]},
     "/return": {"comment": "Kiểm tra lại"},
     "/reopen": {"reason": "Điều chỉnh"},
@@ -122,8 +184,11 @@ BODIES = {
 
 @pytest.fixture
 def objects(users, tnb, unit):
+    from thidua.awards import services
+    from thidua.awards.models import Person
     from thidua.ballots import services as ballots
     from thidua.indicators.models import Report
+    from thidua.orgs.models import Unit
 
     session = ballots.create_session(
         users["camau"],
@@ -134,7 +199,17 @@ def objects(users, tnb, unit):
         candidates=[(unit("80"), 1)],
     )
     report = Report.objects.get(cluster=tnb, unit=unit("80"), period="2019H1")
-    return {"session": session, "report": report, "unit": unit("80")}
+    person = Person.objects.create(
+        full_name="Nguyễn Văn Ma Trận", birth_year=1980, unit=Unit.objects.get(code="80.STC")
+    )
+    proposal = services.create_proposal(users["longan"], award="CSTDBT", year=2025, person=person)
+    return {
+        "session": session,
+        "report": report,
+        "unit": unit("80"),
+        "proposal": proposal,
+        "person": person,
+    }
 
 
 def client_for(users, role: str) -> Client:
@@ -164,6 +239,9 @@ def web_url(name: str, objects) -> str:
         "unit_id": objects["unit"].pk,
         "indicator": "grdp_growth",
         "pk": objects["session"].pk if name.startswith("ballot") else objects["report"].pk,
+        "proposal_id": objects["proposal"].pk,
+        "person_id": objects["person"].pk,
+        "programme": "HCKC-TNB",
     }
     return reverse(f"web:{name}", kwargs={k: values[k] for k in pattern.pattern.converters})
 
@@ -215,6 +293,9 @@ def test_each_api_operation_lets_in_exactly_its_roles(operation, users, objects)
         "unit_id": str(objects["unit"].pk),
         "session_id": str(objects["session"].pk),
         "criterion": "B1",
+        "proposal_id": str(objects["proposal"].pk),
+        "person_id": str(objects["person"].pk),
+        "programme": "HCKC-TNB",
     }
     if not path.endswith("/values"):
         values["period"] = "2019H1"  # the accepted mid-year reports exist; 2019's do not yet

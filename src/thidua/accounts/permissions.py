@@ -199,3 +199,21 @@ def can_see_personal_data(user, person) -> bool:
     from thidua.awards.models import Proposal
 
     return Proposal.objects.filter(person_id=person.pk, proposing_unit_id__in=units).exists()
+
+
+def is_official(user) -> bool:
+    """Anyone given a role (or the operator): the registry search, statistics and people pages.
+
+    The public sees the registry only through the look-up page, with the public fields.
+    """
+    return is_board(user) or bool(_assignments(user))
+
+
+def uses_proposals(user) -> bool:
+    """The proposal pages: the board, and officers (each sees its own units' proposals)."""
+    return is_board(user) or bool(proposal_unit_ids(user))
+
+
+def may_propose(user) -> bool:
+    """Officers propose for their units (the operator may too); the board reviews instead."""
+    return _is_operator(user) or bool(proposal_unit_ids(user))

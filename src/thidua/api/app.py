@@ -12,10 +12,13 @@ from thidua.api import errors
 from thidua.api.auth import AUTH
 from thidua.api.codec import DecimalParser, DecimalRenderer
 from thidua.api.routers import (
+    awards,
     ballots,
     clusters,
     indicators,
     me,
+    proposals,
+    registry,
     reports,
     review,
     scoring,
@@ -23,8 +26,8 @@ from thidua.api.routers import (
 )
 
 DESCRIPTION = """\
-API của hệ thống thi đua: đơn vị, cụm, chỉ tiêu, báo cáo, số liệu tổng hợp, chấm điểm
-và bỏ phiếu kín.
+API của hệ thống thi đua: đơn vị, cụm, chỉ tiêu, báo cáo, số liệu tổng hợp, chấm điểm,
+bỏ phiếu kín, đề nghị khen thưởng, xét điều kiện và sổ khen thưởng.
 
 Xác thực: phiên đăng nhập của trình duyệt (kèm CSRF khi ghi), hoặc khóa API
 `Authorization: Bearer td_…` (tạo bằng `thidua token create --user U --name N`).
@@ -50,4 +53,6 @@ api = NinjaAPI(
 errors.install(api)
 
 for module in (me, units, clusters, indicators, reports, review, scoring, ballots):
+    api.add_router("/v1/", module.router)
+for module in (proposals, awards, registry):
     api.add_router("/v1/", module.router)

@@ -544,3 +544,243 @@ class VoteIn(Schema):
 class ReceiptOut(Schema):
     receipt: str
     note: str
+
+
+# --- commendation: proposals, eligibility, people, the registry ---------------------------
+
+Year = Annotated[int, Field(ge=1900, le=2100)]
+# Ids are the database's positive 64-bit integers; a bigger number is refused as malformed.
+MAX_ID = 2**63 - 1
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+# An id that may be left out but, when given, is a number (the schema shows no null).
+OptionalId = Annotated[
+    int | None,
+    Field(ge=1, le=MAX_ID),
+    WithJsonSchema({"type": "integer", "minimum": 1, "maximum": MAX_ID}),
+]
+# Text that must say something: at least one character that is not a space.
+Said = Annotated[str, Field(pattern=r"\S")]
+
+
+class NomineeIn(Schema):
+    """Một cá nhân (person_id) hoặc một tập thể (unit_id), không cả hai."""
+
+    model_config = {
+        "json_schema_extra": {"oneOf": [{"required": ["person_id"]}, {"required": ["unit_id"]}]}
+    }
+
+    award: str = Field(max_length=32, description="Mã hình thức khen thưởng, ví dụ CSTDBT.")
+    year: Year
+    person_id: OptionalId = Field(None, description="Cá nhân; hoặc unit_id cho tập thể.")
+    unit_id: OptionalId = None
+
+
+class EligibilityBatchIn(Schema):
+    nominees: list[NomineeIn] = Field(max_length=500)
+
+
+class ConditionOut(Schema):
+    rule: str
+    passed: bool
+    detail: str
+    records: list[str] = Field(description="Dữ liệu đã dùng: xếp loại, danh hiệu, sáng kiến.")
+
+
+class RuleRefOut(Schema):
+    version: int
+    valid_from: date
+    verification: Literal["VERIFIED", "PARTIAL", "UNVERIFIED"] = Field(
+        description="UNVERIFIED: tiêu chuẩn chưa đối chiếu văn bản, kết quả chỉ để tham khảo."
+    )
+    legal_basis: str
+
+
+class VerdictOut(Schema):
+    award: str
+    year: int
+    person_id: int | None = None
+    unit_id: int | None = None
+    eligible: bool
+    conditions: list[ConditionOut]
+    missing: list[str] = Field(description="Minh chứng phải kèm hồ sơ (không kiểm tra được).")
+    rule: RuleRefOut | None = None
+
+
+class ProposalIn(NomineeIn):
+    achievements: str = Field("", max_length=20_000)
+
+
+class ProposalPatch(Schema):
+    achievements: str | None = Field(None, max_length=20_000)
+    year: Year | None = None
+
+
+class SubmitIn(Schema):
+    justification: str = Field(
+        "", max_length=1000, description="Bắt buộc khi dữ liệu cho thấy chưa đủ điều kiện."
+    )
+
+
+class ReasonsIn(Schema):
+    reasons: Said = Field(max_length=1000, description="Lý do trả lại / không khen thưởng.")
+
+
+class CouncilVoteIn(Schema):
+    session_id: Id = Field(description="Phiên bỏ phiếu kín đã kết thúc của hội đồng.")
+    candidate_id: OptionalId = Field(
+        None, description="Dòng kết quả của đối tượng; không cần khi phiên chỉ có một dòng."
+    )
+
+
+class ForwardIn(Schema):
+    to: Said = Field(max_length=300, description="Cấp trình, ví dụ Thủ tướng Chính phủ.")
+
+
+Day = date  # the field below is named `date`: its type needs another name
+
+
+class DecideIn(Schema):
+    number: Said = Field(max_length=60, description="Số quyết định, ví dụ 123/QĐ-UBND.")
+    date: Day = Field(description="Ngày quyết định; không sau hôm nay.")
+    signer: Said = Field(max_length=200)
+
+
+class ProposalFileOut(Schema):
+    id: int
+    kind: str
+    kind_label: str
+    name: str
+    size: int
+    sha256: str
+    uploaded_at: datetime
+
+
+class ProposalSummaryOut(Schema):
+    id: int
+    award: str
+    award_name: str
+    year: int
+    nominee: str
+    person_id: int | None = None
+    unit_id: int | None = None
+    proposing_unit: str
+    status: str
+    status_label: str
+    status_since: date | None = None
+    due_on: date | None = None
+
+
+class ProposalOut(ProposalSummaryOut):
+    achievements: str
+    justification: str
+    note: str
+    forwarded_to: str
+    eligibility: VerdictOut | None = Field(None, description="Kết quả xét khi gửi đề nghị.")
+    council_result: dict[str, Any] | None = None
+    decision_number: str
+    decision_date: date | None = None
+    decision_signer: str
+    registry_entry_id: int | None = None
+    missing_documents: list[str]
+    files: list[ProposalFileOut]
+    transitions: list[str] = Field(description="Các bước người gọi được làm lúc này.")
+
+
+class PersonRefOut(Schema):
+    id: int
+    full_name: str
+    birth_year: int | None = None
+    unit: str
+
+
+class RatingOut(Schema):
+    year: int
+    rating: str
+    label: str
+
+
+class TitleOut(Schema):
+    award_code: str
+    award: str
+    year: int
+    decision: str
+    decision_date: date | None = None
+
+
+class InitiativeOut(Schema):
+    year: int
+    title: str
+    scope: str
+    recognised_by: str
+
+
+class PersonOut(Schema):
+    id: int
+    full_name: str
+    birth_year: int | None = None
+    unit: str
+    position: str
+    merged_into: int | None = None
+    personal_data: bool = Field(description="Người gọi có được xem dữ liệu cá nhân không.")
+    national_id: str | None = Field(None, description="Chỉ khi personal_data.")
+    birth_date: date | None = Field(None, description="Chỉ khi personal_data.")
+    ratings: list[RatingOut]
+    titles: list[TitleOut]
+    initiatives: list[InitiativeOut]
+
+
+class OverdueOut(Schema):
+    id: int
+    award: str
+    year: int
+    nominee: str
+    proposing_unit: str
+    status: str
+    status_label: str
+    step: str | None = None
+    due_on: date | None = None
+    working_days_late: int
+
+
+class BacklogUnitOut(Schema):
+    unit_id: int
+    code: str
+    unit: str
+    received: int
+    in_review: int
+    awarded: int
+    rejected: int
+    open: int
+    total: int
+
+
+class BacklogOut(Schema):
+    programme: str
+    name: str
+    award: str
+    target_date: date | None = None
+    today: date
+    units: list[BacklogUnitOut]
+    totals: dict[str, int]
+    closed_last_months: int
+    pace_months: int
+    pace_per_month: Num
+    projected_completion: date | None = None
+    on_track: bool | None = None
+
+
+class RegistryRowOut(Schema):
+    person: str = Field(description="Họ tên cá nhân hoặc tên tập thể.")
+    born: int | None = None
+    unit: str
+    award: str
+    award_code: str
+    year: int
+    decision: str
+    decision_date: date | None = None
+
+
+class StatisticOut(Schema):
+    key: str
+    label: str
+    count: int

@@ -37,7 +37,7 @@ from thidua.awards.models import (
 )
 from thidua.ballots.models import BallotSession, SessionStatus
 from thidua.common.text import name_key
-from thidua.indicators.validation import Issue, ValidationFailed
+from thidua.indicators.validation import Conflict, Issue, ValidationFailed
 from thidua.orgs.models import Unit
 
 S = ProposalStatus
@@ -102,6 +102,15 @@ def _allowed(user, proposal: Proposal, t: Transition) -> bool:
     return perms.can_review_proposals(user)
 
 
+def check_state(proposal: Proposal, name: str) -> None:
+    """The step starts from the proposal's status, or it is a conflict with it (HTTP 409)."""
+    t = TRANSITIONS[name]
+    if proposal.status not in t.sources:
+        msg = _("Không thể %(what)s đề nghị đang ở trạng thái “%(status)s”.")
+        values = {"what": t.label, "status": proposal.get_status_display()}
+        raise Conflict([Issue(msg % values)])
+
+
 def available_transitions(user, proposal: Proposal) -> list[str]:
     return [name for name in TRANSITIONS if may(user, proposal, name)]
 
@@ -127,9 +136,7 @@ def _move(
             .select_related("award_type", "person", "nominee_unit", "proposing_unit")
             .get(pk=proposal.pk)
         )
-        if locked.status not in t.sources:
-            msg = _("Không thể %(what)s đề nghị đang ở trạng thái “%(status)s”.")
-            raise _fail(msg % {"what": t.label, "status": locked.get_status_display()})
+        check_state(locked, name)
         before = {"status": locked.status, "due_on": locked.due_on}
         changed = apply(locked) if apply else {}
         locked.status, locked.status_since = t.target, day
@@ -266,7 +273,7 @@ def update_proposal(
         locked = Proposal.objects.select_for_update().get(pk=proposal.pk)
         if locked.status not in EDITABLE:
             msg = _("Chỉ sửa được đề nghị đang soạn hoặc bị trả lại (hiện: “%(s)s”).")
-            raise _fail(msg % {"s": locked.get_status_display()})
+            raise Conflict([Issue(msg % {"s": locked.get_status_display()})])
         wanted = {"achievements": achievements, "year": year}
         changes = {k: v for k, v in wanted.items() if v is not None and getattr(locked, k) != v}
         if not changes:
@@ -340,8 +347,9 @@ def check_proposal(
     def apply(p: Proposal) -> dict:
         missing = missing_documents(p)
         if missing:
+            # The dossier's own state, not the request, stands in the way: a conflict.
             msg = _("Hồ sơ còn thiếu: %(doc)s. Hãy trả lại để đơn vị bổ sung.")
-            raise ValidationFailed([Issue(msg % {"doc": d}, column="files") for d in missing])
+            raise Conflict([Issue(msg % {"doc": d}, column="files") for d in missing])
         return {"files": p.files.count()}
 
     return _move(actor, proposal, "check", apply, via=via, today=today)
@@ -517,7 +525,7 @@ def _registry_entry(p: Proposal, number: str, decided_on: date, signer: str) -> 
     nominee = {"person": p.person} if p.person_id else {"unit": p.nominee_unit, "person": None}
     if AwardEntry.objects.filter(award_type=p.award_type, year=p.year, **nominee).exists():
         msg = _("Sổ khen thưởng đã có %(a)s năm %(y)s cho đối tượng này.")
-        raise _fail(msg % {"a": p.award_type.code, "y": p.year})
+        raise Conflict([Issue(msg % {"a": p.award_type.code, "y": p.year})])
     person = p.person
     name = person.full_name if person else p.nominee_unit.name
     unit = person.unit if person else p.nominee_unit
@@ -600,9 +608,7 @@ def attach_file(
     via: str = "web",
 ) -> ProposalFile:
     """The unit adds evidence while it edits; the board may add to a dossier under review."""
-    editing = perms.can_edit_proposal(actor, proposal) and proposal.status in EDITABLE
-    reviewing = perms.can_review_proposals(actor) and proposal.status in UNDER_REVIEW
-    perms.require(editing or reviewing)
+    perms.require(may_attach(actor, proposal))
     if kind not in DocumentKind.values:
         raise _fail(_("Loại tài liệu không hợp lệ."), "kind")
     checked, issues = check_upload(name, content)
@@ -628,6 +634,12 @@ def attach_file(
         }
         record(actor, "awards.proposal.file_added", proposal, None, after, via=via)
     return stored
+
+
+def may_attach(user, proposal: Proposal) -> bool:
+    editing = perms.can_edit_proposal(user, proposal) and proposal.status in EDITABLE
+    reviewing = perms.can_review_proposals(user) and proposal.status in UNDER_REVIEW
+    return editing or reviewing
 
 
 def _display_name(name: str) -> str:

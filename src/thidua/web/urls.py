@@ -5,11 +5,15 @@ from django.urls import path
 
 from thidua.web.views import (
     account,
+    awards,
     ballots,
     clusters,
     dashboard,
     entry,
     excel,
+    lookup,
+    proposals,
+    registry,
     reports,
     review,
     scoring,
@@ -22,6 +26,7 @@ _ENTRY = "entry/<str:code>/<str:period>/<int:unit_id>/"
 _YEAR = "clusters/<str:code>/<int:year>/"
 _SHEET = _YEAR + "scores/<int:unit_id>/"
 _BALLOT = "ballots/<int:pk>/"
+_PROPOSAL = "awards/proposals/<int:proposal_id>/"
 
 urlpatterns = [
     path("", dashboard.dashboard, name="dashboard"),
@@ -65,4 +70,31 @@ urlpatterns = [
     path(_BALLOT + "vote/", ballots.ballot_vote, name="ballot_vote"),
     path(_BALLOT + "correct/", ballots.ballot_correct, name="ballot_correct"),
     path(_BALLOT + "minutes.docx", ballots.ballot_minutes, name="ballot_minutes"),
+    # Commendation: the public look-up, then the officials' pages.
+    path("tra-cuu/", lookup.lookup, name="lookup"),
+    path("awards/", awards.awards_home, name="awards"),
+    path("awards/proposals/", proposals.proposal_list, name="proposals"),
+    path("awards/proposals/new/", proposals.proposal_new, name="proposal_new"),
+    path("awards/proposals/dossier.zip", proposals.proposals_dossier, name="proposals_dossier"),
+    path(_PROPOSAL, proposals.proposal_detail, name="proposal"),
+    path(_PROPOSAL + "edit/", proposals.proposal_edit, name="proposal_edit"),
+    path(_PROPOSAL + "files/", proposals.proposal_file, name="proposal_file"),
+    path(_PROPOSAL + "submit/", proposals.proposal_submit, name="proposal_submit"),
+    path(_PROPOSAL + "check/", proposals.proposal_check, name="proposal_check"),
+    path(_PROPOSAL + "return/", proposals.proposal_return, name="proposal_return"),
+    path(_PROPOSAL + "vote/", proposals.proposal_vote, name="proposal_vote"),
+    path(_PROPOSAL + "forward/", proposals.proposal_forward, name="proposal_forward"),
+    path(_PROPOSAL + "decide/", proposals.proposal_decide, name="proposal_decide"),
+    path(_PROPOSAL + "reject/", proposals.proposal_reject, name="proposal_reject"),
+    path(_PROPOSAL + "dossier.zip", proposals.proposal_dossier, name="proposal_dossier"),
+    path("awards/eligibility/", awards.eligibility_page, name="eligibility"),
+    path("awards/overdue/", awards.overdue_page, name="overdue"),
+    path("awards/people/<int:person_id>/", awards.person_page, name="person"),
+    path("awards/duplicates/", awards.duplicates_page, name="duplicates"),
+    path("awards/duplicates/merge/", awards.duplicates_merge, name="duplicates_merge"),
+    path("awards/backlog/<str:programme>/", awards.backlog_page, name="backlog"),
+    path("awards/registry/", registry.registry_page, name="registry"),
+    path("awards/registry.xlsx", registry.registry_xlsx, name="registry_xlsx"),
+    path("awards/statistics/", registry.statistics_page, name="award_statistics"),
+    path("awards/statistics/chart.svg", registry.statistics_chart_svg, name="award_chart"),
 ]

@@ -7,6 +7,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from thidua.accounts import permissions as perms
+from thidua.awards import selectors as award_selectors
+from thidua.awards.deadlines import overdue
 from thidua.ballots.selectors import waiting_for
 from thidua.common.periods import parse_period
 from thidua.indicators.models import VISIBLE_TO_PEERS, ReportStatus
@@ -24,8 +26,32 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "worklists": [] if board else _worklists(user),
         "dues": selectors.officer_dues(user),
         "ballots": waiting_for(user),
+        "awards": _awards(user),
     }
     return render(request, "web/dashboard.html", context)
+
+
+def _awards(user) -> dict | None:
+    """The commendation card: proposals waiting on this user and late steps."""
+    if not perms.is_official(user):
+        return None
+    if not perms.uses_proposals(user):
+        return {"proposing": False}
+    counts = award_selectors.status_counts(user)
+    board = perms.is_board(user)
+    waiting = (
+        counts["submitted"] + counts["checked"] + counts["voted"] + counts["forwarded"]
+        if board
+        else counts["draft"] + counts["returned"]
+    )
+    return {
+        "proposing": True,
+        "board": board,
+        "can_propose": bool(perms.proposal_unit_ids(user)),
+        "waiting": waiting,
+        "late": len(overdue(user)),
+        "decided": counts["decided"],
+    }
 
 
 def _viewer_clusters(user) -> set[int]:

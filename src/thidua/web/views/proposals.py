@@ -1,0 +1,390 @@
+"""Commendation proposals: the list per role, a proposal's page with the steps the user may take,
+the new-proposal form, evidence files and the dossier bundle.
+
+Every write is an `awards.services` call; the page only offers what `services.may` allows, and
+each step view asks the permission again before it reads the form.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from thidua.accounts import permissions as perms
+from thidua.awards import selectors, services
+from thidua.awards.deadlines import STEP_FOR_STATUS, nominee_name
+from thidua.awards.dossier_docs import check_batch, dossier_bundle
+from thidua.awards.models import Person, Proposal, ProposalStatus, Verification
+from thidua.ballots.models import BallotSession
+from thidua.indicators.validation import Issue, ValidationFailed
+from thidua.orgs.models import Unit
+from thidua.web import access
+from thidua.web.award_forms import (
+    CouncilVoteForm,
+    DecideForm,
+    EditForm,
+    FileForm,
+    ForwardForm,
+    ProposalFilterForm,
+    ProposalForm,
+    ReasonForm,
+    SubmitForm,
+)
+from thidua.web.scoring_forms import form_issues
+
+PAGE_SIZE = 50
+ZIP = "application/zip"
+
+
+def _proposal(request: HttpRequest, proposal_id: int) -> Proposal:
+    proposal = get_object_or_404(
+        Proposal.objects.select_related(
+            "award_type", "person__unit", "nominee_unit__parent", "proposing_unit", "ballot"
+        ),
+        pk=proposal_id,
+    )
+    access.require(perms.can_view_proposal(request.user, proposal))
+    return proposal
+
+
+def _back(proposal: Proposal) -> HttpResponse:
+    return redirect("web:proposal", proposal_id=proposal.pk)
+
+
+def _errors(request: HttpRequest, issues: list[Issue]) -> None:
+    for issue in issues:
+        messages.error(request, issue.message)
+
+
+# The list
+
+
+@login_required
+def proposal_list(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    access.require(perms.uses_proposals(user))
+    form = ProposalFilterForm(request.GET or None)
+    rows = selectors.proposal_list(user, **form.filters())
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "form": form,
+        "page": page,
+        "rows": [(p, nominee_name(p)) for p in page.object_list],
+        "counts": selectors.status_counts(user),
+        "statuses": ProposalStatus.choices,
+        "is_board": perms.is_board(user),
+        "can_propose": bool(perms.proposal_unit_ids(user)),
+        "query": query.urlencode(),
+    }
+    return render(request, "web/awards/proposals.html", context)
+
+
+# A new proposal: pick the nominee, then the award, year and achievements
+
+
+@login_required
+def proposal_new(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    access.require(perms.may_propose(user))
+    picked = nominee_pick(request)
+    form = None
+    if picked["person"] or picked["unit"]:
+        subject = "individual" if picked["person"] else "collective"
+        form = ProposalForm(selectors.awards_for(subject), request.POST or None)
+        if request.method == "POST":
+            try:
+                proposal = _create(request, form, picked)
+            except ValidationFailed as exc:
+                _errors(request, exc.issues)
+            else:
+                messages.success(
+                    request,
+                    _("Đã tạo đề nghị. Hãy tải tài liệu minh chứng lên rồi gửi đề nghị."),
+                )
+                return _back(proposal)
+    context = picked | {"form": form}
+    return render(request, "web/awards/proposal_new.html", context)
+
+
+def nominee_pick(request: HttpRequest) -> dict:
+    """The person or collective chosen in the query string, or the search for one.
+
+    Only nominees the user may check or propose for are found, or accepted when chosen.
+    """
+    user, params = request.user, request.GET
+    person = unit = None
+    if params.get("person", "").isdigit():
+        person = get_object_or_404(Person, pk=int(params["person"]), merged_into=None)
+        access.require(selectors.may_check(user, person=person))
+    elif params.get("unit", "").isdigit():
+        unit = get_object_or_404(Unit.objects.select_related("parent"), pk=int(params["unit"]))
+        access.require(selectors.may_check(user, unit=unit))
+    query = params.get("q", "").strip()[:100]
+    return {
+        "q": query,
+        "person": person,
+        "unit": unit,
+        "unit_label": selectors.unit_label(unit) if unit else "",
+        "people": selectors.people_for(user, query) if not (person or unit) else [],
+        "units": selectors.units_for(user, query) if not (person or unit) else [],
+        "is_board": perms.is_board(user),
+    }
+
+
+def _create(request: HttpRequest, form: ProposalForm, picked: dict) -> Proposal:
+    if not form.is_valid():
+        raise ValidationFailed(form_issues(form))
+    data = form.cleaned_data
+    return services.create_proposal(
+        request.user,
+        award=data["award"],
+        year=data["year"],
+        person=picked["person"],
+        nominee_unit=picked["unit"],
+        achievements=data["achievements"],
+    )
+
+
+# One proposal
+
+
+@login_required
+def proposal_detail(request: HttpRequest, proposal_id: int) -> HttpResponse:
+    proposal = _proposal(request, proposal_id)
+    user = request.user
+    verdict, kept = selectors.verdict_of(proposal)
+    rule = selectors.rule_of(proposal)
+    steps = services.available_transitions(user, proposal)
+    late = proposal.due_on is not None and proposal.due_on < timezone.localdate()
+    editable = perms.can_edit_proposal(user, proposal) and proposal.status in services.EDITABLE
+    context = {
+        "proposal": proposal,
+        "nominee": nominee_name(proposal),
+        "late": late and proposal.status in STEP_FOR_STATUS,
+        "verdict_kept": kept,
+        "rule_source": rule.source if rule is not None else "",
+        "missing": services.missing_documents(proposal),
+        "files": list(proposal.files.select_related("uploaded_by")),
+        "history": selectors.history(proposal),
+        "steps": set(steps),
+        "may_upload": services.may_attach(user, proposal),
+        "editable": editable,
+        "edit_form": EditForm(
+            initial={"year": proposal.year, "achievements": proposal.achievements}
+        ),
+        "file_form": FileForm(),
+        "submit_form": SubmitForm(),
+        "return_form": ReasonForm(prefix="return"),
+        "reject_form": ReasonForm(prefix="reject"),
+        "vote_form": CouncilVoteForm(selectors.closed_sessions(proposal))
+        if "vote" in steps
+        else None,
+        "forward_form": ForwardForm(initial={"to": proposal.award_type.conferred_by}),
+        "decide_form": DecideForm(),
+        "is_board": perms.is_board(user),
+    } | verdict_context(verdict)
+    return render(request, "web/awards/proposal.html", context)
+
+
+def verdict_context(verdict: dict) -> dict:
+    """The verdict with its rule: legal basis and how far the rule was checked against the text."""
+    rule = verdict.get("rule") or None
+    level = rule["verification"] if rule else None
+    labels = dict(Verification.choices)
+    valid_from = rule.get("valid_from") if rule else None
+    return {
+        "verdict": verdict,
+        "rule": rule,
+        "rule_from": date.fromisoformat(valid_from) if valid_from else None,
+        "verification_label": labels.get(level, level or ""),
+        "unverified": level == Verification.UNVERIFIED,
+        "partial": level == Verification.PARTIAL,
+    }
+
+
+@login_required
+@require_POST
+def proposal_edit(request: HttpRequest, proposal_id: int) -> HttpResponse:
+    proposal = _proposal(request, proposal_id)
+    access.require(perms.can_edit_proposal(request.user, proposal))
+    form = EditForm(request.POST)
+
+    def run(data: dict) -> None:
+        services.update_proposal(
+            request.user, proposal, achievements=data["achievements"], year=data["year"]
+        )
+
+    return _run(request, proposal, form, run, _("Đã lưu đề nghị."))
+
+
+@login_required
+@require_POST
+def proposal_file(request: HttpRequest, proposal_id: int) -> HttpResponse:
+    proposal = _proposal(request, proposal_id)
+    access.require(services.may_attach(request.user, proposal))
+    form = FileForm(request.POST, request.FILES)
+
+    def run(data: dict) -> None:
+        upload = data["file"]
+        services.attach_file(
+            request.user, proposal, name=upload.name, content=upload, kind=data["kind"]
+        )
+
+    return _run(request, proposal, form, run, _("Đã thêm tài liệu vào hồ sơ."))
+
+
+def _run(request, proposal, form, run: Callable[[dict], object], done: str) -> HttpResponse:
+    """Validate the form, run the service, say what happened, go back to the proposal."""
+    try:
+        if not form.is_valid():
+            raise ValidationFailed(form_issues(form))
+        run(form.cleaned_data)
+    except ValidationFailed as exc:
+        _errors(request, exc.issues)
+    else:
+        messages.success(request, done)
+    return _back(proposal)
+
+
+def _acting(request: HttpRequest, proposal_id: int, step: str) -> Proposal:
+    """The proposal, once the user is one who takes this step (the state is the service's)."""
+    proposal = _proposal(request, proposal_id)
+    if services.TRANSITIONS[step].who == services.UNIT:
+        access.require(perms.can_edit_proposal(request.user, proposal))
+    else:
+        access.require(perms.can_review_proposals(request.user))
+    return proposal
+
+
+@login_required
+@require_POST
+def proposal_submit(request: HttpRequest, proposal_id: int) -> HttpResponse:
+    proposal = _acting(request, proposal_id, "submit")
+
+    def run(data: dict) -> None:
+        services.submit_proposal(request.user, proposal, justification=data["justification"])
+
+    return _run(request, proposal, SubmitForm(request.POST), run, _("Đã gửi đề nghị."))
+
+
+@login_required
+@require_POST
+def proposal_check(request: HttpRequest, proposal_id: int) -> HttpResponse:
+    proposal = _acting(request, proposal_id, "check")
+    try:
+        services.check_proposal(request.user, proposal)
+    except ValidationFailed as exc:
+        _errors(request, exc.issues)
+    else:
+        messages.success(request, _("Đã xác nhận hồ sơ đủ; chờ hội đồng xét."))
+    return _back(proposal)
+
+
+@login_required
+@require_POST
+def proposal_return(request: HttpRequest, proposal_id: int) -> HttpResponse:
+    proposal = _acting(request, proposal_id, "return")
+
+    def run(data: dict) -> None:
+        services.return_proposal(request.user, proposal, data["reasons"])
+
+    done = _("Đã trả lại hồ sơ để đơn vị bổ sung.")
+    return _run(request, proposal, ReasonForm(request.POST, prefix="return"), run, done)
+
+
+@login_required
+@require_POST
+def proposal_vote(request: HttpRequest, proposal_id: int) -> HttpResponse:
+    proposal = _acting(request, proposal_id, "vote")
+    form = CouncilVoteForm(selectors.closed_sessions(proposal), request.POST)
+
+    def run(_data: dict) -> None:
+        session_id, candidate_id = form.chosen()
+        session = get_object_or_404(BallotSession, pk=session_id)
+        services.record_council_vote(request.user, proposal, session, candidate_id=candidate_id)
+
+    return _run(request, proposal, form, run, _("Đã ghi kết quả bỏ phiếu của hội đồng."))
+
+
+@login_required
+@require_POST
+def proposal_forward(request: HttpRequest, proposal_id: int) -> HttpResponse:
+    proposal = _acting(request, proposal_id, "forward")
+
+    def run(data: dict) -> None:
+        services.forward_proposal(request.user, proposal, to=data["to"])
+
+    return _run(request, proposal, ForwardForm(request.POST), run, _("Đã trình cấp trên."))
+
+
+@login_required
+@require_POST
+def proposal_decide(request: HttpRequest, proposal_id: int) -> HttpResponse:
+    proposal = _acting(request, proposal_id, "decide")
+
+    def run(data: dict) -> None:
+        services.decide_proposal(
+            request.user,
+            proposal,
+            number=data["number"],
+            decided_on=data["decided_on"],
+            signer=data["signer"],
+        )
+
+    done = _("Đã ghi quyết định khen thưởng; đã vào sổ khen thưởng.")
+    return _run(request, proposal, DecideForm(request.POST), run, done)
+
+
+@login_required
+@require_POST
+def proposal_reject(request: HttpRequest, proposal_id: int) -> HttpResponse:
+    proposal = _acting(request, proposal_id, "reject")
+
+    def run(data: dict) -> None:
+        services.reject_proposal(request.user, proposal, data["reasons"])
+
+    done = _("Đã ghi kết luận không khen thưởng.")
+    return _run(request, proposal, ReasonForm(request.POST, prefix="reject"), run, done)
+
+
+# The dossier bundle
+
+
+@login_required
+def proposal_dossier(request: HttpRequest, proposal_id: int) -> HttpResponse:
+    proposal = _proposal(request, proposal_id)
+    return _bundle([proposal], f"ho-so-de-nghi-{proposal.pk}.zip")
+
+
+@login_required
+def proposals_dossier(request: HttpRequest) -> HttpResponse:
+    """One bundle for several proposals of one proposing unit, ticked on the list."""
+    access.require(perms.uses_proposals(request.user))
+    ids = [int(x) for x in request.GET.getlist("id") if x.isdigit()][:200]
+    found = {p.pk: p for p in Proposal.objects.filter(pk__in=ids).select_related("proposing_unit")}
+    proposals = [found[i] for i in dict.fromkeys(ids) if i in found]
+    try:
+        check_batch(request.user, proposals)
+    except ValidationFailed as exc:
+        _errors(request, exc.issues)
+        return redirect("web:proposals")
+    name = f"ho-so-{proposals[0].proposing_unit.code}-{timezone.localdate():%Y%m%d}.zip"
+    return _bundle(proposals, name)
+
+
+def _bundle(proposals: list[Proposal], filename: str) -> HttpResponse:
+    bundle = dossier_bundle(proposals)
+    response = HttpResponse(bundle.data, content_type=ZIP)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
