@@ -8,27 +8,24 @@ whatever their headers claim.
 from __future__ import annotations
 
 import hashlib
-import io
-import zipfile
 from dataclasses import dataclass
 from pathlib import PurePath
 from typing import IO
 
 from django.utils.translation import gettext as _
 
+from thidua.common.archives import REQUIRED_PART, office_problem
 from thidua.indicators.validation import Issue
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_ZIP_ENTRIES = 2000
 MAX_UNPACKED_BYTES = 100 * 1024 * 1024
-_CHUNK = 64 * 1024
 
 _SIGNATURES = {
     ".pdf": (b"%PDF-",),
     ".png": (b"\x89PNG\r\n\x1a\n",),
     ".jpg": (b"\xff\xd8\xff",),
 }
-_OFFICE_PART = {".docx": "word/document.xml", ".xlsx": "xl/workbook.xml"}
 ALLOWED_EXTENSIONS = (".pdf", ".docx", ".xlsx", ".jpg", ".png")
 
 
@@ -66,8 +63,10 @@ def check_upload(name: str, content: bytes | IO[bytes]) -> tuple[CheckedFile | N
     if not data:
         return None, [_issue(_("Tệp rỗng."))]
     problem = (
-        _zip_problem(data, _OFFICE_PART[extension])
-        if extension in _OFFICE_PART
+        office_problem(
+            data, extension, max_entries=MAX_ZIP_ENTRIES, max_unpacked=MAX_UNPACKED_BYTES
+        )
+        if extension in REQUIRED_PART
         else _signature_problem(data, extension)
     )
     if problem:
@@ -83,41 +82,3 @@ def _signature_problem(data: bytes, extension: str) -> str | None:
     if any(data.startswith(sig) for sig in _SIGNATURES[extension]):
         return None
     return _("Nội dung tệp không phải %(ext)s như tên tệp ghi.") % {"ext": extension}
-
-
-def _zip_problem(data: bytes, required_part: str) -> str | None:
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-    except (zipfile.BadZipFile, ValueError):
-        return _("Tệp Word/Excel bị hỏng hoặc không phải định dạng Office (.docx, .xlsx).")
-    with archive:
-        entries = archive.infolist()
-        names = {e.filename for e in entries}
-        if len(entries) > MAX_ZIP_ENTRIES:
-            return _("Tệp có quá nhiều thành phần (%(n)s); không nhận.") % {"n": len(entries)}
-        if "[Content_Types].xml" not in names or required_part not in names:
-            return _("Tệp không phải tài liệu Word/Excel hợp lệ.")
-        if sum(e.file_size for e in entries) > MAX_UNPACKED_BYTES:
-            return _too_large_unpacked()
-        return _unpacked_problem(archive, entries)
-
-
-def _unpacked_problem(archive: zipfile.ZipFile, entries: list[zipfile.ZipInfo]) -> str | None:
-    """Decompress with a running total: sizes written in the archive may lie."""
-    total = 0
-    try:
-        for entry in entries:
-            with archive.open(entry) as member:
-                while chunk := member.read(_CHUNK):
-                    total += len(chunk)
-                    if total > MAX_UNPACKED_BYTES:
-                        return _too_large_unpacked()
-    except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError, RuntimeError):
-        return _("Tệp Word/Excel bị hỏng, không đọc được.")
-    return None
-
-
-def _too_large_unpacked() -> str:
-    return _("Tệp giải nén ra quá lớn (trên %(mb)s MB); không nhận.") % {
-        "mb": MAX_UNPACKED_BYTES // (1024 * 1024)
-    }
