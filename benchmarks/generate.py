@@ -71,6 +71,8 @@ INDIVIDUAL_AWARDS = (
 COLLECTIVE_AWARDS = (("TTLDTT", 60), ("TTLDXS", 25), ("BK_BT", 10), ("CO_TD_BT", 5))
 COLLECTIVE_SHARE = 0.05
 RATINGS = (("HTXS", 15), ("HTT", 60), ("HT", 22), ("KHT", 3))
+# The central board member the web figures (review page, throughput) are logged in as.
+BENCH_USER = "bench_board"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -111,11 +113,14 @@ def generate(scale: str, database: str, out: Path, *, xlsx: bool = True) -> dict
     call_command("migrate", verbosity=0)
     timings["migrate"] = time.perf_counter() - started
     builder = Builder(SCALES[scale], random.Random(SEED))
-    for step in ("reference", "units", "clusters", "people", "ratings", "records"):
+    for step in ("reference", "units", "clusters", "users", "people", "ratings", "records"):
         t = time.perf_counter()
         getattr(builder, step)()
         timings[step] = round(time.perf_counter() - t, 1)
         print(f"  {step}: {timings[step]} s", file=sys.stderr, flush=True)
+    t = time.perf_counter()
+    _settle(database)
+    timings["statistics"] = round(time.perf_counter() - t, 1)
     if xlsx:
         t = time.perf_counter()
         builder.xlsx(out / import_file_name(scale))
@@ -127,8 +132,44 @@ def generate(scale: str, database: str, out: Path, *, xlsx: bool = True) -> dict
     return info
 
 
+def _settle(database: str) -> None:
+    """What a live registry has after its background upkeep: planner statistics, and on
+    PostgreSQL a vacuumed heap (autovacuum does both after a bulk load)."""
+    from django.db import connection
+
+    from thidua.awards.models import AwardEntry, Person, Rating
+    from thidua.common.bulk import refresh_statistics
+
+    tables = [m._meta.db_table for m in (AwardEntry, Person, Rating)]
+    if database == "postgres":
+        with connection.cursor() as cursor:
+            for table in tables:
+                cursor.execute(f"VACUUM (ANALYZE) {connection.ops.quote_name(table)}")
+    else:
+        refresh_statistics(*tables)
+
+
 def import_file_name(scale: str) -> str:
     return f"registry_{SCALES[scale]['xlsx']}.xlsx"
+
+
+def bench_user():
+    """The board member BENCH_USER (no usable password: the figures log in with force_login).
+
+    Made by `generate`; made here too when missing, for data generated before it existed.
+    """
+    from django.contrib.auth import get_user_model
+
+    from thidua.accounts.models import Role, RoleAssignment
+
+    user, created = get_user_model().objects.get_or_create(
+        username=BENCH_USER, defaults={"first_name": "Benchmark", "last_name": "Board"}
+    )
+    if created:
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+    RoleAssignment.objects.get_or_create(user=user, role=Role.BOARD, unit=None, cluster=None)
+    return user
 
 
 def _fresh_database(scale: str, database: str, out: Path) -> None:
@@ -293,6 +334,9 @@ class Builder:
         Value.objects.bulk_create(values, batch_size=200)
         self.counts["values"] = len(values)
 
+    def users(self) -> None:
+        bench_user()
+
     def people(self) -> None:
         from django.db import transaction
 
@@ -413,10 +457,12 @@ class Builder:
                     yield (awards[j], year, pk, unit, name, key(name), born, unit_name, False,
                            number, decided, "", "benchmark", now)  # fmt: skip
 
+        from thidua.awards.name_search import remember_words
         from thidua.awards.registry import ENTRY_COLUMNS
 
         with transaction.atomic():
             written = insert_rows(AwardEntry._meta.db_table, ENTRY_COLUMNS, rows())
+            remember_words(keys.values())
         self.counts["records"] = written
 
     def xlsx(self, path: Path) -> None:

@@ -1,4 +1,5 @@
-"""The benchmark suite: registry import, registry search, eligibility screening, reviews.
+"""The benchmark suite: registry import, registry search, eligibility screening, reviews,
+the review page, the review .docx and web throughput.
 
     python -m benchmarks [--quick] [--scale small|medium|national] [--database sqlite,postgres]
                          [--runs N] [--no-doc]
@@ -11,6 +12,9 @@ Every measurement runs in a child process with that database's environment (Djan
 are per process) and, for imports, so that peak memory (ru_maxrss) is the import's own. Import
 runs are rolled back, so each run sees the same database. The results go to
 docs/benchmarks.md between `<!-- suite:<scale>-<database>:start -->` and `…:end -->`.
+
+`throughput` needs `wrk`; it starts `thidua serve` on 127.0.0.1 against the generated database
+(see benchmarks.throughput).
 """
 
 from __future__ import annotations
@@ -20,9 +24,12 @@ import json
 import os
 import platform
 import re
+import shutil
 import statistics
 import subprocess
 import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -31,6 +38,8 @@ from benchmarks.generate import SCALES, database_env, import_file_name
 REPO = Path(__file__).resolve().parent.parent
 DOC = REPO / "docs" / "benchmarks.md"
 PEER_ROWS = 20_000
+FIGURES = ("import", "peers", "search", "eligibility", "review", "review_page", "docx",
+           "throughput")  # fmt: skip
 
 
 # --------------------------------------------------------------------------- parent process
@@ -43,9 +52,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--database", default="sqlite,postgres")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--no-doc", action="store_true", help="print only")
-    parser.add_argument(
-        "--only", default="", help="comma list: import,peers,search,eligibility,review"
-    )
+    parser.add_argument("--only", default="", help="comma list: " + ",".join(FIGURES))
     args = parser.parse_args(argv)
     scale = "small" if args.quick else args.scale
     runs = 1 if args.quick else args.runs
@@ -93,9 +100,7 @@ def _worker(task: str, env: dict, **params) -> dict:
 
 
 def measure(scale, database, out: Path, env, runs: int, only: str, *, quick: bool) -> dict:
-    wanted = (
-        set(only.split(",")) if only else {"import", "peers", "search", "eligibility", "review"}
-    )
+    wanted = set(only.split(",")) if only else set(FIGURES)
     generated = json.loads((out / "generated.json").read_text())
     big = out / import_file_name(scale)
     results: dict = {"scale": scale, "database": database, "runs": runs, "errors": [],
@@ -103,10 +108,12 @@ def measure(scale, database, out: Path, env, runs: int, only: str, *, quick: boo
     figures = results["figures"]
 
     def attempt(name: str, fn):
+        started = time.monotonic()
         try:
             figures[name] = fn()
         except Exception as exc:  # recorded and counted: --quick fails on it
             results["errors"].append(f"{name}: {exc}")
+        print(f"  {name}: {time.monotonic() - started:.1f} s", file=sys.stderr, flush=True)
 
     if "import" in wanted:
         attempt("import", lambda: _import_figures(big, env, runs))
@@ -120,7 +127,41 @@ def measure(scale, database, out: Path, env, runs: int, only: str, *, quick: boo
         attempt("eligibility", lambda: _worker("eligibility", env, n=n, runs=runs))
     if "review" in wanted:
         attempt("review", lambda: _worker("review", env, runs=runs))
+    if "review_page" in wanted:
+        views, charts = (20, 3) if quick else (200, 40)
+        attempt("review_page", lambda: _worker("review_page", env, requests=views, charts=charts))
+    if "docx" in wanted:
+        attempt("docx", lambda: _worker("docx", env, runs=runs, khoi=not quick))
+    if "throughput" in wanted and not _wrk_available():
+        print("  throughput: skipped, wrk is not installed (apt-get install wrk)", file=sys.stderr)
+    elif "throughput" in wanted:
+        attempt("throughput", lambda: _throughput_figures(out, env, quick))
+        t = figures.get("throughput")
+        failed = t and (t["bare"]["errors"] or t["review"]["errors"] or t["server_problems"])
+        if quick and failed:  # the smoke run: a short, light load must not fail at all
+            results["errors"].append(
+                f"throughput: {t['bare']['errors']} errors on the bare view, "
+                f"{t['review']['errors']} on the review page, server log: {t['server_problems']}"
+            )
     return results
+
+
+def _wrk_available() -> bool:
+    """wrk is installed; under CI=true a missing wrk is the run's error, as Chromium's is."""
+    from benchmarks.throughput import WRK
+
+    return shutil.which(WRK) is not None or os.environ.get("CI") == "true"
+
+
+def _throughput_figures(out: Path, env: dict, quick: bool) -> dict:
+    from benchmarks import throughput
+
+    connections, seconds, warm_up = (10, 3, 0) if quick else (50, 15, 3)
+    with ThreadPoolExecutor(1) as pool:  # the session is made while the server starts
+        session = pool.submit(_worker, "session", env)
+        return throughput.measure(
+            env, out, session.result, connections=connections, seconds=seconds, warm_up=warm_up
+        )
 
 
 def _median_runs(task: str, env: dict, runs: int, **params) -> dict:
@@ -201,6 +242,12 @@ def render(r: dict) -> str:
             f"| review aggregation of all {v['clusters']} clusters ({v['period']}) | "
             f"{v['all_seconds']:.2f} s | one cluster p95 {v['one_p95_ms']:.1f} ms | | ≤ 2 s |"
         )
+    if "review_page" in f:
+        lines += _review_page_lines(f["review_page"])
+    if "docx" in f:
+        lines += _docx_lines(f["docx"])
+    if "throughput" in f:
+        lines += _throughput_lines(f["throughput"])
     if r["errors"]:
         lines += ["", "Errors:", *[f"- {e}" for e in r["errors"]]]
     return "\n".join(lines)
@@ -248,15 +295,72 @@ def _peer_lines(p: dict) -> list[str]:
 def _search_lines(s: dict) -> list[str]:
     out = []
     for kind, v in s["kinds"].items():
+        limit = 200 if "typo" in kind else 20
         out.append(
             f"| registry search over {s['entries']:,} records: {kind} | p50 {v['p50']:.1f} ms, "
-            f"p95 {v['p95']:.1f} ms | | | p95 ≤ 20 ms: {_verdict(v['p95'] <= 20)} |"
+            f"p95 {v['p95']:.1f} ms | | | p95 ≤ {limit} ms: {_verdict(v['p95'] <= limit)} |"
+        )
+    if "typo_checked" in s:
+        out.append(
+            f"| one typo: the person in the top 10 | {s['typo_top10']} of {s['typo_checked']} "
+            f"queries | pg_trgm similarity: ~575 ms p50 at 1M (stack notes) | | all: "
+            f"{_verdict(s['typo_top10'] == s['typo_checked'])} |"
         )
     out.append(
         f"| exact diacritics first (Hùng before Hưng) | {s['exact_first']} of {s['checked']} "
         f"queries | | | all: {_verdict(s['exact_first'] == s['checked'])} |"
     )
     return out
+
+
+def _review_page_lines(v: dict) -> list[str]:
+    page, chart = v["page"], v["chart"]
+    same = v["queries_largest"] == v["queries"]
+    queries = (
+        f"{v['queries']} queries per view with {v['members_min']} members, "
+        f"{'the same' if same else v['queries_largest']} with {v['members_max']}"
+    )
+    return [
+        f"| one cluster's review page, server time (Django test client, board member; "
+        f"{page['n']} views over {v['clusters']} clusters of {v['members_min']}–"
+        f"{v['members_max']} members) | p50 {page['p50']:.1f} ms, p95 {page['p95']:.1f} ms; "
+        f"{queries} | the chart the page then loads (htmx, a second request): p50 "
+        f"{chart['p50']:.1f} ms, p95 {chart['p95']:.1f} ms ({chart['n']} views) | | "
+        f"p95 ≤ 50 ms: {_verdict(page['p95'] <= 50)} |"
+    ]
+
+
+def _docx_lines(d: dict) -> list[str]:
+    out = []
+    for code, c in d["clusters"].items():
+        cold = "" if out else f"first build in the process (cold): {d['cold_seconds']:.2f} s"
+        out.append(
+            f"| one review .docx with {c['charts']} charts: {c['kind']} {code}, "
+            f"{c['members']} members ({c['kb']:,} KB) | {c['seconds']:.2f} s (charts "
+            f"{c['chart_seconds']:.2f} s) | {cold} | | ≤ 1.5 s: {_verdict(c['seconds'] <= 1.5)} |"
+        )
+    return out
+
+
+def _throughput_lines(t: dict) -> list[str]:
+    def cell(x: dict) -> str:
+        errors = f"{x['errors']} errors"
+        if x["errors"]:
+            errors += f" ({x['non2xx']} non-2xx, {x['socket_errors']} socket)"
+        return (
+            f"{x['rps']:,.1f} req/s, p50 {x['p50']:.1f} ms, p95 {x['p95']:.1f} ms, "
+            f"p99 {x['p99']:.1f} ms, {errors}"
+        )
+
+    review, bare, ratio = t["review"], t["bare"], t["ratio"]
+    return [
+        f"| web throughput, {t['connections']} connections on loopback (`thidua serve`, "
+        f"{t['workers']} workers × {t['server_threads']} threads; wrk -t{t['threads']} "
+        f"{t['seconds']:g} s each, load average before {t['loadavg_before']:g}): review pages "
+        f"of {t['pages']} clusters | {cell(review)} | bare Django view: {cell(bare)} | "
+        f"{100 * ratio:.1f}% of bare | ≥ 50% of bare: {_verdict(ratio >= 0.5)}; p95 ≤ 300 ms: "
+        f"{_verdict(review['p95'] <= 300)}; zero errors: {_verdict(review['errors'] == 0)} |"
+    ]
 
 
 def write_section(name: str, text: str) -> None:

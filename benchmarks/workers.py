@@ -182,6 +182,24 @@ def _percentiles(samples: list[float]) -> dict:
     return {"p50": q[49], "p95": q[94], "n": len(samples)}
 
 
+def _one_typo(rng: random.Random, name: str) -> str:
+    """The name without diacritics with one letter of one word swapped, replaced or dropped."""
+    from thidua.common.text import name_key
+
+    words = name_key(name).split()
+    i = rng.choice([k for k, w in enumerate(words) if len(w) >= 3] or [0])
+    w, at = words[i], rng.randrange(max(1, len(words[i]) - 1))
+    kind = rng.choice(("swap", "replace", "drop"))
+    if kind == "swap" and len(w) > 1:
+        w = w[:at] + w[at + 1] + w[at] + w[at + 2 :]
+    elif kind == "replace":
+        w = w[:at] + rng.choice([c for c in "aeiouhnt" if c != w[at]]) + w[at + 1 :]
+    else:
+        w = w[:at] + w[at + 1 :]
+    words[i] = w
+    return " ".join(words)
+
+
 def task_search(runs: int) -> dict:
     """Full names (with and without diacritics), leading words, with and without birth year."""
     from thidua.awards.models import AwardEntry, Person
@@ -198,6 +216,8 @@ def task_search(runs: int) -> dict:
         "full name + birth year": [(n, b) for n, b in people],
         "leading two words + birth year": [(" ".join(n.split()[:2]), b) for n, b in people],
     }
+    typos = [(_one_typo(rng, n), None) for n, _b in people]
+    kinds["full name with one typo"] = typos
     out = {"entries": AwardEntry.objects.count(), "kinds": {}}
     for kind, queries in kinds.items():
         times = []
@@ -213,7 +233,13 @@ def task_search(runs: int) -> dict:
         if found:
             checked += 1
             exact += found[0].recipient_name == name
+    wanted = [name_key(n) for n, _b in people]
+    top10 = sum(
+        any(e.name_key == want for e in search(typo, limit=10))
+        for (typo, _b), want in zip(typos, wanted, strict=True)
+    )
     out.update({"checked": checked, "exact_first": exact, "seconds": 0, "rows": len(people)})
+    out.update({"typo_checked": len(typos), "typo_top10": top10})
     return out
 
 
@@ -272,6 +298,150 @@ def task_review(runs: int) -> dict:
     }
 
 
+def _review_path(code: str, tail: str = "review/") -> str:
+    from benchmarks.generate import PERIOD
+
+    return f"/clusters/{code}/{PERIOD}/{tail}"
+
+
+def _members() -> dict[str, int]:
+    """Cluster code → number of members in the year of PERIOD."""
+    from django.db.models import Count, Q
+
+    from benchmarks.generate import PERIOD
+    from thidua.orgs.models import Cluster
+
+    year = int(PERIOD[:4])
+    counted = Cluster.objects.annotate(n=Count("memberships", filter=Q(memberships__year=year)))
+    return dict(counted.order_by("code").values_list("code", "n"))
+
+
+def task_review_page(requests: int, charts: int) -> dict:
+    """Server time of the cluster review page: Django's test client in this process, logged in
+    as the board member, `requests` page views round the clusters (after one warm-up view).
+
+    The chart is a second request the page makes with htmx; the first `charts` of them are
+    timed on their own.
+    """
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from benchmarks.generate import bench_user
+
+    client = Client(HTTP_HOST="127.0.0.1")
+    client.force_login(bench_user())
+    members = _members()
+    codes = list(members)
+
+    def get(path: str) -> None:
+        response = client.get(path)
+        if response.status_code != 200:
+            raise RuntimeError(f"GET {path}: HTTP {response.status_code}")
+
+    get(_review_path(codes[0]))
+    get(_review_path(codes[0], "review/chart.svg"))
+    queries = {}
+    smallest, largest = min(codes, key=members.get), max(codes, key=members.get)
+    for code in (smallest, largest):  # apart from the timing: capturing slows the cursor down
+        with CaptureQueriesContext(connection) as ctx:
+            get(_review_path(code))
+        queries[code] = len(ctx.captured_queries)
+    page, chart = [], []
+    for i in range(requests):
+        code = codes[i % len(codes)]
+        t = time.perf_counter()
+        get(_review_path(code))
+        page.append((time.perf_counter() - t) * 1000)
+        if i < charts:
+            t = time.perf_counter()
+            get(_review_path(code, "review/chart.svg"))
+            chart.append((time.perf_counter() - t) * 1000)
+    return {
+        "seconds": sum(page) / 1000,
+        "rows": len(page),
+        "clusters": min(len(codes), requests),
+        "members_min": min(members.values()),
+        "members_max": max(members.values()),
+        "page": _percentiles(page),
+        "chart": _percentiles(chart),
+        "queries": queries[smallest],
+        "queries_largest": queries[largest],
+    }
+
+
+def task_docx(runs: int, khoi: bool = True) -> dict:
+    """One cluster's review .docx with its charts (reports.documents.review_docx), built `runs`
+    times after a first, cold build: for the first regional cụm and (khoi) the largest khối."""
+    import io
+    import zipfile
+
+    from benchmarks.generate import PERIOD
+    from thidua.orgs.models import Cluster
+    from thidua.reports import documents
+
+    spent = {"charts": 0.0, "count": 0}
+    chart = documents.member_chart
+
+    def timed_chart(*args, **kwargs):
+        t = time.perf_counter()
+        out = chart(*args, **kwargs)
+        spent["charts"] += time.perf_counter() - t
+        spent["count"] += 1
+        return out
+
+    documents.member_chart = timed_chart
+    members = _members()
+    cum = min(code for code in members if code.startswith("BENCH"))
+    khois = [code for code in members if code.startswith("KHOI")]
+    largest = max(khois, key=lambda c: members[c])
+    out: dict = {"cold_seconds": None, "clusters": {}}
+    for code in (cum, largest) if khoi else (cum,):
+        cluster = Cluster.objects.get(code=code)
+        samples = []
+        for _ in range(runs + (out["cold_seconds"] is None)):
+            spent.update(charts=0.0, count=0)
+            t = time.perf_counter()
+            content = documents.review_docx(cluster, PERIOD)
+            seconds = time.perf_counter() - t
+            if out["cold_seconds"] is None:  # the first build in the process is not counted
+                out["cold_seconds"] = seconds
+            else:
+                samples.append((seconds, spent["charts"]))
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            images = [n for n in archive.namelist() if n.startswith("word/media/")]
+        if spent["count"] == 0 or len(images) < spent["count"]:
+            raise RuntimeError(f"{code}: {spent['count']} charts drawn, {len(images)} in the .docx")
+        out["clusters"][code] = {
+            "kind": "cụm" if code.startswith("BENCH") else "khối",
+            "members": members[code],
+            "seconds": statistics.median(s for s, _c in samples),
+            "chart_seconds": statistics.median(c for _s, c in samples),
+            "charts": spent["count"],
+            "kb": round(len(content) / 1024),
+            "samples": [round(s, 3) for s, _c in samples],
+        }
+    out["seconds"] = max(c["seconds"] for c in out["clusters"].values())
+    out["rows"] = len(out["clusters"])
+    return out
+
+
+def task_session() -> dict:
+    """A session of the board member (force_login, stored in the database) and the review pages,
+    for the throughput run against `thidua serve` on the same database."""
+    from django.conf import settings
+    from django.test import Client
+
+    from benchmarks.generate import bench_user
+
+    client = Client(HTTP_HOST="127.0.0.1")
+    client.force_login(bench_user())
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
+    paths = [_review_path(code) for code in _members()]
+    return {"cookie": f"{settings.SESSION_COOKIE_NAME}={cookie}", "paths": paths, "seconds": 0,
+            "rows": len(paths)}  # fmt: skip
+
+
 TASKS = {
     "import": task_import,
     "calamine": task_calamine,
@@ -281,4 +451,7 @@ TASKS = {
     "search": task_search,
     "eligibility": task_eligibility,
     "review": task_review,
+    "review_page": task_review_page,
+    "docx": task_docx,
+    "session": task_session,
 }

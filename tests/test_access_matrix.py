@@ -11,7 +11,7 @@ Cast: `longan` officer of a TNB member (own unit: Long An), `hanoi` officer outs
 from __future__ import annotations
 
 import json
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.test import Client
@@ -95,17 +95,46 @@ WEB = {
     "person": ("get", ALL),  # the national ID only for OWNER | BOARD (test_web_awards)
     "duplicates": ("get", BOARD),
     "duplicates_merge": ("post", BOARD),
-    "backlog": ("get", ALL),
+    "backlog": ("get", ALL),  # counts for all; the cases' names only for PROPOSERS (their own)
+    "backlog_xlsx": ("get", PROPOSERS),  # each officer its own units' cases, the board all
+    "backlog_case_new": ("get", PROPOSERS),  # officers for their units, the board for any
+    "backlog_import": ("post", PROPOSERS),  # without a file: a message, back to the programme
+    # Objects: a received case of Long An in the demo programme.
+    "backlog_case": ("get", OWNER | BOARD),
+    "backlog_case_review": ("post", OWNER | BOARD),
+    "backlog_case_return": ("post", OWNER | BOARD),  # from "received": a message (conflict)
+    "backlog_case_award": ("post", BOARD),
+    "backlog_case_reject": ("post", BOARD),  # without a reason: a message, nothing changes
+    "proposal_file_download": ("get", OWNER | BOARD),  # an evidence file of the draft
     "registry": ("get", ALL),
     "registry_xlsx": ("get", ALL),
     "award_statistics": ("get", ALL),
     "award_chart": ("get", ALL),
+    # Any object's history; this row's object is the draft proposal (the other objects: HISTORY).
+    "object_history": ("get", OWNER | BOARD),
+}
+
+# The history page per audited object: the rule of the object's own page; anyone else gets 404.
+HISTORY = {
+    "report": MEMBERS,  # Long An's accepted 2019H1 report
+    "draft_report": ENTERS,  # Long An's 2019 draft: its own officer, the head, the board
+    "proposal": OWNER | BOARD,  # Long An's draft proposal
+    "person": ALL,  # the person page's rule; personal data inside only for OWNER | BOARD
+    "session": MEMBERS,
+    "regulation": MEMBERS,
+    "score": ENTERS,  # a criterion of Long An's sheet: its own officer, the head, the board
+    "window": MEMBERS,
+    "indicator": ALL,
+    "token": {"longan"} | BOARD,  # Long An's API token: its owner and the board
+    "batch": BOARD,  # the demo load: no instance behind it
+    "unknown": set(),  # an object type nobody audits: 404 even for the board
 }
 
 OPEN = "2019"  # the year-end window is open in the demo
 R = "/api/v1/clusters/{code}/periods/{period}/reports"
 S = "/api/v1/clusters/{code}/years/{year}"
 P = "/api/v1/proposals/{proposal_id}"
+B = "/api/v1/backlog/{programme}/cases"
 API = {
     ("get", "/api/v1/me"): ALL,
     ("get", "/api/v1/units"): ALL,
@@ -157,12 +186,32 @@ API = {
     ("get", "/api/v1/people/{person_id}"): ALL,
     ("get", "/api/v1/overdue"): PROPOSERS,
     ("get", "/api/v1/backlog/{programme}"): ALL,
+    ("get", B): PROPOSERS,  # each officer its own units' cases
+    ("post", B): OWNER | BOARD,  # the body names Long An: its officer, the board
+    ("get", B + "/{case_id}"): OWNER | BOARD,
+    ("post", B + "/{case_id}/review"): OWNER | BOARD,
+    ("post", B + "/{case_id}/return"): OWNER | BOARD,  # from "received": 409
+    ("post", B + "/{case_id}/award"): BOARD,
+    ("post", B + "/{case_id}/reject"): BOARD,
+    ("get", P + "/files/{file_id}"): OWNER | BOARD,
     ("get", "/api/v1/registry"): ALL,
     ("get", "/api/v1/registry/statistics"): ALL,
 }
 
 BODIES = {
-    # Commendation first: "/vote" and "/return" below are the ballots' and the reports'.
+    # Backlog cases first: their "/return" and "/reject" are not the reports' or proposals'.
+    B + "/{case_id}/review": {"note": ""},
+    B + "/{case_id}/return": {"note": ""},
+    B + "/{case_id}/reject": {"note": "thử"},
+    B + "/{case_id}/award": {"number": "1/QĐ-CTN", "date": "2020-01-01", "signer": "Chủ tịch"},
+    B: lambda objects: {
+        "full_name": "Nguyễn Văn Tồn Đọng",
+        "birth_year": 1940,
+        "unit_id": objects["unit"].pk,
+        "war_period": "chong_my",
+        "received_on": "2026-01-05",
+    },
+    # Commendation: "/vote" and "/return" below are the ballots' and the reports'.
     P + "/vote": {"session_id": 1},
     P + "/return": {"reasons": "thử"},
     P + "/reject": {"reasons": "thử"},
@@ -184,8 +233,8 @@ BODIES = {
 
 @pytest.fixture
 def objects(users, tnb, unit):
-    from thidua.awards import services
-    from thidua.awards.models import Person
+    from thidua.awards import backlog, services
+    from thidua.awards.models import BacklogProgramme, Person
     from thidua.ballots import services as ballots
     from thidua.indicators.models import Report
     from thidua.orgs.models import Unit
@@ -203,12 +252,22 @@ def objects(users, tnb, unit):
         full_name="Nguyễn Văn Ma Trận", birth_year=1980, unit=Unit.objects.get(code="80.STC")
     )
     proposal = services.create_proposal(users["longan"], award="CSTDBT", year=2025, person=person)
+    evidence = services.attach_file(
+        users["longan"], proposal, name="tờ trình.pdf", content=b"%PDF-1.4\n%", kind="to_trinh"
+    )
+    case = backlog.add_case(
+        users["longan"],
+        BacklogProgramme.objects.get(code="HCKC-TNB"),
+        backlog.CaseInput("Nguyễn Văn Ma Trận", unit("80"), "chong_my", date(2026, 1, 5), 1940),
+    ).case
     return {
         "session": session,
         "report": report,
         "unit": unit("80"),
         "proposal": proposal,
         "person": person,
+        "file": evidence,
+        "case": case,
     }
 
 
@@ -242,6 +301,10 @@ def web_url(name: str, objects) -> str:
         "proposal_id": objects["proposal"].pk,
         "person_id": objects["person"].pk,
         "programme": "HCKC-TNB",
+        "case_id": objects["case"].pk,
+        "file_id": objects["file"].pk,
+        "object_type": "awards.proposal",
+        "object_id": str(objects["proposal"].pk),
     }
     return reverse(f"web:{name}", kwargs={k: values[k] for k in pattern.pattern.converters})
 
@@ -296,11 +359,14 @@ def test_each_api_operation_lets_in_exactly_its_roles(operation, users, objects)
         "proposal_id": str(objects["proposal"].pk),
         "person_id": str(objects["person"].pk),
         "programme": "HCKC-TNB",
+        "case_id": str(objects["case"].pk),
+        "file_id": str(objects["file"].pk),
     }
     if not path.endswith("/values"):
         values["period"] = "2019H1"  # the accepted mid-year reports exist; 2019's do not yet
     url = path.format(**values)
     body = next((b for suffix, b in BODIES.items() if path.endswith(suffix)), {})
+    body = body(objects) if callable(body) else body
     for role in sorted(ROLES, key=lambda r: r in allowed):
         client = client_for(users, role)
         if method == "get":
@@ -318,3 +384,58 @@ def test_each_api_operation_lets_in_exactly_its_roles(operation, users, objects)
             )
         else:
             assert response.status_code in (403, 404), (operation, role, response.status_code)
+
+
+@pytest.fixture
+def history_objects(users, tnb, unit, indicators, objects):
+    """One audited object of each kind in HISTORY, as (object_type, object_id)."""
+    from decimal import Decimal
+
+    from thidua.accounts.audit import record
+    from thidua.accounts.permissions import SYSTEM
+    from thidua.accounts.tokens import create_token
+    from thidua.indicators import services as reporting
+    from thidua.indicators.models import Report, ReportingWindow
+    from thidua.scoring.models import ManualScore, Regulation
+
+    item = reporting.ValueInput(unit("80"), indicators["grdp_growth"], OPEN, Decimal("7.1"))
+    reporting.write_values(users["longan"], tnb, OPEN, [item])
+    draft = Report.objects.get(cluster=tnb, unit=unit("80"), period=OPEN)
+    record(SYSTEM, "awards.person.exported", objects["person"], None, {"sections": ["person"]})
+    token = create_token(users["longan"], users["longan"], "thử").token
+    regulation = Regulation.objects.filter(cluster=tnb, year=2019).order_by("-version").first()
+    score = ManualScore.objects.filter(criterion__regulation=regulation, unit=unit("80")).first()
+    window = ReportingWindow.objects.get(cluster=tnb, period="2019H1")
+    found = {
+        "report": objects["report"],
+        "draft_report": draft,
+        "proposal": objects["proposal"],
+        "person": objects["person"],
+        "session": objects["session"],
+        "regulation": regulation,
+        "score": score,
+        "window": window,
+        "indicator": indicators["grdp_growth"],
+        "token": token,
+    }
+    result = {k: (o._meta.label_lower, str(o.pk)) for k, o in found.items()}
+    return result | {"batch": ("awards.demo", "1"), "unknown": ("orgs.unit", str(unit("80").pk))}
+
+
+def test_every_history_row_has_its_object(history_objects):
+    assert set(history_objects) == set(HISTORY)
+
+
+@pytest.mark.parametrize("kind", sorted(HISTORY))
+def test_each_history_lets_in_exactly_its_roles(kind, users, history_objects):
+    allowed = HISTORY[kind]
+    url = reverse("web:object_history", args=history_objects[kind])
+    for role in ROLES:
+        response = client_for(users, role).get(url)
+        if role in allowed:
+            assert response.status_code == 200, (kind, role, response.status_code)
+        elif role == "anon":
+            assert "/login/" in response.get("Location", ""), (kind, response.status_code)
+        else:
+            # 404, not 403: the page does not confirm that the object exists.
+            assert response.status_code == 404, (kind, role, response.status_code)

@@ -99,9 +99,10 @@ def test_cases_move_forward_and_the_board_records_the_result(users, programme, u
     case = move_case(users["longan"], case, "in_review", on=TODAY)
     with pytest.raises(PermissionDenied):
         move_case(users["longan"], case, "awarded", on=TODAY)
-    case = move_case(users["bantw"], case, "awarded", on=TODAY, note="QĐ 1/QĐ-CTN")
+    decision = backlog.Decision("1/QĐ-CTN", TODAY, "Chủ tịch nước")
+    case = move_case(users["bantw"], case, "awarded", on=TODAY, decision=decision)
     assert (case.status, case.decided_on) == ("awarded", TODAY)
-    with pytest.raises(ValidationFailed, match="Không chuyển được"):
+    with pytest.raises(ValidationFailed, match="Không thể bắt đầu thẩm định"):
         move_case(users["bantw"], case, "in_review")
     actions = AuditEntry.objects.filter(object_type="awards.backlogcase", object_id=str(case.pk))
     assert actions.filter(action="awards.backlog.case_moved").count() == 2

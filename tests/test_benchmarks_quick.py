@@ -6,6 +6,7 @@ About 1–2 minutes; `pytest -m "not bench"` leaves it out.
 """
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -29,4 +30,8 @@ def test_the_quick_benchmark_suite_runs_without_an_error():
     )
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
     assert "registry import" in result.stdout
+    assert "review page, server time" in result.stdout
+    assert "review .docx" in result.stdout
+    if shutil.which("wrk") or os.environ.get("CI") == "true":
+        assert "web throughput" in result.stdout
     assert "Errors:" not in result.stdout

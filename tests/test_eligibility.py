@@ -43,18 +43,23 @@ def conditions(verdict):
 def test_lao_dong_tien_tien_needs_a_good_rating(person):
     rated(person, {2025: "HTT"})
     verdict = evaluate(Nominee("LDTT", 2025, person_id=person.pk))
-    assert verdict.eligible and verdict.rule["verification"] == "PARTIAL"
+    assert verdict.eligible and verdict.rule["verification"] == "VERIFIED"
+    assert verdict.rule["version"] == 2  # version 1 (PARTIAL) stays stored, superseded
     assert verdict.missing  # the attestation of conduct is evidence to attach
     rated(person, {2024: "HT"})
     assert not evaluate(Nominee("LDTT", 2024, person_id=person.pk)).eligible
 
 
-def test_chien_si_thi_dua_co_so_needs_ldtt_and_a_grassroots_initiative(person):
+def test_chien_si_thi_dua_co_so_needs_ldtt_and_an_initiative_or_an_excellent_year(person):
     titled(person, "LDTT", 2025)
     verdict = evaluate(Nominee("CSTDCS", 2025, person_id=person.pk))
-    assert conditions(verdict) == {"title": True, "initiative": False}
+    assert conditions(verdict) == {"title": True, "any": False}
     Initiative.objects.create(person=person, year=2025, title="Số hóa hồ sơ", scope="co_so")
     assert evaluate(Nominee("CSTDCS", 2025, person_id=person.pk)).eligible
+    # Art 23.2: "hoàn thành xuất sắc nhiệm vụ" is the other way (rule version 2).
+    titled(person, "LDTT", 2024)
+    rated(person, {2024: "HTXS"})
+    assert evaluate(Nominee("CSTDCS", 2024, person_id=person.pk)).eligible
 
 
 def test_cstd_bo_tinh_needs_three_consecutive_cstdcs(person):

@@ -47,3 +47,20 @@ def test_eligibility_screening_uses_the_same_queries_for_1_and_200_nominees(db):
     nominees = [Nominee(award="LDTT", year=2025, person_id=p.pk) for p in people]
     one = _queries(lambda: evaluate_many(nominees[:1]))
     assert _queries(lambda: evaluate_many(nominees)) == one
+
+
+def test_the_review_page_uses_the_same_queries_for_12_and_5_members(client, users, tnb, tp5):
+    from thidua.orgs.models import Membership
+
+    client.force_login(users["bantw"])
+
+    def view(cluster) -> int:
+        def get():
+            response = client.get(f"/clusters/{cluster.code}/2019H1/review/")
+            assert response.status_code == 200
+
+        return _queries(get)
+
+    sizes = {c.code: Membership.objects.filter(cluster=c, year=2019).count() for c in (tnb, tp5)}
+    assert sizes == {"TNB": 12, "TP5": 5}
+    assert view(tnb) == view(tp5) <= 15

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext as _
 
 from thidua.accounts.models import Role, RoleAssignment
@@ -199,6 +200,43 @@ def can_see_personal_data(user, person) -> bool:
     from thidua.awards.models import Proposal
 
     return Proposal.objects.filter(person_id=person.pk, proposing_unit_id__in=units).exists()
+
+
+def council_cluster_ids(user) -> set[int]:
+    return {a.cluster_id for a in _assignments(user) if a.role == Role.COUNCIL and a.cluster_id}
+
+
+def can_see_ratings(user, person) -> bool:
+    """Yearly ratings are personal data. They are seen by the board; the officers of the
+    person's unit and of the units above it (and of a unit that proposed the person, as for the
+    national ID); and council members while a proposal for the person is before their council.
+    Not by other units' officers, viewers or the head's secretariat as such."""
+    return can_see_personal_data(user, person) or _reviews_person(user, person)
+
+
+def _reviews_person(user, person) -> bool:
+    """A council member of a cluster with a proposal for the person under review there: the
+    proposing unit is a member of the cluster in the proposal's year, or the council's secret
+    ballot on it belongs to the cluster."""
+    clusters = council_cluster_ids(user)
+    if not clusters or getattr(user, "_thidua_scoped", False):
+        return False
+    from thidua.awards.models import Proposal, ProposalStatus
+
+    member = Membership.objects.filter(
+        cluster_id__in=clusters, unit_id=OuterRef("proposing_unit_id"), year=OuterRef("year")
+    )
+    under_review = (
+        ProposalStatus.SUBMITTED,
+        ProposalStatus.CHECKED,
+        ProposalStatus.VOTED,
+        ProposalStatus.FORWARDED,
+    )
+    return (
+        Proposal.objects.filter(person_id=person.pk, status__in=under_review)
+        .filter(Q(Exists(member)) | Q(ballot__cluster_id__in=clusters))
+        .exists()
+    )
 
 
 def is_official(user) -> bool:

@@ -13,6 +13,7 @@ from thidua.api.auth import AUTH
 from thidua.api.codec import DecimalParser, DecimalRenderer
 from thidua.api.routers import (
     awards,
+    backlog,
     ballots,
     clusters,
     indicators,
@@ -54,5 +55,5 @@ errors.install(api)
 
 for module in (me, units, clusters, indicators, reports, review, scoring, ballots):
     api.add_router("/v1/", module.router)
-for module in (proposals, awards, registry):
+for module in (proposals, awards, backlog, registry):
     api.add_router("/v1/", module.router)

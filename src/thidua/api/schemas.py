@@ -233,6 +233,21 @@ NumberOrText = Annotated[
 ]
 
 
+# The version an edit was made from (what the record's `version` said when it was read): when
+# given and no longer the stored one, the edit is refused with 409; left out, it is not checked.
+MAX_VERSION = 2**31 - 1
+ExpectedVersion = Annotated[
+    int | None,
+    Field(
+        ge=0,
+        le=MAX_VERSION,
+        description="Phiên bản đã đọc (0 nếu chưa có); khác phiên bản hiện tại thì trả 409. "
+        "Bỏ trống: không kiểm tra.",
+    ),
+    WithJsonSchema({"type": "integer", "minimum": 0, "maximum": MAX_VERSION}),
+]
+
+
 class ValueIn(Schema):
     indicator: str
     value: NumberOrText
@@ -406,6 +421,7 @@ class SheetCriterionOut(CriterionScoreOut):
     self_note: str = ""
     review_points: Num | None = None
     review_reason: str = ""
+    version: int = Field(0, description="Phiên bản của điểm (0: chưa chấm); gửi lại khi sửa.")
 
 
 class SheetOut(Schema):
@@ -420,11 +436,13 @@ class SheetOut(Schema):
 class SelfScoreIn(Schema):
     points: NumberOrText
     note: str = Field("", description="Giải trình, minh chứng (bắt buộc nếu tiêu chí cần).")
+    expected_version: ExpectedVersion = None
 
 
 class ReviewScoreIn(Schema):
     points: NumberOrText
     reason: str = Field("", description="Lý do; bắt buộc khi khác điểm tự chấm.")
+    expected_version: ExpectedVersion = None
 
 
 class ManualScoreOut(Schema):
@@ -435,6 +453,7 @@ class ManualScoreOut(Schema):
     review_points: Num | None = None
     review_reason: str
     updated_at: datetime
+    version: int
 
 
 # --- ballots ----------------------------------------------------------------------------
@@ -613,16 +632,19 @@ class ProposalIn(NomineeIn):
 class ProposalPatch(Schema):
     achievements: str | None = Field(None, max_length=20_000)
     year: Year | None = None
+    expected_version: ExpectedVersion = None
 
 
 class SubmitIn(Schema):
     justification: str = Field(
         "", max_length=1000, description="Bắt buộc khi dữ liệu cho thấy chưa đủ điều kiện."
     )
+    expected_version: ExpectedVersion = None
 
 
 class ReasonsIn(Schema):
     reasons: Said = Field(max_length=1000, description="Lý do trả lại / không khen thưởng.")
+    expected_version: ExpectedVersion = None
 
 
 class CouncilVoteIn(Schema):
@@ -630,10 +652,12 @@ class CouncilVoteIn(Schema):
     candidate_id: OptionalId = Field(
         None, description="Dòng kết quả của đối tượng; không cần khi phiên chỉ có một dòng."
     )
+    expected_version: ExpectedVersion = None
 
 
 class ForwardIn(Schema):
     to: Said = Field(max_length=300, description="Cấp trình, ví dụ Thủ tướng Chính phủ.")
+    expected_version: ExpectedVersion = None
 
 
 Day = date  # the field below is named `date`: its type needs another name
@@ -643,6 +667,7 @@ class DecideIn(Schema):
     number: Said = Field(max_length=60, description="Số quyết định, ví dụ 123/QĐ-UBND.")
     date: Day = Field(description="Ngày quyết định; không sau hôm nay.")
     signer: Said = Field(max_length=200)
+    expected_version: ExpectedVersion = None
 
 
 class ProposalFileOut(Schema):
@@ -668,6 +693,9 @@ class ProposalSummaryOut(Schema):
     status_label: str
     status_since: date | None = None
     due_on: date | None = None
+    version: int = Field(
+        description="Phiên bản; gửi lại làm expected_version khi sửa hoặc chuyển bước."
+    )
 
 
 class ProposalOut(ProposalSummaryOut):
@@ -724,7 +752,10 @@ class PersonOut(Schema):
     personal_data: bool = Field(description="Người gọi có được xem dữ liệu cá nhân không.")
     national_id: str | None = Field(None, description="Chỉ khi personal_data.")
     birth_date: date | None = Field(None, description="Chỉ khi personal_data.")
-    ratings: list[RatingOut]
+    ratings_visible: bool = Field(
+        description="Người gọi có được xem xếp loại hằng năm không (dữ liệu cá nhân)."
+    )
+    ratings: list[RatingOut] = Field(description="Rỗng khi ratings_visible là false.")
     titles: list[TitleOut]
     initiatives: list[InitiativeOut]
 
@@ -767,6 +798,68 @@ class BacklogOut(Schema):
     pace_per_month: Num
     projected_completion: date | None = None
     on_track: bool | None = None
+
+
+class BacklogCaseIn(Schema):
+    """Một hồ sơ khen thưởng tồn đọng (thời kỳ: chong_phap, chong_my hoặc bao_ve)."""
+
+    full_name: Said = Field(max_length=200)
+    birth_year: int | None = Field(None, ge=1880, le=2100)
+    unit_id: Id = Field(description="Đơn vị tiếp nhận: đơn vị của cán bộ (hoặc đơn vị cấp dưới).")
+    war_period: Literal["chong_phap", "chong_my", "bao_ve"]
+    received_on: Day
+    service_unit: str = Field("", max_length=300)
+    service_start: Day | None = None
+    service_end: Day | None = None
+    posthumous: bool = False
+    next_of_kin_name: str = Field("", max_length=200, description="Bắt buộc khi truy tặng.")
+    next_of_kin_relation: str = Field("", max_length=60)
+    note: str = Field("", max_length=2000)
+
+
+class BacklogCaseOut(Schema):
+    id: int
+    programme: str
+    full_name: str
+    birth_year: int | None = None
+    unit_id: int
+    unit: str
+    war_period: str
+    war_period_label: str
+    service_unit: str
+    service_start: date | None = None
+    service_end: date | None = None
+    posthumous: bool
+    next_of_kin_name: str
+    next_of_kin_relation: str
+    status: Literal["received", "in_review", "awarded", "rejected"]
+    status_label: str
+    received_on: date
+    decided_on: date | None = None
+    note: str
+    registry_entry_id: int | None = Field(None, description="Mục trong sổ khen thưởng khi đã khen.")
+    steps: list[str] = Field(description="Các bước người gọi được làm lúc này.")
+
+
+class BacklogCaseAddedOut(BacklogCaseOut):
+    warnings: list[IssueOut] = Field(
+        description="Trùng tên và năm sinh với sổ khen thưởng hoặc hồ sơ khác: để thẩm định."
+    )
+
+
+class BacklogStepIn(Schema):
+    note: str = Field("", max_length=1000)
+
+
+class BacklogRejectIn(Schema):
+    note: Said = Field(max_length=1000, description="Lý do không đủ điều kiện khen thưởng.")
+
+
+class BacklogAwardIn(Schema):
+    number: Said = Field(max_length=60, description="Số quyết định khen thưởng.")
+    date: Day = Field(description="Ngày quyết định; không sau hôm nay.")
+    signer: Said = Field(max_length=200)
+    note: str = Field("", max_length=1000)
 
 
 class RegistryRowOut(Schema):

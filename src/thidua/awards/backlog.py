@@ -2,6 +2,13 @@
 
 A case is checked against the registry when it is added ("đã được khen thưởng"): a match is a
 warning for the reviewer, never a refusal, because old registers hold namesakes too.
+
+received ─review─► in_review ─award─► awarded (the decision goes into the registry)
+   ▲                  │  └────reject─► rejected (with the reason)
+   └─────return───────┘     received ─reject─► rejected
+The receiving unit's officers (and those of the units above it) add cases and take them into
+review or back; the central board records the result. Every step is one function here:
+permission, validation, a locked transaction, an audit entry.
 """
 
 from __future__ import annotations
@@ -11,7 +18,7 @@ from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -25,19 +32,47 @@ from thidua.awards.models import (
     CaseStatus,
     WarPeriod,
 )
+from thidua.awards.name_search import remember_words
 from thidua.common.text import name_key
-from thidua.indicators.validation import Issue, ValidationFailed
+from thidua.indicators.validation import Conflict, Issue, ValidationFailed
 from thidua.orgs.models import Unit
 
 C = CaseStatus
 CLOSED = (C.AWARDED, C.REJECTED)
 OPEN = (C.RECEIVED, C.IN_REVIEW)
-MOVES = {
-    C.RECEIVED: (C.IN_REVIEW, C.REJECTED),
-    C.IN_REVIEW: (C.AWARDED, C.REJECTED, C.RECEIVED),
-}
+UNIT, BOARD = "unit", "board"
 PACE_MONTHS = 6
 _DAYS_PER_MONTH = Decimal("30.4375")
+# Lengths of the model's text fields; a longer value is refused with a message, never cut.
+_LIMITS = {
+    "full_name": 200,
+    "service_unit": 300,
+    "next_of_kin_name": 200,
+    "next_of_kin_relation": 60,
+    "note": 2000,
+}
+REASON_MAX = 1000
+BORN_FROM = 1880
+
+
+@dataclass(frozen=True)
+class Step:
+    sources: tuple[str, ...]
+    target: str
+    who: str
+    label: str  # "Không thể <label> hồ sơ đang ở trạng thái …"
+
+
+STEPS: dict[str, Step] = {
+    "review": Step((C.RECEIVED,), C.IN_REVIEW, UNIT, "bắt đầu thẩm định"),
+    "return": Step((C.IN_REVIEW,), C.RECEIVED, UNIT, "trả về bước tiếp nhận"),
+    "award": Step((C.IN_REVIEW,), C.AWARDED, BOARD, "ghi kết quả khen thưởng cho"),
+    "reject": Step((C.RECEIVED, C.IN_REVIEW), C.REJECTED, BOARD, "kết luận không đủ điều kiện cho"),
+}
+# The generic move (CLI, demo, older callers): the target status names the step.
+STEP_FOR = {s.target: name for name, s in STEPS.items() if name != "reject"} | {
+    C.REJECTED: "reject"
+}
 
 
 @dataclass
@@ -54,6 +89,15 @@ class CaseInput:
     next_of_kin_name: str = ""
     next_of_kin_relation: str = ""
     note: str = ""
+
+
+@dataclass
+class Decision:
+    """The decision that awarded a case: it goes into the registry."""
+
+    number: str
+    decided_on: date
+    signer: str
 
 
 @dataclass
@@ -90,41 +134,147 @@ def create_programme(
     return programme
 
 
+# Who may do what
+
+
 def _may_handle(user, unit_id: int) -> bool:
     return perms.is_board(user) or perms.can_propose_for(user, unit_id)
 
 
+def may_add(user, unit_id: int | None = None) -> bool:
+    """Officers add cases for their units (and the units under them); the board for any."""
+    if unit_id is not None:
+        return _may_handle(user, unit_id)
+    return perms.is_board(user) or perms.may_propose(user)
+
+
+def may_see_cases(user) -> bool:
+    """The list of cases (names, next of kin): the board, and officers (their units' cases)."""
+    return perms.is_board(user) or bool(perms.proposal_unit_ids(user))
+
+
+def can_view_case(user, case: BacklogCase) -> bool:
+    return _may_handle(user, case.unit_id)
+
+
+def _allowed(user, case: BacklogCase, step: Step) -> bool:
+    return perms.is_board(user) if step.who == BOARD else _may_handle(user, case.unit_id)
+
+
+def may_take(user, case: BacklogCase, name: str) -> bool:
+    """Whether `user` takes step `name` (whatever the case's status now)."""
+    return _allowed(user, case, STEPS[name])
+
+
+def available_steps(user, case: BacklogCase) -> list[str]:
+    return [n for n, s in STEPS.items() if case.status in s.sources and _allowed(user, case, s)]
+
+
+def cases_for(user, programme: BacklogProgramme) -> QuerySet[BacklogCase]:
+    """The programme's cases the user may see: all for the board, its units' for an officer."""
+    qs = BacklogCase.objects.filter(programme=programme).select_related("unit")
+    if perms.is_board(user):
+        return qs
+    return qs.filter(unit_id__in=perms.proposal_unit_ids(user))
+
+
+def units_for(user) -> list[Unit]:
+    """The units a user may add cases for: an officer's own (and below), the board's provinces
+    and other top-level units in existence today."""
+    if perms.is_board(user):
+        qs = Unit.objects.filter(parent=None).valid_on(timezone.localdate())
+    else:
+        qs = Unit.objects.filter(pk__in=perms.proposal_unit_ids(user))
+    return list(qs.select_related("parent").order_by("parent_id", "code", "valid_from", "id"))
+
+
+def registry_entries(cases) -> dict[int, AwardEntry]:
+    """The registry entries written when these cases were awarded, by case id (one query, on
+    the name index: the registry may hold millions of rows)."""
+    awarded = [c for c in cases if c.status == C.AWARDED]
+    if not awarded:
+        return {}
+    sources = {entry_source(c): c.pk for c in awarded}
+    entries = AwardEntry.objects.filter(
+        name_key__in={c.name_key for c in awarded}, source__in=list(sources)
+    )
+    return {sources[e.source]: e for e in entries}
+
+
+def entry_source(case: BacklogCase) -> str:
+    return f"backlog case #{case.pk}"
+
+
+# Adding a case
+
+
 def add_case(actor, programme: BacklogProgramme, data: CaseInput, *, via: str = "web") -> AddedCase:
-    perms.require(_may_handle(actor, data.unit.pk))
-    _validate(data)
+    perms.require(
+        _may_handle(actor, data.unit.pk),
+        _("Bạn chỉ thêm được hồ sơ cho đơn vị của mình."),
+    )
+    data = clean_input(data)
     with transaction.atomic():
-        fields = vars(data) | {"full_name": data.full_name.strip()}
-        case = BacklogCase.objects.create(programme=programme, **fields)
+        case = BacklogCase.objects.create(programme=programme, **vars(data))
         warnings = already_awarded(programme, case.full_name, case.birth_year, exclude=case.pk)
         after = {
             "programme": programme.code,
             "full_name": case.full_name,
             "birth_year": case.birth_year,
             "unit": data.unit.pk,
+            "war_period": case.war_period,
+            "posthumous": case.posthumous,
             "warnings": [w.message for w in warnings],
         }
         record(actor, "awards.backlog.case_added", case, None, after, via=via)
     return AddedCase(case, warnings)
 
 
-def _validate(data: CaseInput) -> None:
+def clean_input(data: CaseInput, *, row: int | None = None) -> CaseInput:
+    """The input with its text trimmed, or every problem with it (Vietnamese, by field)."""
+    texts = {k: (getattr(data, k) or "").strip() for k in _LIMITS}
+    cleaned = CaseInput(**(vars(data) | texts))
+    issues = _problems(cleaned)
+    if issues:
+        raise ValidationFailed([Issue(i.message, row=row, column=i.column) for i in issues])
+    return cleaned
+
+
+def _problems(data: CaseInput) -> list[Issue]:
+    today = timezone.localdate()
     issues = []
-    if not data.full_name.strip():
+    if not data.full_name:
         issues.append(Issue(_("Cần ghi họ và tên."), column="full_name"))
+    for column, limit in _LIMITS.items():
+        value = getattr(data, column)
+        if len(value) > limit:
+            msg = _("“%(f)s” dài quá %(n)s ký tự.")
+            issues.append(Issue(msg % {"f": _field_label(column), "n": limit}, column=column))
+        elif any(not ch.isprintable() and ch not in "\n\t" for ch in value):
+            msg = _("“%(f)s” có ký tự điều khiển không hợp lệ.")
+            issues.append(Issue(msg % {"f": _field_label(column)}, column=column))
+    if data.birth_year is not None and not BORN_FROM <= data.birth_year <= today.year:
+        msg = _("Năm sinh phải từ %(a)s đến %(b)s.")
+        issues.append(Issue(msg % {"a": BORN_FROM, "b": today.year}, column="birth_year"))
     if data.war_period not in WarPeriod.values:
         issues.append(Issue(_("Thời kỳ kháng chiến không hợp lệ."), column="war_period"))
     if data.service_start and data.service_end and data.service_end < data.service_start:
         issues.append(Issue(_("Ngày kết thúc phải sau ngày tham gia."), column="service_end"))
-    if data.posthumous and not data.next_of_kin_name.strip():
+    for column in ("service_start", "service_end", "received_on"):
+        day = getattr(data, column)
+        if day is not None and day > today:
+            msg = _("“%(f)s” không được sau hôm nay.")
+            issues.append(Issue(msg % {"f": _field_label(column)}, column=column))
+    if data.received_on is None:
+        issues.append(Issue(_("Cần ghi ngày tiếp nhận hồ sơ."), column="received_on"))
+    if data.posthumous and not data.next_of_kin_name:
         msg = _("Truy tặng cần ghi thân nhân nhận thay.")
         issues.append(Issue(msg, column="next_of_kin_name"))
-    if issues:
-        raise ValidationFailed(issues)
+    return issues
+
+
+def _field_label(column: str) -> str:
+    return str(BacklogCase._meta.get_field(column).verbose_name)
 
 
 def already_awarded(
@@ -158,6 +308,135 @@ def already_awarded(
     return warnings
 
 
+# Moving a case
+
+
+def check_state(case: BacklogCase, name: str) -> None:
+    """The step starts from the case's status, or it is a conflict with it (HTTP 409)."""
+    step = STEPS[name]
+    if case.status not in step.sources:
+        msg = _("Không thể %(what)s hồ sơ đang ở trạng thái “%(status)s”.")
+        values = {"what": step.label, "status": case.get_status_display()}
+        raise Conflict([Issue(msg % values, column="status")])
+
+
+def take_step(
+    actor,
+    case: BacklogCase,
+    name: str,
+    *,
+    note: str = "",
+    decision: Decision | None = None,
+    on: date | None = None,
+    via: str = "web",
+) -> BacklogCase:
+    """One step of the table above. A rejection needs its reason; an award needs the decision,
+    which is written into the registry (source "backlog case #id")."""
+    step = STEPS[name]
+    perms.require(_allowed(actor, case, step))
+    note = (note or "").strip()
+    day = on or timezone.localdate()
+    _check_step_input(name, note, decision, day)
+    with transaction.atomic():
+        locked = (
+            BacklogCase.objects.select_for_update(of=("self",))
+            .select_related("programme__award_type", "unit")
+            .get(pk=case.pk)
+        )
+        check_state(locked, name)
+        before = {"status": locked.status, "decided_on": locked.decided_on}
+        after: dict = {}
+        if decision is not None and step.target == C.AWARDED:
+            entry = _registry_entry(locked, decision)
+            after["registry_entry"] = entry.pk
+            after["decision_number"] = entry.decision_number
+            record(actor, "awards.registry.entry_added", entry, None, _entry_audit(entry), via=via)
+        locked.status = step.target
+        locked.decided_on = day if step.target in CLOSED else None
+        if note:
+            locked.note = "\n".join(x for x in (locked.note, note) if x)
+        locked.save(update_fields=["status", "decided_on", "note"])
+        after |= {"status": locked.status, "decided_on": locked.decided_on}
+        record(actor, "awards.backlog.case_moved", locked, before, after, note, via=via)
+    return locked
+
+
+def _check_step_input(name: str, note: str, decision: Decision | None, day: date) -> None:
+    today = timezone.localdate()
+    issues = []
+    if len(note) > REASON_MAX:
+        msg = _("Ghi chú, lý do dài quá %(n)s ký tự.") % {"n": REASON_MAX}
+        issues.append(Issue(msg, column="note"))
+    if name == "reject" and not note:
+        issues.append(Issue(_("Cần ghi lý do không đủ điều kiện khen thưởng."), column="note"))
+    if name == "award":
+        issues += _decision_problems(decision, today)
+    if day > today:
+        issues.append(Issue(_("Ngày ghi kết quả không được sau hôm nay."), column="on"))
+    if issues:
+        raise ValidationFailed(issues)
+
+
+def _decision_problems(decision: Decision | None, today: date) -> list[Issue]:
+    if decision is None:
+        return [Issue(_("Cần ghi số, ngày quyết định và người ký."), column="number")]
+    issues = []
+    if not decision.number.strip():
+        issues.append(Issue(_("Cần ghi số quyết định."), column="number"))
+    elif len(decision.number.strip()) > 60:
+        issues.append(Issue(_("Số quyết định dài quá 60 ký tự."), column="number"))
+    if not decision.signer.strip():
+        issues.append(Issue(_("Cần ghi người ký quyết định."), column="signer"))
+    elif len(decision.signer.strip()) > 200:
+        issues.append(Issue(_("Tên người ký dài quá 200 ký tự."), column="signer"))
+    if decision.decided_on is None:
+        issues.append(Issue(_("Cần ghi ngày quyết định."), column="decided_on"))
+    elif decision.decided_on > today:
+        issues.append(Issue(_("Ngày quyết định không được sau hôm nay."), column="decided_on"))
+    return issues
+
+
+def _registry_entry(case: BacklogCase, decision: Decision) -> AwardEntry:
+    award = case.programme.award_type
+    year = decision.decided_on.year
+    clash = AwardEntry.objects.filter(
+        award_type=award, year=year, name_key=case.name_key, birth_year=case.birth_year
+    ).first()
+    if clash is not None:
+        msg = _("Sổ khen thưởng đã có %(a)s năm %(y)s cho %(name)s (%(born)s), QĐ %(n)s.")
+        values = {
+            "a": award.code,
+            "y": year,
+            "name": clash.recipient_name,
+            "born": clash.birth_year or "?",
+            "n": clash.decision_number or "—",
+        }
+        raise Conflict([Issue(msg % values, column="number")])
+    remember_words([case.name_key])
+    return AwardEntry.objects.create(
+        award_type=award,
+        year=year,
+        unit=case.unit,
+        recipient_name=case.full_name,
+        name_key=case.name_key,
+        birth_year=case.birth_year,
+        unit_name=case.service_unit,
+        decision_number=decision.number.strip(),
+        decision_date=decision.decided_on,
+        signer=decision.signer.strip(),
+        source=entry_source(case),
+    )
+
+
+def _entry_audit(entry: AwardEntry) -> dict:
+    return {
+        "award": entry.award_type.code,
+        "year": entry.year,
+        "recipient": entry.recipient_name,
+        "decision": entry.decision_number,
+    }
+
+
 def move_case(
     actor,
     case: BacklogCase,
@@ -165,28 +444,16 @@ def move_case(
     *,
     on: date | None = None,
     note: str = "",
+    decision: Decision | None = None,
     via: str = "web",
 ) -> BacklogCase:
-    """received → in_review → awarded | rejected; the result is the board's to record."""
-    allowed = perms.is_board(actor) if status in CLOSED else _may_handle(actor, case.unit_id)
-    perms.require(allowed)
-    day = on or timezone.localdate()
-    with transaction.atomic():
-        locked = BacklogCase.objects.select_for_update().get(pk=case.pk)
-        if status not in MOVES.get(locked.status, ()):
-            msg = _("Không chuyển được hồ sơ từ “%(a)s” sang “%(b)s”.")
-            raise ValidationFailed(
-                [Issue(msg % {"a": locked.get_status_display(), "b": C(status).label})]
-            )
-        before = {"status": locked.status, "decided_on": locked.decided_on}
-        locked.status = status
-        locked.decided_on = day if status in CLOSED else None
-        if note.strip():
-            locked.note = "\n".join(x for x in (locked.note, note.strip()) if x)
-        locked.save(update_fields=["status", "decided_on", "note"])
-        after = {"status": status, "decided_on": locked.decided_on}
-        record(actor, "awards.backlog.case_moved", locked, before, after, note.strip(), via=via)
-    return locked
+    """The step that leads to `status` (see STEPS); refused when no step does."""
+    name = STEP_FOR.get(status)
+    if name is None:
+        msg = _("Không chuyển được hồ sơ từ “%(a)s” sang “%(b)s”.")
+        label = C(status).label if status in C.values else status
+        raise ValidationFailed([Issue(msg % {"a": case.get_status_display(), "b": label})])
+    return take_step(actor, case, name, note=note, decision=decision, on=on, via=via)
 
 
 # Progress

@@ -1,4 +1,11 @@
-"""Load the award catalogue (YAML) idempotently; a rule already stored is never edited."""
+"""Load the award catalogue (YAML) idempotently; a rule already stored is never edited.
+
+A rule is a version: a new decree is a new entry with its start date; a rule found to be
+encoded wrongly, or checked against the text later, is a new entry with the same start date
+and an explicit `version` higher than the one it replaces. Stored versions stay as they are
+(verdicts kept with proposals name them); `rule_for` takes the latest start date and, between
+equal dates, the highest version.
+"""
 
 from __future__ import annotations
 
@@ -42,18 +49,35 @@ def load_catalogue(entries: list[dict] | None = None) -> int:
     return created
 
 
+class CatalogueError(Exception):
+    """The catalogue contradicts a stored rule: a version is never rewritten."""
+
+
 def _add_rule(award: AwardType, rule: dict) -> int:
     valid_from = rule["valid_from"]
     if isinstance(valid_from, str):
         valid_from = date.fromisoformat(valid_from)
-    if AwardRule.objects.filter(award_type=award, valid_from=valid_from).exists():
-        return 0
-    last = AwardRule.objects.filter(award_type=award).order_by("-version").first()
+    declared = rule.get("version")
+    if declared is not None:
+        stored = AwardRule.objects.filter(award_type=award, version=declared).first()
+        if stored is not None:
+            if stored.valid_from != valid_from or stored.conditions != rule["conditions"]:
+                raise CatalogueError(
+                    f"{award.code} v{declared}: the catalogue's rule differs from the stored one; "
+                    "a changed rule needs a new version."
+                )
+            return 0
+        version = declared
+    else:
+        if AwardRule.objects.filter(award_type=award, valid_from=valid_from).exists():
+            return 0
+        last = AwardRule.objects.filter(award_type=award).order_by("-version").first()
+        version = (last.version + 1) if last else 1
     data = {f: rule[f] for f in RULE_FIELDS if f in rule}
     data.setdefault("step_days", DEFAULT_STEP_DAYS)
     AwardRule.objects.create(
         award_type=award,
-        version=(last.version + 1) if last else 1,
+        version=version,
         valid_from=valid_from,
         valid_to=rule.get("valid_to"),
         conditions=rule["conditions"],
@@ -63,11 +87,12 @@ def _add_rule(award: AwardType, rule: dict) -> int:
 
 
 def rule_for(award: AwardType, year: int) -> AwardRule | None:
-    """The rule in force for an assessment year (its 31 December)."""
+    """The rule in force for an assessment year (its 31 December): the latest start date, and
+    of rules starting the same day the highest version (a correction of the earlier one)."""
     day = date(year, 12, 31)
     candidates = [
         r
         for r in award.rules.all()
         if r.valid_from <= day and (r.valid_to is None or r.valid_to >= day)
     ]
-    return max(candidates, key=lambda r: r.valid_from, default=None)
+    return max(candidates, key=lambda r: (r.valid_from, r.version), default=None)

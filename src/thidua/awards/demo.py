@@ -35,6 +35,7 @@ from thidua.awards.models import (
     Rating,
     WarPeriod,
 )
+from thidua.awards.name_search import rebuild_words
 from thidua.common.text import name_key
 from thidua.orgs.models import Unit, UnitKind
 from thidua.orgs.reference import unit_on
@@ -147,6 +148,7 @@ def load_registry_demo(today: date | None = None) -> None:
     counts["review_duplicates"] = _likely_duplicates(rng, careers, awards)
     counts["proposals"] = _proposals(rng, careers, depts, awards, today)
     counts["backlog_cases"] = _backlog(rng, awards, today)
+    counts["name_words"] = rebuild_words()
     summary = Change(
         "awards.demo.loaded", None, None, counts, "", object_type="awards.demo", object_id="1"
     )

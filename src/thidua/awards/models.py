@@ -201,10 +201,19 @@ class Initiative(models.Model):
 class AwardEntry(models.Model):
     """One award given: the registry. A collective's entry has no person and no birth year."""
 
-    award_type = models.ForeignKey(AwardType, on_delete=models.PROTECT, related_name="entries")
+    # No single-column indexes on the foreign keys: the composite indexes below begin with them
+    # and serve the same look-ups; each extra index slows the registry import (docs/benchmarks.md).
+    award_type = models.ForeignKey(
+        AwardType, on_delete=models.PROTECT, related_name="entries", db_index=False
+    )
     year = models.PositiveSmallIntegerField(_("năm"))
     person = models.ForeignKey(
-        Person, null=True, blank=True, on_delete=models.PROTECT, related_name="awards"
+        Person,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="awards",
+        db_index=False,
     )
     unit = models.ForeignKey(
         "orgs.Unit",
@@ -213,6 +222,7 @@ class AwardEntry(models.Model):
         on_delete=models.PROTECT,
         related_name="awards",
         help_text=_("Tập thể được khen, hoặc đơn vị của cá nhân."),
+        db_index=False,
     )
     recipient_name = models.CharField(_("họ tên / tên tập thể"), max_length=300)
     name_key = models.CharField(max_length=300)
@@ -229,8 +239,10 @@ class AwardEntry(models.Model):
         verbose_name = _("khen thưởng đã trao")
         verbose_name_plural = _("sổ khen thưởng")
         indexes = [
-            # Registry search by name (prefix / contains on the key) with a birth-year filter.
-            models.Index(fields=["name_key", "birth_year"], name="entry_key_born"),
+            # Registry search by name, newest first (same key, leading words), and by name with
+            # a birth year (thidua.awards.name_search).
+            models.Index(fields=["name_key", "year"], name="entry_key_year"),
+            models.Index(fields=["birth_year", "name_key"], name="entry_born_key"),
             # Statistics by year and award; eligibility look-ups of a person's titles.
             models.Index(fields=["award_type", "year"], name="entry_award_year"),
             models.Index(fields=["person", "award_type", "year"], name="entry_person_award"),
@@ -243,6 +255,15 @@ class AwardEntry(models.Model):
     def save(self, *args, **kwargs):
         self.name_key = name_key(self.recipient_name)
         super().save(*args, **kwargs)
+
+
+class NameWord(models.Model):
+    """A word of the registry's name keys: the dictionary the one-typo search corrects against."""
+
+    word = models.CharField(max_length=60, primary_key=True)
+
+    def __str__(self) -> str:
+        return self.word
 
 
 class ProposalStatus(models.TextChoices):
@@ -292,6 +313,8 @@ class Proposal(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # Raised by every edit and every step; one made from an older version is refused (409).
+    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         verbose_name = _("đề nghị khen thưởng")

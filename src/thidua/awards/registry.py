@@ -10,13 +10,14 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Case, Count, IntegerField, Q, Value, When
+from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from thidua.accounts.audit import Change, record_many
 from thidua.awards.models import AwardEntry, AwardType, Person
-from thidua.common.bulk import fetch_by_keys, insert_rows, reserve_ids
+from thidua.awards.name_search import matching, remember_words, search
+from thidua.common.bulk import fetch_by_keys, insert_rows, refresh_statistics, reserve_ids
 from thidua.common.text import name_key, unit_key
 from thidua.indicators.importing import FileUnreadable, stream_rows
 from thidua.indicators.validation import Issue
@@ -26,6 +27,8 @@ from thidua.orgs.models import Unit
 # in memory (~0.7–1 GB for 1,000,000 rows, a ~40 MB file): refuse bigger files clearly instead
 # of running out of memory. The Django setting THIDUA_REGISTRY_MAX_BYTES changes it.
 CLI_LIMIT = 256 * 1024 * 1024
+
+__all__ = ["import_registry", "matching", "search", "as_public", "as_search_row", "statistics"]
 
 
 def _aliases(*names: str) -> frozenset[str]:
@@ -101,7 +104,12 @@ def import_registry(
             object_id="import",
         )
         record_many(actor, [summary], via=via)
+        transaction.on_commit(_refresh_statistics)
     return result
+
+
+def _refresh_statistics() -> None:
+    refresh_statistics(AwardEntry._meta.db_table, Person._meta.db_table)
 
 
 # A parsed row: (full_name, birth_year, unit_name, award_type_id, year, decision_number,
@@ -300,6 +308,9 @@ class _Keys:
             key = self._names[text] = name_key(text)
         return key
 
+    def names(self):
+        return self._names.values()
+
     def written(self, text: str) -> str:
         key = self.written_cache.get(text)
         if key is None:
@@ -354,6 +365,7 @@ def _write(rows: list[tuple]) -> tuple[int, int]:
             )  # fmt: skip
 
     written = insert_rows(AwardEntry._meta.db_table, ENTRY_COLUMNS, entries())
+    remember_words(keys.names())
     return written, created
 
 
@@ -426,52 +438,6 @@ def _identities(rows: list[tuple], keys: _Keys) -> tuple[array, dict[tuple, tupl
             wanted[identity] = (full_name, born, unit_name)
         slots.append(slot)
     return slots, wanted
-
-
-def search(
-    query: str,
-    *,
-    born: int | None = None,
-    award: str | None = None,
-    year: int | None = None,
-    unit: str | None = None,
-    limit: int = 50,
-):
-    """Entries whose name contains the query without regard to diacritics; exact spellings first."""
-    found = matching(query, born=born, award=award, year=year, unit=unit)
-    return list(found[:limit])
-
-
-def matching(
-    query: str,
-    *,
-    born: int | None = None,
-    award: str | None = None,
-    year: int | None = None,
-    unit: str | None = None,
-):
-    """The ordered queryset behind `search`, for the pages that paginate and export it."""
-    key = name_key(query)
-    qs = AwardEntry.objects.filter(name_key__contains=key).select_related("award_type")
-    if born:
-        qs = qs.filter(birth_year=born)
-    if award:
-        qs = qs.filter(Q(award_type__code=award) | Q(award_type__name_key=name_key(award)))
-    if year:
-        qs = qs.filter(year=year)
-    if unit:
-        qs = qs.filter(unit_name__icontains=unit)
-    exact = query.strip()
-    qs = qs.annotate(
-        closeness=Case(
-            When(recipient_name__iexact=exact, then=Value(0)),
-            When(name_key=key, then=Value(1)),
-            When(name_key__startswith=key, then=Value(2)),
-            default=Value(3),
-            output_field=IntegerField(),
-        )
-    )
-    return qs.order_by("closeness", "-year", "recipient_name", "id")
 
 
 def as_public(entry: AwardEntry) -> dict:

@@ -183,8 +183,10 @@ def unit_label(unit: Unit) -> str:
 
 def person_card(user, person: Person) -> dict:
     """What an official sees of a person; the national ID and birth date only for those who
-    may see personal data (the board, the officers proposing for them)."""
+    may see personal data (the board, the officers proposing for them); the yearly ratings also
+    for council members reviewing a proposal for them (`permissions.can_see_ratings`)."""
     personal = perms.can_see_personal_data(user, person)
+    see_ratings = personal or perms.can_see_ratings(user, person)
     ratings = dict(RatingLevel.choices)
     return {
         "id": person.pk,
@@ -197,10 +199,13 @@ def person_card(user, person: Person) -> dict:
         "personal_data": personal,
         "national_id": (person.national_id or None) if personal else None,
         "birth_date": person.birth_date if personal else None,
+        "ratings_visible": see_ratings,
         "ratings": [
             {"year": y, "rating": r, "label": str(ratings.get(r, r))}
             for y, r in person.ratings.order_by("-year").values_list("year", "rating")
-        ],
+        ]
+        if see_ratings
+        else [],
         "titles": [
             {
                 "award_code": e.award_type.code,

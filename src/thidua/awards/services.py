@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from thidua.accounts import permissions as perms
 from thidua.accounts.audit import record
 from thidua.awards.catalogue import rule_for
-from thidua.awards.deadlines import due_for
+from thidua.awards.deadlines import due_for, nominee_name
 from thidua.awards.eligibility import Nominee, evaluate
 from thidua.awards.files import check_upload
 from thidua.awards.models import (
@@ -35,6 +35,7 @@ from thidua.awards.models import (
     ProposalFile,
     ProposalStatus,
 )
+from thidua.awards.name_search import remember_words
 from thidua.ballots.models import BallotSession, SessionStatus
 from thidua.common.text import name_key
 from thidua.indicators.validation import Conflict, Issue, ValidationFailed
@@ -111,6 +112,26 @@ def check_state(proposal: Proposal, name: str) -> None:
         raise Conflict([Issue(msg % values)])
 
 
+def check_version(proposal: Proposal, expected_version: int | None) -> None:
+    """The edit or step was made from the version stored now, or it is refused (HTTP 409);
+    None skips the check (the CLI, callers that read nothing first)."""
+    if expected_version is None or expected_version == proposal.version:
+        return
+    msg = _(
+        "Đề nghị #%(id)s (%(nominee)s, %(award)s) đã được người khác thay đổi sau khi bạn mở "
+        "trang (nay là phiên bản %(v)s, trạng thái “%(status)s”); thao tác của bạn chưa được "
+        "thực hiện. Tải lại trang để xem nội dung mới."
+    )
+    values = {
+        "id": proposal.pk,
+        "nominee": nominee_name(proposal),
+        "award": proposal.award_type.code,
+        "v": proposal.version,
+        "status": proposal.get_status_display(),
+    }
+    raise Conflict([Issue(msg % values, column="expected_version")])
+
+
 def available_transitions(user, proposal: Proposal) -> list[str]:
     return [name for name in TRANSITIONS if may(user, proposal, name)]
 
@@ -122,10 +143,12 @@ def _move(
     apply: Callable[[Proposal], dict] | None = None,
     *,
     reason: str = "",
+    expected_version: int | None = None,
     via: str,
     today: date | None,
 ) -> Proposal:
-    """Lock, check the source state, apply the step's own changes, set the due date, audit."""
+    """Lock, check the version read and the source state, apply the step's own changes, set
+    the due date, raise the version, audit."""
     t = TRANSITIONS[name]
     perms.require(_allowed(actor, proposal, t))
     day = _today(today)
@@ -136,11 +159,13 @@ def _move(
             .select_related("award_type", "person", "nominee_unit", "proposing_unit")
             .get(pk=proposal.pk)
         )
+        check_version(locked, expected_version)
         check_state(locked, name)
         before = {"status": locked.status, "due_on": locked.due_on}
         changed = apply(locked) if apply else {}
         locked.status, locked.status_since = t.target, day
         locked.due_on = due_for(locked, day)
+        locked.version += 1
         locked.save()
         after = {"status": locked.status, "due_on": locked.due_on, **changed}
         record(actor, t.action, locked, before, after, reason, via=via)
@@ -266,11 +291,17 @@ def update_proposal(
     *,
     achievements: str | None = None,
     year: int | None = None,
+    expected_version: int | None = None,
     via: str = "web",
 ) -> Proposal:
     perms.require(perms.can_edit_proposal(actor, proposal))
     with transaction.atomic():
-        locked = Proposal.objects.select_for_update().get(pk=proposal.pk)
+        locked = (
+            Proposal.objects.select_for_update(of=("self",))
+            .select_related("award_type", "person", "nominee_unit__parent")
+            .get(pk=proposal.pk)
+        )
+        check_version(locked, expected_version)
         if locked.status not in EDITABLE:
             msg = _("Chỉ sửa được đề nghị đang soạn hoặc bị trả lại (hiện: “%(s)s”).")
             raise Conflict([Issue(msg % {"s": locked.get_status_display()})])
@@ -283,7 +314,8 @@ def update_proposal(
         before = {k: getattr(locked, k) for k in changes}
         for key, value in changes.items():
             setattr(locked, key, value)
-        locked.save(update_fields=list(changes))
+        locked.version += 1
+        locked.save(update_fields=[*changes, "version"])
         record(actor, "awards.proposal.changed", locked, before, changes, via=via)
     return locked
 
@@ -312,6 +344,7 @@ def submit_proposal(
     proposal: Proposal,
     *,
     justification: str = "",
+    expected_version: int | None = None,
     via: str = "web",
     today: date | None = None,
 ) -> Proposal:
@@ -328,7 +361,16 @@ def submit_proposal(
         p.note = ""
         return {"eligible": verdict["eligible"], "justification": p.justification}
 
-    return _move(actor, proposal, "submit", apply, reason=justification, via=via, today=today)
+    return _move(
+        actor,
+        proposal,
+        "submit",
+        apply,
+        reason=justification,
+        expected_version=expected_version,
+        via=via,
+        today=today,
+    )
 
 
 def _ineligible_issues(verdict: dict) -> list[Issue]:
@@ -340,7 +382,12 @@ def _ineligible_issues(verdict: dict) -> list[Issue]:
 
 
 def check_proposal(
-    actor, proposal: Proposal, *, via: str = "web", today: date | None = None
+    actor,
+    proposal: Proposal,
+    *,
+    expected_version: int | None = None,
+    via: str = "web",
+    today: date | None = None,
 ) -> Proposal:
     """The board finds the dossier complete; when it is not, it says what is missing."""
 
@@ -352,7 +399,9 @@ def check_proposal(
             raise Conflict([Issue(msg % {"doc": d}, column="files") for d in missing])
         return {"files": p.files.count()}
 
-    return _move(actor, proposal, "check", apply, via=via, today=today)
+    return _move(
+        actor, proposal, "check", apply, expected_version=expected_version, via=via, today=today
+    )
 
 
 def return_proposal(
@@ -360,6 +409,7 @@ def return_proposal(
     proposal: Proposal,
     reasons: str | list[str],
     *,
+    expected_version: int | None = None,
     via: str = "web",
     today: date | None = None,
 ) -> Proposal:
@@ -369,7 +419,16 @@ def return_proposal(
         p.note = text
         return {"note": text}
 
-    return _move(actor, proposal, "return", apply, reason=text, via=via, today=today)
+    return _move(
+        actor,
+        proposal,
+        "return",
+        apply,
+        reason=text,
+        expected_version=expected_version,
+        via=via,
+        today=today,
+    )
 
 
 def _reasons(reasons: str | list[str], empty_message: str) -> str:
@@ -386,6 +445,7 @@ def record_council_vote(
     session: BallotSession,
     *,
     candidate_id: int | None = None,
+    expected_version: int | None = None,
     via: str = "web",
     today: date | None = None,
 ) -> Proposal:
@@ -398,7 +458,9 @@ def record_council_vote(
         p.ballot, p.council_result = session, outcome
         return {"ballot": session.pk, "council_result": outcome}
 
-    return _move(actor, proposal, "vote", apply, via=via, today=today)
+    return _move(
+        actor, proposal, "vote", apply, expected_version=expected_version, via=via, today=today
+    )
 
 
 def council_outcome(proposal: Proposal, session: BallotSession, candidate_id: int | None) -> dict:
@@ -471,6 +533,7 @@ def forward_proposal(
     proposal: Proposal,
     *,
     to: str,
+    expected_version: int | None = None,
     via: str = "web",
     today: date | None = None,
 ) -> Proposal:
@@ -483,7 +546,9 @@ def forward_proposal(
         p.forwarded_to = target
         return {"forwarded_to": target}
 
-    return _move(actor, proposal, "forward", apply, via=via, today=today)
+    return _move(
+        actor, proposal, "forward", apply, expected_version=expected_version, via=via, today=today
+    )
 
 
 def decide_proposal(
@@ -493,6 +558,7 @@ def decide_proposal(
     number: str,
     decided_on: date,
     signer: str,
+    expected_version: int | None = None,
     via: str = "web",
     today: date | None = None,
 ) -> Proposal:
@@ -506,7 +572,9 @@ def decide_proposal(
         record(actor, "awards.registry.entry_added", entry, None, _entry_audit(entry), via=via)
         return {"decision_number": p.decision_number, "registry_entry": entry.pk}
 
-    return _move(actor, proposal, "decide", apply, via=via, today=today)
+    return _move(
+        actor, proposal, "decide", apply, expected_version=expected_version, via=via, today=today
+    )
 
 
 def _check_decision(number: str, decided_on: date, signer: str, today: date) -> None:
@@ -529,6 +597,7 @@ def _registry_entry(p: Proposal, number: str, decided_on: date, signer: str) -> 
     person = p.person
     name = person.full_name if person else p.nominee_unit.name
     unit = person.unit if person else p.nominee_unit
+    remember_words([name_key(name)])
     return AwardEntry.objects.create(
         award_type=p.award_type,
         year=p.year,
@@ -560,6 +629,7 @@ def reject_proposal(
     proposal: Proposal,
     reasons: str | list[str],
     *,
+    expected_version: int | None = None,
     via: str = "web",
     today: date | None = None,
 ) -> Proposal:
@@ -569,7 +639,16 @@ def reject_proposal(
         p.note = text
         return {"note": text}
 
-    return _move(actor, proposal, "reject", apply, reason=text, via=via, today=today)
+    return _move(
+        actor,
+        proposal,
+        "reject",
+        apply,
+        reason=text,
+        expected_version=expected_version,
+        via=via,
+        today=today,
+    )
 
 
 # Dossier files

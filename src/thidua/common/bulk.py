@@ -55,6 +55,20 @@ def _executemany(table: str, columns: Sequence[str], rows: Iterable[Sequence]) -
     return written
 
 
+def refresh_statistics(*tables: str) -> None:
+    """After a bulk load, the query planner's statistics of these tables.
+
+    SQLite has none until ANALYZE runs, and without them it may walk the wrong index (a name's
+    every record instead of that name and birth year); PostgreSQL's autovacuum would get there
+    too, a minute later. Sampled (SQLite's analysis_limit), so it stays quick on large tables."""
+    qn = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("PRAGMA analysis_limit = 2000")
+        for table in tables:
+            cursor.execute(f"ANALYZE {qn(table)}")
+
+
 def reserve_ids(table: str, count: int) -> list[int]:
     """`count` fresh primary keys of `table`, so that rows written by COPY can be referenced.
 

@@ -105,6 +105,8 @@ class ManualScore(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     updated_at = models.DateTimeField(auto_now=True)
+    # Raised by every write (self or review); an edit made from an older one is refused (409).
+    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         verbose_name = _("điểm chấm")

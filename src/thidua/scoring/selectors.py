@@ -90,7 +90,7 @@ def sheet(regulation: Regulation, member: MemberScore) -> list[SheetRow]:
         s.criterion_id: s
         for s in ManualScore.objects.filter(
             criterion__regulation=regulation, unit_id=member.unit_id
-        ).select_related("reviewed_by")
+        ).select_related("reviewed_by", "criterion__regulation")  # the history link's rule
     }
     rows = []
     for s in member.criteria:

@@ -10,7 +10,8 @@ from django.utils.translation import gettext as _
 
 from thidua.accounts import permissions as perms
 from thidua.accounts.audit import record
-from thidua.indicators.validation import Issue, ValidationFailed
+from thidua.common.numbers import format_vn
+from thidua.indicators.validation import Conflict, Issue, ValidationFailed
 from thidua.orgs.models import Membership, Unit
 from thidua.scoring import regulation_io
 from thidua.scoring.models import Criterion, ManualScore, Method, Regulation
@@ -74,8 +75,53 @@ def _member(criterion: Criterion, unit: Unit) -> None:
         )
 
 
+def _locked_score(criterion: Criterion, unit: Unit, expected_version: int | None) -> ManualScore:
+    """The score row, locked (created if new); refused when it is not the version the editor
+    read (0: no score yet). None skips the check (the CLI, callers that read nothing)."""
+    score, created = ManualScore.objects.select_for_update().get_or_create(
+        criterion=criterion, unit=unit
+    )
+    stored = 0 if created else score.version
+    if expected_version is not None and expected_version != stored:
+        raise Conflict([_stale_issue(score, criterion, unit, stored)])
+    if not created:
+        score.version += 1
+    return score
+
+
+def _stale_issue(score: ManualScore, criterion: Criterion, unit: Unit, version: int) -> Issue:
+    msg = _(
+        "Điểm tiêu chí %(c)s của %(u)s đã được người khác sửa sau khi bạn mở trang "
+        "(phiên bản %(v)s: tự chấm %(self)s, thẩm định %(review)s); điểm của bạn chưa được lưu. "
+        "Tải lại trang để xem giá trị mới."
+    )
+    values = {
+        "c": criterion.code,
+        "u": unit,
+        "v": version,
+        "self": _points_text(score.self_points),
+        "review": _points_text(score.review_points),
+    }
+    return Issue(msg % values, column=criterion.code)
+
+
+def _points_text(value: Decimal | None) -> str:
+    """Points with the decimals they need, at most two (9,5; 10): as the sheet shows them."""
+    if value is None:
+        return "–"
+    exponent = value.normalize().as_tuple().exponent
+    return format_vn(value, min(2, -exponent) if isinstance(exponent, int) and exponent < 0 else 0)
+
+
 def self_score(
-    actor, criterion: Criterion, unit: Unit, points: Decimal, note: str = "", *, via: str = "web"
+    actor,
+    criterion: Criterion,
+    unit: Unit,
+    points: Decimal,
+    note: str = "",
+    *,
+    expected_version: int | None = None,
+    via: str = "web",
 ) -> ManualScore:
     reg = criterion.regulation
     perms.require(perms.can_enter_for_unit(actor, unit.pk, reg.cluster_id, reg.year))
@@ -92,9 +138,7 @@ def self_score(
             ]
         )
     with transaction.atomic():
-        score, _created = ManualScore.objects.select_for_update().get_or_create(
-            criterion=criterion, unit=unit
-        )
+        score = _locked_score(criterion, unit, expected_version)
         before = {"self_points": score.self_points, "self_note": score.self_note}
         score.self_points, score.self_note = points, note.strip()
         score.save()
@@ -115,7 +159,14 @@ def self_score(
 
 
 def review_score(
-    actor, criterion: Criterion, unit: Unit, points: Decimal, reason: str = "", *, via: str = "web"
+    actor,
+    criterion: Criterion,
+    unit: Unit,
+    points: Decimal,
+    reason: str = "",
+    *,
+    expected_version: int | None = None,
+    via: str = "web",
 ) -> ManualScore:
     reg = criterion.regulation
     perms.require(perms.can_run_cluster(actor, reg.cluster_id, reg.year))
@@ -123,9 +174,7 @@ def review_score(
     _check_points(criterion, points)
     _member(criterion, unit)
     with transaction.atomic():
-        score, _created = ManualScore.objects.select_for_update().get_or_create(
-            criterion=criterion, unit=unit
-        )
+        score = _locked_score(criterion, unit, expected_version)
         if score.self_points != points and not reason.strip():
             raise ValidationFailed(
                 [

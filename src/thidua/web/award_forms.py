@@ -59,6 +59,15 @@ class ProposalForm(forms.Form):
         self.initial.setdefault("year", timezone.localdate().year - 1)
 
 
+class VersionForm(forms.Form):
+    """The proposal's version the page showed, sent by every edit and step form (a hidden
+    field): one taken from an older version is refused with 409 instead of overwriting."""
+
+    expected_version = forms.IntegerField(
+        required=False, min_value=0, max_value=2**31 - 1, widget=forms.HiddenInput
+    )
+
+
 class EditForm(forms.Form):
     year = _year(gettext_lazy("Năm xét"), required=True)
     achievements = forms.CharField(

@@ -76,6 +76,10 @@ class ScoreForm(forms.Form):
     criterion = forms.CharField(max_length=20)
     points = forms.CharField(max_length=20, required=False)
     note = forms.CharField(max_length=2000, required=False)
+    # The score's version the page showed (0: not scored yet); a save over a newer one is a 409.
+    expected_version = forms.IntegerField(
+        required=False, min_value=0, max_value=2**31 - 1, widget=forms.HiddenInput
+    )
 
 
 # --- ballots ------------------------------------------------------------------------------

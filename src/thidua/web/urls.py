@@ -6,11 +6,13 @@ from django.urls import path
 from thidua.web.views import (
     account,
     awards,
+    backlog,
     ballots,
     clusters,
     dashboard,
     entry,
     excel,
+    history,
     lookup,
     proposals,
     registry,
@@ -27,6 +29,8 @@ _YEAR = "clusters/<str:code>/<int:year>/"
 _SHEET = _YEAR + "scores/<int:unit_id>/"
 _BALLOT = "ballots/<int:pk>/"
 _PROPOSAL = "awards/proposals/<int:proposal_id>/"
+_BACKLOG = "awards/backlog/<str:programme>/"
+_CASE = _BACKLOG + "cases/<int:case_id>/"
 
 urlpatterns = [
     path("", dashboard.dashboard, name="dashboard"),
@@ -79,6 +83,11 @@ urlpatterns = [
     path(_PROPOSAL, proposals.proposal_detail, name="proposal"),
     path(_PROPOSAL + "edit/", proposals.proposal_edit, name="proposal_edit"),
     path(_PROPOSAL + "files/", proposals.proposal_file, name="proposal_file"),
+    path(
+        _PROPOSAL + "files/<int:file_id>/",
+        proposals.proposal_file_download,
+        name="proposal_file_download",
+    ),
     path(_PROPOSAL + "submit/", proposals.proposal_submit, name="proposal_submit"),
     path(_PROPOSAL + "check/", proposals.proposal_check, name="proposal_check"),
     path(_PROPOSAL + "return/", proposals.proposal_return, name="proposal_return"),
@@ -93,8 +102,22 @@ urlpatterns = [
     path("awards/duplicates/", awards.duplicates_page, name="duplicates"),
     path("awards/duplicates/merge/", awards.duplicates_merge, name="duplicates_merge"),
     path("awards/backlog/<str:programme>/", awards.backlog_page, name="backlog"),
+    path(_BACKLOG + "cases.xlsx", backlog.cases_xlsx, name="backlog_xlsx"),
+    path(_BACKLOG + "cases/new/", backlog.case_new, name="backlog_case_new"),
+    path(_BACKLOG + "cases/import/", backlog.cases_import, name="backlog_import"),
+    path(_CASE, backlog.case_detail, name="backlog_case"),
+    path(_CASE + "review/", backlog.case_step, {"step": "review"}, name="backlog_case_review"),
+    path(_CASE + "return/", backlog.case_step, {"step": "return"}, name="backlog_case_return"),
+    path(_CASE + "award/", backlog.case_step, {"step": "award"}, name="backlog_case_award"),
+    path(_CASE + "reject/", backlog.case_step, {"step": "reject"}, name="backlog_case_reject"),
     path("awards/registry/", registry.registry_page, name="registry"),
     path("awards/registry.xlsx", registry.registry_xlsx, name="registry_xlsx"),
     path("awards/statistics/", registry.statistics_page, name="award_statistics"),
     path("awards/statistics/chart.svg", registry.statistics_chart_svg, name="award_chart"),
+    # Any audited object's changes (web.history_access says who may read them).
+    path(
+        "lich-su/<str:object_type>/<str:object_id>/",
+        history.object_history,
+        name="object_history",
+    ),
 ]

@@ -15,6 +15,7 @@ from ninja.errors import HttpError
 from thidua.accounts import permissions as perms
 from thidua.api.errors import responses
 from thidua.api.schemas import (
+    MAX_VERSION,
     CouncilVoteIn,
     DecideIn,
     ForwardIn,
@@ -26,7 +27,7 @@ from thidua.api.schemas import (
     ReasonsIn,
     SubmitIn,
 )
-from thidua.awards import selectors, services
+from thidua.awards import files, selectors, services
 from thidua.awards.deadlines import nominee_name
 from thidua.awards.dossier_docs import dossier_bundle
 from thidua.awards.models import Person, Proposal, ProposalFile, ProposalStatus
@@ -58,6 +59,7 @@ def summary_out(p: Proposal) -> dict:
         "status_label": p.get_status_display(),
         "status_since": p.status_since,
         "due_on": p.due_on,
+        "version": p.version,
     }
 
 
@@ -105,13 +107,17 @@ def _proposal(request: HttpRequest, proposal_id: int) -> Proposal:
     return found
 
 
-def _acting(request: HttpRequest, proposal_id: int, step: str) -> Proposal:
-    """The proposal, once the caller takes this step and the status allows it (else 409)."""
+def _acting(
+    request: HttpRequest, proposal_id: int, step: str, expected_version: int | None
+) -> Proposal:
+    """The proposal, once the caller takes this step, from the version the caller read, and the
+    status allows it (else 409). The service checks the version and state again, locked."""
     proposal = _proposal(request, proposal_id)
     if services.TRANSITIONS[step].who == services.UNIT:
         perms.require(perms.can_edit_proposal(request.auth, proposal))
     else:
         perms.require(perms.can_review_proposals(request.auth))
+    services.check_version(proposal, expected_version)
     services.check_state(proposal, step)
     return proposal
 
@@ -193,7 +199,12 @@ def update(request: HttpRequest, proposal_id: int, payload: ProposalPatch):
     found = _proposal(request, proposal_id)
     perms.require(perms.can_edit_proposal(request.auth, found))
     services.update_proposal(
-        request.auth, found, achievements=payload.achievements, year=payload.year, via="api"
+        request.auth,
+        found,
+        achievements=payload.achievements,
+        year=payload.year,
+        expected_version=payload.expected_version,
+        via="api",
     )
     return _fresh(request, found)
 
@@ -221,22 +232,43 @@ def add_file(
 
 @router.post(ONE + "/submit", response=_STEP, summary="Gửi đề nghị (đơn vị đề nghị)")
 def submit(request: HttpRequest, proposal_id: int, payload: SubmitIn):
-    found = _acting(request, proposal_id, "submit")
-    services.submit_proposal(request.auth, found, justification=payload.justification, via="api")
+    version = payload.expected_version
+    found = _acting(request, proposal_id, "submit", version)
+    services.submit_proposal(
+        request.auth,
+        found,
+        justification=payload.justification,
+        expected_version=version,
+        via="api",
+    )
     return _fresh(request, found)
 
 
 @router.post(ONE + "/check", response=_STEP, summary="Xác nhận hồ sơ đủ (Ban TĐKT)")
-def check(request: HttpRequest, proposal_id: int):
-    found = _acting(request, proposal_id, "check")
-    services.check_proposal(request.auth, found, via="api")
+def check(
+    request: HttpRequest,
+    proposal_id: int,
+    # This step has no body: the version read goes in the query (?expected_version=3).
+    expected_version: int | None = Query(
+        None,
+        ge=0,
+        le=MAX_VERSION,
+        description="Phiên bản đã đọc; khác phiên bản hiện tại thì trả 409. Bỏ trống: không "
+        "kiểm tra.",
+    ),
+):
+    found = _acting(request, proposal_id, "check", expected_version)
+    services.check_proposal(request.auth, found, expected_version=expected_version, via="api")
     return _fresh(request, found)
 
 
 @router.post(ONE + "/return", response=_STEP, summary="Trả lại để bổ sung, có lý do (Ban TĐKT)")
 def return_(request: HttpRequest, proposal_id: int, payload: ReasonsIn):
-    found = _acting(request, proposal_id, "return")
-    services.return_proposal(request.auth, found, payload.reasons, via="api")
+    version = payload.expected_version
+    found = _acting(request, proposal_id, "return", version)
+    services.return_proposal(
+        request.auth, found, payload.reasons, expected_version=version, via="api"
+    )
     return _fresh(request, found)
 
 
@@ -246,20 +278,29 @@ def return_(request: HttpRequest, proposal_id: int, payload: ReasonsIn):
     summary="Ghi kết quả bỏ phiếu kín của hội đồng từ một phiên đã kết thúc (Ban TĐKT)",
 )
 def vote(request: HttpRequest, proposal_id: int, payload: CouncilVoteIn):
-    found = _acting(request, proposal_id, "vote")
+    version = payload.expected_version
+    found = _acting(request, proposal_id, "vote", version)
     session = BallotSession.objects.filter(pk=payload.session_id).first()
     if session is None:
         raise HttpError(404, _("Không có phiên bỏ phiếu #%(id)s.") % {"id": payload.session_id})
     services.record_council_vote(
-        request.auth, found, session, candidate_id=payload.candidate_id, via="api"
+        request.auth,
+        found,
+        session,
+        candidate_id=payload.candidate_id,
+        expected_version=version,
+        via="api",
     )
     return _fresh(request, found)
 
 
 @router.post(ONE + "/forward", response=_STEP, summary="Trình cấp trên (Ban TĐKT)")
 def forward(request: HttpRequest, proposal_id: int, payload: ForwardIn):
-    found = _acting(request, proposal_id, "forward")
-    services.forward_proposal(request.auth, found, to=payload.to, via="api")
+    version = payload.expected_version
+    found = _acting(request, proposal_id, "forward", version)
+    services.forward_proposal(
+        request.auth, found, to=payload.to, expected_version=version, via="api"
+    )
     return _fresh(request, found)
 
 
@@ -269,13 +310,15 @@ def forward(request: HttpRequest, proposal_id: int, payload: ForwardIn):
     summary="Ghi quyết định khen thưởng (số, ngày, người ký); vào sổ khen thưởng (Ban TĐKT)",
 )
 def decide(request: HttpRequest, proposal_id: int, payload: DecideIn):
-    found = _acting(request, proposal_id, "decide")
+    version = payload.expected_version
+    found = _acting(request, proposal_id, "decide", version)
     services.decide_proposal(
         request.auth,
         found,
         number=payload.number,
         decided_on=payload.date,
         signer=payload.signer,
+        expected_version=version,
         via="api",
     )
     return _fresh(request, found)
@@ -283,8 +326,11 @@ def decide(request: HttpRequest, proposal_id: int, payload: DecideIn):
 
 @router.post(ONE + "/reject", response=_STEP, summary="Kết luận không khen thưởng (Ban TĐKT)")
 def reject(request: HttpRequest, proposal_id: int, payload: ReasonsIn):
-    found = _acting(request, proposal_id, "reject")
-    services.reject_proposal(request.auth, found, payload.reasons, via="api")
+    version = payload.expected_version
+    found = _acting(request, proposal_id, "reject", version)
+    services.reject_proposal(
+        request.auth, found, payload.reasons, expected_version=version, via="api"
+    )
     return _fresh(request, found)
 
 
@@ -299,3 +345,25 @@ def dossier(request: HttpRequest, proposal_id: int):
     response = HttpResponse(dossier_bundle([found]).data, content_type=ZIP)
     response["Content-Disposition"] = f'attachment; filename="ho-so-de-nghi-{found.pk}.zip"'
     return response
+
+
+@router.get(
+    ONE + "/files/{file_id}",
+    response=responses({200: None}, 403, 404, 422),
+    summary="Tải một tài liệu minh chứng (cho người được xem đề nghị)",
+    openapi_extra={
+        "responses": {
+            200: {
+                "description": "Tệp (PDF, DOCX, XLSX, JPEG, PNG), tải về dạng đính kèm",
+                "content": {t: {} for t in files.CONTENT_TYPES.values()},
+            }
+        }
+    },
+)
+def file_download(request: HttpRequest, proposal_id: int, file_id: int):
+    found = _proposal(request, proposal_id)
+    stored = files.evidence_file(request.auth, found, file_id)
+    handle = files.open_stored(stored) if stored is not None else None
+    if handle is None:
+        raise HttpError(404, _("Không có tài liệu này trong hồ sơ."))
+    return files.attachment_response(handle, stored)

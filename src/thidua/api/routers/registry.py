@@ -35,7 +35,7 @@ def search(
     perms.require(perms.is_official(request.auth))
     found = registry_.matching(
         q, born=born, award=award or None, year=year, unit=unit.strip() or None
-    ).select_related("award_type")
+    )
     return [registry_.as_search_row(e) for e in found[offset : offset + limit]]
 
 

@@ -200,6 +200,7 @@ def _sheet_row(row: selectors.SheetRow) -> dict:
         "self_note": m.self_note if m else "",
         "review_points": m.review_points if m else None,
         "review_reason": m.review_reason if m else "",
+        "version": m.version if m else 0,
     }
 
 
@@ -227,12 +228,13 @@ def score_out(found: ManualScore) -> dict:
         "review_points": found.review_points,
         "review_reason": found.review_reason,
         "updated_at": found.updated_at,
+        "version": found.version,
     }
 
 
 @router.put(
     SCORE + "/self",
-    response=responses({200: ManualScoreOut}, 403, 404, 422),
+    response=responses({200: ManualScoreOut}, 403, 404, 409, 422),
     summary="Đơn vị tự chấm một tiêu chí chấm theo minh chứng, điểm thưởng hoặc điểm trừ",
 )
 def self_score(
@@ -240,14 +242,20 @@ def self_score(
 ):
     found, unit = _target(code, year, unit_code, criterion)
     written = services.self_score(
-        request.auth, found, unit, _points(payload.points), payload.note, via="api"
+        request.auth,
+        found,
+        unit,
+        _points(payload.points),
+        payload.note,
+        expected_version=payload.expected_version,
+        via="api",
     )
     return score_out(written)
 
 
 @router.put(
     SCORE + "/review",
-    response=responses({200: ManualScoreOut}, 403, 404, 422),
+    response=responses({200: ManualScoreOut}, 403, 404, 409, 422),
     summary="Cụm trưởng thẩm định điểm một tiêu chí (khác điểm tự chấm thì cần lý do)",
 )
 def review_score(
@@ -260,6 +268,12 @@ def review_score(
 ):
     found, unit = _target(code, year, unit_code, criterion)
     written = services.review_score(
-        request.auth, found, unit, _points(payload.points), payload.reason, via="api"
+        request.auth,
+        found,
+        unit,
+        _points(payload.points),
+        payload.reason,
+        expected_version=payload.expected_version,
+        via="api",
     )
     return score_out(written)

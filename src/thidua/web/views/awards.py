@@ -28,6 +28,7 @@ from thidua.indicators.validation import ValidationFailed
 from thidua.web import access
 from thidua.web.award_forms import EligibilityForm, MergeForm
 from thidua.web.scoring_forms import form_issues
+from thidua.web.views.backlog import case_list_context
 from thidua.web.views.proposals import nominee_pick, verdict_context
 
 
@@ -108,6 +109,7 @@ def person_page(request: HttpRequest, person_id: int) -> HttpResponse:
         selectors.proposal_list(user).filter(person=person) if perms.uses_proposals(user) else []
     )
     context = {
+        "person": person,
         "card": selectors.person_card(user, person),
         "proposals": proposals,
         "may_check": selectors.may_check(user, person=person),
@@ -156,5 +158,5 @@ def backlog_page(request: HttpRequest, programme: str) -> HttpResponse:
         "data": data,
         "statuses": CaseStatus.choices,
         "award": found.award_type,
-    }
+    } | case_list_context(request, found)
     return render(request, "web/awards/backlog.html", context)

@@ -55,9 +55,7 @@ def _row(entry) -> dict:
 
 
 def _results(request: HttpRequest, data: dict) -> dict:
-    found = registry.matching(
-        data["q"], award=data["award"] or None, year=data["year"]
-    ).select_related("award_type")
+    found = registry.matching(data["q"], award=data["award"] or None, year=data["year"])
     size = _size(request.GET.get("size"))
     paginator = Paginator(found, size)
     wanted = request.GET.get("page", "1")

@@ -13,19 +13,19 @@ from datetime import date
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from thidua.accounts import permissions as perms
-from thidua.awards import selectors, services
+from thidua.awards import files, selectors, services
 from thidua.awards.deadlines import STEP_FOR_STATUS, nominee_name
 from thidua.awards.dossier_docs import check_batch, dossier_bundle
 from thidua.awards.models import Person, Proposal, ProposalStatus, Verification
 from thidua.ballots.models import BallotSession
-from thidua.indicators.validation import Issue, ValidationFailed
+from thidua.indicators.validation import Conflict, Issue, ValidationFailed
 from thidua.orgs.models import Unit
 from thidua.web import access
 from thidua.web.award_forms import (
@@ -38,6 +38,7 @@ from thidua.web.award_forms import (
     ProposalForm,
     ReasonForm,
     SubmitForm,
+    VersionForm,
 )
 from thidua.web.scoring_forms import form_issues
 
@@ -162,6 +163,11 @@ def _create(request: HttpRequest, form: ProposalForm, picked: dict) -> Proposal:
 @login_required
 def proposal_detail(request: HttpRequest, proposal_id: int) -> HttpResponse:
     proposal = _proposal(request, proposal_id)
+    return render(request, "web/awards/proposal.html", _detail_context(request, proposal))
+
+
+def _detail_context(request: HttpRequest, proposal: Proposal, **forms) -> dict:
+    """The proposal page's context; `forms` replaces blank forms (a refused form, as typed)."""
     user = request.user
     verdict, kept = selectors.verdict_of(proposal)
     rule = selectors.rule_of(proposal)
@@ -194,7 +200,7 @@ def proposal_detail(request: HttpRequest, proposal_id: int) -> HttpResponse:
         "decide_form": DecideForm(),
         "is_board": perms.is_board(user),
     } | verdict_context(verdict)
-    return render(request, "web/awards/proposal.html", context)
+    return context | forms
 
 
 def verdict_context(verdict: dict) -> dict:
@@ -222,10 +228,14 @@ def proposal_edit(request: HttpRequest, proposal_id: int) -> HttpResponse:
 
     def run(data: dict) -> None:
         services.update_proposal(
-            request.user, proposal, achievements=data["achievements"], year=data["year"]
+            request.user,
+            proposal,
+            achievements=data["achievements"],
+            year=data["year"],
+            expected_version=data["expected_version"],
         )
 
-    return _run(request, proposal, form, run, _("Đã lưu đề nghị."))
+    return _run(request, proposal, form, run, _("Đã lưu đề nghị."), "edit_form")
 
 
 @login_required
@@ -244,17 +254,34 @@ def proposal_file(request: HttpRequest, proposal_id: int) -> HttpResponse:
     return _run(request, proposal, form, run, _("Đã thêm tài liệu vào hồ sơ."))
 
 
-def _run(request, proposal, form, run: Callable[[dict], object], done: str) -> HttpResponse:
-    """Validate the form, run the service, say what happened, go back to the proposal."""
+def _run(
+    request, proposal, form, run: Callable[[dict], object], done: str, name: str | None = None
+) -> HttpResponse:
+    """Validate the form, run the service, say what happened, go back to the proposal.
+
+    The form's data reaches `run` with the version the page showed (`expected_version`). A
+    conflict (changed since, or a state that no longer allows the step) answers 409 with the
+    page as it is now and the form (context key `name`) as the user filled it in.
+    """
+    version = VersionForm(request.POST)
     try:
-        if not form.is_valid():
-            raise ValidationFailed(form_issues(form))
-        run(form.cleaned_data)
+        if not form.is_valid() or not version.is_valid():
+            raise ValidationFailed(form_issues(form) + form_issues(version))
+        run(form.cleaned_data | version.cleaned_data)
+    except Conflict as exc:
+        return _conflict(request, proposal, exc, **({name: form} if name else {}))
     except ValidationFailed as exc:
         _errors(request, exc.issues)
     else:
         messages.success(request, done)
     return _back(proposal)
+
+
+def _conflict(request: HttpRequest, proposal: Proposal, exc: Conflict, **forms) -> HttpResponse:
+    _errors(request, exc.issues)
+    fresh = _proposal(request, proposal.pk)
+    context = _detail_context(request, fresh, **forms)
+    return render(request, "web/awards/proposal.html", context, status=409)
 
 
 def _acting(request: HttpRequest, proposal_id: int, step: str) -> Proposal:
@@ -273,22 +300,27 @@ def proposal_submit(request: HttpRequest, proposal_id: int) -> HttpResponse:
     proposal = _acting(request, proposal_id, "submit")
 
     def run(data: dict) -> None:
-        services.submit_proposal(request.user, proposal, justification=data["justification"])
+        services.submit_proposal(
+            request.user,
+            proposal,
+            justification=data["justification"],
+            expected_version=data["expected_version"],
+        )
 
-    return _run(request, proposal, SubmitForm(request.POST), run, _("Đã gửi đề nghị."))
+    form = SubmitForm(request.POST)
+    return _run(request, proposal, form, run, _("Đã gửi đề nghị."), "submit_form")
 
 
 @login_required
 @require_POST
 def proposal_check(request: HttpRequest, proposal_id: int) -> HttpResponse:
     proposal = _acting(request, proposal_id, "check")
-    try:
-        services.check_proposal(request.user, proposal)
-    except ValidationFailed as exc:
-        _errors(request, exc.issues)
-    else:
-        messages.success(request, _("Đã xác nhận hồ sơ đủ; chờ hội đồng xét."))
-    return _back(proposal)
+
+    def run(data: dict) -> None:
+        services.check_proposal(request.user, proposal, expected_version=data["expected_version"])
+
+    done = _("Đã xác nhận hồ sơ đủ; chờ hội đồng xét.")
+    return _run(request, proposal, VersionForm(request.POST), run, done)
 
 
 @login_required
@@ -297,10 +329,13 @@ def proposal_return(request: HttpRequest, proposal_id: int) -> HttpResponse:
     proposal = _acting(request, proposal_id, "return")
 
     def run(data: dict) -> None:
-        services.return_proposal(request.user, proposal, data["reasons"])
+        services.return_proposal(
+            request.user, proposal, data["reasons"], expected_version=data["expected_version"]
+        )
 
     done = _("Đã trả lại hồ sơ để đơn vị bổ sung.")
-    return _run(request, proposal, ReasonForm(request.POST, prefix="return"), run, done)
+    form = ReasonForm(request.POST, prefix="return")
+    return _run(request, proposal, form, run, done, "return_form")
 
 
 @login_required
@@ -309,12 +344,19 @@ def proposal_vote(request: HttpRequest, proposal_id: int) -> HttpResponse:
     proposal = _acting(request, proposal_id, "vote")
     form = CouncilVoteForm(selectors.closed_sessions(proposal), request.POST)
 
-    def run(_data: dict) -> None:
+    def run(data: dict) -> None:
         session_id, candidate_id = form.chosen()
         session = get_object_or_404(BallotSession, pk=session_id)
-        services.record_council_vote(request.user, proposal, session, candidate_id=candidate_id)
+        services.record_council_vote(
+            request.user,
+            proposal,
+            session,
+            candidate_id=candidate_id,
+            expected_version=data["expected_version"],
+        )
 
-    return _run(request, proposal, form, run, _("Đã ghi kết quả bỏ phiếu của hội đồng."))
+    done = _("Đã ghi kết quả bỏ phiếu của hội đồng.")
+    return _run(request, proposal, form, run, done, "vote_form")
 
 
 @login_required
@@ -323,9 +365,12 @@ def proposal_forward(request: HttpRequest, proposal_id: int) -> HttpResponse:
     proposal = _acting(request, proposal_id, "forward")
 
     def run(data: dict) -> None:
-        services.forward_proposal(request.user, proposal, to=data["to"])
+        services.forward_proposal(
+            request.user, proposal, to=data["to"], expected_version=data["expected_version"]
+        )
 
-    return _run(request, proposal, ForwardForm(request.POST), run, _("Đã trình cấp trên."))
+    form = ForwardForm(request.POST)
+    return _run(request, proposal, form, run, _("Đã trình cấp trên."), "forward_form")
 
 
 @login_required
@@ -340,10 +385,11 @@ def proposal_decide(request: HttpRequest, proposal_id: int) -> HttpResponse:
             number=data["number"],
             decided_on=data["decided_on"],
             signer=data["signer"],
+            expected_version=data["expected_version"],
         )
 
     done = _("Đã ghi quyết định khen thưởng; đã vào sổ khen thưởng.")
-    return _run(request, proposal, DecideForm(request.POST), run, done)
+    return _run(request, proposal, DecideForm(request.POST), run, done, "decide_form")
 
 
 @login_required
@@ -352,10 +398,28 @@ def proposal_reject(request: HttpRequest, proposal_id: int) -> HttpResponse:
     proposal = _acting(request, proposal_id, "reject")
 
     def run(data: dict) -> None:
-        services.reject_proposal(request.user, proposal, data["reasons"])
+        services.reject_proposal(
+            request.user, proposal, data["reasons"], expected_version=data["expected_version"]
+        )
 
     done = _("Đã ghi kết luận không khen thưởng.")
-    return _run(request, proposal, ReasonForm(request.POST, prefix="reject"), run, done)
+    form = ReasonForm(request.POST, prefix="reject")
+    return _run(request, proposal, form, run, done, "reject_form")
+
+
+# One evidence file
+
+
+@login_required
+def proposal_file_download(request: HttpRequest, proposal_id: int, file_id: int) -> HttpResponse:
+    """One evidence file, for those who may see the proposal. It is read from the name the
+    server generated, sent as an attachment under a cleaned name, never sniffed or rendered."""
+    proposal = _proposal(request, proposal_id)
+    stored = files.evidence_file(request.user, proposal, file_id)
+    handle = files.open_stored(stored) if stored is not None else None
+    if handle is None:
+        raise Http404(_("Không có tài liệu này trong hồ sơ."))
+    return files.attachment_response(handle, stored)
 
 
 # The dossier bundle

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from thidua.accounts import permissions as perms
-from thidua.indicators.validation import Issue, ValidationFailed
+from thidua.indicators.validation import Conflict, Issue, ValidationFailed
 from thidua.orgs.models import Cluster, Unit
 from thidua.reports.minutes import DOCX, scoring_minutes_docx, scoring_minutes_name
 from thidua.scoring import regulation_io, selectors, services
@@ -264,9 +264,13 @@ def _sheet_scope(request: HttpRequest, code: str, year: int, unit_id: int):
 
 @login_required
 def sheet_page(request: HttpRequest, code: str, year: int, unit_id: int) -> HttpResponse:
+    return render(request, "web/sheet.html", _sheet_context(request, code, year, unit_id))
+
+
+def _sheet_context(request: HttpRequest, code: str, year: int, unit_id: int, **extra) -> dict:
     cluster, regulation, unit, member = _sheet_scope(request, code, year, unit_id)
     open_ = regulation.published_at is None
-    context = {
+    return {
         "cluster": cluster,
         "year": year,
         "regulation": regulation,
@@ -275,14 +279,13 @@ def sheet_page(request: HttpRequest, code: str, year: int, unit_id: int) -> Http
         "rows": selectors.sheet(regulation, member),
         "can_self": open_ and perms.can_enter_for_unit(request.user, unit.pk, cluster.pk, year),
         "can_review": open_ and perms.can_run_cluster(request.user, cluster.pk, year),
-    }
-    return render(request, "web/sheet.html", context)
+    } | extra
 
 
 @login_required
 @require_POST
 def self_score(request: HttpRequest, code: str, year: int, unit_id: int) -> HttpResponse:
-    return _score(request, code, year, unit_id, services.self_score)
+    return _score(request, code, year, unit_id, services.self_score, "self")
 
 
 @login_required
@@ -291,10 +294,12 @@ def review_score(request: HttpRequest, code: str, year: int, unit_id: int) -> Ht
     # Who may review is decided before the form is read: a refusal is a 403, not a message.
     cluster = access.cluster_or_404(code)
     access.require(perms.can_run_cluster(request.user, cluster.pk, year))
-    return _score(request, code, year, unit_id, services.review_score)
+    return _score(request, code, year, unit_id, services.review_score, "review")
 
 
-def _score(request: HttpRequest, code: str, year: int, unit_id: int, write) -> HttpResponse:
+def _score(
+    request: HttpRequest, code: str, year: int, unit_id: int, write, kind: str
+) -> HttpResponse:
     cluster, regulation, unit, _member = _sheet_scope(request, code, year, unit_id)
     form = ScoreForm(request.POST)
     criterion = None
@@ -305,7 +310,30 @@ def _score(request: HttpRequest, code: str, year: int, unit_id: int, write) -> H
             Criterion, regulation=regulation, code=form.cleaned_data["criterion"]
         )
         points = parse_points(form.cleaned_data["points"], criterion.max_points)
-        write(request.user, criterion, unit, points, form.cleaned_data["note"])
+        write(
+            request.user,
+            criterion,
+            unit,
+            points,
+            form.cleaned_data["note"],
+            expected_version=form.cleaned_data["expected_version"],
+        )
+    except Conflict as exc:
+        # Someone saved this score since the page was read: the page again, with the stored
+        # scores and the user's own input kept in the open form (now at the current version).
+        for issue in exc.issues:
+            messages.error(request, issue.message)
+        messages.info(
+            request,
+            _(
+                "Trang đã hiện điểm mới nhất; điểm bạn vừa nhập vẫn còn trong biểu mẫu: "
+                "lưu lần nữa nếu vẫn muốn thay."
+            ),
+        )
+        kept = {"kind": kind, "code": criterion.code, "points": form.cleaned_data["points"]}
+        kept["note"] = form.cleaned_data["note"]
+        context = _sheet_context(request, code, year, unit_id, kept=kept)
+        return render(request, "web/sheet.html", context, status=409)
     except ValidationFailed as exc:
         for issue in exc.issues:
             messages.error(request, issue.message)

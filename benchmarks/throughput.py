@@ -1,0 +1,185 @@
+"""Web throughput: the cluster review page against a bare Django view, same server, same run.
+
+`thidua serve` (gunicorn, the load scenario's `Server`) runs on 127.0.0.1 against the generated
+database with THIDUA_BENCH_BARE=true, which mounts `/bench/bare/` (`thidua.urls.bench_bare`: a
+fixed "ok" through the whole middleware stack; absent otherwise). `wrk` then drives, one after
+the other with the same connections, threads and duration, the bare view and the review pages
+of every cluster in turn, both with the board member's session cookie. A Lua script collects
+wrk's latency percentiles and counts every answer that is not 2xx (a redirect to the login page
+would be one); socket errors (connect, read, write, timeout) come from wrk's own summary.
+
+The session comes from the suite's `session` worker (force_login in a process on the same
+database), so no password is needed.
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import subprocess
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from benchmarks.load_officers import HOST, THREADS, Server
+
+WRK = "wrk"
+BARE = "/bench/bare/"
+TIMEOUT_S = 10  # a request slower than this counts as an error (wrk's "timeout")
+
+LUA = r"""
+-- Rotates over the paths given after `--` (none: the URL's own path); counts non-2xx answers.
+local threads = {}
+
+function setup(thread)
+  table.insert(threads, thread)
+end
+
+function init(args)
+  paths = args
+  n = 0
+  non2xx = 0
+end
+
+function request()
+  n = n + 1
+  if #paths == 0 then
+    return wrk.format()
+  end
+  return wrk.format(nil, paths[(n % #paths) + 1])
+end
+
+function response(status, headers, body)
+  if status < 200 or status > 299 then
+    non2xx = non2xx + 1
+  end
+end
+
+function done(summary, latency, requests)
+  local bad = 0
+  for _, t in ipairs(threads) do
+    bad = bad + t:get("non2xx")
+  end
+  local e = summary.errors
+  io.write(string.format(
+    'WRKJSON {"requests": %d, "duration_us": %d, "non2xx": %d, "connect": %d, "read": %d, ' ..
+    '"write": %d, "timeout": %d, "p50_us": %.0f, "p95_us": %.0f, "p99_us": %.0f, ' ..
+    '"max_us": %.0f}\n',
+    summary.requests, summary.duration, bad, e.connect, e.read, e.write, e.timeout,
+    latency:percentile(50), latency:percentile(95), latency:percentile(99), latency.max))
+end
+"""
+
+
+def server_env(db_env: dict) -> dict:
+    """The whole environment of `thidua serve`: this one without THIDUA_/DJANGO_, plus the
+    generated database's, plus the bare view."""
+    repo = str(Path(__file__).resolve().parent.parent)
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("THIDUA_", "DJANGO_"))}
+    env.update(db_env)
+    env.update(THIDUA_BENCH_BARE="true", THIDUA_ALLOWED_HOSTS=HOST)
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (repo, env.get("PYTHONPATH", "")) if p)
+    return env
+
+
+def measure(
+    db_env: dict,
+    out: Path,
+    session: Callable[[], dict],
+    *,
+    connections: int,
+    seconds: float,
+    threads: int = 2,
+    workers: int | None = None,
+    warm_up: float = 2,
+) -> dict:
+    """Both runs against one server; raises RuntimeError when the server or wrk fails.
+
+    `session()` gives {"cookie": "sessionid=…", "paths": [review pages]}; it is called once the
+    server answers, so a caller may make the session while the server starts.
+    """
+    workers = workers or max(2, os.cpu_count() or 2)
+    script = out / "throughput.lua"
+    script.write_text(LUA)
+    server = Server(server_env(db_env), out / "throughput-server.log", workers)
+    try:
+        try:
+            server.start()
+        except SystemExit as exc:  # the load scenario's way of giving up
+            raise RuntimeError(str(exc)) from None
+        server.warm_up()
+        given = session()
+        cookie, paths = given["cookie"], given["paths"]
+        for path in (BARE, paths[0]):
+            status, where = _get(server.port, path, cookie)
+            if status != 200:
+                raise RuntimeError(f"GET {path} before the run: HTTP {status} {where}".rstrip())
+        common = dict(cookie=cookie, script=script, threads=threads, connections=connections)
+        for path, rest in ((BARE, []), (paths[0], paths)) if warm_up else ():
+            _wrk(server.base + path, rest, seconds=warm_up, **common)  # every worker thread warm
+        load = os.getloadavg()[0]
+        bare = _wrk(server.base + BARE, [], seconds=seconds, **common)
+        review = _wrk(server.base + paths[0], paths, seconds=seconds, **common)
+    finally:
+        server.stop()
+    return {
+        "connections": connections,
+        "seconds": seconds,
+        "threads": threads,
+        "workers": workers,
+        "server_threads": THREADS,
+        "pages": len(paths),
+        "loadavg_before": round(load, 2),
+        "bare": bare,
+        "review": review,
+        "ratio": review["rps"] / bare["rps"] if bare["rps"] else 0.0,
+        "server_problems": server.problems()[:10],
+        "rows": review["requests"],
+    }
+
+
+def _get(port: int, path: str, cookie: str) -> tuple[int, str]:
+    """One request, redirects not followed (a redirect to the login page is a failure)."""
+    conn = http.client.HTTPConnection(HOST, port, timeout=60)
+    try:
+        conn.request("GET", path, headers={"Cookie": cookie})
+        response = conn.getresponse()
+        response.read()
+        return response.status, response.getheader("Location") or ""
+    finally:
+        conn.close()
+
+
+def _wrk(
+    url: str, paths: list[str], *, cookie: str, script: Path, threads: int, connections: int,
+    seconds: float,
+) -> dict:  # fmt: skip
+    command = [WRK, f"-t{threads}", f"-c{connections}", f"-d{max(1, round(seconds))}s",
+               f"--timeout={TIMEOUT_S}s", "--latency", "-H", f"Cookie: {cookie}",
+               "-s", str(script), url]  # fmt: skip
+    if paths:
+        command += ["--", *paths]
+    started = time.monotonic()
+    try:
+        done = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 60)
+    except FileNotFoundError:
+        raise RuntimeError("wrk is not installed (apt-get install wrk)") from None
+    lines = [line for line in done.stdout.splitlines() if line.startswith("WRKJSON ")]
+    if done.returncode != 0 or not lines:
+        raise RuntimeError(f"wrk failed ({done.returncode}): {done.stdout[-1000:]}{done.stderr}")
+    r = json.loads(lines[-1].removeprefix("WRKJSON "))
+    wall = r["duration_us"] / 1e6 or (time.monotonic() - started)
+    socket = r["connect"] + r["read"] + r["write"] + r["timeout"]
+    return {
+        "requests": r["requests"],
+        "rps": r["requests"] / wall,
+        "p50": r["p50_us"] / 1000,
+        "p95": r["p95_us"] / 1000,
+        "p99": r["p99_us"] / 1000,
+        "max": r["max_us"] / 1000,
+        "non2xx": r["non2xx"],
+        "socket_errors": socket,
+        "timeouts": r["timeout"],
+        "errors": r["non2xx"] + socket,
+    }

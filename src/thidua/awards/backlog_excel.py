@@ -1,0 +1,403 @@
+"""Backlog cases in and out of Excel: the programme's cases as a workbook (formula-like text
+neutralised), and a list of new cases read from a workbook, all or nothing.
+
+The import accepts the export's own columns, so a unit may fill in the exported sheet. Every
+row is checked by the same rules as the form and the API (`backlog.clean_input`) and against
+the units the user may add cases for; one bad row and nothing is written.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
+
+from thidua.accounts import permissions as perms
+from thidua.accounts.audit import Change, record_many
+from thidua.awards import backlog
+from thidua.awards.models import AwardEntry, BacklogCase, BacklogProgramme, WarPeriod
+from thidua.awards.name_search import remember_words
+from thidua.common.spreadsheet import safe_row
+from thidua.common.text import name_key, unit_key
+from thidua.indicators.importing import FileUnreadable, read_rows
+from thidua.indicators.validation import Issue, ValidationFailed
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# A page's export; a programme holds thousands of cases at most.
+MAX_EXPORT = 20_000
+MAX_IMPORT_ROWS = 2_000
+_DATE = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
+_YES = {"x", "co", "1", "true", "yes", "truy tang"}
+_NO = {"", "khong", "0", "false", "no"}
+
+
+def _headings() -> list[tuple[str, str, int]]:
+    """(column, heading, width): the export's columns, which the import reads back."""
+    return [
+        ("id", _("Số hồ sơ"), 10),
+        ("full_name", _("Họ và tên"), 30),
+        ("birth_year", _("Năm sinh"), 10),
+        ("unit", _("Đơn vị tiếp nhận"), 30),
+        ("service_unit", _("Đơn vị khi tham gia kháng chiến"), 34),
+        ("war_period", _("Thời kỳ"), 40),
+        ("service_start", _("Tham gia từ"), 14),
+        ("service_end", _("Đến"), 14),
+        ("posthumous", _("Truy tặng"), 10),
+        ("next_of_kin_name", _("Thân nhân nhận thay"), 28),
+        ("next_of_kin_relation", _("Quan hệ"), 14),
+        ("received_on", _("Ngày tiếp nhận"), 14),
+        ("status", _("Trạng thái"), 20),
+        ("decided_on", _("Ngày có kết quả"), 14),
+        ("note", _("Ghi chú"), 50),
+    ]
+
+
+def _day(value: dt.date | None) -> str | None:
+    return value.strftime("%d/%m/%Y") if value else None
+
+
+def cases_workbook(programme: BacklogProgramme, cases) -> bytes:
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(_("Hồ sơ tồn đọng"))
+    headings = _headings()
+    for index, (_key, _title, width) in enumerate(headings):
+        sheet.column_dimensions[chr(ord("A") + index)].width = width
+    sheet.append([_bold(sheet, title) for _key, title, _width in headings])
+    for case in cases[:MAX_EXPORT]:
+        sheet.append(
+            safe_row(
+                [
+                    case.pk,
+                    case.full_name,
+                    case.birth_year,
+                    case.unit.name,
+                    case.service_unit,
+                    case.get_war_period_display(),
+                    _day(case.service_start),
+                    _day(case.service_end),
+                    _("có") if case.posthumous else "",
+                    case.next_of_kin_name,
+                    case.next_of_kin_relation,
+                    _day(case.received_on),
+                    case.get_status_display(),
+                    _day(case.decided_on),
+                    case.note,
+                ]
+            )
+        )
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _bold(sheet, value: str) -> WriteOnlyCell:
+    cell = WriteOnlyCell(sheet, value=value)
+    cell.font = Font(bold=True)
+    return cell
+
+
+def export_filename(programme: BacklogProgramme) -> str:
+    """An ASCII file name from the programme's code (which the board typed)."""
+    code = re.sub(r"[^A-Za-z0-9_-]+", "-", programme.code).strip("-")[:40] or "chuong-trinh"
+    return f"ho-so-ton-dong-{code}.xlsx"
+
+
+# The import
+
+
+@dataclass
+class CaseImport:
+    ok: bool = False
+    added: list[BacklogCase] = field(default_factory=list)
+    warnings: list[Issue] = field(default_factory=list)
+    errors: list[Issue] = field(default_factory=list)
+
+
+def import_cases(
+    actor,
+    programme: BacklogProgramme,
+    source,
+    *,
+    filename: str | None = None,
+    dry_run: bool = False,
+    via: str = "web",
+) -> CaseImport:
+    """Read, check every row, then add all cases in one transaction (or none)."""
+    perms.require(backlog.may_add(actor))
+    result = CaseImport()
+    try:
+        rows = read_rows(source, filename)
+    except FileUnreadable as exc:
+        result.errors.append(Issue(exc.message))
+        return result
+    inputs = _parse(actor, rows, result.errors)
+    if result.errors:
+        return result
+    result.ok = True
+    if dry_run:
+        return result
+    with transaction.atomic():
+        result.added = _write(actor, programme, inputs, result.warnings, via)
+    return result
+
+
+def _parse(actor, rows: list[list], errors: list[Issue]) -> list[tuple[int, backlog.CaseInput]]:
+    """(row number, input) for each filled row, or nothing when any row is wrong."""
+    if not rows:
+        errors.append(Issue(_("Tệp không có dữ liệu.")))
+        return []
+    columns = _columns(rows[0], errors)
+    if errors:
+        return []
+    units = _unit_lookup(actor)
+    body = [r for r in rows[1:] if any(c not in (None, "") for c in r)]
+    if not body:
+        errors.append(Issue(_("Tệp chỉ có dòng tiêu đề, không có hồ sơ nào.")))
+    if len(body) > MAX_IMPORT_ROWS:
+        msg = _("Tệp có %(n)s dòng; mỗi lần nhập tối đa %(max)s hồ sơ.")
+        errors.append(Issue(msg % {"n": len(body), "max": MAX_IMPORT_ROWS}))
+        return []
+    inputs = []
+    for number, raw in enumerate(rows[1:], start=2):
+        if not any(c not in (None, "") for c in raw):
+            continue
+        cells = {key: raw[i] if i < len(raw) else None for key, i in columns.items()}
+        found = _row_input(number, cells, units, errors)
+        if found is not None:
+            inputs.append((number, found))
+    return [] if errors else inputs
+
+
+def _columns(header: list, errors: list[Issue]) -> dict[str, int]:
+    by_title = {name_key(title): key for key, title, _width in _headings()}
+    by_title |= {name_key(key): key for key, _title, _width in _headings()}
+    found: dict[str, int] = {}
+    for index, cell in enumerate(header):
+        key = by_title.get(name_key(str(cell or "")))
+        if key and key not in found:
+            found[key] = index
+    missing = [t for k, t, _w in _headings() if k in ("full_name", "war_period") and k not in found]
+    for title in missing:
+        errors.append(Issue(_("Thiếu cột “%(c)s” ở dòng tiêu đề.") % {"c": title}, row=1))
+    return found
+
+
+def _unit_lookup(actor) -> dict[str, object]:
+    """The units the user adds cases for, by code and by name (without diacritics)."""
+    found: dict[str, object] = {}
+    for unit in backlog.units_for(actor):
+        found.setdefault(unit.code.lower(), unit)
+        found.setdefault(unit_key(unit.name), unit)
+    return found
+
+
+def _row_input(number: int, cells: dict, units: dict, errors: list[Issue]):
+    problems: list[Issue] = []
+
+    def fail(message: str, column: str) -> None:
+        problems.append(Issue(message, row=number, column=column))
+
+    unit = _unit(cells.get("unit"), units, fail)
+    data = backlog.CaseInput(
+        full_name=_text(cells.get("full_name")),
+        unit=unit,
+        war_period=_war_period(cells.get("war_period"), fail),
+        received_on=_date(cells.get("received_on"), "received_on", fail) or timezone.localdate(),
+        birth_year=_year(cells.get("birth_year"), fail),
+        service_unit=_text(cells.get("service_unit")),
+        service_start=_date(cells.get("service_start"), "service_start", fail),
+        service_end=_date(cells.get("service_end"), "service_end", fail),
+        posthumous=_flag(cells.get("posthumous"), fail),
+        next_of_kin_name=_text(cells.get("next_of_kin_name")),
+        next_of_kin_relation=_text(cells.get("next_of_kin_relation")),
+        note=_text(cells.get("note")),
+    )
+    if not problems:
+        try:
+            data = backlog.clean_input(data, row=number)
+        except ValidationFailed as exc:
+            problems += exc.issues
+    errors += problems
+    return None if problems else data
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+def _unit(value, units: dict, fail):
+    text = _text(value)
+    if not text:
+        if len({u.pk for u in units.values()}) == 1:
+            return next(iter(units.values()))
+        fail(_("Cần ghi đơn vị tiếp nhận (mã hoặc tên đơn vị của bạn)."), "unit")
+        return None
+    found = units.get(text.lower()) or units.get(unit_key(text))
+    if found is None:
+        fail(_("“%(u)s” không phải đơn vị bạn được thêm hồ sơ.") % {"u": text}, "unit")
+    return found
+
+
+def _war_period(value, fail) -> str:
+    text = name_key(_text(value))
+    for code, label in WarPeriod.choices:
+        if text in (code.replace("_", " "), name_key(str(label))):
+            return code
+    keywords = {"phap": WarPeriod.FRENCH, "my": WarPeriod.AMERICAN, "bao ve": WarPeriod.DEFENCE}
+    hits = {code for word, code in keywords.items() if re.search(rf"\b{word}\b", text)}
+    if len(hits) == 1:
+        return hits.pop()
+    fail(
+        _("Thời kỳ “%(v)s” không rõ: ghi chống Pháp, chống Mỹ hoặc bảo vệ Tổ quốc.")
+        % {"v": _text(value)},
+        "war_period",
+    )
+    return ""
+
+
+def _year(value, fail) -> int | None:
+    text = _text(value)
+    if not text:
+        return None
+    if not text.isdigit():
+        fail(_("Năm sinh “%(v)s” không phải một năm.") % {"v": text}, "birth_year")
+        return None
+    return int(text)
+
+
+def _date(value, column: str, fail) -> dt.date | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    text = _text(value)
+    match = _DATE.match(text)
+    try:
+        if match:
+            day, month, year = (int(g) for g in match.groups())
+            return dt.date(year, month, day)
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        fail(_("Ngày “%(v)s” không hợp lệ (ghi ngày/tháng/năm).") % {"v": text}, column)
+        return None
+
+
+def _flag(value, fail) -> bool:
+    text = name_key(_text(value))
+    if text in _YES:
+        return True
+    if text not in _NO:
+        fail(
+            _("Cột truy tặng ghi “x” hoặc để trống (nhận được “%(v)s”).") % {"v": _text(value)},
+            "posthumous",
+        )
+    return False
+
+
+def _write(actor, programme, inputs, warnings: list[Issue], via: str) -> list[BacklogCase]:
+    for _row, data in inputs:
+        perms.require(backlog.may_add(actor, data.unit.pk))
+    cases = BacklogCase.objects.bulk_create(
+        [
+            BacklogCase(programme=programme, name_key=name_key(d.full_name), **vars(d))
+            for _row, d in inputs
+        ]
+    )
+    if not all(c.pk for c in cases):  # a database that does not return ids from bulk inserts
+        cases = list(BacklogCase.objects.filter(programme=programme).order_by("-id")[: len(cases)])
+        cases.reverse()
+    warnings += _duplicates(
+        programme, [(row, c) for (row, _d), c in zip(inputs, cases, strict=True)]
+    )
+    remember_words([c.name_key for c in cases])
+    changes = [
+        Change(
+            "awards.backlog.case_added",
+            c,
+            None,
+            {
+                "programme": programme.code,
+                "full_name": c.full_name,
+                "birth_year": c.birth_year,
+                "unit": c.unit_id,
+                "war_period": c.war_period,
+                "posthumous": c.posthumous,
+                "imported": True,
+            },
+        )
+        for c in cases
+    ]
+    summary = Change(
+        "awards.backlog.imported",
+        programme,
+        None,
+        {"cases": len(cases), "warnings": len(warnings)},
+    )
+    record_many(actor, [*changes, summary], via=via)
+    return cases
+
+
+def _duplicates(programme: BacklogProgramme, rows: list[tuple[int, BacklogCase]]) -> list[Issue]:
+    """The registry, the programme's other cases and the file's other rows with the same name
+    and birth year: two queries for the whole import."""
+    cases = [c for _row, c in rows]
+    keys = {(c.name_key, c.birth_year) for c in cases}
+    names = {k for k, _born in keys}
+    entries = AwardEntry.objects.filter(
+        award_type=programme.award_type, name_key__in=names
+    ).values_list("name_key", "birth_year", "year", "decision_number")
+    ids = {c.pk for c in cases}
+    others = (
+        BacklogCase.objects.filter(programme=programme, name_key__in=names)
+        .exclude(pk__in=ids)
+        .values_list("name_key", "birth_year", "id")
+    )
+    in_registry: dict[tuple, list] = {}
+    for key, born, year, number in entries:
+        in_registry.setdefault((key, born), []).append((year, number))
+    received: dict[tuple, list] = {}
+    for key, born, pk in others:
+        received.setdefault((key, born), []).append(pk)
+    in_file: dict[tuple, list[int]] = {}
+    for row, case in rows:
+        in_file.setdefault((case.name_key, case.birth_year), []).append(row)
+    warnings = []
+    for row, case in rows:
+        for year, number in in_registry.get((case.name_key, case.birth_year), [])[:3]:
+            msg = _("%(name)s (%(born)s): sổ khen thưởng đã có %(a)s năm %(y)s, QĐ %(n)s.")
+            values = {
+                "name": case.full_name,
+                "born": case.birth_year or "?",
+                "a": programme.award_type.code,
+                "y": year,
+                "n": number or "—",
+            }
+            warnings.append(Issue(msg % values, row=row, column="full_name"))
+        for pk in received.get((case.name_key, case.birth_year), [])[:3]:
+            msg = _("%(name)s (%(born)s): đã tiếp nhận hồ sơ trùng tên và năm sinh (#%(id)s).")
+            values = {"name": case.full_name, "born": case.birth_year or "?", "id": pk}
+            warnings.append(Issue(msg % values, row=row, column="full_name"))
+        twins = [r for r in in_file[(case.name_key, case.birth_year)] if r != row]
+        if twins:
+            msg = _("%(name)s (%(born)s): trùng tên và năm sinh với dòng %(rows)s của tệp.")
+            values = {
+                "name": case.full_name,
+                "born": case.birth_year or "?",
+                "rows": ", ".join(str(r) for r in twins),
+            }
+            warnings.append(Issue(msg % values, row=row, column="full_name"))
+    return warnings

@@ -1,0 +1,266 @@
+"""Registry search by name: the full name or its leading words, without regard to diacritics.
+
+Every step is a range or an equality on the `name_key` b-tree indexes, so a search costs a few
+index look-ups whatever the size of the registry:
+
+1. the same key (the exact spelling as typed first: "Hùng" before "Hưng");
+2. names that begin with the key ("Nguyễn Văn" finds "Nguyễn Văn Hùng"), in name order;
+3. only when 1 and 2 find nothing: the same names with one word one typo away from a word of the
+   registry (the `NameWord` dictionary), e.g. "Nguyen Van Hunh" → "Nguyễn Văn Hùng", taking
+   the corrected names in turn so that each shows on the first page;
+4. only when that finds nothing either: the key anywhere in the name ("Hùng" alone) — a scan,
+   bounded by the page asked for.
+
+`Hits` chains these querysets behind one sliceable, countable list, so the pages paginate it and
+the API and exports slice it like a queryset.
+"""
+
+from __future__ import annotations
+
+import string
+from collections.abc import Iterable
+
+from django.db import connection
+from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, When, Window
+from django.db.models.functions import RowNumber
+
+from thidua.awards.models import AwardEntry, NameWord
+from thidua.common.text import name_key
+
+# Letters a typo may bring in: the keys are lower case without diacritics.
+_ALPHABET = string.ascii_lowercase + string.digits
+# A count beyond this is reported as "more than": pages stop at MAX_PAGES anyway.
+COUNT_CAP = 10_000
+
+
+class Hits:
+    """The search steps' querysets, in order, behind one list that slices and counts lazily.
+
+    `fallback` gives the steps (and their own fallback) to use instead when these find nothing;
+    it is only called then, so a search that finds something costs no query to find out."""
+
+    def __init__(self, steps: list[QuerySet], cap: int = COUNT_CAP, fallback=None):
+        self.steps = steps
+        self.cap = cap
+        self.fallback = fallback
+        self._counts: list[int] = []
+
+    def count(self) -> int:
+        total = sum(self._step_counts())
+        while total == 0 and self._fall_back():
+            total = sum(self._step_counts())
+        self.fallback = None  # settled: these steps hold the hits
+        return total
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def _fall_back(self) -> bool:
+        if self.fallback is None:
+            return False
+        self.steps, self.fallback = self.fallback()
+        self._counts = []
+        return True
+
+    def _step_counts(self) -> list[int]:
+        if not self._counts:
+            left = self.cap
+            for step in self.steps:
+                n = step.values("pk")[:left].count() if left > 0 else 0
+                self._counts.append(n)
+                left -= n
+        return self._counts
+
+    def __getitem__(self, item):
+        if isinstance(item, int):
+            found = self[item : item + 1]
+            if not found:
+                raise IndexError(item)
+            return found[0]
+        start, stop = item.start or 0, item.stop
+        if stop is not None and stop <= start:
+            return []
+        if start and self.fallback is not None:
+            self.count()  # past the first row: settle first which steps hold the hits
+        found = self._slice(start, stop)
+        while not found and self._fall_back():
+            found = self._slice(start, stop)
+        self.fallback = None
+        return found
+
+    def _slice(self, start: int, stop: int | None) -> list[AwardEntry]:
+        skip, out = start, []
+        for step in self.steps:
+            want = None if stop is None else stop - start - len(out)
+            if want is not None and want <= 0:
+                break
+            rows = list(step[skip:] if want is None else step[skip : skip + want])
+            if rows:
+                out += rows
+                skip = 0
+            elif skip:  # this step holds fewer rows than the offset: skip them all
+                skip = max(0, skip - step.count())
+        return out
+
+    def __iter__(self):
+        return iter(self[:])
+
+
+def matching(
+    query: str,
+    *,
+    born: int | None = None,
+    award: str | None = None,
+    year: int | None = None,
+    unit: str | None = None,
+) -> Hits:
+    """The ordered hits behind `search`, for the pages that paginate and export them."""
+    key = name_key(query)
+    base = _filtered(born=born, award=award, year=year, unit=unit)
+    if not key:
+        return Hits([base.order_by("name_key", "-year", "id")])
+    if not NameWord.objects.filter(word=key.split()[-1]).exists():
+        # No name in the registry has this last word: it is misspelt or cut short. The
+        # corrections and the completions, in turn ("Nguyễn Kim Hư": Thư, Huệ, Hương…).
+        near = one_typo_keys(key)
+        either = base.filter(Q(name_key__in=near) | _begins(key))
+        return Hits([_round_robin(either, first=near)], fallback=lambda: _anywhere(base, key))
+    same = base.filter(name_key=key)
+    after = base.filter(_begins(key)).exclude(name_key=key)
+    spellings = _spellings(query)
+    # Each step walks the (name_key, year) index newest first and stops at the page's end.
+    if spellings:
+        as_typed = Q(recipient_name__in=spellings)
+        steps = [same.filter(as_typed), same.exclude(as_typed)]
+    else:
+        steps = [same]
+    steps = [step.order_by("-year", "id") for step in steps]
+    steps.append(after.order_by("name_key", "-year", "id"))
+    return Hits(steps, fallback=lambda: _corrected(base, key))
+
+
+def _corrected(base: QuerySet, key: str) -> tuple[list[QuerySet], object]:
+    """One typo corrected; failing that, the key anywhere in the name."""
+    near = one_typo_keys(key)
+    if near:
+        return [_round_robin(base.filter(name_key__in=near))], lambda: _anywhere(base, key)
+    return _anywhere(base, key)
+
+
+def _anywhere(base: QuerySet, key: str) -> tuple[list[QuerySet], None]:
+    return [base.filter(name_key__contains=key).order_by("name_key", "-year", "id")], None
+
+
+def search(query: str, *, limit: int = 50, **filters) -> list[AwardEntry]:
+    return matching(query, **filters)[:limit]
+
+
+def _filtered(*, born, award, year, unit) -> QuerySet:
+    qs = AwardEntry.objects.select_related("award_type")
+    if born:
+        qs = qs.filter(birth_year=born)
+    if award:
+        qs = qs.filter(Q(award_type__code=award) | Q(award_type__name_key=name_key(award)))
+    if year:
+        qs = qs.filter(year=year)
+    if unit:
+        qs = qs.filter(unit_name__icontains=unit)
+    return qs
+
+
+def _round_robin(qs: QuerySet, first: list[str] | None = None) -> QuerySet:
+    """The newest record of each name first (the keys `first` before the others, then the most
+    common names), then the second of each…: one common namesake cannot fill the first page."""
+    by_key = [F("name_key")]
+    qs = qs.annotate(
+        nth=Window(RowNumber(), partition_by=by_key, order_by=[F("year").desc(), F("id")]),
+        many=Window(Count("id"), partition_by=by_key),
+    )
+    if first:
+        qs = qs.annotate(
+            other=Case(When(name_key__in=first, then=0), default=1, output_field=IntegerField())
+        )
+        return qs.order_by("nth", "other", "-many", "name_key", "id")
+    return qs.order_by("nth", "-many", "name_key", "id")
+
+
+def _begins(key: str) -> Q:
+    """`name_key` starts with `key`: a range the b-tree serves. Under a linguistic collation the
+    range may hold a few other names, so the exact test goes beside it there; under a binary one
+    (SQLite, PostgreSQL's C) it would only make the planner expect too few rows."""
+    upper = key[:-1] + chr(ord(key[-1]) + 1)
+    within = Q(name_key__gte=key, name_key__lt=upper)
+    return within if _binary_collation() else within & Q(name_key__startswith=key)
+
+
+_BINARY = {"c", "posix", "c.utf8", "c.utf-8", "ucs_basic"}
+_collations: dict[str, bool] = {}
+
+
+def _binary_collation() -> bool:
+    if connection.vendor != "postgresql":
+        return True
+    name = connection.settings_dict["NAME"]
+    if name not in _collations:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT datcollate FROM pg_database WHERE datname = current_database()")
+            _collations[name] = cursor.fetchone()[0].lower() in _BINARY
+    return _collations[name]
+
+
+def _spellings(query: str) -> set[str]:
+    """The query as typed, in title and upper case: ranked first when it carries diacritics.
+    Without diacritics every spelling of the key is equally close."""
+    typed = " ".join(query.split())
+    if typed.lower() == name_key(typed):
+        return set()
+    return {typed, typed.title(), typed.upper(), typed.lower()}
+
+
+def one_typo_keys(key: str) -> list[str]:
+    """Keys that differ from `key` in one word by one typo, where that word is in the registry."""
+    words = key.split()
+    edits = {i: _edits(word) for i, word in enumerate(words)}
+    known = set(
+        NameWord.objects.filter(word__in=set().union(*edits.values())).values_list(
+            "word", flat=True
+        )
+    )
+    keys = []
+    for i, candidates in edits.items():
+        for word in sorted(candidates & known):
+            keys.append(" ".join([*words[:i], word, *words[i + 1 :]]))
+    return keys
+
+
+def _edits(word: str) -> set[str]:
+    """Every string one deletion, transposition, replacement or insertion away from `word`."""
+    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+    deletes = {a + b[1:] for a, b in splits if b}
+    swaps = {a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1}
+    replaces = {a + c + b[1:] for a, b in splits if b for c in _ALPHABET}
+    inserts = {a + c + b for a, b in splits for c in _ALPHABET}
+    return (deletes | swaps | replaces | inserts) - {word, ""}
+
+
+def remember_words(keys: Iterable[str]) -> None:
+    """Add the words of these name keys to the dictionary the one-typo search corrects against.
+
+    One statement whatever the number of words (executemany), so an import's query count stays
+    constant."""
+    words = {w for key in set(keys) for w in key.split() if len(w) <= 60}
+    if not words:
+        return
+    table = connection.ops.quote_name(NameWord._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"INSERT INTO {table} (word) VALUES (%s) ON CONFLICT DO NOTHING",
+            [(w,) for w in sorted(words)],
+        )
+
+
+def rebuild_words() -> int:
+    """The dictionary from every key in the registry (after a bulk load that bypassed import)."""
+    keys = AwardEntry.objects.values_list("name_key", flat=True).distinct().iterator(50_000)
+    remember_words(keys)
+    return NameWord.objects.count()
