@@ -294,17 +294,15 @@ def context(tpl: DocxTemplate, facts: Facts) -> dict:
 
 
 def place_date(place: str, day: date | None) -> str:
-    """'Rạch Giá, ngày 06 tháng 8 năm 2019': a leading 0 for days < 10 and months 1–2."""
+    """'Rạch Giá, ngày 06 tháng 8 năm 2019': a leading 0 for days < 10 and months 1–2.
+
+    Not translated: the line belongs to official documents, which are Vietnamese whatever the
+    reader's language (the review report, the minutes, the commendation dossier)."""
     place = place.strip() or GAP
     if day is None:
-        return _("%(place)s, ngày %(g)s tháng %(g)s năm %(g)s") % {"place": place, "g": GAP}
+        return f"{place}, ngày {GAP} tháng {GAP} năm {GAP}"
     month = f"{day.month:02d}" if day.month <= 2 else str(day.month)
-    return _("%(place)s, ngày %(d)s tháng %(m)s năm %(y)s") % {
-        "place": place,
-        "d": f"{day.day:02d}",
-        "m": month,
-        "y": day.year,
-    }
+    return f"{place}, ngày {day.day:02d} tháng {month} năm {day.year}"
 
 
 def recipients(text: str) -> list[str]:
