@@ -21,8 +21,7 @@ import string
 from collections.abc import Iterable
 
 from django.db import connection
-from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, When, Window
-from django.db.models.functions import RowNumber
+from django.db.models import Count, Q, QuerySet
 
 from thidua.awards.models import AwardEntry, NameWord
 from thidua.common.text import name_key
@@ -66,7 +65,7 @@ class Hits:
         if not self._counts:
             left = self.cap
             for step in self.steps:
-                n = step.values("pk")[:left].count() if left > 0 else 0
+                n = _capped_count(step, left) if left > 0 else 0
                 self._counts.append(n)
                 left -= n
         return self._counts
@@ -123,8 +122,8 @@ def matching(
         # No name in the registry has this last word: it is misspelt or cut short. The
         # corrections and the completions, in turn ("Nguyễn Kim Hư": Thư, Huệ, Hương…).
         near = one_typo_keys(key)
-        either = base.filter(Q(name_key__in=near) | _begins(key))
-        return Hits([_round_robin(either, first=near)], fallback=lambda: _anywhere(base, key))
+        either = RoundRobin(base, Q(name_key__in=near), _begins(key), first=near)
+        return Hits([either], fallback=lambda: _anywhere(base, key))
     same = base.filter(name_key=key)
     after = base.filter(_begins(key)).exclude(name_key=key)
     spellings = _spellings(query)
@@ -143,7 +142,7 @@ def _corrected(base: QuerySet, key: str) -> tuple[list[QuerySet], object]:
     """One typo corrected; failing that, the key anywhere in the name."""
     near = one_typo_keys(key)
     if near:
-        return [_round_robin(base.filter(name_key__in=near))], lambda: _anywhere(base, key)
+        return [RoundRobin(base, Q(name_key__in=near))], lambda: _anywhere(base, key)
     return _anywhere(base, key)
 
 
@@ -168,20 +167,66 @@ def _filtered(*, born, award, year, unit) -> QuerySet:
     return qs
 
 
-def _round_robin(qs: QuerySet, first: list[str] | None = None) -> QuerySet:
-    """The newest record of each name first (the keys `first` before the others, then the most
-    common names), then the second of each…: one common namesake cannot fill the first page."""
-    by_key = [F("name_key")]
-    qs = qs.annotate(
-        nth=Window(RowNumber(), partition_by=by_key, order_by=[F("year").desc(), F("id")]),
-        many=Window(Count("id"), partition_by=by_key),
-    )
-    if first:
-        qs = qs.annotate(
-            other=Case(When(name_key__in=first, then=0), default=1, output_field=IntegerField())
-        )
-        return qs.order_by("nth", "other", "-many", "name_key", "id")
-    return qs.order_by("nth", "-many", "name_key", "id")
+class RoundRobin:
+    """The records of several names in turn: the newest of each name first (the keys `first`
+    before the others, then the most common names), then the second of each…, so that one
+    common namesake cannot fill the first page.
+
+    One query counts the records of each name (an index-only GROUP BY); a slice then reads, for
+    each name it reaches, only its own newest records through the (name_key, year) index: a
+    window function over every record of the names would read tens of thousands of rows."""
+
+    def __init__(self, base: QuerySet, *parts: Q, first: list[str] | None = None):
+        self.base = base
+        self.parts = parts  # counted one by one: an OR of them would defeat index-only scans
+        self.first = set(first or ())
+        self._names: list[tuple[str, int]] | None = None
+
+    def names(self) -> list[tuple[str, int]]:
+        if self._names is None:
+            counts: dict[str, int] = {}
+            for part in self.parts:
+                per_name = self.base.filter(part).values("name_key").annotate(n=Count("*"))
+                counts |= dict(per_name.values_list("name_key", "n"))
+            order = sorted(counts.items(), key=lambda kn: (kn[0] not in self.first, -kn[1], kn[0]))
+            self._names = order
+        return self._names
+
+    def count(self) -> int:
+        return sum(n for _key, n in self.names())
+
+    def __getitem__(self, item: slice) -> list[AwardEntry]:
+        start, stop = item.start or 0, item.stop
+        stop = self.count() if stop is None else min(stop, self.count())
+        turns = self._turns(start, stop)
+        found: dict[tuple[str, int], AwardEntry] = {}
+        for key in dict.fromkeys(k for k, _nth in turns):
+            nths = [nth for k, nth in turns if k == key]
+            newest = self.base.filter(name_key=key).order_by("-year", "id")
+            records = newest[min(nths) : max(nths) + 1]
+            found |= {(key, nth): e for nth, e in enumerate(records, start=min(nths))}
+        return [found[turn] for turn in turns if turn in found]
+
+    def _turns(self, start: int, stop: int) -> list[tuple[str, int]]:
+        """(name, n-th newest record of it) for the positions start..stop-1."""
+        turns, position, nth = [], 0, 0
+        names = self.names()
+        while position < stop and names:
+            names = [(k, n) for k, n in names if n > nth]
+            for key, _n in names:
+                if position >= stop:
+                    break
+                if position >= start:
+                    turns.append((key, nth))
+                position += 1
+            nth += 1
+        return turns
+
+
+def _capped_count(step, cap: int) -> int:
+    if isinstance(step, RoundRobin):
+        return min(step.count(), cap)
+    return step.values("pk")[:cap].count()
 
 
 def _begins(key: str) -> Q:
