@@ -90,6 +90,8 @@ def test_an_officer_adds_a_case_of_its_unit_through_the_form_and_it_is_audited(
     client = as_user("longan")
     page = client.get(url("backlog_case_new"))
     assert page.status_code == 200 and "Long An" in page.content.decode()
+    today = timezone.localdate().strftime("%d/%m/%Y")  # the day as officials write it
+    assert f'name="received_on" value="{today}"' in page.content.decode()
     response = client.post(url("backlog_case_new"), form_data(long_an))
     case = BacklogCase.objects.get(programme=programme, full_name="Lê Thị Thanh Niên")
     assert response.status_code == 302 and response["Location"] == url("backlog_case", case)

@@ -475,6 +475,16 @@ def test_officials_search_the_registry_without_diacritics_and_see_the_birth_year
     assert str(BORN) in page and url("person", person.pk) in page
 
 
+def test_the_registry_says_when_it_shows_corrections_of_the_name(as_user, person):
+    client = as_user("hanoi")
+    exact = client.get(url("registry"), {"q": "vo thi kiem thu"})
+    assert 'id="search-approximate"' not in text(exact)
+    typo = client.get(url("registry"), {"q": "vo thi kiem thuu"})
+    rows = [r for _e, r in typo.context["rows"]]
+    assert rows and all(r["person"] == "Võ Thị Kiểm Thử" for r in rows)
+    assert 'id="search-approximate"' in text(typo)
+
+
 def test_the_registry_filters_by_birth_year_award_year_and_unit(as_user, person):
     client = as_user("bantw")
     found = client.get(

@@ -38,10 +38,13 @@ class Hits:
     `fallback` gives the steps (and their own fallback) to use instead when these find nothing;
     it is only called then, so a search that finds something costs no query to find out."""
 
-    def __init__(self, steps: list[QuerySet], cap: int = COUNT_CAP, fallback=None):
+    def __init__(self, steps: list, cap: int = COUNT_CAP, fallback=None, approximate: bool = False):
         self.steps = steps
         self.cap = cap
         self.fallback = fallback
+        # True when the hits are not the name as typed nor names beginning with it, but
+        # corrections of it or names containing it: the pages say so.
+        self.approximate = approximate
         self._counts: list[int] = []
 
     def count(self) -> int:
@@ -59,6 +62,7 @@ class Hits:
             return False
         self.steps, self.fallback = self.fallback()
         self._counts = []
+        self.approximate = True
         return True
 
     def _step_counts(self) -> list[int]:
@@ -123,7 +127,7 @@ def matching(
         # corrections and the completions, in turn ("Nguyễn Kim Hư": Thư, Huệ, Hương…).
         near = one_typo_keys(key)
         either = RoundRobin(base, Q(name_key__in=near), _begins(key), first=near)
-        return Hits([either], fallback=lambda: _anywhere(base, key))
+        return Hits([either], fallback=lambda: _anywhere(base, key), approximate=True)
     same = base.filter(name_key=key)
     after = base.filter(_begins(key)).exclude(name_key=key)
     spellings = _spellings(query)

@@ -124,7 +124,9 @@ class DecideForm(forms.Form):
     decided_on = forms.DateField(
         label=gettext_lazy("Ngày quyết định (ngày/tháng/năm)"),
         input_formats=DATE_INPUT,
-        widget=forms.TextInput(attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric"}),
+        widget=forms.DateInput(
+            format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric"}
+        ),
     )
     signer = forms.CharField(label=gettext_lazy("Người ký"), max_length=200)
 

@@ -20,7 +20,7 @@ def _date(label, required: bool = False) -> forms.DateField:
         label=label,
         required=required,
         input_formats=DATE_INPUT,
-        widget=forms.TextInput(attrs=_DAY),
+        widget=forms.DateInput(format="%d/%m/%Y", attrs=_DAY),
     )
 
 
