@@ -63,4 +63,4 @@ def test_the_review_page_uses_the_same_queries_for_12_and_5_members(client, user
 
     sizes = {c.code: Membership.objects.filter(cluster=c, year=2019).count() for c in (tnb, tp5)}
     assert sizes == {"TNB": 12, "TP5": 5}
-    assert view(tnb) == view(tp5) <= 15
+    assert view(tnb) == view(tp5) <= 9

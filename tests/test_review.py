@@ -104,7 +104,7 @@ def test_the_review_takes_the_same_number_of_queries_for_any_cluster_size(tnb, t
         review(tnb, "2019H1")
     with CaptureQueriesContext(connection) as small:
         review(tp5, "2019H1")
-    assert len(big) == len(small) <= 8
+    assert len(big) == len(small) <= 4
 
 
 def test_the_review_command_prints_the_contract_json(db, capsys):

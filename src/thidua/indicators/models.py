@@ -241,6 +241,8 @@ class Value(models.Model):
         verbose_name = _("số liệu")
         verbose_name_plural = _("số liệu")
         constraints = [
+            # Its index also serves the review: each member's current values
+            # (reports.aggregation, by unit, indicators and periods).
             models.UniqueConstraint(
                 fields=["unit", "indicator", "period"],
                 condition=Q(is_current=True),
