@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from thidua.accounts.audit import Change, record_many
 from thidua.awards.models import AwardEntry, AwardType, Person
 from thidua.awards.name_search import matching, remember_words, search
-from thidua.common.bulk import fetch_by_keys, insert_rows, refresh_statistics, reserve_ids
+from thidua.common.bulk import insert_rows, refresh_statistics, reserve_ids, rows_by_keys
 from thidua.common.text import name_key, unit_key
 from thidua.indicators.importing import FileUnreadable, stream_rows
 from thidua.indicators.validation import Issue
@@ -391,13 +391,17 @@ def _match_people(rows: list[tuple], keys: _Keys) -> tuple[list[int | None], int
     slots, wanted = _identities(rows, keys)
     found: dict[tuple, int] = {}
     table = Person._meta.db_table
-    candidates = fetch_by_keys(
+    candidates = rows_by_keys(
         f"SELECT id, full_name, birth_year, unit_name FROM {table} WHERE merged_into_id IS NULL",
         "name_key",
         {keys.name(w[0]) for w in wanted.values()},
+        order_by="id",
     )
-    for pk, full_name, born, unit_name in sorted(candidates):
-        found.setdefault(keys.identity(full_name, born, unit_name), pk)
+    # Namesakes by key are many in a national registry: keep only the people the file names.
+    for pk, full_name, born, unit_name in candidates:
+        identity = keys.identity(full_name, born, unit_name)
+        if identity in wanted:
+            found.setdefault(identity, pk)
     missing = [ident for ident in wanted if ident not in found]
     ids = reserve_ids(table, len(missing))
     now = connection.ops.adapt_datetimefield_value(timezone.now())

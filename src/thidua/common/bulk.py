@@ -6,12 +6,13 @@ Identifiers come from the caller's models, never from user input.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
 from django.db import connection
 
 SQLITE_BATCH = 50_000
 SQLITE_CACHE_KB = 256 * 1024
+FETCH_CHUNK = 20_000
 
 
 def insert_rows(table: str, columns: Sequence[str], rows: Iterable[Sequence]) -> int:
@@ -95,8 +96,11 @@ def reserve_ids(table: str, count: int) -> list[int]:
     return list(range(start, start + count))
 
 
-def fetch_by_keys(sql_select: str, key_column: str, keys: Iterable[str]) -> list[tuple]:
-    """Rows of `sql_select` whose `key_column` is one of `keys`, in one query via a temp table.
+def rows_by_keys(
+    sql_select: str, key_column: str, keys: Iterable[str], order_by: str = ""
+) -> Iterator[tuple]:
+    """Rows of `sql_select` whose `key_column` is one of `keys`, in one query via a temp table,
+    handed out in chunks: a caller that keeps few of them never holds them all.
 
     `sql_select` is a SELECT … FROM … [WHERE …] written by the caller; the keys are joined
     through a temporary table instead of an IN list of thousands of parameters.
@@ -106,8 +110,11 @@ def fetch_by_keys(sql_select: str, key_column: str, keys: Iterable[str]) -> list
         cursor.execute("CREATE TEMPORARY TABLE bulk_keys (k varchar(300) PRIMARY KEY)")
     insert_rows("bulk_keys", ["k"], ((k,) for k in set(keys)))
     where = " AND " if " where " in sql_select.lower() else " WHERE "
+    order = f" ORDER BY {order_by}" if order_by else ""
+    # A server-side cursor on PostgreSQL: a client-side one would receive every row at once.
+    with connection.chunked_cursor() as cursor:
+        cursor.execute(f"{sql_select}{where}{key_column} IN (SELECT k FROM bulk_keys){order}")
+        while chunk := cursor.fetchmany(FETCH_CHUNK):
+            yield from chunk
     with connection.cursor() as cursor:
-        cursor.execute(f"{sql_select}{where}{key_column} IN (SELECT k FROM bulk_keys)")
-        found = cursor.fetchall()
         cursor.execute("DROP TABLE bulk_keys")
-    return found
