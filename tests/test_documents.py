@@ -23,7 +23,7 @@ from docx.shared import Pt
 from openpyxl import load_workbook
 
 from thidua.reports.aggregation import review
-from thidua.reports.charts import member_chart, trend_chart
+from thidua.reports.charts import chart_figure, member_chart, trend_chart
 from thidua.reports.documents import (
     SHIPPED,
     context,
@@ -446,6 +446,50 @@ def test_the_svg_chart_is_byte_identical_for_the_same_data(h1):
 def test_the_png_chart_for_documents_is_an_image(h1):
     png = member_chart(h1["indicators"]["grdp_growth"], fmt="png")
     assert png.startswith(b"\x89PNG") and len(png) > 10_000
+
+
+def test_the_png_chart_is_opaque_rgb_at_150_dpi_across_the_text_width(h1):
+    from PIL import Image
+
+    image = Image.open(io.BytesIO(member_chart(h1["indicators"]["grdp_growth"], fmt="png")))
+    assert image.mode == "RGB" and image.width == round(6.3 * 150)
+    assert round(image.info["dpi"][0]) == 150
+
+
+def _inside(fig) -> list[str]:
+    """The texts of a drawn chart that do not lie inside its figure (1 px tolerance)."""
+    renderer = fig.canvas.get_renderer()
+    ax = fig.axes[0]
+    texts = [*ax.get_yticklabels(), *ax.get_xticklabels(), *ax.texts, ax.xaxis.label]
+    texts += [ax.title, *(t for legend in fig.legends for t in legend.get_texts())]
+    out = []
+    for text in texts:
+        if not text.get_text() or not text.get_visible():
+            continue
+        box = text.get_window_extent(renderer)
+        if box.x0 < -1 or box.y0 < -1 or box.x1 > fig.bbox.x1 + 1 or box.y1 > fig.bbox.y1 + 1:
+            out.append(text.get_text())
+    return out
+
+
+@pytest.mark.parametrize("sign", [1, -1])
+def test_names_values_ticks_legend_and_title_of_a_chart_fit_in_the_figure(h1, sign):
+    entry = copy.deepcopy(h1["indicators"]["budget_plan_pct"])
+    for row in entry["ranking"]:
+        row["value"] *= sign
+    entry["ranking"][0]["unit_name"] = "Ban Quản lý các khu công nghiệp thành phố Hồ Chí Minh"
+    entry["ranking"][0]["value"] *= 10**6  # a long value past the end of the axis
+    figure = chart_figure()
+    member_chart(entry, fmt="png", figure=figure)
+    assert _inside(figure) == []
+
+
+def test_the_charts_of_a_document_drawn_on_one_figure_are_those_drawn_alone(h1):
+    first, second = h1["indicators"]["grdp_growth"], h1["indicators"]["budget_plan_pct"]
+    figure = chart_figure()
+    member_chart(first, fmt="png", figure=figure)
+    assert member_chart(second, fmt="png", figure=figure) == member_chart(second, fmt="png")
+    assert member_chart(second, figure=figure) == member_chart(second)  # SVG
 
 
 def test_the_trend_chart_leaves_out_periods_without_data():

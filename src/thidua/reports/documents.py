@@ -35,7 +35,7 @@ from thidua.common.numbers import format_vn
 from thidua.common.periods import YEAR, parse_period
 from thidua.orgs.models import Cluster, Membership, Organiser, ReviewMeeting
 from thidua.reports.aggregation import review
-from thidua.reports.charts import member_chart, with_measure
+from thidua.reports.charts import chart_figure, member_chart, with_measure
 from thidua.reports.models import DocumentKind, DocumentTemplate
 from thidua.reports.narrative import narrate, templates_for
 
@@ -362,6 +362,7 @@ def _column_title(entry: dict) -> str:
 def rankings(tpl: DocxTemplate, facts: Facts) -> list[dict]:
     noun = facts.data.get("member_noun") or _("đơn vị")
     chosen = [(c, e) for c, e in facts.data["indicators"].items() if c in facts.main]
+    figure = chart_figure()  # one for all the charts: the member names are measured once
     return [
         {
             "heading": f"{i}. {entry['name']}",
@@ -371,7 +372,9 @@ def rankings(tpl: DocxTemplate, facts: Facts) -> list[dict]:
             % {"n": i, "name": entry["name"], "measure": entry["measure"]},
             "chart": InlineImage(
                 tpl,
-                io.BytesIO(member_chart(entry, fmt="png", language=facts.language, title="")),
+                io.BytesIO(
+                    member_chart(entry, fmt="png", language=facts.language, title="", figure=figure)
+                ),
                 width=CHART_WIDTH,
             ),
         }
