@@ -64,3 +64,27 @@ def test_the_review_page_uses_the_same_queries_for_12_and_5_members(client, user
     sizes = {c.code: Membership.objects.filter(cluster=c, year=2019).count() for c in (tnb, tp5)}
     assert sizes == {"TNB": 12, "TP5": 5}
     assert view(tnb) == view(tp5) <= 9
+
+
+def test_the_board_dashboard_uses_the_same_queries_for_2_and_5_clusters(client, users, tnb):
+    from thidua.orgs.models import Cluster, Membership
+
+    client.force_login(users["bantw"])
+
+    def view() -> int:
+        def get():
+            assert client.get("/").status_code == 200
+
+        return _queries(get)
+
+    before = view()
+    members = list(Membership.objects.filter(cluster=tnb, year=2019)[:4])
+    for n in range(3):
+        extra = Cluster.objects.create(
+            code=f"EXTRA{n}", name=f"Cụm thêm {n}", kind=tnb.kind, organiser=tnb.organiser
+        )
+        Membership.objects.bulk_create(
+            Membership(cluster=extra, year=2019, unit=m.unit, role=m.role) for m in members
+        )
+    assert Cluster.objects.count() >= 5
+    assert view() == before
