@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from thidua.accounts import permissions as perms
 from thidua.accounts.audit import record
+from thidua.awards.decisions import add_entry, decision_issues, entry_audit
 from thidua.awards.models import (
     AwardEntry,
     AwardType,
@@ -32,7 +33,6 @@ from thidua.awards.models import (
     CaseStatus,
     WarPeriod,
 )
-from thidua.awards.name_search import remember_words
 from thidua.common.text import name_key
 from thidua.indicators.validation import Conflict, Issue, ValidationFailed
 from thidua.orgs.models import Unit
@@ -350,7 +350,7 @@ def take_step(
             entry = _registry_entry(locked, decision)
             after["registry_entry"] = entry.pk
             after["decision_number"] = entry.decision_number
-            record(actor, "awards.registry.entry_added", entry, None, _entry_audit(entry), via=via)
+            record(actor, "awards.registry.entry_added", entry, None, entry_audit(entry), via=via)
         locked.status = step.target
         locked.decided_on = day if step.target in CLOSED else None
         if note:
@@ -380,20 +380,7 @@ def _check_step_input(name: str, note: str, decision: Decision | None, day: date
 def _decision_problems(decision: Decision | None, today: date) -> list[Issue]:
     if decision is None:
         return [Issue(_("Cần ghi số, ngày quyết định và người ký."), column="number")]
-    issues = []
-    if not decision.number.strip():
-        issues.append(Issue(_("Cần ghi số quyết định."), column="number"))
-    elif len(decision.number.strip()) > 60:
-        issues.append(Issue(_("Số quyết định dài quá 60 ký tự."), column="number"))
-    if not decision.signer.strip():
-        issues.append(Issue(_("Cần ghi người ký quyết định."), column="signer"))
-    elif len(decision.signer.strip()) > 200:
-        issues.append(Issue(_("Tên người ký dài quá 200 ký tự."), column="signer"))
-    if decision.decided_on is None:
-        issues.append(Issue(_("Cần ghi ngày quyết định."), column="decided_on"))
-    elif decision.decided_on > today:
-        issues.append(Issue(_("Ngày quyết định không được sau hôm nay."), column="decided_on"))
-    return issues
+    return decision_issues(decision.number, decision.decided_on, decision.signer, today)
 
 
 def _registry_entry(case: BacklogCase, decision: Decision) -> AwardEntry:
@@ -412,8 +399,7 @@ def _registry_entry(case: BacklogCase, decision: Decision) -> AwardEntry:
             "n": clash.decision_number or "—",
         }
         raise Conflict([Issue(msg % values, column="number")])
-    remember_words([case.name_key])
-    return AwardEntry.objects.create(
+    return add_entry(
         award_type=award,
         year=year,
         unit=case.unit,
@@ -426,15 +412,6 @@ def _registry_entry(case: BacklogCase, decision: Decision) -> AwardEntry:
         signer=decision.signer.strip(),
         source=entry_source(case),
     )
-
-
-def _entry_audit(entry: AwardEntry) -> dict:
-    return {
-        "award": entry.award_type.code,
-        "year": entry.year,
-        "recipient": entry.recipient_name,
-        "decision": entry.decision_number,
-    }
 
 
 def move_case(

@@ -24,7 +24,6 @@ from thidua.accounts import permissions as perms
 from thidua.accounts.audit import Change, record_many
 from thidua.awards import backlog
 from thidua.awards.models import AwardEntry, BacklogCase, BacklogProgramme, WarPeriod
-from thidua.awards.name_search import remember_words
 from thidua.common.spreadsheet import safe_row
 from thidua.common.text import name_key, unit_key
 from thidua.indicators.importing import FileUnreadable, read_rows
@@ -323,7 +322,6 @@ def _write(actor, programme, inputs, warnings: list[Issue], via: str) -> list[Ba
     warnings += _duplicates(
         programme, [(row, c) for (row, _d), c in zip(inputs, cases, strict=True)]
     )
-    remember_words([c.name_key for c in cases])
     changes = [
         Change(
             "awards.backlog.case_added",

@@ -24,6 +24,7 @@ from thidua.accounts import permissions as perms
 from thidua.accounts.audit import record
 from thidua.awards.catalogue import rule_for
 from thidua.awards.deadlines import due_for, nominee_name
+from thidua.awards.decisions import add_entry, decision_issues, entry_audit
 from thidua.awards.eligibility import Nominee, evaluate
 from thidua.awards.files import check_upload
 from thidua.awards.models import (
@@ -35,7 +36,6 @@ from thidua.awards.models import (
     ProposalFile,
     ProposalStatus,
 )
-from thidua.awards.name_search import remember_words
 from thidua.ballots.models import BallotSession, SessionStatus
 from thidua.common.text import name_key
 from thidua.indicators.validation import Conflict, Issue, ValidationFailed
@@ -569,7 +569,7 @@ def decide_proposal(
         entry = _registry_entry(p, number.strip(), decided_on, signer.strip())
         p.decision_number, p.decision_date = number.strip(), decided_on
         p.decision_signer, p.registry_entry = signer.strip(), entry
-        record(actor, "awards.registry.entry_added", entry, None, _entry_audit(entry), via=via)
+        record(actor, "awards.registry.entry_added", entry, None, entry_audit(entry), via=via)
         return {"decision_number": p.decision_number, "registry_entry": entry.pk}
 
     return _move(
@@ -578,13 +578,7 @@ def decide_proposal(
 
 
 def _check_decision(number: str, decided_on: date, signer: str, today: date) -> None:
-    issues = []
-    if not number.strip():
-        issues.append(Issue(_("Cần ghi số quyết định."), column="number"))
-    if not signer.strip():
-        issues.append(Issue(_("Cần ghi người ký quyết định."), column="signer"))
-    if decided_on > today:
-        issues.append(Issue(_("Ngày quyết định không được sau hôm nay."), column="decided_on"))
+    issues = decision_issues(number, decided_on, signer, today)
     if issues:
         raise ValidationFailed(issues)
 
@@ -597,8 +591,7 @@ def _registry_entry(p: Proposal, number: str, decided_on: date, signer: str) -> 
     person = p.person
     name = person.full_name if person else p.nominee_unit.name
     unit = person.unit if person else p.nominee_unit
-    remember_words([name_key(name)])
-    return AwardEntry.objects.create(
+    return add_entry(
         award_type=p.award_type,
         year=p.year,
         person=person,
@@ -613,15 +606,6 @@ def _registry_entry(p: Proposal, number: str, decided_on: date, signer: str) -> 
         signer=signer,
         source=f"proposal #{p.pk}",
     )
-
-
-def _entry_audit(entry: AwardEntry) -> dict:
-    return {
-        "award": entry.award_type.code,
-        "year": entry.year,
-        "recipient": entry.recipient_name,
-        "decision": entry.decision_number,
-    }
 
 
 def reject_proposal(
