@@ -99,6 +99,8 @@ def test_an_officer_adds_a_case_of_its_unit_through_the_form_and_it_is_audited(
     assert (case.service_start, case.service_end) == (date(1965, 3, 1), date(1975, 4, 30))
     entry = AuditEntry.objects.get(action="awards.backlog.case_added", object_id=str(case.pk))
     assert (entry.actor_name, entry.via) == ("longan", "web")
+    page = client.get(url("backlog_case", case)).content.decode()
+    assert f'href="/lich-su/awards.backlogcase/{case.pk}/"' in page
 
 
 @pytest.mark.parametrize(
