@@ -137,11 +137,13 @@ def measure(scale, database, out: Path, env, runs: int, only: str, *, quick: boo
     elif "throughput" in wanted:
         attempt("throughput", lambda: _throughput_figures(out, env, quick))
         t = figures.get("throughput")
-        failed = t and (t["bare"]["errors"] or t["review"]["errors"] or t["server_problems"])
+        runs = ("bare", "login", "review")
+        failed = t and (any(t[r]["errors"] for r in runs) or t["server_problems"])
         if quick and failed:  # the smoke run: a short, light load must not fail at all
             results["errors"].append(
-                f"throughput: {t['bare']['errors']} errors on the bare view, "
-                f"{t['review']['errors']} on the review page, server log: {t['server_problems']}"
+                "throughput: errors "
+                + ", ".join(f"{r} {t[r]['errors']}" for r in runs)
+                + f", server log: {t['server_problems']}"
             )
     return results
 
@@ -353,7 +355,8 @@ def _throughput_lines(t: dict) -> list[str]:
         )
 
     review, bare, ratio = t["review"], t["bare"], t["ratio"]
-    return [
+    login = t.get("login")
+    lines = [
         f"| web throughput, {t['connections']} connections on loopback (`thidua serve`, "
         f"{t['workers']} workers × {t['server_threads']} threads; wrk -t{t['threads']} "
         f"{t['seconds']:g} s each, load average before {t['loadavg_before']:g}): review pages "
@@ -361,6 +364,14 @@ def _throughput_lines(t: dict) -> list[str]:
         f"{100 * ratio:.1f}% of bare | ≥ 50% of bare: {_verdict(ratio >= 0.5)}; p95 ≤ 300 ms: "
         f"{_verdict(review['p95'] <= 300)}; zero errors: {_verdict(review['errors'] == 0)} |"
     ]
+    if login:
+        lines.append(
+            f"| the floor of any signed-in page: the bare view's answer behind `login_required` "
+            f"(session and user read), same run | {cell(login)} | bare Django view (above) | "
+            f"{100 * t['login_ratio']:.1f}% of bare; the review page is "
+            f"{100 * review['rps'] / login['rps']:.1f}% of it | for the record |"
+        )
+    return lines
 
 
 def write_section(name: str, text: str) -> None:

@@ -2,9 +2,11 @@
 
 `thidua serve` (gunicorn, the load scenario's `Server`) runs on 127.0.0.1 against the generated
 database with THIDUA_BENCH_BARE=true, which mounts `/bench/bare/` (`thidua.urls.bench_bare`: a
-fixed "ok" through the whole middleware stack; absent otherwise). `wrk` then drives, one after
-the other with the same connections, threads and duration, the bare view and the review pages
-of every cluster in turn, both with the board member's session cookie. A Lua script collects
+fixed "ok" through the whole middleware stack; absent otherwise) and `/bench/login/` (the same
+behind the login check: session and user read from the database, what every signed-in page
+pays). `wrk` then drives, one after the other with the same connections, threads and duration,
+the bare view, the login view and the review pages of every cluster in turn, all with the board
+member's session cookie. A Lua script collects
 wrk's latency percentiles and counts every answer that is not 2xx (a redirect to the login page
 would be one); socket errors (connect, read, write, timeout) come from wrk's own summary.
 
@@ -26,6 +28,7 @@ from benchmarks.load_officers import HOST, THREADS, Server
 
 WRK = "wrk"
 BARE = "/bench/bare/"
+LOGIN = "/bench/login/"  # the bare answer behind login_required: the floor of a signed-in page
 TIMEOUT_S = 10  # a request slower than this counts as an error (wrk's "timeout")
 
 LUA = r"""
@@ -111,15 +114,16 @@ def measure(
         server.warm_up()
         given = session()
         cookie, paths = given["cookie"], given["paths"]
-        for path in (BARE, paths[0]):
+        for path in (BARE, LOGIN, paths[0]):
             status, where = _get(server.port, path, cookie)
             if status != 200:
                 raise RuntimeError(f"GET {path} before the run: HTTP {status} {where}".rstrip())
         common = dict(cookie=cookie, script=script, threads=threads, connections=connections)
-        for path, rest in ((BARE, []), (paths[0], paths)) if warm_up else ():
+        for path, rest in ((BARE, []), (LOGIN, []), (paths[0], paths)) if warm_up else ():
             _wrk(server.base + path, rest, seconds=warm_up, **common)  # every worker thread warm
         load = os.getloadavg()[0]
         bare = _wrk(server.base + BARE, [], seconds=seconds, **common)
+        login = _wrk(server.base + LOGIN, [], seconds=seconds, **common)
         review = _wrk(server.base + paths[0], paths, seconds=seconds, **common)
     finally:
         server.stop()
@@ -132,8 +136,10 @@ def measure(
         "pages": len(paths),
         "loadavg_before": round(load, 2),
         "bare": bare,
+        "login": login,
         "review": review,
         "ratio": review["rps"] / bare["rps"] if bare["rps"] else 0.0,
+        "login_ratio": login["rps"] / bare["rps"] if bare["rps"] else 0.0,
         "server_problems": server.problems()[:10],
         "rows": review["requests"],
     }

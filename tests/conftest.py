@@ -59,3 +59,11 @@ def unit(db):
     from thidua.orgs.reference import unit_on
 
     return lambda code, day=date(2019, 7, 1): unit_on(code, day)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_page_cache():
+    """Each test starts with no rendered parts: a rolled-back test's stamp may come back."""
+    from django.core.cache import caches
+
+    caches["pages"].clear()

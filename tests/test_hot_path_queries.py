@@ -63,7 +63,9 @@ def test_the_review_page_uses_the_same_queries_for_12_and_5_members(client, user
 
     sizes = {c.code: Membership.objects.filter(cluster=c, year=2019).count() for c in (tnb, tp5)}
     assert sizes == {"TNB": 12, "TP5": 5}
-    assert view(tnb) == view(tp5) <= 9
+    assert view(tnb) == view(tp5) <= 10
+    # Seen again with nothing written since: session, user, cluster, roles and the write stamp.
+    assert view(tnb) == view(tp5) <= 5
 
 
 def test_the_board_dashboard_uses_the_same_queries_for_2_and_5_clusters(client, users, tnb):

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from django.utils.translation import gettext_lazy as _
 
-from thidua.env import ConfigError, data_dir, database_config, env_bool, env_list
+from thidua.env import ConfigError, data_dir, database_config, env_bool, env_int, env_list
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 DATA_DIR = data_dir()
@@ -88,6 +88,18 @@ TEMPLATES = [
 ]
 
 DATABASES = {"default": database_config(DATA_DIR)}
+
+# "pages" holds rendered parts of read-mostly pages (thidua.web.page_cache), checked against a
+# stamp of the last write on every request; the seconds bound writers that bypass the audit log.
+THIDUA_PAGE_CACHE_SECONDS = env_int("THIDUA_PAGE_CACHE_SECONDS", 60)
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "pages": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "thidua-pages",
+        "OPTIONS": {"MAX_ENTRIES": 2000},
+    },
+}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -1,5 +1,6 @@
 from django.conf.urls.i18n import i18n_patterns  # noqa: F401  (kept for later public pages)
 from django.contrib import admin
+from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.urls import include, path
 
@@ -11,14 +12,22 @@ def bench_bare(request: HttpRequest) -> HttpResponse:
     return HttpResponse("ok", content_type="text/plain")
 
 
+# The same answer behind the login check: what any signed-in page pays before its own work.
+bench_login = login_required(bench_bare)
+
+
 def bench_patterns() -> list:
-    """`/bench/bare/`, only when THIDUA_BENCH_BARE=true (set by `python -m benchmarks`).
+    """`/bench/bare/` and `/bench/login/`, only when THIDUA_BENCH_BARE=true (set by
+    `python -m benchmarks`).
 
     Never mounted in production: without the variable the URL does not exist (404).
     """
     if not env_bool("THIDUA_BENCH_BARE", False):
         return []
-    return [path("bench/bare/", bench_bare, name="bench_bare")]
+    return [
+        path("bench/bare/", bench_bare, name="bench_bare"),
+        path("bench/login/", bench_login, name="bench_login"),
+    ]
 
 
 urlpatterns = [

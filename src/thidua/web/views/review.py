@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -14,7 +16,7 @@ from thidua.reports.charts import member_chart
 from thidua.reports.documents import LibreOfficeMissing, review_docx, review_pdf
 from thidua.reports.excel import review_xlsx as review_workbook
 from thidua.reports.narrative import narrate
-from thidua.web import access
+from thidua.web import access, page_cache
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -26,49 +28,102 @@ def _data(request: HttpRequest, code: str, period: str):
     return cluster, p, can_run, review(cluster, p.code, include_submitted=include_submitted)
 
 
-def _chosen(request: HttpRequest, data: dict) -> str | None:
-    wanted = request.GET.get("indicator")
-    if wanted in data["indicators"]:
+def _chosen(wanted: str | None, codes) -> str | None:
+    if wanted in codes:
         return wanted
-    return next(iter(data["indicators"]), None)
+    return next(iter(codes), None)
 
 
 def _name(entry: dict) -> str:
     return entry["name_en"] if get_language() == "en" else entry["name"]
 
 
+class _Parts:
+    """The review's rendered parts for one request, from the page cache while nothing changed.
+
+    A part depends only on its key: cluster, period, language, whether the viewer runs the
+    cluster and asked for submitted reports too, and the indicator. Which indicators have
+    figures is kept under the key without the indicator, so an unknown `?indicator=` falls back
+    to the first one without computing the review.
+    """
+
+    def __init__(self, request: HttpRequest, code: str, period: str):
+        self.cluster, self.p = access.viewable_cluster(request.user, code, period)
+        self.can_run = perms.can_run_cluster(request.user, self.cluster.pk, self.p.year)
+        self.include_submitted = self.can_run and request.GET.get("submitted") == "1"
+        self.language = "en" if get_language() == "en" else "vi"
+        self.base = (
+            f"review:{self.cluster.pk}:{self.p.code}:{self.language}:"
+            f"{int(self.can_run)}:{int(self.include_submitted)}"
+        )
+        self.stamp = page_cache.stamp() if page_cache.enabled() else None
+        self.wanted = request.GET.get("indicator")
+        self._data = None
+
+    def data(self) -> dict:
+        if self._data is None:
+            self._data = review(self.cluster, self.p.code, include_submitted=self.include_submitted)
+            codes = list(self._data["indicators"])
+            page_cache.put(self.base, self.stamp, codes)
+        return self._data
+
+    def chosen(self) -> str | None:
+        codes = page_cache.get(self.base, self.stamp)
+        if codes is None:
+            codes = list(self.data()["indicators"])
+        return _chosen(self.wanted, codes)
+
+    def part(self, kind: str, build) -> str | bytes | None:
+        chosen = self.chosen()
+        return page_cache.cached(f"{self.base}:{kind}:{chosen}", self.stamp, lambda: build(chosen))
+
+
 @login_required
 def review_page(request: HttpRequest, code: str, period: str) -> HttpResponse:
-    cluster, p, can_run, data = _data(request, code, period)
-    chosen = _chosen(request, data)
+    parts = _Parts(request, code, period)
+    body = parts.part("body", lambda chosen: _body(parts, chosen))
+    context = {"cluster": parts.cluster, "period": parts.p, "body": mark_safe(body)}  # noqa: S308
+    return render(request, "web/review.html", context)
+
+
+def _body(parts: _Parts, chosen: str | None) -> str:
+    data, cluster = parts.data(), parts.cluster
     context = {
+        "LANGUAGE_CODE": parts.language,
         "cluster": cluster,
-        "period": p,
+        "period": parts.p,
         "data": data,
         "rows": [(c, e, _name(e)) for c, e in data["indicators"].items()],
         "chosen": chosen,
         "entry": data["indicators"].get(chosen),
-        "can_run": can_run,
+        "can_run": parts.can_run,
         "include_submitted": data["basis"] != "accepted",
         "illustrative": any(e.get("illustrative") for e in data["indicators"].values()),
-        "narrative": narrate(data, cluster, "en" if get_language() == "en" else "vi"),
+        "narrative": narrate(data, cluster, parts.language),
     }
-    return render(request, "web/review.html", context)
+    # No request: nothing of the viewer beyond the cache key can reach the stored part.
+    return render_to_string("web/_review_body.html", context)
 
 
 @login_required
 def review_chart(request: HttpRequest, code: str, period: str) -> HttpResponse:
-    _cluster, _p, _run, data = _data(request, code, period)
-    chosen = _chosen(request, data)
-    if chosen is None:
+    parts = _Parts(request, code, period)
+    svg = parts.part("chart", lambda chosen: _chart(parts, chosen))
+    if not svg:
         return HttpResponse(status=204)
-    entry = data["indicators"][chosen]
+    return HttpResponse(svg, content_type="image/svg+xml")
+
+
+def _chart(parts: _Parts, chosen: str | None) -> str:
+    if chosen is None:
+        return ""
+    entry = parts.data()["indicators"][chosen]
     title = _name(entry)
     if entry.get("illustrative"):
         title = f"{title} ({_('số liệu minh họa')})"
-    svg = member_chart(entry, fmt="svg", language=get_language() or "vi", title=title).decode()
+    svg = member_chart(entry, fmt="svg", language=parts.language, title=title).decode()
     # The page inlines the chart with htmx: the XML prolog and DOCTYPE do not belong in HTML.
-    return HttpResponse(svg[svg.index("<svg") :], content_type="image/svg+xml")
+    return svg[svg.index("<svg") :]
 
 
 @login_required

@@ -1,0 +1,172 @@
+"""The review page's cached parts: reused while nothing is written, never shown stale after a
+write through the services or the admin site, never shared across what the key separates."""
+
+from decimal import Decimal
+
+import pytest
+from django.contrib.admin.sites import site
+from django.db import connection
+from django.test import RequestFactory, override_settings
+from django.test.utils import CaptureQueriesContext
+
+from thidua.indicators import services
+from thidua.indicators.models import Report
+from thidua.indicators.services import ValueInput
+from thidua.web import page_cache
+
+PAGE = "/clusters/TNB/2019/review/"
+MEAN = 'data-code="grdp_growth-mean">'
+
+
+def _get(client, path: str) -> tuple[str, int]:
+    """The page's <main> (the header carries a fresh CSRF token each time), and the queries."""
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(path)
+    assert response.status_code == 200
+    html = response.content.decode()
+    if "<main>" in html:
+        html = html.split("<main>", 1)[1].split("</main>", 1)[0]
+    return html, len(ctx.captured_queries)
+
+
+def _mean(html: str) -> str | None:
+    """The cluster mean of GRDP growth as the page prints it, or None when the row is absent."""
+    if MEAN not in html:
+        return None
+    return html.split(MEAN, 1)[1].split("<", 1)[0].strip()
+
+
+@pytest.fixture
+def officer_value(users, tnb, indicators, unit):
+    """Long An's GRDP growth for the year, written by its officer: returns its report."""
+
+    def write(value: str, reason: str = "") -> Report:
+        item = ValueInput(unit("80"), indicators["grdp_growth"], "2019", Decimal(value))
+        services.write_values(users["longan"], tnb, "2019", [item], reason=reason)
+        return Report.objects.get(cluster=tnb, unit=unit("80"), period="2019")
+
+    return write
+
+
+def test_a_second_view_reuses_the_parts_and_shows_the_same_page(client, users):
+    client.force_login(users["bantw"])
+    first, cold = _get(client, "/clusters/TNB/2019H1/review/")
+    again, warm = _get(client, "/clusters/TNB/2019H1/review/")
+    assert again == first
+    assert warm < cold and warm <= 5
+    chart_url = "/clusters/TNB/2019H1/review/chart.svg?indicator=grdp_growth"
+    chart, _ = _get(client, chart_url)
+    chart_again, chart_warm = _get(client, chart_url)
+    assert chart_again == chart and chart.startswith("<svg") and chart_warm <= 5
+
+
+def test_every_step_of_a_report_shows_at_once(client, users, officer_value):
+    client.force_login(users["camau"])  # runs TNB in 2019: may include submitted reports
+    assert _mean(_get(client, PAGE)[0]) is None
+    report = officer_value("7.5")
+    assert _mean(_get(client, PAGE)[0]) is None  # not submitted, not counted
+    services.submit_report(users["longan"], report)
+    assert _mean(_get(client, PAGE)[0]) is None  # accepted only, by default
+    assert _mean(_get(client, PAGE + "?submitted=1")[0]) == "7,50%"
+    services.accept_report(users["camau"], Report.objects.get(pk=report.pk))
+    assert _mean(_get(client, PAGE)[0]) == "7,50%"
+    services.reopen_report(users["camau"], Report.objects.get(pk=report.pk), "Sửa số liệu")
+    assert _mean(_get(client, PAGE)[0]) is None
+    officer_value("8.25", "Số liệu chính thức của Cục Thống kê")
+    services.submit_report(users["longan"], Report.objects.get(pk=report.pk))
+    assert _mean(_get(client, PAGE + "?submitted=1")[0]) == "8,25%"
+    services.accept_report(users["camau"], Report.objects.get(pk=report.pk))
+    html = _get(client, PAGE)[0]
+    assert _mean(html) == "8,25%"
+    chart = _get(client, "/clusters/TNB/2019/review/chart.svg?indicator=grdp_growth")[0]
+    assert "<svg" in chart
+
+
+def test_an_edit_in_the_admin_site_shows_at_once(client, users, unit):
+    from thidua.orgs.models import Unit
+
+    client.force_login(users["bantw"])
+    hau_giang = unit("93")
+    assert f"<td>{hau_giang.name}</td>" in _get(client, "/clusters/TNB/2019H1/review/")[0]
+    admin = site._registry[Unit]
+    client.force_login(users["admin"])
+    request = RequestFactory().get("/admin/")
+    request.user = users["admin"]
+    form = admin.get_form(request, hau_giang)(instance=hau_giang)
+    data = {name: form[name].value() for name in form.fields}
+    data = {k: "" if v is None else v for k, v in data.items()}
+    data["name"] = hau_giang.name + " (đổi tên)"
+    response = client.post(f"/admin/orgs/unit/{hau_giang.pk}/change/", data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    client.force_login(users["bantw"])
+    # In the ranking's cell (the admin's own message names the unit too).
+    renamed = f"<td>{hau_giang.name} (đổi tên)</td>"
+    assert renamed in _get(client, "/clusters/TNB/2019H1/review/")[0]
+
+
+def test_what_the_viewer_may_do_is_never_taken_from_another_viewer(client, users):
+    client.force_login(users["bantw"])  # the board may run every cluster
+    assert "?submitted=1" in _get(client, "/clusters/TNB/2019H1/review/")[0]
+    client.force_login(users["xem"])  # a viewer of TNB
+    html = _get(client, "/clusters/TNB/2019H1/review/")[0]
+    assert "?submitted=1" not in html
+    # Asking for submitted reports is ignored for whoever does not run the cluster.
+    assert _get(client, "/clusters/TNB/2019H1/review/?submitted=1")[0] == html
+
+
+def test_each_language_has_its_own_parts(client, users):
+    client.force_login(users["bantw"])
+    vi = _get(client, "/clusters/TNB/2019H1/review/")[0]
+    client.cookies["django_language"] = "en"
+    en = _get(client, "/clusters/TNB/2019H1/review/")[0]
+    assert "Tổng hợp số liệu" in vi and "Tổng hợp số liệu" not in en
+
+
+def test_an_unknown_indicator_falls_back_to_the_first_without_recomputing(client, users):
+    client.force_login(users["bantw"])
+    first, _ = _get(client, "/clusters/TNB/2019H1/review/")
+    odd, queries = _get(client, "/clusters/TNB/2019H1/review/?indicator=<script>x</script>")
+    assert odd == first and queries <= 5 and "<script>x" not in odd
+
+
+def test_no_access_is_decided_from_the_cache(client, users):
+    client.force_login(users["bantw"])
+    _get(client, "/clusters/TNB/2019H1/review/")
+    client.force_login(users["hanoi"])  # an officer outside TNB
+    assert client.get("/clusters/TNB/2019H1/review/").status_code == 403
+    assert client.get("/clusters/TNB/2019H1/review/chart.svg").status_code == 403
+
+
+@override_settings(THIDUA_PAGE_CACHE_SECONDS=0)
+def test_zero_seconds_turns_the_cache_off(client, users):
+    client.force_login(users["bantw"])
+    _, cold = _get(client, "/clusters/TNB/2019H1/review/")
+    _, again = _get(client, "/clusters/TNB/2019H1/review/")
+    assert again == cold > 5
+    assert not page_cache.enabled()
+
+
+def test_the_stamp_moves_with_every_audited_write(users, officer_value):
+    before = page_cache.stamp()
+    report = officer_value("7.5")
+    after_write = page_cache.stamp()
+    services.submit_report(users["longan"], report)
+    assert len({before, after_write, page_cache.stamp()}) == 3
+
+
+@pytest.mark.parametrize("raw", ["abc", "1.5", "-1"])
+def test_a_wrong_number_of_seconds_is_an_error(monkeypatch, raw):
+    from thidua.env import ConfigError, env_int
+
+    monkeypatch.setenv("THIDUA_PAGE_CACHE_SECONDS", raw)
+    with pytest.raises(ConfigError, match="THIDUA_PAGE_CACHE_SECONDS"):
+        env_int("THIDUA_PAGE_CACHE_SECONDS", 60)
+
+
+def test_an_unset_or_empty_number_takes_the_default(monkeypatch):
+    from thidua.env import env_int
+
+    monkeypatch.delenv("THIDUA_PAGE_CACHE_SECONDS", raising=False)
+    assert env_int("THIDUA_PAGE_CACHE_SECONDS", 60) == 60
+    monkeypatch.setenv("THIDUA_PAGE_CACHE_SECONDS", " 0 ")
+    assert env_int("THIDUA_PAGE_CACHE_SECONDS", 60) == 0
