@@ -320,11 +320,13 @@ def task_review_page(requests: int, charts: int) -> dict:
     """Server time of the cluster review page: Django's test client in this process, logged in
     as the board member, `requests` page views round the clusters (after one warm-up view).
 
-    The chart is a second request the page makes with htmx; the first `charts` of them are
-    timed on their own.
+    First computed every time (the page cache off: the target's figure), then with the page
+    cache on, after one round has stored each cluster's parts (what a second viewer gets while
+    nothing is written). The chart is a second request the page makes with htmx; the first
+    `charts` of them are timed on their own, computed.
     """
     from django.db import connection
-    from django.test import Client
+    from django.test import Client, override_settings
     from django.test.utils import CaptureQueriesContext
 
     from benchmarks.generate import bench_user
@@ -333,30 +335,38 @@ def task_review_page(requests: int, charts: int) -> dict:
     client.force_login(bench_user())
     members = _members()
     codes = list(members)
+    smallest, largest = min(codes, key=members.get), max(codes, key=members.get)
 
     def get(path: str) -> None:
         response = client.get(path)
         if response.status_code != 200:
             raise RuntimeError(f"GET {path}: HTTP {response.status_code}")
 
-    get(_review_path(codes[0]))
-    get(_review_path(codes[0], "review/chart.svg"))
-    queries = {}
-    smallest, largest = min(codes, key=members.get), max(codes, key=members.get)
-    for code in (smallest, largest):  # apart from the timing: capturing slows the cursor down
+    def count(code: str) -> int:  # apart from the timing: capturing slows the cursor down
         with CaptureQueriesContext(connection) as ctx:
             get(_review_path(code))
-        queries[code] = len(ctx.captured_queries)
-    page, chart = [], []
-    for i in range(requests):
-        code = codes[i % len(codes)]
-        t = time.perf_counter()
-        get(_review_path(code))
-        page.append((time.perf_counter() - t) * 1000)
-        if i < charts:
+        return len(ctx.captured_queries)
+
+    def views(n: int, charts: int = 0) -> tuple[list[float], list[float]]:
+        page, chart = [], []
+        for i in range(n):
+            code = codes[i % len(codes)]
             t = time.perf_counter()
-            get(_review_path(code, "review/chart.svg"))
-            chart.append((time.perf_counter() - t) * 1000)
+            get(_review_path(code))
+            page.append((time.perf_counter() - t) * 1000)
+            if i < charts:
+                t = time.perf_counter()
+                get(_review_path(code, "review/chart.svg"))
+                chart.append((time.perf_counter() - t) * 1000)
+        return page, chart
+
+    with override_settings(THIDUA_PAGE_CACHE_SECONDS=0):
+        get(_review_path(codes[0]))
+        get(_review_path(codes[0], "review/chart.svg"))
+        queries = {code: count(code) for code in (smallest, largest)}
+        page, chart = views(requests, charts)
+    views(len(codes))  # every cluster's parts stored once
+    cached, _ = views(requests)
     return {
         "seconds": sum(page) / 1000,
         "rows": len(page),
@@ -365,8 +375,10 @@ def task_review_page(requests: int, charts: int) -> dict:
         "members_max": max(members.values()),
         "page": _percentiles(page),
         "chart": _percentiles(chart),
+        "cached": _percentiles(cached),
         "queries": queries[smallest],
         "queries_largest": queries[largest],
+        "queries_cached": count(largest),
     }
 
 
