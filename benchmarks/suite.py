@@ -69,10 +69,10 @@ def main(argv: list[str] | None = None) -> int:
         env = database_env(scale, database, out)
         results = measure(scale, database, out, env, runs, args.only, quick=args.quick)
         failures += len(results["errors"])
-        report = render(results)
+        report = render(results, only=args.only)
         print(report)
         if not args.no_doc:
-            write_section(f"suite:{scale}-{database}", report)
+            write_section(section_name(scale, database, args.only), report)
     return 1 if failures else 0
 
 
@@ -115,11 +115,7 @@ def measure(scale, database, out: Path, env, runs: int, only: str, *, quick: boo
             results["errors"].append(f"{name}: {exc}")
         print(f"  {name}: {time.monotonic() - started:.1f} s", file=sys.stderr, flush=True)
 
-    if "import" in wanted:
-        attempt("import", lambda: _import_figures(big, env, runs))
-    if "peers" in wanted:
-        rows = 2_000 if quick else PEER_ROWS
-        attempt("peers", lambda: _peer_figures(big, out, env, runs, rows))
+    # The figures that only read come first, on a database no import run has touched yet.
     if "search" in wanted:
         attempt("search", lambda: _worker("search", env, runs=runs))
     if "eligibility" in wanted:
@@ -137,14 +133,19 @@ def measure(scale, database, out: Path, env, runs: int, only: str, *, quick: boo
     elif "throughput" in wanted:
         attempt("throughput", lambda: _throughput_figures(out, env, quick))
         t = figures.get("throughput")
-        runs = ("bare", "login", "review")
-        failed = t and (any(t[r]["errors"] for r in runs) or t["server_problems"])
+        kinds = ("bare", "login", "review")
+        failed = t and (any(t[k]["errors"] for k in kinds) or t["server_problems"])
         if quick and failed:  # the smoke run: a short, light load must not fail at all
             results["errors"].append(
                 "throughput: errors "
-                + ", ".join(f"{r} {t[r]['errors']}" for r in runs)
+                + ", ".join(f"{k} {t[k]['errors']}" for k in kinds)
                 + f", server log: {t['server_problems']}"
             )
+    if "import" in wanted:
+        attempt("import", lambda: _import_figures(big, env, runs))
+    if "peers" in wanted:
+        rows = 2_000 if quick else PEER_ROWS
+        attempt("peers", lambda: _peer_figures(big, out, env, runs, rows))
     return results
 
 
@@ -158,12 +159,13 @@ def _wrk_available() -> bool:
 def _throughput_figures(out: Path, env: dict, quick: bool) -> dict:
     from benchmarks import throughput
 
-    connections, seconds, warm_up = (10, 3, 0) if quick else (50, 15, 3)
+    connections, seconds, warm_up, rounds = (10, 3, 0, 1) if quick else (50, 15, 3, 3)
     with ThreadPoolExecutor(1) as pool:  # the session is made while the server starts
         session = pool.submit(_worker, "session", env)
         return throughput.measure(
-            env, out, session.result, connections=connections, seconds=seconds, warm_up=warm_up
-        )
+            env, out, session.result, connections=connections, seconds=seconds,
+            warm_up=warm_up, rounds=rounds,
+        )  # fmt: skip
 
 
 def _median_runs(task: str, env: dict, runs: int, **params) -> dict:
@@ -212,10 +214,19 @@ def machine() -> dict:
     }
 
 
-def render(r: dict) -> str:
+def section_name(scale: str, database: str, only: str = "") -> str:
+    """A run of some figures (`--only`) gets its own section: it never replaces the full run's."""
+    name = f"suite:{scale}-{database}"
+    return f"{name}-only-{'-'.join(sorted(only.split(',')))}" if only else name
+
+
+def render(r: dict, only: str = "") -> str:
     m, f, g = r["machine"], r["figures"], r["generated"]["counts"]
+    title = f"### {r['scale']} scale, {r['database']} ({r.get('db_version', '')})".rstrip(" ()")
+    if only:
+        title += f": {', '.join(sorted(only.split(',')))} only"
     lines = [
-        f"### {r['scale']} scale, {r['database']} ({r.get('db_version', '')})".rstrip(" ()"),
+        title,
         "",
         f"Machine: {m['cores']} cores, {m['ram_gb']} GB RAM, {m['cpu']}; Python {m['python']}; "
         f"{m['date']}. Median of {r['runs']} runs unless noted. Data: "
@@ -368,7 +379,8 @@ def _throughput_lines(t: dict) -> list[str]:
     lines = [
         f"| web throughput, {t['connections']} connections on loopback (`thidua serve`, "
         f"{t['workers']} workers × {t['server_threads']} threads; wrk -t{t['threads']} "
-        f"{t['seconds']:g} s each, load average before {t['loadavg_before']:g}): review pages "
+        f"{t['seconds']:g} s each{_rounds(t)}, load average before {t['loadavg_before']:g}): "
+        f"review pages "
         f"of {t['pages']} clusters | {cell(review)} | bare Django view: {cell(bare)} | "
         f"{100 * ratio:.1f}% of bare | ≥ 50% of bare: {_verdict(ratio >= 0.5)}; p95 ≤ 300 ms: "
         f"{_verdict(review['p95'] <= 300)}; zero errors: {_verdict(review['errors'] == 0)} |"
@@ -381,6 +393,14 @@ def _throughput_lines(t: dict) -> list[str]:
             f"{100 * review['rps'] / login['rps']:.1f}% of it | for the record |"
         )
     return lines
+
+
+def _rounds(t: dict) -> str:
+    rounds = t.get("rounds", 1)
+    if rounds <= 1:
+        return ""
+    rps = "; ".join(f"{k} " + "/".join(f"{x:,.0f}" for x in v) for k, v in t["round_rps"].items())
+    return f" in {rounds} interleaved rounds, medians (req/s per round: {rps})"
 
 
 def write_section(name: str, text: str) -> None:

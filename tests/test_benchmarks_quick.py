@@ -32,6 +32,17 @@ def test_the_quick_benchmark_suite_runs_without_an_error():
     assert "registry import" in result.stdout
     assert "review page, server time" in result.stdout
     assert "review .docx" in result.stdout
+    assert "with the page cache on" in result.stdout
     if shutil.which("wrk") or os.environ.get("CI") == "true":
         assert "web throughput" in result.stdout
+        assert "the floor of any signed-in page" in result.stdout
     assert "Errors:" not in result.stdout
+
+
+def test_a_run_of_some_figures_writes_its_own_section():
+    from benchmarks.suite import section_name
+
+    assert section_name("medium", "sqlite") == "suite:medium-sqlite"
+    assert section_name("national", "postgres", "throughput,search") == (
+        "suite:national-postgres-only-search-throughput"
+    )
