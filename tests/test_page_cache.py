@@ -170,3 +170,27 @@ def test_an_unset_or_empty_number_takes_the_default(monkeypatch):
     assert env_int("THIDUA_PAGE_CACHE_SECONDS", 60) == 60
     monkeypatch.setenv("THIDUA_PAGE_CACHE_SECONDS", " 0 ")
     assert env_int("THIDUA_PAGE_CACHE_SECONDS", 60) == 0
+
+
+def test_a_write_landing_while_a_page_is_computed_is_seen_by_the_next_view(
+    client, users, officer_value, monkeypatch
+):
+    """The stamp is read before the data: a part computed from older data is stored under the
+    older stamp, so the next view, seeing the write's stamp, computes again."""
+    from thidua.web.views import review as view
+
+    real, writes = view.review, []
+
+    def review_then_a_write_lands(*args, **kwargs):
+        figures = real(*args, **kwargs)
+        if not writes:
+            writes.append(1)
+            report = officer_value("7.5")
+            services.submit_report(users["longan"], report)
+            services.accept_report(users["camau"], Report.objects.get(pk=report.pk))
+        return figures
+
+    monkeypatch.setattr(view, "review", review_then_a_write_lands)
+    client.force_login(users["camau"])
+    assert _mean(_get(client, PAGE)[0]) is None  # computed before the write landed
+    assert _mean(_get(client, PAGE)[0]) == "7,50%"

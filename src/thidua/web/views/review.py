@@ -73,7 +73,7 @@ class _Parts:
             codes = list(self.data()["indicators"])
         return _chosen(self.wanted, codes)
 
-    def part(self, kind: str, build) -> str | bytes | None:
+    def part(self, kind: str, build) -> str:
         chosen = self.chosen()
         return page_cache.cached(f"{self.base}:{kind}:{chosen}", self.stamp, lambda: build(chosen))
 
