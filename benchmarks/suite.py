@@ -380,10 +380,10 @@ def _throughput_lines(t: dict) -> list[str]:
         f"| web throughput, {t['connections']} connections on loopback (`thidua serve`, "
         f"{t['workers']} workers × {t['server_threads']} threads; wrk -t{t['threads']} "
         f"{t['seconds']:g} s each{_rounds(t)}, load average before {t['loadavg_before']:g}): "
-        f"review pages "
-        f"of {t['pages']} clusters | {cell(review)} | bare Django view: {cell(bare)} | "
-        f"{100 * ratio:.1f}% of bare | ≥ 50% of bare: {_verdict(ratio >= 0.5)}; p95 ≤ 300 ms: "
-        f"{_verdict(review['p95'] <= 300)}; zero errors: {_verdict(review['errors'] == 0)} |"
+        f"review pages of {t['pages']} clusters | {cell(review)} | bare Django view: "
+        f"{cell(bare)} | {100 * ratio:.1f}% of bare | ≥ 50% of bare: {_verdict(ratio >= 0.5)}; "
+        f"p95 ≤ 300 ms: {_verdict(review['p95'] <= 300)}; zero errors: "
+        f"{_verdict(review['errors'] == 0)} |"
     ]
     if login:
         lines.append(

@@ -5,10 +5,10 @@ database with THIDUA_BENCH_BARE=true, which mounts `/bench/bare/` (`thidua.urls.
 fixed "ok" through the whole middleware stack; absent otherwise) and `/bench/login/` (the same
 behind the login check: session and user read from the database, what every signed-in page
 pays). `wrk` then drives, one after the other with the same connections, threads and duration,
-the bare view, the login view and the review pages of every cluster in turn, all with the board
-member's session cookie. A Lua script collects
-wrk's latency percentiles and counts every answer that is not 2xx (a redirect to the login page
-would be one); socket errors (connect, read, write, timeout) come from wrk's own summary.
+the bare view, the login view and the review pages of every cluster in turn (in interleaved
+rounds: `measure`), all with the board member's session cookie. A Lua script collects wrk's
+latency percentiles and counts every answer that is not 2xx (a redirect to the login page would
+be one); socket errors (connect, read, write, timeout) come from wrk's own summary.
 
 The session comes from the suite's `session` worker (force_login in a process on the same
 database), so no password is needed.

@@ -21,11 +21,12 @@ from thidua.web import access, page_cache
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _data(request: HttpRequest, code: str, period: str):
+def _viewer(request: HttpRequest, code: str, period: str):
+    """The cluster and period the user may see, whether they run the cluster, and whether
+    submitted reports count too (asked with ?submitted=1, only by those who run it)."""
     cluster, p = access.viewable_cluster(request.user, code, period)
     can_run = perms.can_run_cluster(request.user, cluster.pk, p.year)
-    include_submitted = can_run and request.GET.get("submitted") == "1"
-    return cluster, p, can_run, review(cluster, p.code, include_submitted=include_submitted)
+    return cluster, p, can_run, can_run and request.GET.get("submitted") == "1"
 
 
 def _chosen(wanted: str | None, codes) -> str | None:
@@ -48,9 +49,7 @@ class _Parts:
     """
 
     def __init__(self, request: HttpRequest, code: str, period: str):
-        self.cluster, self.p = access.viewable_cluster(request.user, code, period)
-        self.can_run = perms.can_run_cluster(request.user, self.cluster.pk, self.p.year)
-        self.include_submitted = self.can_run and request.GET.get("submitted") == "1"
+        self.cluster, self.p, self.can_run, self.include_submitted = _viewer(request, code, period)
         self.language = "en" if get_language() == "en" else "vi"
         self.base = (
             f"review:{self.cluster.pk}:{self.p.code}:{self.language}:"
@@ -97,7 +96,7 @@ def _body(parts: _Parts, chosen: str | None) -> str:
         "chosen": chosen,
         "entry": data["indicators"].get(chosen),
         "can_run": parts.can_run,
-        "include_submitted": data["basis"] != "accepted",
+        "include_submitted": parts.include_submitted,
         "illustrative": any(e.get("illustrative") for e in data["indicators"].values()),
         "narrative": narrate(data, cluster, parts.language),
     }
@@ -128,7 +127,8 @@ def _chart(parts: _Parts, chosen: str | None) -> str:
 
 @login_required
 def review_xlsx(request: HttpRequest, code: str, period: str) -> HttpResponse:
-    cluster, p, _run, data = _data(request, code, period)
+    cluster, p, _run, include_submitted = _viewer(request, code, period)
+    data = review(cluster, p.code, include_submitted=include_submitted)
     data["narrative"] = narrate(data, cluster, "vi")
     response = HttpResponse(review_workbook(data), content_type=XLSX)
     response["Content-Disposition"] = (
@@ -143,8 +143,7 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 @login_required
 def review_document(request: HttpRequest, code: str, period: str, fmt: str) -> HttpResponse:
     """The review report as Word (official format) or PDF (through LibreOffice)."""
-    cluster, p, can_run, data = _data(request, code, period)
-    include_submitted = data["basis"] != "accepted"
+    cluster, p, _run, include_submitted = _viewer(request, code, period)
     name = f"bao-cao-{cluster.code}-{p.code}"
     if fmt == "docx":
         content = review_docx(cluster, p.code, include_submitted=include_submitted)
