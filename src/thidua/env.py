@@ -83,6 +83,7 @@ def sqlite_config(path: Path) -> dict:
     return {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": str(path),
+        "CONN_MAX_AGE": 60,
         # WAL + IMMEDIATE: concurrent readers and fewer "database is locked" under writes.
         "OPTIONS": {
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",

@@ -155,8 +155,9 @@ if HTTPS:
 # Repeated failed logins lock the account from that address for a while (django-axes).
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "thidua.accounts.backends.AccountBackend",
 ]
+SESSION_ENGINE = "thidua.accounts.session_store"
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]

@@ -7,6 +7,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext as _
 
 from thidua.accounts.models import Role, RoleAssignment
+from thidua.common.prepared import Prepared
 from thidua.orgs.models import MemberRole, Membership
 
 
@@ -25,12 +26,15 @@ class SystemActor:
 SYSTEM = SystemActor()
 
 
+_ROLES_OF_USER = Prepared(RoleAssignment, "user_id")
+
+
 def _assignments(user) -> list[RoleAssignment]:
     if not getattr(user, "is_authenticated", False):
         return []
     cached = getattr(user, "_thidua_roles", None)
     if cached is None:
-        cached = list(RoleAssignment.objects.filter(user=user))
+        cached = _ROLES_OF_USER.all(user.pk)
         user._thidua_roles = cached
     return cached
 

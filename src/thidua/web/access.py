@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from thidua.accounts import permissions as perms
 from thidua.common.periods import Period, PeriodError, parse_period
+from thidua.common.prepared import Prepared
 from thidua.indicators.models import Report
 from thidua.orgs.models import Cluster
 
@@ -20,8 +21,14 @@ def period_or_404(raw: str) -> Period:
         raise Http404(str(exc)) from exc
 
 
+_CLUSTER_BY_CODE = Prepared(Cluster, "code")
+
+
 def cluster_or_404(code: str) -> Cluster:
-    return get_object_or_404(Cluster, code=code)
+    cluster = _CLUSTER_BY_CODE.first(code)
+    if cluster is None:
+        raise Http404("No Cluster matches the given query.")  # as get_object_or_404 says
+    return cluster
 
 
 def require(allowed: bool) -> None:

@@ -1,0 +1,97 @@
+"""ORM queries compiled once per database connection and run again with new values.
+
+Building a query through the ORM (clone, resolve the lookups, compile) costs ~0.4 ms of Python,
+running it on an indexed column ~0.05 ms. The look-ups that every signed-in request makes (its
+session, its user, the cluster in the URL, the user's roles) paid that on every page: most of a
+cached page's time. A `Prepared` query takes its SQL and its column converters from the ORM
+itself, the first time it runs on a connection, and checks that the values it will pass are the
+ones the ORM would have passed; the rows are model instances exactly as the queryset gives them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import connections, router
+from django.db.models import Model, Q
+
+
+@dataclass(frozen=True)
+class _Compiled:
+    sql: str
+    fields: tuple  # the field each value is adapted by, in the order of the SQL's placeholders
+    attnames: tuple
+    converters: tuple  # (position, converters, expression) per column that needs converting
+    connection: Any
+
+
+class Prepared:
+    """`Prepared(Model, "code")` then `.first("TNB")`, `.all(...)`: `filter(code=...)` in effect.
+
+    Lookups are `field` or `field__gt`/`__gte`/`__lt`/`__lte` (values adapted by the field);
+    the model's default ordering applies, as it would in the ORM.
+    """
+
+    def __init__(self, model: type[Model], *lookups: str):
+        self.model, self.lookups = model, lookups
+        self._key = ("thidua-prepared", model._meta.label, lookups)
+
+    def all(self, *values) -> list[Model]:
+        connection = connections[router.db_for_read(self.model)]
+        compiled = self._compiled(connection, values)
+        params = _adapted(compiled.fields, values, connection)
+        with connection.cursor() as cursor:
+            cursor.execute(compiled.sql, params)
+            rows = cursor.fetchall()
+        return [self._instance(compiled, row) for row in rows]
+
+    def first(self, *values) -> Model | None:
+        found = self.all(*values)
+        return found[0] if found else None
+
+    def _instance(self, compiled: _Compiled, row) -> Model:
+        if compiled.converters:
+            row = list(row)
+            for pos, converters, expression in compiled.converters:
+                for convert in converters:
+                    row[pos] = convert(row[pos], expression, compiled.connection)
+        return self.model.from_db(compiled.connection.alias, compiled.attnames, row)
+
+    def _compiled(self, connection, values) -> _Compiled:
+        # Kept on the connection object: one per thread, so converters never cross threads.
+        cache = connection.__dict__.setdefault("_thidua_prepared", {})
+        compiled = cache.get(self._key)
+        if compiled is None:
+            compiled = cache[self._key] = self._compile(connection, values)
+        return compiled
+
+    def _compile(self, connection, values) -> _Compiled:
+        conditions = Q(*zip(self.lookups, values, strict=True))  # in this order, unlike kwargs
+        compiler = self.model._default_manager.filter(conditions).query.get_compiler(
+            connection=connection
+        )
+        sql, params = compiler.as_sql()
+        fields = tuple(self._field(lookup) for lookup in self.lookups)
+        expected = _adapted(fields, values, connection)
+        if list(params) != expected:  # a lookup that transforms its value: not for this helper
+            raise ValueError(f"{self._key[1:]}: the ORM passes {params!r}, not {expected!r}")
+        columns = [col for col, _sql, _alias in compiler.select]
+        converters = tuple(
+            (pos, tuple(convs), expression)
+            for pos, (convs, expression) in compiler.get_converters(columns).items()
+        )
+        attnames = tuple(col.target.attname for col in columns)
+        return _Compiled(sql, fields, attnames, converters, connection)
+
+    def _field(self, lookup: str):
+        name = lookup.split("__", 1)[0]
+        meta = self.model._meta
+        return meta.pk if name == "pk" else meta.get_field(name)
+
+
+def _adapted(fields, values, connection) -> list:
+    return [
+        f.get_db_prep_value(v, connection, prepared=False)
+        for f, v in zip(fields, values, strict=True)
+    ]
