@@ -194,3 +194,53 @@ def test_a_write_landing_while_a_page_is_computed_is_seen_by_the_next_view(
     client.force_login(users["camau"])
     assert _mean(_get(client, PAGE)[0]) is None  # computed before the write landed
     assert _mean(_get(client, PAGE)[0]) == "7,50%"
+
+
+WHOLE = "/clusters/TNB/2019H1/review/"
+
+
+def _token(html: str) -> str:
+    return html.split('name="csrfmiddlewaretoken" value="', 1)[1].split('"', 1)[0]
+
+
+def test_the_whole_page_is_reused_with_the_readers_own_working_token(users, monkeypatch):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(users["bantw"])
+    first = client.get(WHOLE).content.decode()
+
+    def no_rendering(*args, **kwargs):
+        raise AssertionError("the page was rendered again")
+
+    monkeypatch.setattr("thidua.web.views.review.render_to_string", no_rendering)
+    again = client.get(WHOLE).content.decode()
+    assert page_cache.TOKEN not in again and page_cache.TOKEN not in first
+    assert _token(again) != _token(first)  # masked anew for every answer
+    assert again.replace(_token(again), "") == first.replace(_token(first), "")
+    assert client.post("/logout/", {"csrfmiddlewaretoken": _token(again)}).status_code == 302
+    assert client.get(WHOLE).status_code == 302  # signed out: the stored page is not served
+
+
+def test_each_reader_and_address_has_its_own_page(client, users):
+    client.force_login(users["hoidong"])  # a council member: sees TNB, does not run it
+    client.get(WHOLE)
+    client.force_login(users["xem"])  # a viewer of TNB: the same parts
+    html = client.get(WHOLE).content.decode()
+    assert ">xem</a>" in html and ">hoidong</a>" not in html
+    other = WHOLE + "?indicator=budget_revenue"
+    assert f'name="next" value="{other}"' in client.get(other).content.decode()
+
+
+def test_a_waiting_message_is_shown_once_even_when_the_page_is_stored(client, users):
+    from django.contrib.messages import constants
+    from django.contrib.messages.storage.base import Message
+    from django.contrib.messages.storage.cookie import CookieStorage
+
+    client.force_login(users["bantw"])
+    client.get(WHOLE)
+    client.get(WHOLE)  # stored and reused
+    storage = CookieStorage(RequestFactory().get("/"))
+    client.cookies["messages"] = storage._encode([Message(constants.SUCCESS, "Đã lưu số liệu")])
+    assert "Đã lưu số liệu" in client.get(WHOLE).content.decode()
+    assert "Đã lưu số liệu" not in client.get(WHOLE).content.decode()

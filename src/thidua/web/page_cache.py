@@ -15,6 +15,7 @@ bounded by THIDUA_PAGE_CACHE_SECONDS (settings; 0 turns the cache off). The part
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from typing import TypeVar
 
@@ -22,6 +23,8 @@ from django.conf import settings
 from django.contrib.admin.models import LogEntry
 from django.core.cache import caches
 from django.db import connection
+from django.http import HttpRequest
+from django.middleware.csrf import get_token
 
 from thidua.accounts.models import AuditEntry
 
@@ -65,3 +68,24 @@ def cached(key: str, now: Stamp, build: Callable[[], T]) -> T:
         value = build()
         put(key, now, value)
     return value
+
+
+# Stands for the CSRF token in a stored page: the token is the reader's, masked anew per request.
+TOKEN = "thidua-csrf-token-placeholder"
+
+
+def page_key(prefix: str, request: HttpRequest) -> str:
+    """A whole page's key: the reader (name, staff link) and the address (the language form
+    sends the reader back to it); hashed, so any address makes a valid cache key."""
+    address = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:32]
+    return f"{prefix}:{request.user.pk}:{address}"
+
+
+def has_messages(request: HttpRequest) -> bool:
+    """Messages waiting for the reader: the page shows them once, so it is rendered, not reused."""
+    storage = getattr(request, "_messages", None)
+    return storage is not None and len(storage) > 0
+
+
+def with_token(html: str, request: HttpRequest) -> str:
+    return html.replace(TOKEN, get_token(request))

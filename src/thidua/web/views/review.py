@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
@@ -80,9 +79,20 @@ class _Parts:
 @login_required
 def review_page(request: HttpRequest, code: str, period: str) -> HttpResponse:
     parts = _Parts(request, code, period)
+    if parts.stamp is None or page_cache.has_messages(request):
+        return HttpResponse(_page(request, parts))
+    # The whole page for this reader and address, with the CSRF token put in per request.
+    key = page_cache.page_key(f"{parts.base}:page", request)
+    html = page_cache.cached(key, parts.stamp, lambda: _page(request, parts, page_cache.TOKEN))
+    return HttpResponse(page_cache.with_token(html, request))
+
+
+def _page(request: HttpRequest, parts: _Parts, csrf_token: str | None = None) -> str:
     body = parts.part("body", lambda chosen: _body(parts, chosen))
     context = {"cluster": parts.cluster, "period": parts.p, "body": mark_safe(body)}  # noqa: S308
-    return render(request, "web/review.html", context)
+    if csrf_token is not None:
+        context["csrf_token"] = csrf_token  # the view's context wins over the context processor
+    return render_to_string("web/review.html", context, request)
 
 
 def _body(parts: _Parts, chosen: str | None) -> str:
