@@ -159,7 +159,7 @@ def _wrk_available() -> bool:
 def _throughput_figures(out: Path, env: dict, quick: bool) -> dict:
     from benchmarks import throughput
 
-    connections, seconds, warm_up, rounds = (10, 3, 0, 1) if quick else (50, 15, 3, 3)
+    connections, seconds, warm_up, rounds = (10, 3, 0, 1) if quick else (50, 15, 3, 5)
     with ThreadPoolExecutor(1) as pool:  # the session is made while the server starts
         session = pool.submit(_worker, "session", env)
         return throughput.measure(
@@ -390,7 +390,8 @@ def _throughput_lines(t: dict) -> list[str]:
             f"| the floor of any signed-in page: the bare view's answer behind `login_required` "
             f"(session and user read), same run | {cell(login)} | bare Django view (above) | "
             f"{100 * t['login_ratio']:.1f}% of bare; the review page is "
-            f"{100 * review['rps'] / login['rps']:.1f}% of it | for the record |"
+            f"{100 * t.get('review_login_ratio', review['rps'] / login['rps']):.1f}% of it "
+            "| for the record |"
         )
     return lines
 
@@ -400,7 +401,10 @@ def _rounds(t: dict) -> str:
     if rounds <= 1:
         return ""
     rps = "; ".join(f"{k} " + "/".join(f"{x:,.0f}" for x in v) for k, v in t["round_rps"].items())
-    return f" in {rounds} interleaved rounds, medians (req/s per round: {rps})"
+    return (
+        f" in {rounds} interleaved rounds; rates: medians; ratios: medians of each round's ratio"
+        f" (req/s per round: {rps})"
+    )
 
 
 def write_section(name: str, text: str) -> None:

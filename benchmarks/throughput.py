@@ -101,10 +101,11 @@ def measure(
 ) -> dict:
     """All runs against one server; raises RuntimeError when the server or wrk fails.
 
-    With `rounds` > 1 the three runs take turns, `seconds / rounds` each, and every figure is
-    the median over the rounds: the speed of this virtual machine moves within a minute (the
-    same signed-in view measured 530–1,540 req/s in consecutive 5-second runs), and taking
-    turns keeps such a change from falling on one of the three alone.
+    With `rounds` > 1 the three runs take turns, `seconds / rounds` each; rates and latencies
+    are the medians over the rounds, the ratios the medians of each round's own ratio: the
+    speed of this virtual machine moves within a minute (the same signed-in view measured
+    530–1,540 req/s in consecutive 5-second runs), and taking turns keeps such a change from
+    falling on one of the three alone.
 
     `session()` gives {"cookie": "sessionid=…", "paths": [review pages]}; it is called once the
     server answers, so a caller may make the session while the server starts.
@@ -151,11 +152,20 @@ def measure(
         "bare": bare,
         "login": login,
         "review": review,
-        "ratio": review["rps"] / bare["rps"] if bare["rps"] else 0.0,
-        "login_ratio": login["rps"] / bare["rps"] if bare["rps"] else 0.0,
+        "ratio": _round_ratio(runs["review"], runs["bare"]),
+        "login_ratio": _round_ratio(runs["login"], runs["bare"]),
+        "review_login_ratio": _round_ratio(runs["review"], runs["login"]),
         "server_problems": server.problems()[:10],
         "rows": review["requests"],
     }
+
+
+def _round_ratio(part: list[dict], whole: list[dict]) -> float:
+    """The median over the rounds of each round's ratio: the runs of one round are seconds
+    apart, so a change of the machine's speed between rounds cancels out of each ratio."""
+    return statistics.median(
+        p["rps"] / w["rps"] if w["rps"] else 0.0 for p, w in zip(part, whole, strict=True)
+    )
 
 
 def _median(runs: list[dict]) -> dict:

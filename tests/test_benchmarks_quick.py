@@ -46,3 +46,13 @@ def test_a_run_of_some_figures_writes_its_own_section():
     assert section_name("national", "postgres", "throughput,search") == (
         "suite:national-postgres-only-search-throughput"
     )
+
+
+def test_throughput_ratios_are_taken_within_each_round():
+    from benchmarks.throughput import _round_ratio
+
+    # The machine slows down in the third round: each round's own ratio is what compares.
+    review = [{"rps": 100.0}, {"rps": 300.0}, {"rps": 50.0}]
+    bare = [{"rps": 200.0}, {"rps": 600.0}, {"rps": 1000.0}]
+    assert _round_ratio(review, bare) == 0.5
+    assert _round_ratio([{"rps": 5.0}], [{"rps": 0.0}]) == 0.0
