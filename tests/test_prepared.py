@@ -1,12 +1,13 @@
 """Prepared queries give what the ORM gives; the session and user reads built on them keep
 Django's rules (expired sessions, disabled accounts, logout)."""
 
+import threading
 from datetime import timedelta
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.sessions.models import Session
-from django.db import connection
+from django.db import connection, connections
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -56,14 +57,26 @@ def test_a_lookup_that_changes_its_value_is_refused():
         Prepared(Cluster, "code__contains").first("TN")
 
 
-def test_compiled_once_per_connection_and_still_right_after_reconnecting(users):
+def test_compiled_once_per_connection_and_apart_in_another_thread(users):
     by_code = Prepared(Cluster, "code")
     by_code.first("TNB")
     with CaptureQueriesContext(connection) as ctx:
         assert by_code.first("TP5").code == "TP5"
     assert len(ctx.captured_queries) == 1
-    connection.close()
-    assert by_code.first("TNB").code == "TNB"
+    seen = []
+
+    def elsewhere():  # a server thread: its own connection, its own compiled query
+        other = connections["default"]
+        try:
+            seen.append((by_code.first("TNB").code, other is connection))
+            seen.append(by_code._key in other.__dict__["_thidua_prepared"])
+        finally:
+            other.close()
+
+    thread = threading.Thread(target=elsewhere)
+    thread.start()
+    thread.join()
+    assert seen == [("TNB", False), True]
 
 
 def test_an_expired_session_signs_nobody_in(users, client):

@@ -42,17 +42,22 @@ def _executemany(table: str, columns: Sequence[str], rows: Iterable[Sequence]) -
     raw = connection.connection  # the sqlite3 connection: its executemany takes "?" directly
     # Index pages of a big table do not fit SQLite's default 2 MB page cache: a bulk write into
     # a table with millions of rows and several indexes would re-read them again and again.
+    # Set back afterwards: connections are kept (CONN_MAX_AGE), and a smaller size frees pages.
+    (usual,) = raw.execute("PRAGMA cache_size").fetchone()
     raw.execute(f"PRAGMA cache_size = -{SQLITE_CACHE_KB}")
-    batch: list[Sequence] = []
-    for row in rows:
-        batch.append(row)
-        if len(batch) >= SQLITE_BATCH:
+    try:
+        batch: list[Sequence] = []
+        for row in rows:
+            batch.append(row)
+            if len(batch) >= SQLITE_BATCH:
+                raw.executemany(sql, batch)
+                written += len(batch)
+                batch.clear()
+        if batch:
             raw.executemany(sql, batch)
             written += len(batch)
-            batch.clear()
-    if batch:
-        raw.executemany(sql, batch)
-        written += len(batch)
+    finally:
+        raw.execute(f"PRAGMA cache_size = {int(usual)}")
     return written
 
 
