@@ -57,6 +57,13 @@ def test_a_lookup_that_changes_its_value_is_refused():
         Prepared(Cluster, "code__contains").first("TN")
 
 
+def test_none_is_refused_even_after_compiling(db):
+    by_code = Prepared(Cluster, "code")
+    by_code.first("TNB")
+    with pytest.raises(ValueError, match="None"):
+        by_code.first(None)
+
+
 def test_compiled_once_per_connection_and_apart_in_another_thread(users):
     by_code = Prepared(Cluster, "code")
     by_code.first("TNB")

@@ -29,8 +29,8 @@ class _Compiled:
 class Prepared:
     """`Prepared(Model, "code")` then `.first("TNB")`, `.all(...)`: `filter(code=...)` in effect.
 
-    Lookups are `field` or `field__gt`/`__gte`/`__lt`/`__lte` (values adapted by the field);
-    the model's default ordering applies, as it would in the ORM.
+    Lookups are `field` or `field__gt`/`__gte`/`__lt`/`__lte` (values adapted by the field,
+    never None); the model's default ordering applies, as it would in the ORM.
     """
 
     def __init__(self, model: type[Model], *lookups: str):
@@ -38,6 +38,8 @@ class Prepared:
         self._key = ("thidua-prepared", model._meta.label, lookups)
 
     def all(self, *values) -> list[Model]:
+        if None in values:  # the ORM would write IS NULL, not "= NULL"
+            raise ValueError(f"{self._key[1:]}: None is not a value to look up")
         connection = connections[router.db_for_read(self.model)]
         compiled = self._compiled(connection, values)
         params = _adapted(compiled.fields, values, connection)
