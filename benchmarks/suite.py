@@ -217,14 +217,19 @@ def machine() -> dict:
 def section_name(scale: str, database: str, only: str = "") -> str:
     """A run of some figures (`--only`) gets its own section: it never replaces the full run's."""
     name = f"suite:{scale}-{database}"
-    return f"{name}-only-{'-'.join(sorted(only.split(',')))}" if only else name
+    return f"{name}-only-{'-'.join(_only(only))}" if only else name
+
+
+def _only(only: str) -> list[str]:
+    """The figures an `--only` run names, in a stable order."""
+    return sorted(only.split(","))
 
 
 def render(r: dict, only: str = "") -> str:
     m, f, g = r["machine"], r["figures"], r["generated"]["counts"]
     title = f"### {r['scale']} scale, {r['database']} ({r.get('db_version', '')})".rstrip(" ()")
     if only:
-        title += f": {', '.join(sorted(only.split(',')))} only"
+        title += f": {', '.join(_only(only))} only"
     lines = [
         title,
         "",
@@ -374,30 +379,24 @@ def _throughput_lines(t: dict) -> list[str]:
             f"p99 {x['p99']:.1f} ms, {errors}"
         )
 
-    review, bare, ratio = t["review"], t["bare"], t["ratio"]
-    login = t.get("login")
-    lines = [
+    review, bare, login, ratio = t["review"], t["bare"], t["login"], t["ratio"]
+    return [
         f"| web throughput, {t['connections']} connections on loopback (`thidua serve`, "
         f"{t['workers']} workers × {t['server_threads']} threads; wrk -t{t['threads']} "
         f"{t['seconds']:g} s each{_rounds(t)}, load average before {t['loadavg_before']:g}): "
         f"review pages of {t['pages']} clusters | {cell(review)} | bare Django view: "
         f"{cell(bare)} | {100 * ratio:.1f}% of bare | ≥ 50% of bare: {_verdict(ratio >= 0.5)}; "
         f"p95 ≤ 300 ms: {_verdict(review['p95'] <= 300)}; zero errors: "
-        f"{_verdict(review['errors'] == 0)} |"
+        f"{_verdict(review['errors'] == 0)} |",
+        f"| the floor of any signed-in page: the bare view's answer behind `login_required` "
+        f"(session and user read), same run | {cell(login)} | bare Django view (above) | "
+        f"{100 * t['login_ratio']:.1f}% of bare; the review page is "
+        f"{100 * t['review_login_ratio']:.1f}% of it | for the record |",
     ]
-    if login:
-        lines.append(
-            f"| the floor of any signed-in page: the bare view's answer behind `login_required` "
-            f"(session and user read), same run | {cell(login)} | bare Django view (above) | "
-            f"{100 * t['login_ratio']:.1f}% of bare; the review page is "
-            f"{100 * t.get('review_login_ratio', review['rps'] / login['rps']):.1f}% of it "
-            "| for the record |"
-        )
-    return lines
 
 
 def _rounds(t: dict) -> str:
-    rounds = t.get("rounds", 1)
+    rounds = t["rounds"]
     if rounds <= 1:
         return ""
     rps = "; ".join(f"{k} " + "/".join(f"{x:,.0f}" for x in v) for k, v in t["round_rps"].items())

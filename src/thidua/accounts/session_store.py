@@ -6,11 +6,8 @@ query again (`thidua.common.prepared`); writes, expiry and logout are Django's.
 
 from __future__ import annotations
 
-import logging
-
 from django.contrib.sessions.backends.db import SessionStore as DatabaseStore
 from django.contrib.sessions.models import Session
-from django.core.exceptions import SuspiciousOperation
 from django.utils import timezone
 
 from thidua.common.prepared import Prepared
@@ -20,11 +17,8 @@ _LIVE_SESSION = Prepared(Session, "session_key", "expire_date__gt")
 
 class SessionStore(DatabaseStore):
     def _get_session_from_db(self):
-        try:
-            found = _LIVE_SESSION.first(self.session_key, timezone.now())
-        except SuspiciousOperation as exc:
-            logging.getLogger(f"django.security.{exc.__class__.__name__}").warning(str(exc))
-            found = None
+        # Django's own read also catches SuspiciousOperation; nothing on this path raises it.
+        found = _LIVE_SESSION.first(self.session_key, timezone.now())
         if found is None:
             self._session_key = None
         return found

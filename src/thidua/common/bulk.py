@@ -7,6 +7,7 @@ Identifiers come from the caller's models, never from user input.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
+from itertools import islice
 
 from django.db import connection
 
@@ -46,14 +47,8 @@ def _executemany(table: str, columns: Sequence[str], rows: Iterable[Sequence]) -
     (usual,) = raw.execute("PRAGMA cache_size").fetchone()
     raw.execute(f"PRAGMA cache_size = -{SQLITE_CACHE_KB}")
     try:
-        batch: list[Sequence] = []
-        for row in rows:
-            batch.append(row)
-            if len(batch) >= SQLITE_BATCH:
-                raw.executemany(sql, batch)
-                written += len(batch)
-                batch.clear()
-        if batch:
+        pending = iter(rows)
+        while batch := list(islice(pending, SQLITE_BATCH)):
             raw.executemany(sql, batch)
             written += len(batch)
     finally:
