@@ -12,6 +12,7 @@ from django.core import signals
 from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
+from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 EXAMPLES = int(os.environ.get("THIDUA_FUZZ_EXAMPLES", "8"))
 
@@ -51,6 +52,9 @@ def test_the_api_never_fails_and_keeps_to_its_schema(board_token, connections_ke
         @given(case=operation.as_strategy())
         @settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck))
         def check(case):
-            case.call_and_validate(headers=headers)
+            # Business rules answer 422 (declared, in the shape checked) to data the schema
+            # cannot describe: a decision dated after today, a year with no reports. Schemathesis'
+            # "schema-valid data is accepted" check would count those as failures.
+            case.call_and_validate(headers=headers, excluded_checks=[positive_data_acceptance])
 
         check()

@@ -11,6 +11,7 @@ from ninja import NinjaAPI, Swagger
 from thidua.api import errors
 from thidua.api.auth import AUTH
 from thidua.api.codec import DecimalParser, DecimalRenderer
+from thidua.api.openapi import forbid_nul
 from thidua.api.routers import (
     awards,
     backlog,
@@ -38,7 +39,13 @@ Lỗi kiểm tra (422): `{"detail": [{"row", "column", "value", "message"}]}`, t
 vị trí trong danh sách `values` (từ 0) và `column` là tên trường.
 """
 
-api = NinjaAPI(
+
+class ThiduaAPI(NinjaAPI):
+    def get_openapi_schema(self, **kwargs):
+        return forbid_nul(super().get_openapi_schema(**kwargs))
+
+
+api = ThiduaAPI(
     title="thidua API",
     version="1",
     description=DESCRIPTION,

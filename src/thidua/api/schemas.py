@@ -7,8 +7,37 @@ from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from django.utils.translation import gettext as _
-from ninja import Field, Schema
-from pydantic import PlainValidator, WithJsonSchema
+from ninja import Field
+from ninja import Schema as NinjaSchema
+from pydantic import PlainValidator, WithJsonSchema, field_validator
+
+from thidua.common.text import NUL, nul_message
+
+Schema = NinjaSchema  # what the API answers
+
+
+class InSchema(NinjaSchema):
+    """What a request body may hold: its text is refused with a NUL character in it (PostgreSQL
+    cannot store it), and the OpenAPI document says so (`app.ThiduaAPI`). Fields nobody
+    declared are ignored, whatever they hold."""
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _no_nul(cls, value, info):
+        if _holds_nul(value):
+            raise ValueError(nul_message(info.field_name))
+        return value
+
+
+def _holds_nul(value) -> bool:
+    if isinstance(value, str):
+        return NUL in value
+    if isinstance(value, list | tuple | set):
+        return any(_holds_nul(v) for v in value)
+    if isinstance(value, dict):
+        return any(_holds_nul(k) or _holds_nul(v) for k, v in value.items())
+    return False
+
 
 # Decimals go out as exact JSON numbers (see codec.DecimalRenderer), so the schema says number.
 Num = Annotated[Decimal, WithJsonSchema({"type": "number"})]
@@ -248,7 +277,7 @@ ExpectedVersion = Annotated[
 ]
 
 
-class ValueIn(Schema):
+class ValueIn(InSchema):
     indicator: str
     value: NumberOrText
     period: str | None = Field(
@@ -263,7 +292,7 @@ class ValueIn(Schema):
     )
 
 
-class ValuesIn(Schema):
+class ValuesIn(InSchema):
     values: list[ValueIn]
     reason: str = ""
 
@@ -276,11 +305,11 @@ class WriteOut(Schema):
     status: str
 
 
-class CommentIn(Schema):
+class CommentIn(InSchema):
     comment: str
 
 
-class ReasonIn(Schema):
+class ReasonIn(InSchema):
     reason: str
 
 
@@ -433,13 +462,13 @@ class SheetOut(Schema):
     criteria: list[SheetCriterionOut]
 
 
-class SelfScoreIn(Schema):
+class SelfScoreIn(InSchema):
     points: NumberOrText
     note: str = Field("", description="Giải trình, minh chứng (bắt buộc nếu tiêu chí cần).")
     expected_version: ExpectedVersion = None
 
 
-class ReviewScoreIn(Schema):
+class ReviewScoreIn(InSchema):
     points: NumberOrText
     reason: str = Field("", description="Lý do; bắt buộc khi khác điểm tự chấm.")
     expected_version: ExpectedVersion = None
@@ -459,7 +488,7 @@ class ManualScoreOut(Schema):
 # --- ballots ----------------------------------------------------------------------------
 
 
-class SessionIn(Schema):
+class SessionIn(InSchema):
     title: str
     closes_at: datetime
     award_code: str = ""
@@ -477,7 +506,7 @@ class SessionIn(Schema):
     )
 
 
-class CorrectionIn(Schema):
+class CorrectionIn(InSchema):
     reason: str
     closes_at: datetime
 
@@ -556,7 +585,7 @@ class SessionDetail(SessionOut):
     result: TallyOut | None = Field(None, description="Kết quả kiểm phiếu, khi phiên đã kết thúc.")
 
 
-class VoteIn(Schema):
+class VoteIn(InSchema):
     approve: list[int] = Field(description="Id các đơn vị được đề cử mà bạn đồng ý.")
 
 
@@ -578,10 +607,10 @@ OptionalId = Annotated[
     WithJsonSchema({"type": "integer", "minimum": 1, "maximum": MAX_ID}),
 ]
 # Text that must say something: at least one character that is not a space.
-Said = Annotated[str, Field(pattern=r"\S")]
+Said = Annotated[str, Field(pattern=r"^[^\x00]*\S[^\x00]*$")]
 
 
-class NomineeIn(Schema):
+class NomineeIn(InSchema):
     """Một cá nhân (person_id) hoặc một tập thể (unit_id), không cả hai."""
 
     model_config = {
@@ -594,7 +623,7 @@ class NomineeIn(Schema):
     unit_id: OptionalId = None
 
 
-class EligibilityBatchIn(Schema):
+class EligibilityBatchIn(InSchema):
     nominees: list[NomineeIn] = Field(max_length=500)
 
 
@@ -629,25 +658,25 @@ class ProposalIn(NomineeIn):
     achievements: str = Field("", max_length=20_000)
 
 
-class ProposalPatch(Schema):
+class ProposalPatch(InSchema):
     achievements: str | None = Field(None, max_length=20_000)
     year: Year | None = None
     expected_version: ExpectedVersion = None
 
 
-class SubmitIn(Schema):
+class SubmitIn(InSchema):
     justification: str = Field(
         "", max_length=1000, description="Bắt buộc khi dữ liệu cho thấy chưa đủ điều kiện."
     )
     expected_version: ExpectedVersion = None
 
 
-class ReasonsIn(Schema):
+class ReasonsIn(InSchema):
     reasons: Said = Field(max_length=1000, description="Lý do trả lại / không khen thưởng.")
     expected_version: ExpectedVersion = None
 
 
-class CouncilVoteIn(Schema):
+class CouncilVoteIn(InSchema):
     session_id: Id = Field(description="Phiên bỏ phiếu kín đã kết thúc của hội đồng.")
     candidate_id: OptionalId = Field(
         None, description="Dòng kết quả của đối tượng; không cần khi phiên chỉ có một dòng."
@@ -655,7 +684,7 @@ class CouncilVoteIn(Schema):
     expected_version: ExpectedVersion = None
 
 
-class ForwardIn(Schema):
+class ForwardIn(InSchema):
     to: Said = Field(max_length=300, description="Cấp trình, ví dụ Thủ tướng Chính phủ.")
     expected_version: ExpectedVersion = None
 
@@ -663,7 +692,7 @@ class ForwardIn(Schema):
 Day = date  # the field below is named `date`: its type needs another name
 
 
-class DecideIn(Schema):
+class DecideIn(InSchema):
     number: Said = Field(max_length=60, description="Số quyết định, ví dụ 123/QĐ-UBND.")
     date: Day = Field(description="Ngày quyết định; không sau hôm nay.")
     signer: Said = Field(max_length=200)
@@ -800,7 +829,7 @@ class BacklogOut(Schema):
     on_track: bool | None = None
 
 
-class BacklogCaseIn(Schema):
+class BacklogCaseIn(InSchema):
     """Một hồ sơ khen thưởng tồn đọng (thời kỳ: chong_phap, chong_my hoặc bao_ve)."""
 
     full_name: Said = Field(max_length=200)
@@ -847,15 +876,15 @@ class BacklogCaseAddedOut(BacklogCaseOut):
     )
 
 
-class BacklogStepIn(Schema):
+class BacklogStepIn(InSchema):
     note: str = Field("", max_length=1000)
 
 
-class BacklogRejectIn(Schema):
+class BacklogRejectIn(InSchema):
     note: Said = Field(max_length=1000, description="Lý do không đủ điều kiện khen thưởng.")
 
 
-class BacklogAwardIn(Schema):
+class BacklogAwardIn(InSchema):
     number: Said = Field(max_length=60, description="Số quyết định khen thưởng.")
     date: Day = Field(description="Ngày quyết định; không sau hôm nay.")
     signer: Said = Field(max_length=200)

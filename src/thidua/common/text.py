@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from django.utils.translation import gettext as _
+
 _UNIT_PREFIXES = (
     "thanh pho truc thuoc trung uong",
     "thanh pho",
@@ -36,3 +38,11 @@ def unit_key(text: str) -> str:
                 key = key[len(prefix) :].strip()
                 changed = True
     return key
+
+
+NUL = "\x00"
+
+
+def nul_message(where: str) -> str:
+    """PostgreSQL cannot store text holding a NUL character: it is refused wherever it comes in."""
+    return _("Ký tự NUL (mã 0) không được phép trong %(where)s.") % {"where": where}

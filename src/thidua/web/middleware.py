@@ -7,7 +7,11 @@ English browser would get English; here only the explicit choice (the language c
 from __future__ import annotations
 
 from django.conf import settings
+from django.http import HttpResponseBadRequest, JsonResponse
 from django.utils import translation
+from django.utils.translation import gettext as _
+
+from thidua.common.text import NUL, nul_message
 
 
 class ChosenLanguageMiddleware:
@@ -49,3 +53,33 @@ class ContentSecurityPolicyMiddleware:
         if not request.path.startswith(CSP_EXEMPT):
             response.headers.setdefault("Content-Security-Policy", CSP)
         return response
+
+
+class NulCharacterMiddleware:
+    """A NUL character (%00) in an address or a query is refused up front: PostgreSQL cannot
+    store or compare text holding it and would fail with a server error, SQLite would keep it
+    silently. Forms refuse it themselves (Django's CharField), API bodies too (`api.schemas`)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        where = _nul_in(request)
+        if where is None:
+            return self.get_response(request)
+        message = nul_message(where)
+        if request.path.startswith("/api/"):
+            issue = {"row": None, "column": where, "value": None, "message": message}
+            return JsonResponse({"detail": [issue]}, status=422)
+        return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
+
+
+def _nul_in(request) -> str | None:
+    """Where a NUL character is: the address or a query parameter (its name); or None."""
+    if NUL in request.path:
+        return _("địa chỉ")
+    if "%00" in request.META.get("QUERY_STRING", ""):
+        for name, values in request.GET.lists():
+            if NUL in name or any(NUL in value for value in values):
+                return name.replace(NUL, "")
+    return None
