@@ -244,3 +244,27 @@ def test_a_waiting_message_is_shown_once_even_when_the_page_is_stored(client, us
     client.cookies["messages"] = storage._encode([Message(constants.SUCCESS, "Đã lưu số liệu")])
     assert "Đã lưu số liệu" in client.get(WHOLE).content.decode()
     assert "Đã lưu số liệu" not in client.get(WHOLE).content.decode()
+
+
+def test_a_role_taken_away_in_the_admin_site_refuses_the_stored_page_at_once(client, users):
+    from django.test import Client
+
+    from thidua.accounts.models import RoleAssignment
+
+    admin = Client()
+    admin.force_login(users["admin"])  # signed in first: a sign-in is a write of its own
+    client.force_login(users["xem"])  # a viewer of TNB
+    client.get(WHOLE)
+    assert client.get(WHOLE).status_code == 200  # stored and reused
+    role = RoleAssignment.objects.get(user=users["xem"])
+    response = admin.post(f"/admin/accounts/roleassignment/{role.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert client.get(WHOLE).status_code == 403
+
+
+def test_a_stored_page_costs_the_session_the_user_and_the_stamp(client, users):
+    client.force_login(users["xem"])
+    client.get(WHOLE)
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(WHOLE).status_code == 200
+    assert len(ctx.captured_queries) == 3, [q["sql"] for q in ctx.captured_queries]

@@ -109,3 +109,28 @@ def test_logout_ends_the_session(users, client):
     client.post("/logout/")
     assert not Session.objects.filter(pk=key).exists()
     assert client.get(REVIEW).status_code == 302
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL prepares statements")
+def test_on_postgresql_the_reads_are_prepared_on_the_server_once_and_still_seen(users):
+    from thidua.common.prepared import fetch
+
+    by_code = Prepared(Cluster, "code", "pk__gt")  # a statement no other test runs
+    statements = "SELECT statement FROM pg_prepared_statements"
+    before = {row[0] for row in fetch(connection, statements)}
+    with CaptureQueriesContext(connection) as ctx:
+        first, again = by_code.first("TNB", 0), by_code.first("TNB", 0)
+    assert first.pk == again.pk and len(ctx.captured_queries) == 2  # guards still count them
+    added = {row[0] for row in fetch(connection, statements)} - before
+    assert len(added) == 1 and 'FROM "orgs_cluster"' in added.pop()
+
+
+def test_preparing_can_be_turned_off_for_a_pooler(monkeypatch):
+    from pathlib import Path
+
+    from thidua.env import database_config
+
+    monkeypatch.setenv("THIDUA_DATABASE_URL", "postgres://u@db:5432/thidua")
+    assert database_config(Path("/tmp"))["OPTIONS"]["prepare_threshold"] > 1000
+    monkeypatch.setenv("THIDUA_DATABASE_PREPARE", "false")
+    assert "prepare_threshold" not in database_config(Path("/tmp")).get("OPTIONS", {})

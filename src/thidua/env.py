@@ -76,7 +76,15 @@ def database_config(folder: Path) -> dict:
             f"(got engine {engine or 'unknown'})"
         )
     config["ENGINE"] = "django.db.backends.postgresql"
+    if env_bool("THIDUA_DATABASE_PREPARE", True):
+        # Prepared on the server only where asked (common.prepared.fetch, the reads of every
+        # request): Django's cursors bind on the client and never prepare. A pooler in
+        # transaction mode that cannot keep prepared statements needs THIDUA_DATABASE_PREPARE=false.
+        config.setdefault("OPTIONS", {})["prepare_threshold"] = PREPARE_ONLY_WHEN_ASKED
     return config
+
+
+PREPARE_ONLY_WHEN_ASKED = 2**31 - 1  # psycopg prepares after this many runs, or when asked
 
 
 def sqlite_config(path: Path) -> dict:

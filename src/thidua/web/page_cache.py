@@ -27,6 +27,7 @@ from django.http import HttpRequest
 from django.middleware.csrf import get_token
 
 from thidua.accounts.models import AuditEntry
+from thidua.common.prepared import fetch
 
 T = TypeVar("T")
 Stamp = tuple
@@ -39,12 +40,11 @@ def enabled() -> bool:
 def stamp() -> Stamp:
     """The newest audit entry's hash (it chains the whole history) and the newest admin log id."""
     audit, admin = AuditEntry._meta.db_table, LogEntry._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT (SELECT hash FROM {audit} ORDER BY id DESC LIMIT 1),"
-            f" (SELECT id FROM {admin} ORDER BY id DESC LIMIT 1)"
-        )
-        return tuple(cursor.fetchone())
+    sql = (
+        f"SELECT (SELECT hash FROM {audit} ORDER BY id DESC LIMIT 1),"
+        f" (SELECT id FROM {admin} ORDER BY id DESC LIMIT 1)"
+    )
+    return tuple(fetch(connection, sql)[0])
 
 
 def get(key: str, now: Stamp):
@@ -75,8 +75,9 @@ TOKEN = "thidua-csrf-token-placeholder"
 
 
 def page_key(prefix: str, request: HttpRequest) -> str:
-    """A whole page's key: the reader (name, staff link) and the address (the language form
-    sends the reader back to it); hashed, so any address makes a valid cache key."""
+    """A whole page's key: the reader (name, staff link, what they may see) and the address
+    (what is shown; the language form sends the reader back to it); hashed, so any address
+    makes a valid cache key."""
     address = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:32]
     return f"{prefix}:{request.user.pk}:{address}"
 

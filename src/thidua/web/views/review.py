@@ -34,6 +34,10 @@ def _chosen(wanted: str | None, codes) -> str | None:
     return next(iter(codes), None)
 
 
+def _language() -> str:
+    return "en" if get_language() == "en" else "vi"
+
+
 def _name(entry: dict) -> str:
     return entry["name_en"] if get_language() == "en" else entry["name"]
 
@@ -47,14 +51,16 @@ class _Parts:
     to the first one without computing the review.
     """
 
-    def __init__(self, request: HttpRequest, code: str, period: str):
+    def __init__(self, request: HttpRequest, code: str, period: str, stamp=None):
         self.cluster, self.p, self.can_run, self.include_submitted = _viewer(request, code, period)
-        self.language = "en" if get_language() == "en" else "vi"
+        self.language = _language()
         self.base = (
             f"review:{self.cluster.pk}:{self.p.code}:{self.language}:"
             f"{int(self.can_run)}:{int(self.include_submitted)}"
         )
-        self.stamp = page_cache.stamp() if page_cache.enabled() else None
+        if stamp is None and page_cache.enabled():
+            stamp = page_cache.stamp()
+        self.stamp = stamp
         self.wanted = request.GET.get("indicator")
         self._data = None
 
@@ -78,12 +84,18 @@ class _Parts:
 
 @login_required
 def review_page(request: HttpRequest, code: str, period: str) -> HttpResponse:
-    parts = _Parts(request, code, period)
-    if parts.stamp is None or page_cache.has_messages(request):
-        return HttpResponse(_page(request, parts))
-    # The whole page for this reader and address, with the CSRF token put in per request.
-    key = page_cache.page_key(f"{parts.base}:page", request)
-    html = page_cache.cached(key, parts.stamp, lambda: _page(request, parts, page_cache.TOKEN))
+    if not page_cache.enabled() or page_cache.has_messages(request):
+        return HttpResponse(_page(request, _Parts(request, code, period)))
+    # The whole page for this reader, address and language, with the CSRF token put in per
+    # request. Found under the current stamp, it was rendered for this reader after the access
+    # checks, and nothing they read (roles, clusters, accounts) has been written since: their
+    # answer stands, so they are not asked again. A refusal is never stored.
+    now = page_cache.stamp()
+    key = page_cache.page_key(f"review-page:{_language()}", request)
+    html = page_cache.get(key, now)
+    if html is None:
+        html = _page(request, _Parts(request, code, period, now), page_cache.TOKEN)
+        page_cache.put(key, now, html)
     return HttpResponse(page_cache.with_token(html, request))
 
 
