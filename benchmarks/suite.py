@@ -159,7 +159,8 @@ def _wrk_available() -> bool:
 def _throughput_figures(out: Path, env: dict, quick: bool) -> dict:
     from benchmarks import throughput
 
-    connections, seconds, warm_up, rounds = (10, 3, 0, 1) if quick else (50, 15, 3, 5)
+    # Many 1-second rounds: the machine's speed moves within seconds (throughput.measure).
+    connections, seconds, warm_up, rounds = (10, 3, 0, 1) if quick else (50, 20, 3, 20)
     with ThreadPoolExecutor(1) as pool:  # the session is made while the server starts
         session = pool.submit(_worker, "session", env)
         return throughput.measure(
@@ -399,10 +400,16 @@ def _rounds(t: dict) -> str:
     rounds = t["rounds"]
     if rounds <= 1:
         return ""
-    rps = "; ".join(f"{k} " + "/".join(f"{x:,.0f}" for x in v) for k, v in t["round_rps"].items())
+    per = t["round_rps"]
+    rps = "; ".join(f"{k} {min(v):,.0f}–{max(v):,.0f}" for k, v in per.items())
+    ratios = [r / b for r, b in zip(per["review"], per["bare"], strict=True) if b]
+    spread = ""
+    if len(ratios) >= 4:
+        low, _mid, high = statistics.quantiles(ratios, n=4)
+        spread = f"; review ÷ bare, middle half of the rounds: {100 * low:.0f}–{100 * high:.0f}%"
     return (
         f" in {rounds} interleaved rounds; rates: medians; ratios: medians of each round's ratio"
-        f" (req/s per round: {rps})"
+        f" (req/s per round: {rps}{spread})"
     )
 
 

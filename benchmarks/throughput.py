@@ -101,11 +101,12 @@ def measure(
 ) -> dict:
     """All runs against one server; raises RuntimeError when the server or wrk fails.
 
-    With `rounds` > 1 the three runs take turns, `seconds / rounds` each; rates and latencies
-    are the medians over the rounds, the ratios the medians of each round's own ratio: the
-    speed of this virtual machine moves within a minute (the same signed-in view measured
-    530–1,540 req/s in consecutive 5-second runs), and taking turns keeps such a change from
-    falling on one of the three alone.
+    With `rounds` > 1 the three runs take turns, `seconds / rounds` each (at least 1 s), in an
+    order reversed every other round; rates and latencies are the medians over the rounds, the
+    ratios the medians of each round's own ratio: the speed of this virtual machine moves within
+    seconds (a CPU loop timed every 0.5 s: 1,250–2,200 turns; the same signed-in view 530–1,540
+    req/s in consecutive 5-second runs), and short turns keep such a change from falling on one
+    of the three alone.
 
     `session()` gives {"cookie": "sessionid=…", "paths": [review pages]}; it is called once the
     server answers, so a caller may make the session while the server starts.
@@ -132,10 +133,10 @@ def measure(
         load = os.getloadavg()[0]
         each = seconds / rounds
         runs: dict[str, list[dict]] = {"bare": [], "login": [], "review": []}
-        for _ in range(rounds):
-            runs["bare"].append(_wrk(server.base + BARE, [], seconds=each, **common))
-            runs["login"].append(_wrk(server.base + LOGIN, [], seconds=each, **common))
-            runs["review"].append(_wrk(server.base + paths[0], paths, seconds=each, **common))
+        targets = {"bare": (BARE, []), "login": (LOGIN, []), "review": (paths[0], paths)}
+        for kind in _turns(rounds):
+            path, rest = targets[kind]
+            runs[kind].append(_wrk(server.base + path, rest, seconds=each, **common))
     finally:
         server.stop()
     bare, login, review = (_median(runs[k]) for k in ("bare", "login", "review"))
@@ -158,6 +159,13 @@ def measure(
         "server_problems": server.problems()[:10],
         "rows": review["requests"],
     }
+
+
+def _turns(rounds: int) -> list[str]:
+    """The order of the runs: each round in turn forwards and backwards, so a drift of the
+    machine's speed within rounds favours no kind."""
+    kinds = ["bare", "login", "review"]
+    return [k for r in range(rounds) for k in (kinds if r % 2 == 0 else kinds[::-1])]
 
 
 def _round_ratio(part: list[dict], whole: list[dict]) -> float:

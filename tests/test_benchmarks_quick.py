@@ -56,3 +56,10 @@ def test_throughput_ratios_are_taken_within_each_round():
     bare = [{"rps": 200.0}, {"rps": 600.0}, {"rps": 1000.0}]
     assert _round_ratio(review, bare) == 0.5
     assert _round_ratio([{"rps": 5.0}], [{"rps": 0.0}]) == 0.0
+
+
+def test_throughput_rounds_take_turns_forwards_and_backwards():
+    from benchmarks.throughput import _turns
+
+    assert _turns(2) == ["bare", "login", "review", "review", "login", "bare"]
+    assert _turns(1) == ["bare", "login", "review"]

@@ -64,22 +64,24 @@ class NulCharacterMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        where = _nul_in(request)
-        if where is None:
+        found = _nul_in(request)
+        if found is None:
             return self.get_response(request)
+        column, where = found
         message = nul_message(where)
         if request.path.startswith("/api/"):
-            issue = {"row": None, "column": where, "value": None, "message": message}
+            issue = {"row": None, "column": column, "value": None, "message": message}
             return JsonResponse({"detail": [issue]}, status=422)
         return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
 
 
-def _nul_in(request) -> str | None:
-    """Where a NUL character is: the address or a query parameter (its name); or None."""
+def _nul_in(request) -> tuple[str | None, str] | None:
+    """Where a NUL character is, as (the parameter's name, words for it); None when nowhere."""
     if NUL in request.path:
-        return _("địa chỉ")
+        return None, _("địa chỉ")
     if "%00" in request.META.get("QUERY_STRING", ""):
         for name, values in request.GET.lists():
             if NUL in name or any(NUL in value for value in values):
-                return name.replace(NUL, "")
+                name = name.replace(NUL, "")
+                return name, _("tham số “%(name)s”") % {"name": name}
     return None
