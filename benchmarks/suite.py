@@ -408,7 +408,8 @@ def _rounds(t: dict) -> str:
         low, _mid, high = statistics.quantiles(ratios, n=4)
         spread = f"; review ÷ bare, middle half of the rounds: {100 * low:.0f}–{100 * high:.0f}%"
     return (
-        f" in {rounds} interleaved rounds; rates: medians; ratios: medians of each round's ratio"
+        f" in {rounds} interleaved rounds of {t['seconds'] / rounds:g} s; rates: medians;"
+        " ratios: medians of each round's ratio"
         f" (req/s per round: {rps}{spread})"
     )
 

@@ -102,11 +102,13 @@ def fetch(connection, sql: str, params=()) -> list[tuple]:
 
 
 def _cursor(connection):
-    if connection.vendor == "postgresql":
+    # While queries are logged (DEBUG, CaptureQueriesContext) the plain cursor runs: Django
+    # takes the logged SQL from psycopg's client-side query, which a prepared run lacks.
+    if connection.vendor == "postgresql" and not connection.queries_logged:
         connection.ensure_connection()
         if connection.connection.prepare_threshold is not None:
             preparing = _preparing_cursor_class()(connection.connection)
-            return connection._prepare_cursor(preparing)  # Django's wrapper: queries are seen
+            return connection._prepare_cursor(preparing)  # Django's wrapper, as its own
     return connection.cursor()
 
 
