@@ -7,16 +7,13 @@ from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from django.utils.translation import gettext as _
-from ninja import Field
-from ninja import Schema as NinjaSchema
+from ninja import Field, Schema
 from pydantic import PlainValidator, WithJsonSchema, field_validator
 
 from thidua.common.text import NUL, nul_message
 
-Schema = NinjaSchema  # what the API answers
 
-
-class InSchema(NinjaSchema):
+class InSchema(Schema):
     """What a request body may hold: its text is refused with a NUL character in it (PostgreSQL
     cannot store it), and the OpenAPI document says so (`app.ThiduaAPI`). Fields nobody
     declared are ignored, whatever they hold."""

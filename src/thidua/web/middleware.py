@@ -12,6 +12,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from thidua.common.text import NUL, nul_message
+from thidua.indicators.validation import Issue
 
 
 class ChosenLanguageMiddleware:
@@ -70,8 +71,8 @@ class NulCharacterMiddleware:
         column, where = found
         message = nul_message(where)
         if request.path.startswith("/api/"):
-            issue = {"row": None, "column": column, "value": None, "message": message}
-            return JsonResponse({"detail": [issue]}, status=422)
+            issue = Issue(message, column=column)  # the API's 422 shape (api.errors)
+            return JsonResponse({"detail": [issue.as_dict()]}, status=422)
         return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
 
 

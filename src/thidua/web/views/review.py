@@ -39,7 +39,7 @@ def _language() -> str:
 
 
 def _name(entry: dict) -> str:
-    return entry["name_en"] if get_language() == "en" else entry["name"]
+    return entry["name_en"] if _language() == "en" else entry["name"]
 
 
 class _Parts:
@@ -92,10 +92,9 @@ def review_page(request: HttpRequest, code: str, period: str) -> HttpResponse:
     # answer stands, so they are not asked again. A refusal is never stored.
     now = page_cache.stamp()
     key = page_cache.page_key(f"review-page:{_language()}", request)
-    html = page_cache.get(key, now)
-    if html is None:
-        html = _page(request, _Parts(request, code, period, now), page_cache.TOKEN)
-        page_cache.put(key, now, html)
+    html = page_cache.cached(
+        key, now, lambda: _page(request, _Parts(request, code, period, now), page_cache.TOKEN)
+    )
     return HttpResponse(page_cache.with_token(html, request))
 
 
