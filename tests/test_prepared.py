@@ -6,12 +6,11 @@ from datetime import timedelta
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.contrib.sessions.models import Session
 from django.db import connection, connections
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from thidua.accounts.models import RoleAssignment
+from thidua.accounts.models import RoleAssignment, Session
 from thidua.common.prepared import Prepared
 from thidua.orgs.models import Cluster
 

@@ -1,4 +1,4 @@
-"""Who may do what (role assignments), API tokens and the append-only audit log."""
+"""Who may do what (role assignments), API tokens, the append-only audit log and sessions."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import hashlib
 import secrets
 
 from django.conf import settings
+from django.contrib.sessions.base_session import AbstractBaseSession
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -114,3 +115,31 @@ class AuditEntry(models.Model):
     def __str__(self) -> str:
         when = f"{self.at:%Y-%m-%d %H:%M}"
         return f"{when} {self.actor_name} {self.action} {self.object_type}#{self.object_id}"
+
+
+class Session(AbstractBaseSession):
+    """Django's database session that also names its user (SESSION_ENGINE
+    `thidua.accounts.session_store`), so a request reads its session and its user in one join.
+
+    No database constraint: the user is Django's to check on every request (active, password
+    unchanged); a session whose user is gone joins to nothing and signs nobody in.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
+
+    class Meta(AbstractBaseSession.Meta):
+        verbose_name = _("phiên đăng nhập")
+        verbose_name_plural = _("phiên đăng nhập")
+
+    @classmethod
+    def get_session_store_class(cls):
+        from thidua.accounts.session_store import SessionStore
+
+        return SessionStore

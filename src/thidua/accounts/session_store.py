@@ -1,24 +1,56 @@
-"""Database sessions, read through a prepared query (SESSION_ENGINE).
+"""Database sessions that bring their user and the write stamp in one read (SESSION_ENGINE).
 
-Django's own `db` store, but the read that every signed-in request makes skips building the ORM
-query again (`thidua.common.prepared`); writes, expiry and logout are Django's.
+Django's own `db` store on `accounts.Session`, which keeps the signed-in user's id beside the
+data. The read every request makes is one prepared statement (`thidua.common.prepared`): the live
+session, its user (joined) and the write stamp (`write_stamp`). The authentication middleware
+hands the joined user to the back end (`accounts.backends`), so Django's checks (active account,
+session hash after a password change) run on it without reading the user again. Writes, expiry,
+key cycling and logout are Django's.
 """
 
 from __future__ import annotations
 
+from django.contrib.auth import SESSION_KEY, get_user_model
 from django.contrib.sessions.backends.db import SessionStore as DatabaseStore
-from django.contrib.sessions.models import Session
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from thidua.accounts import write_stamp
+from thidua.accounts.models import Session
 from thidua.common.prepared import Prepared
 
-_LIVE_SESSION = Prepared(Session, "session_key", "expire_date__gt")
+_LIVE_SESSION = Prepared(
+    Session, "session_key", "expire_date__gt", related=("user",), annotate=write_stamp.annotations
+)
 
 
 class SessionStore(DatabaseStore):
+    # The row this request read: its `.user` (None if nobody or gone) and `write_stamp.of(row)`.
+    row = None
+
+    @classmethod
+    def get_model_class(cls):
+        return Session
+
     def _get_session_from_db(self):
         # Django's own read also catches SuspiciousOperation; nothing on this path raises it.
-        found = _LIVE_SESSION.first(self.session_key, timezone.now())
-        if found is None:
+        self.row = _LIVE_SESSION.first(self.session_key, timezone.now())
+        if self.row is None:
             self._session_key = None
-        return found
+        return self.row
+
+    def create_model_instance(self, data):
+        session = super().create_model_instance(data)
+        session.user_id = user_id_in(data)
+        return session
+
+
+def user_id_in(data: dict):
+    """The signed-in user's id as the session data keeps it (a string), or None."""
+    raw = data.get(SESSION_KEY)
+    if raw is None:
+        return None
+    try:
+        return get_user_model()._meta.pk.to_python(raw)
+    except ValidationError:
+        return None

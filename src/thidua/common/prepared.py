@@ -10,20 +10,25 @@ ones the ORM would have passed; the rows are model instances exactly as the quer
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
 from django.db import connections, router
 from django.db.models import Model, Q
+from django.db.models.query import get_related_populators
 
 
 @dataclass(frozen=True)
 class _Compiled:
     sql: str
     fields: tuple  # the field each value is adapted by, in the order of the SQL's placeholders
+    own: slice  # the model's own columns in a row
     attnames: tuple
     converters: tuple  # (position, converters, expression) per column that needs converting
+    related: tuple  # Django's populators of the select_related objects
+    annotations: tuple  # (name, position)
     connection: Any
 
 
@@ -31,12 +36,21 @@ class Prepared:
     """`Prepared(Model, "code")` then `.first("TNB")`, `.all(...)`: `filter(code=...)` in effect.
 
     Lookups are `field` or `field__gt`/`__gte`/`__lt`/`__lte` (values adapted by the field,
-    never None); the model's default ordering applies, as it would in the ORM.
+    never None); the model's default ordering applies, as it would in the ORM. `related` is
+    `select_related(...)`, `annotate` a function giving `annotate(**...)`'s expressions (called
+    when compiling, so they may name models of any app).
     """
 
-    def __init__(self, model: type[Model], *lookups: str):
+    def __init__(
+        self,
+        model: type[Model],
+        *lookups: str,
+        related: tuple[str, ...] = (),
+        annotate: Callable[[], dict] | None = None,
+    ):
         self.model, self.lookups = model, lookups
-        self._key = ("thidua-prepared", model._meta.label, lookups)
+        self.related, self.annotate = related, annotate
+        self._key = ("thidua-prepared", model._meta.label, lookups, related, annotate)
 
     def all(self, *values) -> list[Model]:
         if None in values:  # the ORM would write IS NULL, not "= NULL"
@@ -56,7 +70,12 @@ class Prepared:
             for pos, converters, expression in compiled.converters:
                 for convert in converters:
                     row[pos] = convert(row[pos], expression, compiled.connection)
-        return self.model.from_db(compiled.connection.alias, compiled.attnames, row)
+        obj = self.model.from_db(compiled.connection.alias, compiled.attnames, row[compiled.own])
+        for populator in compiled.related:  # as Django's ModelIterable does
+            populator.populate(row, obj)
+        for name, pos in compiled.annotations:
+            setattr(obj, name, row[pos])
+        return obj
 
     def _compiled(self, connection, values) -> _Compiled:
         # Kept on the connection object: one per thread, so converters never cross threads.
@@ -68,9 +87,12 @@ class Prepared:
 
     def _compile(self, connection, values) -> _Compiled:
         conditions = Q(*zip(self.lookups, values, strict=True))  # in this order, unlike kwargs
-        compiler = self.model._default_manager.filter(conditions).query.get_compiler(
-            connection=connection
-        )
+        queryset = self.model._default_manager.filter(conditions)
+        if self.related:
+            queryset = queryset.select_related(*self.related)
+        if self.annotate:
+            queryset = queryset.annotate(**self.annotate())
+        compiler = queryset.query.get_compiler(connection=connection)
         sql, params = compiler.as_sql()
         fields = tuple(self._field(lookup) for lookup in self.lookups)
         expected = _adapted(fields, values, connection)
@@ -81,8 +103,14 @@ class Prepared:
             (pos, tuple(convs), expression)
             for pos, (convs, expression) in compiler.get_converters(columns).items()
         )
-        attnames = tuple(col.target.attname for col in columns)
-        return _Compiled(sql, fields, attnames, converters, connection)
+        own_fields = compiler.klass_info["select_fields"]
+        own = slice(own_fields[0], own_fields[-1] + 1)
+        attnames = tuple(col.target.attname for col in columns[own])
+        related = tuple(
+            get_related_populators(compiler.klass_info, compiler.select, connection.alias)
+        )
+        annotations = tuple(compiler.annotation_col_map.items())
+        return _Compiled(sql, fields, own, attnames, converters, related, annotations, connection)
 
     def _field(self, lookup: str):
         name = lookup.split("__", 1)[0]

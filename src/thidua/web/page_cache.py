@@ -3,10 +3,10 @@
 Every write goes through the service layer, which appends to the audit log in the same
 transaction; on PostgreSQL the chain lock (`accounts.audit`) is held until commit, so entries
 become visible in the order of their ids, each together with its data. The admin site logs its
-own writes to django_admin_log. The newest audit hash and the newest admin log id are therefore
-a stamp of everything a page may show. Read the stamp *before* the data: a write that lands in
-between makes the stored part newer than its stamp, never older, and the next request, seeing
-the new stamp, renders again.
+own writes to django_admin_log. The newest audit hash and the newest admin log id
+(`accounts.write_stamp`) are therefore a stamp of everything a page may show. Read the stamp
+*before* the data: a write that lands in between makes the stored part newer than its stamp,
+never older, and the next request, seeing the new stamp, renders again.
 
 Writers that bypass the audit log (the demo loader, the benchmark generator, a shell) are
 bounded by THIDUA_PAGE_CACHE_SECONDS (settings; 0 turns the cache off). The parts live in the
@@ -20,17 +20,14 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from django.conf import settings
-from django.contrib.admin.models import LogEntry
 from django.core.cache import caches
-from django.db import connection
 from django.http import HttpRequest
-from django.middleware.csrf import get_token
 
-from thidua.accounts.models import AuditEntry
-from thidua.common.prepared import fetch
+from thidua.accounts import write_stamp
+from thidua.accounts.write_stamp import Stamp
+from thidua.web.csrf_token import masked_token
 
 T = TypeVar("T")
-Stamp = tuple
 
 
 def enabled() -> bool:
@@ -39,12 +36,16 @@ def enabled() -> bool:
 
 def stamp() -> Stamp:
     """The newest audit entry's hash (it chains the whole history) and the newest admin log id."""
-    audit, admin = AuditEntry._meta.db_table, LogEntry._meta.db_table
-    sql = (
-        f"SELECT (SELECT hash FROM {audit} ORDER BY id DESC LIMIT 1),"
-        f" (SELECT id FROM {admin} ORDER BY id DESC LIMIT 1)"
-    )
-    return tuple(fetch(connection, sql)[0])
+    return write_stamp.read()
+
+
+def request_stamp(request: HttpRequest) -> Stamp:
+    """For a view that writes nothing: the stamp read with the session, which came before
+    anything else the request reads (read now if the session was not read from the database)."""
+    row = getattr(request.session, "row", None)
+    if row is None or row.session_key != request.session.session_key:
+        return stamp()
+    return write_stamp.of(row)
 
 
 def get(key: str, now: Stamp):
@@ -89,4 +90,4 @@ def has_messages(request: HttpRequest) -> bool:
 
 
 def with_token(html: str, request: HttpRequest) -> str:
-    return html.replace(TOKEN, get_token(request))
+    return html.replace(TOKEN, masked_token(request))

@@ -59,7 +59,7 @@ class _Parts:
             f"{int(self.can_run)}:{int(self.include_submitted)}"
         )
         if stamp is None and page_cache.enabled():
-            stamp = page_cache.stamp()
+            stamp = page_cache.request_stamp(request)
         self.stamp = stamp
         self.wanted = request.GET.get("indicator")
         self._data = None
@@ -90,7 +90,7 @@ def review_page(request: HttpRequest, code: str, period: str) -> HttpResponse:
     # request. Found under the current stamp, it was rendered for this reader after the access
     # checks, and nothing they read (roles, clusters, accounts) has been written since: their
     # answer stands, so they are not asked again. A refusal is never stored.
-    now = page_cache.stamp()
+    now = page_cache.request_stamp(request)
     key = page_cache.page_key(f"review-page:{_language()}", request)
     html = page_cache.cached(
         key, now, lambda: _page(request, _Parts(request, code, period, now), page_cache.TOKEN)
