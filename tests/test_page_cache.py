@@ -214,7 +214,9 @@ def test_the_whole_page_is_reused_with_the_readers_own_working_token(users, monk
         raise AssertionError("the page was rendered again")
 
     monkeypatch.setattr("thidua.web.views.review.render_to_string", no_rendering)
-    again = client.get(WHOLE).content.decode()
+    answer = client.get(WHOLE)
+    assert "csrftoken" not in answer.cookies  # the reader's cookie stands, not sent again
+    again = answer.content.decode()
     assert page_cache.TOKEN not in again and page_cache.TOKEN not in first
     assert _token(again) != _token(first)  # masked anew for every answer
     assert again.replace(_token(again), "") == first.replace(_token(first), "")
