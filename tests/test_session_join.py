@@ -12,8 +12,7 @@ from django.utils import timezone
 
 from thidua.accounts import write_stamp
 from thidua.accounts.models import AuditEntry, Session
-from thidua.accounts.session_store import SessionStore
-from thidua.common.prepared import Prepared
+from thidua.accounts.session_store import _LIVE_SESSION, SessionStore
 
 REVIEW = "/clusters/TNB/2025H1/review/"
 
@@ -32,13 +31,7 @@ def test_the_session_row_names_the_signed_in_user(client, users):
 def test_the_joined_read_gives_what_the_orm_gives(client, users):
     client.force_login(users["bantw"])
     key, now = client.session.session_key, timezone.now()
-    got = Prepared(
-        Session,
-        "session_key",
-        "expire_date__gt",
-        related=("user",),
-        annotate=write_stamp.annotations,
-    ).first(key, now)
+    got = _LIVE_SESSION.first(key, now)
     expected = (
         Session.objects.select_related("user")
         .annotate(**write_stamp.annotations())
@@ -83,13 +76,16 @@ def test_a_new_write_shows_in_the_stamp_of_the_next_session_read(client, users):
     client.force_login(users["xem"])
     store = SessionStore(client.session.session_key)
     store.load()
-    before = write_stamp.of(store.row)
+    before = write_stamp.of(store.current_row())
     AuditEntry.objects.create(
         at=timezone.now(), action="x", object_type="t", object_id="1", hash="f" * 64
     )
     again = SessionStore(client.session.session_key)
     again.load()
-    assert write_stamp.of(again.row) != before and write_stamp.of(again.row)[0] == "f" * 64
+    assert (
+        write_stamp.of(again.current_row()) != before
+        and write_stamp.of(again.current_row())[0] == "f" * 64
+    )
 
 
 def test_who_was_signed_in_before_the_upgrade_stays_signed_in(client, users):

@@ -26,7 +26,7 @@ class AccountBackend(ModelBackend):
 def _joined_user(user_id):
     """The user read with this request's session (None if gone), or False if it was not."""
     store = current_session.get()
-    row = getattr(store, "row", None)
-    if row is None or row.session_key != store.session_key or row.user_id != user_id:
+    row = store.current_row() if store is not None else None
+    if row is None or row.user_id != user_id:
         return False
     return row.user

@@ -25,12 +25,18 @@ _LIVE_SESSION = Prepared(
 
 
 class SessionStore(DatabaseStore):
-    # The row this request read: its `.user` (None if nobody or gone) and `write_stamp.of(row)`.
-    row = None
+    row = None  # the row the last read found
 
     @classmethod
     def get_model_class(cls):
         return Session
+
+    def current_row(self) -> Session | None:
+        """The row read for this session, with its `.user` (None if nobody or gone) and
+        `write_stamp.of(row)`; None if it was not read, or the session was flushed or given a
+        new key since."""
+        row = self.row
+        return row if row is not None and row.session_key == self.session_key else None
 
     def _get_session_from_db(self):
         # Django's own read also catches SuspiciousOperation; nothing on this path raises it.

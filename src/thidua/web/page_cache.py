@@ -42,10 +42,8 @@ def stamp() -> Stamp:
 def request_stamp(request: HttpRequest) -> Stamp:
     """For a view that writes nothing: the stamp read with the session, which came before
     anything else the request reads (read now if the session was not read from the database)."""
-    row = getattr(request.session, "row", None)
-    if row is None or row.session_key != request.session.session_key:
-        return stamp()
-    return write_stamp.of(row)
+    row = request.session.current_row()
+    return stamp() if row is None else write_stamp.of(row)
 
 
 def get(key: str, now: Stamp):

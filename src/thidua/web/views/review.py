@@ -51,16 +51,14 @@ class _Parts:
     to the first one without computing the review.
     """
 
-    def __init__(self, request: HttpRequest, code: str, period: str, stamp=None):
+    def __init__(self, request: HttpRequest, code: str, period: str):
         self.cluster, self.p, self.can_run, self.include_submitted = _viewer(request, code, period)
         self.language = _language()
         self.base = (
             f"review:{self.cluster.pk}:{self.p.code}:{self.language}:"
             f"{int(self.can_run)}:{int(self.include_submitted)}"
         )
-        if stamp is None and page_cache.enabled():
-            stamp = page_cache.request_stamp(request)
-        self.stamp = stamp
+        self.stamp = page_cache.request_stamp(request) if page_cache.enabled() else None
         self.wanted = request.GET.get("indicator")
         self._data = None
 
@@ -93,7 +91,7 @@ def review_page(request: HttpRequest, code: str, period: str) -> HttpResponse:
     now = page_cache.request_stamp(request)
     key = page_cache.page_key(f"review-page:{_language()}", request)
     html = page_cache.cached(
-        key, now, lambda: _page(request, _Parts(request, code, period, now), page_cache.TOKEN)
+        key, now, lambda: _page(request, _Parts(request, code, period), page_cache.TOKEN)
     )
     return HttpResponse(page_cache.with_token(html, request))
 
