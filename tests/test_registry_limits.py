@@ -39,3 +39,32 @@ def test_people_created_by_an_import_never_reuse_a_deleted_persons_id(db, tmp_pa
     path.write_text("Họ và tên,Năm sinh,Hình thức khen thưởng,Năm\nMai Lan,1990,LDTT,2024\n")
     assert import_registry(path).people_created == 1
     assert Person.objects.get(full_name="Mai Lan").pk > gone_id
+
+
+def test_the_readers_copy_of_the_sheet_is_gone_before_the_write(db, tmp_path, monkeypatch):
+    """python-calamine holds the whole sheet (~0.9 GB for 1M rows): kept alive during the write,
+    it stacked under the matching and the database's cache (docs/benchmarks.md)."""
+    import gc
+
+    from openpyxl import Workbook
+
+    from thidua.awards import registry
+
+    book = Workbook()
+    book.active.append(["Họ và tên", "Năm sinh", "Hình thức khen thưởng", "Năm"])
+    book.active.append(["Lê Lan", 1980, "LDTT", 2024])
+    path = tmp_path / "ds.xlsx"
+    book.save(path)
+    alive_at_write = []
+    write = registry._write
+
+    def watching_write(rows):
+        gc.collect()
+        alive_at_write.extend(
+            type(o).__name__ for o in gc.get_objects() if type(o).__name__.startswith("Calamine")
+        )
+        return write(rows)
+
+    monkeypatch.setattr(registry, "_write", watching_write)
+    assert import_registry(path).written == 1
+    assert alive_at_write == []

@@ -76,8 +76,7 @@ def import_registry(
     result = RegistryImport()
     limit = getattr(settings, "THIDUA_REGISTRY_MAX_BYTES", CLI_LIMIT)
     try:
-        first, rows = stream_rows(source, filename, limit=limit)
-        parsed = _parse(first, rows, result.errors)
+        parsed = _read(source, filename, limit, result.errors)
     except FileUnreadable as exc:
         result.errors.append(Issue(str(exc)))
         return result
@@ -106,6 +105,14 @@ def import_registry(
         record_many(actor, [summary], via=via)
         transaction.on_commit(_refresh_statistics)
     return result
+
+
+def _read(source, filename, limit: int, errors: list[Issue]) -> list[tuple]:
+    """The checked rows. The reader's copy of the sheet is gone when this returns: the matching
+    and the write that follow reuse its memory instead of stacking on it (1M rows into the
+    national registry: peak 1.46 → 1.06 GB, docs/benchmarks.md)."""
+    first, rows = stream_rows(source, filename, limit=limit)
+    return _parse(first, rows, errors)
 
 
 def _refresh_statistics() -> None:
