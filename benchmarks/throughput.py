@@ -6,9 +6,10 @@ fixed "ok" through the whole middleware stack; absent otherwise) and `/bench/log
 behind the login check: session and user read from the database, what every signed-in page
 pays). `wrk` then drives, one after the other with the same connections, threads and duration,
 the bare view, the login view and the review pages of every cluster in turn (in interleaved
-rounds: `measure`), all with the board member's session cookie. A Lua script collects wrk's
-latency percentiles and counts every answer that is not 2xx (a redirect to the login page would
-be one); socket errors (connect, read, write, timeout) come from wrk's own summary.
+rounds: `measure`), all with the board member's session and CSRF cookies (as a signed-in browser
+sends them). A Lua script collects wrk's latency percentiles and counts every answer that is not
+2xx (a redirect to the login page would be one); socket errors (connect, read, write, timeout)
+come from wrk's own summary.
 
 The session comes from the suite's `session` worker (force_login in a process on the same
 database), so no password is needed.
@@ -108,8 +109,8 @@ def measure(
     req/s in consecutive 5-second runs), and short turns keep such a change from falling on one
     of the three alone.
 
-    `session()` gives {"cookie": "sessionid=…", "paths": [review pages]}; it is called once the
-    server answers, so a caller may make the session while the server starts.
+    `session()` gives {"cookie": "sessionid=…; csrftoken=…", "paths": [review pages]}; it is
+    called once the server answers, so a caller may make the session while the server starts.
     """
     workers = workers or max(2, os.cpu_count() or 2)
     script = out / "throughput.lua"

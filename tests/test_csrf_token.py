@@ -33,11 +33,20 @@ def test_the_token_unmasks_to_the_cookies_secret_without_sending_the_cookie_agai
     assert "CSRF_COOKIE_NEEDS_UPDATE" not in request.META
 
 
-def test_without_a_cookie_django_makes_the_secret():
-    request = _request(None)
-    token = masked_token(request)
-    assert _unmask_cipher_token(token) == request.META["CSRF_COOKIE"]
-    assert request.META["CSRF_COOKIE_NEEDS_UPDATE"] is True
+def test_without_a_cookie_a_new_secret_is_made_and_sent_as_the_cookie():
+    secrets_made = set()
+    for _ in range(50):
+        request = _request(None)
+        token = masked_token(request)
+        secret = request.META["CSRF_COOKIE"]
+        assert len(secret) == CSRF_SECRET_LENGTH and set(secret) <= set(CSRF_ALLOWED_CHARS)
+        assert _unmask_cipher_token(token) == secret
+        assert request.META["CSRF_COOKIE_NEEDS_UPDATE"] is True  # Django's middleware sends it
+        assert (
+            masked_token(request) != token and _unmask_cipher_token(masked_token(request)) == secret
+        )
+        secrets_made.add(secret)
+    assert len(secrets_made) == 50
 
 
 def test_every_character_is_drawn_equally_often():

@@ -224,6 +224,20 @@ def test_the_whole_page_is_reused_with_the_readers_own_working_token(users, monk
     assert client.get(WHOLE).status_code == 302  # signed out: the stored page is not served
 
 
+def test_a_stored_page_gives_a_reader_without_the_cookie_a_new_one_that_works(users):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(users["bantw"])
+    client.get(WHOLE)  # stored
+    del client.cookies["csrftoken"]
+    answer = client.get(WHOLE)
+    secret = answer.cookies["csrftoken"].value  # a new secret, sent as the cookie
+    token = _token(answer.content.decode())
+    assert secret and token != secret
+    assert client.post("/logout/", {"csrfmiddlewaretoken": token}).status_code == 302
+
+
 def test_each_reader_and_address_has_its_own_page(client, users):
     client.force_login(users["hoidong"])  # a council member: sees TNB, does not run it
     client.get(WHOLE)

@@ -17,7 +17,7 @@ from __future__ import annotations
 import secrets
 
 from django.http import HttpRequest
-from django.middleware.csrf import CSRF_ALLOWED_CHARS, CSRF_SECRET_LENGTH, get_token
+from django.middleware.csrf import CSRF_ALLOWED_CHARS, CSRF_SECRET_LENGTH
 
 _CHARS = CSRF_ALLOWED_CHARS
 _INDEX = {char: i for i, char in enumerate(_CHARS)}
@@ -26,8 +26,11 @@ _EVEN = 256 - 256 % len(_CHARS)
 
 def masked_token(request: HttpRequest) -> str:
     secret = request.META.get("CSRF_COOKIE")
-    if secret is None:  # no cookie yet: Django makes the secret and sends its cookie
-        return get_token(request)
+    if secret is None:
+        # No cookie yet (a first visit): a new secret, which Django's middleware then sends as
+        # the cookie, as its own `get_token` would (it would draw 32 more times for it).
+        secret = "".join([_CHARS[i] for i in random_indices(CSRF_SECRET_LENGTH)])
+        request.META.update({"CSRF_COOKIE": secret, "CSRF_COOKIE_NEEDS_UPDATE": True})
     mask = random_indices(CSRF_SECRET_LENGTH)
     n = len(_CHARS)
     cipher = [_CHARS[(_INDEX[s] + m) % n] for s, m in zip(secret, mask, strict=True)]
