@@ -457,7 +457,9 @@ def task_session() -> dict:
     paths = [_review_path(code) for code in _members()]
     # A signed-in browser also holds the CSRF cookie (the sign-in page sets it, it lives a
     # year) and sends it with every page: without it each page would make a new secret.
-    assert client.get(paths[0]).status_code == 200
+    response = client.get(paths[0])
+    if response.status_code != 200:
+        raise RuntimeError(f"GET {paths[0]}: HTTP {response.status_code}")
     names = (settings.SESSION_COOKIE_NAME, settings.CSRF_COOKIE_NAME)
     cookie = "; ".join(f"{name}={client.cookies[name].value}" for name in names)
     return {"cookie": cookie, "paths": paths, "seconds": 0, "rows": len(paths)}

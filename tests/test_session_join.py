@@ -82,10 +82,8 @@ def test_a_new_write_shows_in_the_stamp_of_the_next_session_read(client, users):
     )
     again = SessionStore(client.session.session_key)
     again.load()
-    assert (
-        write_stamp.of(again.current_row()) != before
-        and write_stamp.of(again.current_row())[0] == "f" * 64
-    )
+    after = write_stamp.of(again.current_row())
+    assert after != before and after[0] == "f" * 64
 
 
 def test_who_was_signed_in_before_the_upgrade_stays_signed_in(client, users):
