@@ -1,7 +1,8 @@
 """Who is calling: a machine with `Authorization: Bearer td_…`, or a browser with its session.
 
-The bearer check runs first: it never raises, while the session check refuses an unsafe
-request without a CSRF token before the next method could be tried.
+The bearer check runs first and never raises. The session counts only when someone is signed
+in; only then is an unsafe request without a CSRF token refused (403). A caller with neither a
+valid token nor a session gets 401 with `WWW-Authenticate` (`api.errors`), on writes too.
 """
 
 from __future__ import annotations
@@ -20,6 +21,16 @@ class TokenAuth(HttpBearer):
         return user
 
 
+class SignedInSession(SessionAuth):
+    """Django's session, CSRF-checked on unsafe methods, but only for a signed-in user: a
+    caller without a session is unauthenticated (401), not a failed CSRF check (403)."""
+
+    def __call__(self, request: HttpRequest):
+        if not request.user.is_authenticated:
+            return None
+        return super().__call__(request)
+
+
 token_auth = TokenAuth()
-session_auth = SessionAuth(csrf=True)
+session_auth = SignedInSession(csrf=True)
 AUTH = [token_auth, session_auth]
