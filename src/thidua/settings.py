@@ -7,7 +7,15 @@ from pathlib import Path
 
 from django.utils.translation import gettext_lazy as _
 
-from thidua.env import ConfigError, data_dir, database_config, env_bool, env_int, env_list
+from thidua.env import (
+    ConfigError,
+    data_dir,
+    database_config,
+    env_bool,
+    env_int,
+    env_list,
+    env_networks,
+)
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 DATA_DIR = data_dir()
@@ -23,6 +31,8 @@ if not SECRET_KEY:
         )
 ALLOWED_HOSTS = env_list("THIDUA_ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env_list("THIDUA_CSRF_TRUSTED_ORIGINS", [])
+# Proxies whose X-Forwarded-For is believed (common.client_address): nginx in front, usually.
+THIDUA_TRUSTED_PROXIES = env_networks("THIDUA_TRUSTED_PROXIES")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -162,6 +172,8 @@ SESSION_ENGINE = "thidua.accounts.session_store"
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# The client's address, not the proxy's: else one client's failures lock the account for all.
+AXES_CLIENT_IP_CALLABLE = "thidua.common.client_address.client_address"
 AXES_LOCKOUT_TEMPLATE = "web/locked.html"
 AXES_RESET_ON_SUCCESS = True
 OTP_TOTP_ISSUER = "thidua"
