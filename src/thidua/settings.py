@@ -134,6 +134,9 @@ STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)
 MEDIA_ROOT = DATA_DIR / "media"
+# Evidence files (awards.ProposalFile) are personal data: only thidua's account reads them.
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 MEDIA_URL = "/media/"
 # Static files ship inside the package; whitenoise serves them from the app folders directly,
 # so a fresh install needs no collectstatic step and no CDN.

@@ -20,6 +20,8 @@ from django.conf import settings
 from django.core.management import call_command
 from django.db import connection
 
+from thidua.common.private_files import open_private
+
 SQLITE_MAGIC = b"SQLite format 3\x00"
 PGDUMP_MAGIC = b"PGDMP"
 
@@ -40,6 +42,9 @@ def backup(target: Path) -> tuple[str, str]:
     """Write a backup to `target`; returns (method, checksum)."""
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
+    # The copy holds what the database holds (sessions, TOTP secrets): 0600 before anything
+    # is written, whichever tool writes it (pg_dump keeps the mode of a file that exists).
+    open_private(target).close()
     if connection.vendor == "sqlite":
         method = _sqlite_backup(target)
     elif shutil.which("pg_dump"):
@@ -47,7 +52,8 @@ def backup(target: Path) -> tuple[str, str]:
     else:
         method = _logical_export(target)
     checksum = sha256(target)
-    target.with_name(target.name + ".sha256").write_text(f"{checksum}  {target.name}\n")
+    with open_private(target.with_name(target.name + ".sha256"), "w") as sidecar:
+        sidecar.write(f"{checksum}  {target.name}\n")
     return method, checksum
 
 
@@ -85,7 +91,7 @@ def _pg_dump(target: Path) -> str:
 
 
 def _logical_export(target: Path) -> str:
-    with target.open("w", encoding="utf-8") as out:
+    with open_private(target, "w", encoding="utf-8") as out:
         call_command(
             "dumpdata",
             "--natural-foreign",

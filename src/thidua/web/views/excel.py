@@ -15,6 +15,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from thidua.common.private_files import open_private, private_folder
 from thidua.indicators.excel_template import write_template
 from thidua.indicators.importing import import_file
 from thidua.web import access
@@ -37,9 +38,7 @@ def template_xlsx(request: HttpRequest, code: str, period: str) -> HttpResponse:
 
 
 def _upload_dir() -> Path:
-    folder = Path(settings.DATA_DIR) / "uploads"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
+    return private_folder(Path(settings.DATA_DIR) / "uploads")
 
 
 def _keep(request: HttpRequest, upload, cluster_code: str, period: str) -> str:
@@ -50,7 +49,7 @@ def _keep(request: HttpRequest, upload, cluster_code: str, period: str) -> str:
     token = uuid.uuid4().hex
     suffix = Path(upload.name).suffix.lower()
     path = _upload_dir() / f"{token}{suffix}"
-    with path.open("wb") as out:
+    with open_private(path) as out:  # other users' data: 0600 in a 0700 folder
         for chunk in upload.chunks():
             out.write(chunk)
     pending = request.session.get(_SESSION_KEY, {})
