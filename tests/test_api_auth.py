@@ -72,7 +72,7 @@ def test_an_api_body_over_the_limit_is_a_json_413(users, nothing_written):
     response = put(client, big)
     assert response.status_code == 413
     assert response["Content-Type"].startswith("application/json")
-    assert response.json()["detail"]
+    assert response.json()["detail"][0]["message"]
     assert nothing_written()
 
 

@@ -14,7 +14,7 @@ from ninja.errors import ValidationError as RequestInvalid
 
 from thidua.api.schemas import Error, ValidationErrors
 from thidua.common.periods import PeriodError
-from thidua.indicators.validation import Conflict, ValidationFailed
+from thidua.indicators.validation import Conflict, Issue, ValidationFailed
 
 # Every operation may answer 401; the others are declared where they can happen.
 _SCHEMAS = {
@@ -99,4 +99,5 @@ def _unauthenticated(exc: AuthenticationError) -> tuple[int, Any]:
 
 def _too_big(exc: RequestDataTooBig) -> tuple[int, Any]:
     # Django's limit (DATA_UPLOAD_MAX_MEMORY_SIZE); its own answer would be an HTML 400 page.
-    return 413, _("Nội dung gửi lên quá lớn.")
+    # The issue shape, as the 422s (and the upload limit's 413 at the door) answer.
+    return 413, [Issue(_("Nội dung gửi lên quá lớn.")).as_dict()]
