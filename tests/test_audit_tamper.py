@@ -31,8 +31,8 @@ from thidua.accounts.audit import (
 )
 from thidua.accounts.models import AuditEntry
 from thidua.indicators import services
-from thidua.indicators.integrity import value_mismatches
-from thidua.indicators.models import Value
+from thidua.indicators.integrity import mismatches
+from thidua.indicators.models import Report, Value
 from thidua.indicators.services import ValueInput
 
 pytestmark = pytest.mark.django_db
@@ -150,9 +150,14 @@ def test_a_current_value_taken_away_fails_verify(written, unit):
     assert "không còn số liệu hiện hành" in verify()
 
 
+def test_a_report_status_changed_in_the_table_fails_verify(written, tnb, unit):
+    Report.objects.filter(cluster=tnb, unit=unit("80"), period=P).update(status="accepted")
+    assert "trạng thái đang lưu “accepted”, nhật ký ghi “draft”" in verify()
+
+
 def test_the_value_check_takes_a_constant_number_of_queries(written):
     with CaptureQueriesContext(connection) as queries:
-        assert value_mismatches() == []
+        assert mismatches() == []
     assert len(queries) == 3
 
 

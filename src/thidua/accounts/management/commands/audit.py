@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from thidua.accounts.audit import checkpoint, checkpoint_problems, parse_checkpoints, verify_chain
 from thidua.accounts.models import AuditEntry
-from thidua.indicators.integrity import value_mismatches
+from thidua.indicators.integrity import mismatches
 
 SHOWN = 50  # problems listed; the rest are counted
 
@@ -53,7 +53,7 @@ class Command(BaseCommand):
                 f"{broken.action})."
             )
         problems += checkpoint_problems(checkpoints)
-        problems += value_mismatches()
+        problems += mismatches()
         if problems:
             shown = problems[:SHOWN]
             if len(problems) > SHOWN:
