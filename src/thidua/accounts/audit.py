@@ -212,6 +212,6 @@ def checkpoint_problems(checkpoints: Iterable[Checkpoint]) -> list[str]:
         elif found != c.hash:
             problems.append(
                 f"Mục #{c.entry_id} không còn mã băm đã ghi ở điểm kiểm tra lúc {c.at}: "
-                "nhật ký đã bị sửa và tính lại chuỗi."
+                "nhật ký đến mục này đã bị sửa rồi tính lại chuỗi, hoặc bị xóa rồi ghi tiếp."
             )
     return problems
