@@ -21,6 +21,8 @@ if not SECRET_KEY:
         raise ConfigError(
             "THIDUA_SECRET_KEY is required (or set THIDUA_DEBUG=true for development)"
         )
+# Former keys: signatures and the audit chain written under them still verify.
+SECRET_KEY_FALLBACKS = env_list("THIDUA_SECRET_KEY_FALLBACKS", [])
 ALLOWED_HOSTS = env_list("THIDUA_ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env_list("THIDUA_CSRF_TRUSTED_ORIGINS", [])
 

@@ -3,7 +3,7 @@
 SQLite: the online backup API (a consistent copy while the site runs). PostgreSQL: pg_dump's
 custom format when the client tools are installed, otherwise a logical export (Django's
 dumpdata with natural keys). The file's SHA-256 is written beside it as FILE.sha256 and checked
-before any restore.
+before any restore; the same file carries the audit log's checkpoint at the time of the backup.
 """
 
 from __future__ import annotations
@@ -19,6 +19,8 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management import call_command
 from django.db import connection
+
+from thidua.accounts.audit import checkpoint
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 PGDUMP_MAGIC = b"PGDMP"
@@ -40,6 +42,8 @@ def backup(target: Path) -> tuple[str, str]:
     """Write a backup to `target`; returns (method, checksum)."""
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
+    # Taken before the copy, so the copy holds the checkpointed entry (entries only grow).
+    mark = checkpoint().line()
     if connection.vendor == "sqlite":
         method = _sqlite_backup(target)
     elif shutil.which("pg_dump"):
@@ -47,7 +51,9 @@ def backup(target: Path) -> tuple[str, str]:
     else:
         method = _logical_export(target)
     checksum = sha256(target)
-    target.with_name(target.name + ".sha256").write_text(f"{checksum}  {target.name}\n")
+    # sha256sum's line first (restore reads its first word; `sha256sum -c` skips the comment),
+    # then the audit checkpoint: `thidua audit verify --checkpoint FILE.sha256`.
+    target.with_name(target.name + ".sha256").write_text(f"{checksum}  {target.name}\n# {mark}\n")
     return method, checksum
 
 
