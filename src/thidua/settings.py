@@ -165,6 +165,7 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "web/locked.html"
 AXES_RESET_ON_SUCCESS = True
 OTP_TOTP_ISSUER = "thidua"
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True  # the admin never shows a device's secret or QR code
 
 # Uploads: Excel files of a cluster are small; large national imports go through the CLI.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
