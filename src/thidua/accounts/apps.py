@@ -6,6 +6,8 @@ class AccountsConfig(AppConfig):
     label = "accounts"
 
     def ready(self) -> None:
-        from thidua.accounts import sealed_keys
+        from thidua.accounts import checks, sealed_keys, two_factor
 
         sealed_keys.install()
+        two_factor.connect_signals()
+        checks.register()
