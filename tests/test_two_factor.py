@@ -1,6 +1,6 @@
 """One sign-in for every door: the second factor on the site, the admin site and the API; the
-factor required of the board, heads, council members and administrators (issue 16, findings 1
-and 10)."""
+factor required of the board, heads, council members and administrators; the password change
+page (issue 16, findings 1 and 10)."""
 
 from __future__ import annotations
 
@@ -194,3 +194,32 @@ def test_the_deployment_check_warns_when_the_requirement_is_off(tmp_path):
 def test_a_mistyped_requirement_is_a_configuration_error(tmp_path):
     done = check_deploy(tmp_path, THIDUA_REQUIRE_TWO_FACTOR="ja")
     assert done.returncode == 2 and "THIDUA_REQUIRE_TWO_FACTOR" in done.stderr
+
+
+# Finding 10: users change their own password
+
+
+def test_a_user_changes_the_password_stays_signed_in_and_it_is_audited(client, users):
+    client.force_login(users["longan"])
+    assert "Đổi mật khẩu" in client.get("/tai-khoan/mat-khau/").content.decode()
+    new = "mot-mat-khau-moi-2026"
+    data = {"old_password": PASSWORD, "new_password1": new, "new_password2": new}
+    assert client.post("/tai-khoan/mat-khau/", data)["Location"] == ENROL
+    users["longan"].refresh_from_db()
+    assert users["longan"].check_password(new)
+    assert client.get("/").status_code == 200
+    entry = AuditEntry.objects.get(action="accounts.password.changed")
+    assert entry.actor_name == "longan" and entry.object_id == str(users["longan"].pk)
+
+
+def test_a_wrong_current_password_changes_nothing(client, users):
+    client.force_login(users["longan"])
+    data = {"old_password": "sai", "new_password1": "x" * 12, "new_password2": "x" * 12}
+    assert client.post("/tai-khoan/mat-khau/", data).status_code == 200
+    users["longan"].refresh_from_db()
+    assert users["longan"].check_password(PASSWORD)
+    assert not AuditEntry.objects.filter(action="accounts.password.changed").exists()
+
+
+def test_the_password_change_page_needs_a_signed_in_user(client, db):
+    assert "/login/" in client.get("/tai-khoan/mat-khau/")["Location"]

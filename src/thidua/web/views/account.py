@@ -1,20 +1,21 @@
-"""Sign-in (with the second factor), the admin's sign-in and the two-factor page."""
+"""Sign-in (with the second factor), the two-factor page and the password change page."""
 
 from __future__ import annotations
 
 from base64 import b32encode
 
 from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext as _
 from django_otp import login as otp_login
 
-from thidua.accounts import two_factor
+from thidua.accounts import services, two_factor
 
 
 class LoginView(auth_views.LoginView):
@@ -72,3 +73,13 @@ def _remove_device(request: HttpRequest) -> HttpResponse:
         messages.success(request, _("Đã tắt xác thực hai bước."))
     return redirect("web:two_factor")
 
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    template_name = "web/password_change.html"
+    success_url = reverse_lazy("web:two_factor")
+
+    def form_valid(self, form):
+        services.change_password(form)
+        update_session_auth_hash(self.request, form.user)  # this session stays signed in
+        messages.success(self.request, _("Đã đổi mật khẩu."))
+        return HttpResponseRedirect(self.get_success_url())
