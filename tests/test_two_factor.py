@@ -4,6 +4,8 @@ page (issue 16, findings 1 and 10)."""
 
 from __future__ import annotations
 
+import os
+
 import pytest
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -184,6 +186,26 @@ def test_granting_a_required_role_signs_an_account_without_a_device_out(client, 
 def test_with_the_requirement_off_a_board_member_may_sign_in_with_the_password(client, db):
     assert site_login(client, "bantw").status_code == 302
     assert client.get("/").status_code == 200
+
+
+def test_the_server_says_when_the_requirement_is_off(capsys, monkeypatch):
+    from types import SimpleNamespace
+
+    from thidua import server
+
+    monkeypatch.setattr(server, "_Server", lambda options: SimpleNamespace(run=lambda: None))
+    server.serve("127.0.0.1", 8000)
+    assert capsys.readouterr().out.strip() == server.TWO_FACTOR_OFF
+
+
+def test_the_served_demo_turns_the_requirement_off(monkeypatch):
+    from thidua import cli
+
+    for name in ("THIDUA_DATABASE_URL", "THIDUA_SQLITE_FILE", "THIDUA_SECRET_KEY"):
+        monkeypatch.setenv(name, "")  # restored after the test
+    monkeypatch.delenv("THIDUA_REQUIRE_TWO_FACTOR")
+    cli._prepare_demo_environment()
+    assert os.environ["THIDUA_REQUIRE_TWO_FACTOR"] == "false"
 
 
 def test_the_deployment_check_warns_when_the_requirement_is_off(tmp_path):
