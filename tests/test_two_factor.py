@@ -183,6 +183,22 @@ def test_granting_a_required_role_signs_an_account_without_a_device_out(client, 
     assert client.get("/")["Location"] == ENROL
 
 
+def test_an_account_made_staff_after_signing_in_is_sent_to_enrol(client, users, required):
+    client.force_login(users["longan"])
+    assert client.get("/").status_code == 200
+    users["longan"].is_staff = True
+    users["longan"].save(update_fields=["is_staff"])
+    assert client.get("/")["Location"] == ENROL
+
+
+def test_a_role_changed_to_a_required_one_signs_the_account_out(client, users, required):
+    client.force_login(users["xem"])
+    role = RoleAssignment.objects.get(user=users["xem"])
+    role.role = "council"
+    role.save()
+    assert "/login/" in client.get("/").get("Location", "")
+
+
 def test_with_the_requirement_off_a_board_member_may_sign_in_with_the_password(client, db):
     assert site_login(client, "bantw").status_code == 302
     assert client.get("/").status_code == 200

@@ -11,8 +11,10 @@
 
 Whether the account has a device or must enrol is decided at sign-in and kept in the session
 (`STATE_KEY`), so a signed-in request pays no query for it. Enrolling signs the account's other
-sessions out, and granting a role that requires a device signs out an account without one, so
-no session keeps a stale answer.
+sessions out, granting a role that requires a device signs out an account without one, and an
+account made staff or superuser is asked again at its next request, so no session keeps a stale
+answer. (A device added for someone else in the admin site counts from that user's next
+sign-in.)
 """
 
 from __future__ import annotations
@@ -99,7 +101,7 @@ def gate(request: HttpRequest) -> HttpResponse | None:
     if not user.is_authenticated:
         return None
     state = request.session.get(STATE_KEY)
-    if state is None:  # a session signed in before this gate existed
+    if state is None or _promoted(state, user):  # signed in before the gate, or since made staff
         state = request.session[STATE_KEY] = sign_in_state(user)
     if _through(state, user):
         return None
@@ -107,6 +109,13 @@ def gate(request: HttpRequest) -> HttpResponse | None:
         logout(request)  # the password alone, for an account with a device: worth nothing
         return None
     return None if request.path in _enrolment_paths() else _to_enrolment(request)
+
+
+def _promoted(state: str, user) -> bool:
+    """Made staff or superuser after a sign-in that needed no device (the flags are on the user
+    row the session read joined: no query)."""
+    required = settings.THIDUA_REQUIRE_TWO_FACTOR and (user.is_staff or user.is_superuser)
+    return state == FREE and required
 
 
 def passed(request: HttpRequest) -> bool:
@@ -139,10 +148,10 @@ def _on_sign_in(sender, request, user, **kwargs) -> None:
         request.session[STATE_KEY] = sign_in_state(user)
 
 
-def _on_role_granted(sender, instance: RoleAssignment, created: bool, **kwargs) -> None:
+def _on_role_granted(sender, instance: RoleAssignment, **kwargs) -> None:
     # The role's requirement holds from the account's next sign-in, so sign it in anew.
     user = instance.user
-    if created and instance.role in REQUIRED_ROLES and sign_in_state(user) == ENROL:
+    if instance.role in REQUIRED_ROLES and sign_in_state(user) == ENROL:
         Session.objects.filter(user_id=user.pk).delete()
 
 
