@@ -36,6 +36,7 @@ WEB = {
     "login": ("get", EVERYONE),
     "logout": ("post", ALL),  # the anonymous visitor is sent to the login page
     "two_factor": ("get", ALL),
+    "password_change": ("get", ALL),
     "cluster": ("get", MEMBERS),
     "worklist": ("get", RUNS),
     "review": ("get", MEMBERS),

@@ -63,6 +63,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "thidua.accounts.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "thidua.accounts.middleware.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -167,6 +168,10 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "web/locked.html"
 AXES_RESET_ON_SUCCESS = True
 OTP_TOTP_ISSUER = "thidua"
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True  # the admin never shows a device's secret or QR code
+# The board, heads' secretariats, council members, staff and superusers must sign in with a
+# TOTP code (accounts.two_factor); `false` only for a closed test install (check --deploy warns).
+THIDUA_REQUIRE_TWO_FACTOR = env_bool("THIDUA_REQUIRE_TWO_FACTOR", True)
 
 # Uploads: Excel files of a cluster are small; large national imports go through the CLI.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024

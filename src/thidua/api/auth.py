@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.http import HttpRequest
 from ninja.security import HttpBearer, SessionAuth
 
-from thidua.accounts import tokens
+from thidua.accounts import tokens, two_factor
 
 
 class TokenAuth(HttpBearer):
@@ -20,6 +20,13 @@ class TokenAuth(HttpBearer):
         return user
 
 
+class VerifiedSessionAuth(SessionAuth):
+    """The browser's session, only once it passed the second factor (accounts.two_factor)."""
+
+    def authenticate(self, request: HttpRequest, key: str | None):
+        return request.user if two_factor.passed(request) else None
+
+
 token_auth = TokenAuth()
-session_auth = SessionAuth(csrf=True)
+session_auth = VerifiedSessionAuth(csrf=True)
 AUTH = [token_auth, session_auth]
