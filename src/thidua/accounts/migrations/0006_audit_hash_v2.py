@@ -84,7 +84,7 @@ def rechain(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("accounts", "0003_session_with_user"),
+        ("accounts", "0004_two_factor_sealed_keys"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
