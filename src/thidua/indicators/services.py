@@ -108,7 +108,7 @@ def write_values(
     """Write a batch of values for members of `cluster`, all or nothing."""
     period = parse_period(report_period)
     units = {i.unit.pk: i.unit for i in inputs}
-    issues = _check_batch(actor, cluster, period.year, inputs, units)
+    issues = _too_long(inputs, reason) or _check_batch(actor, cluster, period.year, inputs, units)
     if issues:
         raise ValidationFailed(issues)
     with transaction.atomic():
@@ -135,6 +135,27 @@ def write_values(
         warnings=[w for ws in warnings.values() for w in ws],
         reports=list(reports.values()),
     )
+
+
+_TEXTS = ("note", "justification", "source")
+
+
+def _too_long(inputs: list[ValueInput], reason: str) -> list[Issue]:
+    """Text longer than its column: refused on every database (SQLite would keep it whole)."""
+    issues = []
+    msg = _("%(field)s dài %(n)s ký tự, quá giới hạn %(max)s ký tự.")
+    limit = Value._meta.get_field("reason").max_length
+    if len(reason) > limit:
+        issues.append(
+            Issue(msg % {"field": "reason", "n": len(reason), "max": limit}, column="reason")
+        )
+    for item in inputs:
+        for name in _TEXTS:
+            text, limit = getattr(item, name), Value._meta.get_field(name).max_length
+            if len(text) > limit:
+                fmt = {"field": name, "n": len(text), "max": limit}
+                issues.append(Issue(msg % fmt, row=item.row, column=name))
+    return issues
 
 
 def _stale(inputs: list[ValueInput], current: dict) -> list[Issue]:
