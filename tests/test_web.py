@@ -233,6 +233,17 @@ def test_an_impossible_value_is_a_hard_error_at_its_field(as_user, entry_url, lo
     assert not year_end_values(long_an).exists()
 
 
+def test_the_year_end_form_cannot_change_the_plan_of_the_accepted_mid_year_report(
+    as_user, entry_url, long_an
+):
+    # Issue 16, finding 4, the web door: the year's plan belongs to the accepted 2019H1 report.
+    data = {"v_budget_plan": "13.500", "reason": "HĐND điều chỉnh", "save": "1"}
+    html = as_user("longan").post(entry_url, data).content.decode()
+    assert "thuộc báo cáo kỳ 2019H1" in html and "mở lại" in html
+    plan = Value.objects.get(unit=long_an, indicator__code="budget_plan", is_current=True)
+    assert (plan.version, plan.report.period) == (1, "2019H1")
+
+
 def test_a_warning_needs_a_justification_before_submitting(as_user, entry_url, long_an):
     client = as_user("longan")
     response = client.post(entry_url, {"v_grdp_growth": "35", "submit": "1"})
