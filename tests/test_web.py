@@ -7,6 +7,7 @@ TNB members, `hanoi` is an officer outside TNB, `bantw` the central board, `xem`
 from __future__ import annotations
 
 import io
+import re
 from decimal import Decimal
 
 import pytest
@@ -242,6 +243,9 @@ def test_the_year_end_form_cannot_change_the_plan_of_the_accepted_mid_year_repor
     assert "thuộc báo cáo kỳ 2019H1" in html and "mở lại" in html
     plan = Value.objects.get(unit=long_an, indicator__code="budget_plan", is_current=True)
     assert (plan.version, plan.report.period) == (1, "2019H1")
+    page = as_user("longan").get(entry_url).content.decode()
+    assert "Số liệu của báo cáo kỳ 2019H1" in page
+    assert re.search(r'name="v_budget_plan"[^>]*disabled', page)
 
 
 def test_a_warning_needs_a_justification_before_submitting(as_user, entry_url, long_an):
