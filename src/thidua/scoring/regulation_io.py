@@ -132,12 +132,27 @@ def validate(data: dict) -> tuple[Cluster, int, list[dict]]:
     rows = flatten(data["criteria"])
     indicators = {i.code: i for i in Indicator.objects.all()}
     codes = [str(r.get("code", "")) for r in rows]
+    for message, column in _too_long(data, Regulation, ("name", "legal_basis")):
+        issues.append(Issue(message, column=column))
     for number, row in enumerate(rows, start=1):
-        for message, column in _row_problems(row, indicators, codes, year):
+        problems = _row_problems(row, indicators, codes, year)
+        problems += _too_long(row, Criterion, ("code", "name", "period", "comparator"))
+        for message, column in problems:
             issues.append(Issue(message, row=number, column=column, value=str(row.get("code"))))
     if issues:
         raise ValidationFailed(issues)
     return cluster, year, rows
+
+
+def _too_long(data: dict, model, names: tuple[str, ...]) -> list[tuple[str, str]]:
+    """Text longer than its column: refused on every database (SQLite would keep it whole)."""
+    problems = []
+    for name in names:
+        text, limit = str(data.get(name) or ""), model._meta.get_field(name).max_length
+        if len(text) > limit:
+            msg = _("%(field)s dài %(n)s ký tự, quá giới hạn %(max)s ký tự.")
+            problems.append((msg % {"field": name, "n": len(text), "max": limit}, name))
+    return problems
 
 
 def _row_problems(row: dict, indicators: dict, codes: list[str], year) -> list[tuple[str, str]]:
