@@ -22,7 +22,7 @@ from django.conf import settings
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from thidua.common.archives import REQUIRED_PART, office_problem
+from thidua.common import sheets
 from thidua.common.periods import Period, PeriodError, parse_period
 from thidua.common.text import name_key, unit_key
 from thidua.indicators import services
@@ -148,11 +148,7 @@ def read_rows(source, filename: str | None = None, *, limit: int | None = None) 
             % {"name": Path(str(name)).name}
         )
     data = _read_bytes(source, name, limit)
-    if limit is None and suffix in REQUIRED_PART:
-        # An upload from the web: check the archive before handing it to the Excel reader.
-        problem = office_problem(data, suffix)
-        if problem:
-            raise FileUnreadable(problem)
+    _measure(data, suffix, limit)
     rows = _excel_rows(data, name) if suffix in EXCEL_SUFFIXES else _csv_rows(data)
     return [[_clean(c) for c in row] for row in rows]
 
@@ -169,10 +165,7 @@ def stream_rows(source, filename: str | None = None, *, limit: int | None = None
     if suffix not in EXCEL_SUFFIXES:
         return 1, iter(read_rows(source, filename, limit=limit))
     data = _read_bytes(source, name, limit)
-    if limit is None and suffix in REQUIRED_PART:
-        problem = office_problem(data, suffix)  # an upload: check the archive first
-        if problem:
-            raise FileUnreadable(problem)
+    _measure(data, suffix, limit)
     try:
         book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
         del data
@@ -183,6 +176,16 @@ def stream_rows(source, filename: str | None = None, *, limit: int | None = None
             _("Không đọc được tệp Excel “%(name)s”: tệp hỏng, có mật khẩu hoặc không phải Excel.")
             % {"name": Path(str(name)).name}
         ) from exc
+
+
+def _measure(data: bytes, suffix: str, limit: int | None) -> None:
+    """Before the Excel reader sees a workbook: an upload (no `limit`) within the web's limits,
+    a file given to the CLI within the larger ones; never one that would exhaust memory."""
+    limits = sheets.Limits.for_uploads() if limit is None else sheets.Limits.for_cli()
+    try:
+        sheets.check_workbook(data, suffix, limits)
+    except sheets.SheetRefused as exc:
+        raise FileUnreadable(exc.message) from None
 
 
 def _data_sheet(book) -> str:
