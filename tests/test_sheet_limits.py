@@ -21,7 +21,6 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.urls import reverse
 
-from thidua.common import sheets
 from thidua.indicators.importing import FileUnreadable, read_rows, stream_rows
 
 CONTENT_TYPES = (
@@ -282,6 +281,8 @@ def test_thidua_registry_import_in_a_process_exits_2_not_134(tmp_path, name):
 
 
 def test_column_letters_round_trip():
+    from thidua.common import sheets
+
     assert [sheets.column_number(x) for x in ("A", "Z", "AA", "GR", "XFD")] == [
         1,
         26,
