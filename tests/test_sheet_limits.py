@@ -291,3 +291,30 @@ def test_column_letters_round_trip():
         16384,
     ]
     assert sheets.column_letters(16384) == "XFD"
+
+
+def test_a_body_above_the_upload_limit_is_refused_before_it_is_read(client, users, settings):
+    settings.THIDUA_MAX_UPLOAD_BYTES = 1024 * 1024
+    client.force_login(users["camau"])
+    big = io.BytesIO(b"x" * (1024 * 1024 + 100 * 1024))
+    big.name = "so-lieu.csv"
+    page = client.post(reverse("web:upload", args=["TNB", "2019"]), {"file": big})
+    assert page.status_code == 413
+    assert page.content.decode() == "Tệp quá lớn: tối đa 1 MB."
+    big.seek(0)
+    answer = client.post("/api/v1/proposals/1/files", {"file": big})
+    assert answer.status_code == 413
+    assert answer.json()["detail"][0]["column"] == "file"
+    small = io.BytesIO(b"x" * 1000)
+    small.name = "so-lieu.csv"
+    assert (
+        client.post(reverse("web:upload", args=["TNB", "2019"]), {"file": small}).status_code == 200
+    )
+
+
+def test_thidua_eligibility_file_exits_2_with_the_message(db, tmp_path):
+    path = tmp_path / "far.xlsx"
+    path.write_bytes(crafted(TWO_FAR_CELLS))
+    with pytest.raises(CommandError) as caught:
+        call_command("eligibility", "--file", str(path), stdout=io.StringIO())
+    assert caught.value.returncode == 2 and "16.384 cột" in str(caught.value)

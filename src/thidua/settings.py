@@ -57,6 +57,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "thidua.web.middleware.ChosenLanguageMiddleware",
     "thidua.web.middleware.NulCharacterMiddleware",
+    "thidua.web.upload_limit.UploadSizeMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "thidua.accounts.middleware.AuthenticationMiddleware",
