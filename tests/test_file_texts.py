@@ -199,3 +199,25 @@ def test_a_backlog_birth_year_with_a_superscript_is_a_row_error(users):
     result = import_cases(users["longan"], programme, io.BytesIO(data), filename="ho-so.csv")
     assert [(e.row, e.column) for e in result.errors] == [(2, "birth_year")]
     assert (BacklogCase.objects.count(), AuditEntry.objects.count()) == before
+
+
+# thidua eligibility --file -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("row", "says"),
+    [
+        (["Lê Lan", "1980²", "HCLD_III", "2025"], "Dòng 2: birth_year phải là một năm"),
+        (["Lê Lan", "1980", "HCLD_III", "2025²"], "Dòng 2: cần cột award và year hợp lệ."),
+        (["Lê\x00Lan", "1980", "HCLD_III", "2025"], "Dòng 2: có ô dài quá 300 ký tự"),
+    ],
+)
+def test_eligibility_from_a_file_names_the_bad_row_and_exits_1(tmp_path, row, says):
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    path = tmp_path / "ds.csv"
+    path.write_bytes(csv_bytes([["full_name", "birth_year", "award", "year"], row]))
+    with pytest.raises(CommandError) as caught:
+        call_command("eligibility", "--file", str(path), stdout=io.StringIO())
+    assert caught.value.returncode == 1 and says in str(caught.value)
