@@ -376,7 +376,13 @@ class _Exact:
                 if not found:
                     raise SheetRefused(_broken(), broken=True)
                 self.column, row = column_number(found[1]), int(found[2])
-            _check_area(self.limits, row, self.column, _used(column_letters(self.column), row))
+            limits = self.limits
+            if (
+                self.column > limits.columns
+                or row > limits.rows
+                or row * self.column > limits.cells
+            ):
+                _check_area(limits, row, self.column, _used(column_letters(self.column), row))
 
 
 def column_number(letters: str) -> int:
