@@ -318,3 +318,14 @@ def test_thidua_eligibility_file_exits_2_with_the_message(db, tmp_path):
     with pytest.raises(CommandError) as caught:
         call_command("eligibility", "--file", str(path), stdout=io.StringIO())
     assert caught.value.returncode == 2 and "16.384 cột" in str(caught.value)
+
+
+def test_cells_far_out_of_order_go_to_the_exact_walk_and_are_still_measured(tmp_path):
+    """Rows going up with a low one last: each would raise the maximum and compile a pattern."""
+    rows = "".join(f'<row r="{i}"><c r="A{i}"><v>1</v></c></row>' for i in range(2, 400))
+    low = '<row r="1"><c r="A1"><v>1</v></c></row>'
+    path = tmp_path / "order.xlsx"
+    path.write_bytes(crafted(rows + low))
+    assert len(read_rows(path)) == 399
+    far = '<row r="500"><c r="GS500"><v>1</v></c></row>'
+    assert "GS500 (201 cột)" in refusal(crafted(rows + far + low))

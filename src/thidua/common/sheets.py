@@ -39,12 +39,12 @@ _MB = 1024 * 1024
 # Members smaller than this are never called bombs, whatever their ratio.
 _RATIO_FLOOR = 1024 * 1024
 
-# A cell start tag as Excel, LibreOffice, openpyxl and xlsxwriter write it: the reference first,
-# then only attributes that cannot move the cell. A member holding any other kind of cell start
-# tag goes to the exact (slower) walk with expat; the usual ones are measured by regular
-# expressions alone, without a Python object per cell (a 1M-row list: ~4 s).
-_PLAIN = rb'r="[A-Z]{1,3}[1-9][0-9]{0,6}"(?: (?:s|t|cm|vm|ph)="[^"<>]*")*\s*/?>'
-_UNUSUAL_CELL = re.compile(rb"<c(?=[\s/>])(?! " + _PLAIN + rb")")
+# A cell start tag as Excel, LibreOffice, openpyxl and xlsxwriter write it: its reference as the
+# first attribute (the reader takes the first r it meets: a second one further on moves nothing).
+# A member holding any other cell start tag (no reference, another attribute first, a prefix,
+# an entity in the reference) goes to the exact walk with expat; the usual ones are measured by
+# regular expressions alone, without a Python object per cell (a 1M-row list: ~4 s).
+_UNUSUAL_CELL = re.compile(rb'<c(?=[\s/>])(?! r="[A-Z]{1,3}[1-9][0-9]{0,6}")')
 _PREFIXED_CELL = re.compile(rb":c[\s/>]")  # <x:c …>: searched apart, each keeps a fast prefix
 _LAST_CELL = re.compile(rb'<c r="([A-Z]{1,3})([1-9][0-9]{0,6})"')
 _DIMENSION = re.compile(rb'<(?:[\w.-]+:)?dimension\s+ref\s*=\s*["\']([^"\']{1,40})["\']')
@@ -236,40 +236,44 @@ class _Area:
             )
 
     def plain(self, text: bytes) -> bool:
-        """Check the cells of a chunk; False when some cell is not written the usual way."""
+        """Check the cells of a chunk; False when some cell is not written the usual way, or
+        when the cells come so far out of order that the exact walk is cheaper."""
         if _UNUSUAL_CELL.search(text) or _PREFIXED_CELL.search(text):
             return False
         last = _LAST_CELL.match(text, max(text.rfind(b'<c r="'), 0))
-        if last and int(last[2]) > self.rows:  # rows come in order: the last is the lowest
-            self.raise_to(last)
-        for wider in (_wider_than, _lower_than):
-            pos = 0  # anything out of order is found here, each search going on from the last
-            while found := wider(self.columns if wider is _wider_than else self.rows).search(
-                text, pos
-            ):
-                self.raise_to(found)
-                pos = found.end()
-        return True
+        if (
+            last and int(last[2]) > self.rows
+        ):  # rows come in order: the last cell is the lowest down
+            self.raise_to(last[1], last[2])
+        pos = 0  # each search goes on from the cell that raised a maximum
+        for _raise in range(_RAISES):
+            found = _beyond(self.columns, self.rows).search(text, pos)
+            if found is None:
+                return True
+            self.raise_to(found[1] or found[3], found[2] or found[4])
+            pos = found.end()
+        return False
 
-    def raise_to(self, cell: re.Match) -> None:
-        letters, digits = cell[1].decode(), int(cell[2])
-        self.columns = max(self.columns, column_number(letters))
-        self.rows = max(self.rows, digits)
-        _check_area(self.limits, self.rows, self.columns, _used(letters, digits))
+    def raise_to(self, letters: bytes, digits: bytes) -> None:
+        column, row = column_number(letters.decode()), int(digits)
+        self.columns = max(self.columns, column)
+        self.rows = max(self.rows, row)
+        _check_area(self.limits, self.rows, self.columns, _used(letters, row))
 
 
-@functools.lru_cache(maxsize=256)
-def _wider_than(columns: int) -> re.Pattern:
-    """A usual cell whose column comes after `columns`."""
+# A usual sheet raises its maxima a few times a chunk (the first row's columns, the last row);
+# more raises than this in one chunk means cells out of order, each raise compiling a pattern.
+_RAISES = 256
+
+
+@functools.lru_cache(maxsize=512)
+def _beyond(columns: int, rows: int) -> re.Pattern:
+    """A usual cell in a column after `columns` or a row below `rows`: one pass for both."""
     letters = _above(column_letters(columns), "[A-Z]", "AZ", 3)
-    return re.compile(rf'<c r="({letters})([1-9][0-9]{{0,6}})"'.encode())
-
-
-@functools.lru_cache(maxsize=256)
-def _lower_than(rows: int) -> re.Pattern:
-    """A usual cell whose row number is above `rows`."""
     digits = _above(str(rows), "[1-9]", "09", 7)
-    return re.compile(rf'<c r="([A-Z]{{1,3}})({digits})"'.encode())
+    return re.compile(
+        rf'<c r="(?:({letters})([1-9][0-9]{{0,6}})|([A-Z]{{1,3}})({digits}))"'.encode()
+    )
 
 
 def _above(known: str, lead: str, span: str, longest: int) -> str:
