@@ -329,3 +329,13 @@ def test_cells_far_out_of_order_go_to_the_exact_walk_and_are_still_measured(tmp_
     assert len(read_rows(path)) == 399
     far = '<row r="500"><c r="GS500"><v>1</v></c></row>'
     assert "GS500 (201 cột)" in refusal(crafted(rows + far + low))
+
+
+@pytest.mark.parametrize("extra", ["", "<c><v>1</v></c>"], ids=["usual", "exact walk"])
+def test_the_cells_limit_is_the_area_from_a1_to_the_farthest_row_and_column(settings, extra):
+    """J1 and A100 each fit; together they span A1:J100 (a cell without reference: K1)."""
+    settings.THIDUA_SHEET_MAX_CELLS = 999
+    rows = (
+        f'<row r="1"><c r="J1"><v>1</v></c>{extra}</row><row r="100"><c r="A100"><v>1</v></c></row>'
+    )
+    assert "ô), vượt giới hạn 999 ô." in refusal(crafted(rows))

@@ -240,10 +240,9 @@ class _Area:
         when the cells come so far out of order that the exact walk is cheaper."""
         if _UNUSUAL_CELL.search(text) or _PREFIXED_CELL.search(text):
             return False
+        # Rows come in order: the last cell is the lowest down, and few searches remain.
         last = _LAST_CELL.match(text, max(text.rfind(b'<c r="'), 0))
-        if (
-            last and int(last[2]) > self.rows
-        ):  # rows come in order: the last cell is the lowest down
+        if last and int(last[2]) > self.rows:
             self.raise_to(last[1], last[2])
         pos = 0  # each search goes on from the cell that raised a maximum
         for _raise in range(_RAISES):
@@ -346,8 +345,8 @@ class _Exact:
 
     def __init__(self, limits: Limits):
         self.limits = limits
-        self.row = 0
-        self.column = 0
+        self.row = self.column = 0  # where the walk is
+        self.rows = self.columns = 0  # how far the cells reach
         self.parser = expat.ParserCreate()
         self.parser.StartElementHandler = self.start
         self.parser.StartDoctypeDeclHandler = self.refuse
@@ -380,13 +379,15 @@ class _Exact:
                 if not found:
                     raise SheetRefused(_broken(), broken=True)
                 self.column, row = column_number(found[1]), int(found[2])
+            self.rows, self.columns = max(self.rows, row), max(self.columns, self.column)
             limits = self.limits
             if (
-                self.column > limits.columns
-                or row > limits.rows
-                or row * self.column > limits.cells
+                self.columns > limits.columns
+                or self.rows > limits.rows
+                or self.rows * self.columns > limits.cells
             ):
-                _check_area(limits, row, self.column, _used(column_letters(self.column), row))
+                where = _used(column_letters(self.column), row)
+                _check_area(limits, self.rows, self.columns, where)
 
 
 def column_number(letters: str) -> int:
