@@ -59,6 +59,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "thidua.web.middleware.ChosenLanguageMiddleware",
     "thidua.web.middleware.NulCharacterMiddleware",
+    "thidua.web.upload_limit.UploadSizeMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "thidua.accounts.middleware.AuthenticationMiddleware",
@@ -176,7 +177,8 @@ THIDUA_REQUIRE_TWO_FACTOR = env_bool("THIDUA_REQUIRE_TWO_FACTOR", True)
 # Uploads: Excel files of a cluster are small; large national imports go through the CLI.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
-THIDUA_MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+# Until imports run as background jobs, larger files are refused at the door (web, API).
+THIDUA_MAX_UPLOAD_BYTES = env_int("THIDUA_MAX_UPLOAD_MB", 20, minimum=1) * 1024 * 1024
 
 LOGGING = {
     "version": 1,
@@ -184,3 +186,17 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
 }
+
+# Spreadsheets are measured before python-calamine reads them (thidua.common.sheets): it holds a
+# sheet's whole used range (~32 bytes a cell) and a file of two far-apart cells would ask for
+# hundreds of GB. Uploads (web) are read while the request waits; the CLI takes national lists.
+THIDUA_SHEET_MAX_COLUMNS = env_int("THIDUA_SHEET_MAX_COLUMNS", 200, minimum=1)
+THIDUA_SHEET_MAX_ROWS = env_int("THIDUA_SHEET_MAX_ROWS", 100_000, minimum=1)
+THIDUA_SHEET_MAX_CELLS = env_int("THIDUA_SHEET_MAX_CELLS", 2_000_000, minimum=1)
+THIDUA_SHEET_MAX_UNPACKED_MB = env_int("THIDUA_SHEET_MAX_UNPACKED_MB", 200, minimum=1)
+THIDUA_SHEET_MAX_RATIO = env_int("THIDUA_SHEET_MAX_RATIO", 500, minimum=10)
+THIDUA_CLI_SHEET_MAX_ROWS = env_int("THIDUA_CLI_SHEET_MAX_ROWS", 1_048_576, minimum=1)
+THIDUA_CLI_SHEET_MAX_CELLS = env_int("THIDUA_CLI_SHEET_MAX_CELLS", 16_000_000, minimum=1)
+THIDUA_CLI_SHEET_MAX_UNPACKED_MB = env_int("THIDUA_CLI_SHEET_MAX_UNPACKED_MB", 4096, minimum=1)
+# Unconfirmed uploads (checked, waiting for "Ghi") are deleted after this many hours.
+THIDUA_UPLOAD_KEEP_HOURS = env_int("THIDUA_UPLOAD_KEEP_HOURS", 24, minimum=1)
