@@ -86,7 +86,7 @@ def _components(ind: Indicator) -> list[str]:
     return formula.referenced_codes(ind.formula) if ind.formula else []
 
 
-def _value_subquery(cluster, ind: Indicator, period: str, statuses):
+def _value_subquery(cluster, ind: Indicator, period: str, statuses, within: list[str]):
     stored = StoredValue.objects.filter(
         unit=OuterRef("unit"),
         indicator=ind,
@@ -94,6 +94,7 @@ def _value_subquery(cluster, ind: Indicator, period: str, statuses):
         is_current=True,
         report__cluster=cluster,
         report__status__in=statuses,
+        report__period__in=within,
     ).values("value")[:1]
     return Subquery(stored, output_field=DEC)
 
@@ -103,10 +104,14 @@ def _expression(cluster, ind: Indicator, p: Period, indicators, statuses):
         return formula.to_expression(
             ind.formula,
             lambda code: _value_subquery(
-                cluster, indicators[code], value_period(indicators[code], p.code), statuses
+                cluster,
+                indicators[code],
+                value_period(indicators[code], p.code),
+                statuses,
+                p.within(),
             ),
         )
-    return _value_subquery(cluster, ind, value_period(ind, p.code), statuses)
+    return _value_subquery(cluster, ind, value_period(ind, p.code), statuses, p.within())
 
 
 def _columns(cluster, p: Period, indicators, statuses, targets):
@@ -287,6 +292,7 @@ def _illustrative(cluster, p: Period, members) -> set[str]:
     return set(
         StoredValue.objects.filter(
             report__cluster=cluster,
+            report__period__in=p.within(),
             unit__in=members.values("unit"),
             period__in=[p.code, str(p.year)],
             is_current=True,

@@ -6,6 +6,8 @@ import tempfile
 os.environ.setdefault("THIDUA_SECRET_KEY", "test-only-key-" + "x" * 40)
 os.environ.setdefault("THIDUA_DATA_DIR", tempfile.mkdtemp(prefix="thidua-test-"))
 os.environ.setdefault("THIDUA_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
+# The cast signs in with passwords; tests/test_security.py turns the requirement on.
+os.environ.setdefault("THIDUA_REQUIRE_TWO_FACTOR", "false")
 
 from thidua.settings import *  # noqa: E402,F403
 

@@ -25,7 +25,7 @@ ENTERS = {"longan", "camau", "bantw"}  # Long An's own officer, the head, the bo
 ALL = {"longan", "hanoi", "camau", "bantw", "xem"}
 EVERYONE = ALL | {"anon"}
 BOARD = {"bantw"}
-OWNER = {"longan"}  # the proposing unit's officer
+OWNER = {"longan"}  # the proposing unit's officer; Long An's own self-assessment
 OFFICERS = {"longan", "hanoi", "camau"}  # officers propose for their own units
 PROPOSERS = OFFICERS | BOARD  # the proposal pages: officers (their own) and the board (all)
 
@@ -36,6 +36,7 @@ WEB = {
     "login": ("get", EVERYONE),
     "logout": ("post", ALL),  # the anonymous visitor is sent to the login page
     "two_factor": ("get", ALL),
+    "password_change": ("get", ALL),
     "cluster": ("get", MEMBERS),
     "worklist": ("get", RUNS),
     "review": ("get", MEMBERS),
@@ -63,7 +64,7 @@ WEB = {
     "publish": ("post", RUNS),
     "scoring_minutes": ("get", RUNS),  # before publication; members too once published
     "sheet": ("get", ENTERS),
-    "self_score": ("post", ENTERS),
+    "self_score": ("post", OWNER),  # the unit's own, not the head's nor the board's
     "review_score": ("post", RUNS),
     "ballots": ("get", MEMBERS),
     "ballot_new": ("get", RUNS),
@@ -157,7 +158,7 @@ API = {
     ("post", S + "/scores/publish"): RUNS,
     ("get", S + "/scores/minutes"): RUNS,
     ("get", S + "/scores/{unit_code}"): ENTERS,
-    ("put", S + "/scores/{unit_code}/criteria/{criterion}/self"): ENTERS,
+    ("put", S + "/scores/{unit_code}/criteria/{criterion}/self"): OWNER,
     ("put", S + "/scores/{unit_code}/criteria/{criterion}/review"): RUNS,
     ("get", S + "/ballots"): MEMBERS,
     ("post", S + "/ballots"): RUNS,

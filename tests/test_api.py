@@ -19,6 +19,7 @@ from thidua.accounts.permissions import SYSTEM
 from thidua.indicators import services
 from thidua.indicators.models import Report, ReportingWindow, ReportStatus, Value
 from thidua.orgs.models import Membership
+from thidua.reports.aggregation import review
 
 V1 = "/api/v1"
 TNB_2019 = f"{V1}/clusters/TNB/periods/2019/reports"
@@ -310,8 +311,22 @@ def test_an_accepted_report_cannot_be_written(as_user):
     assert response.status_code == 200
     values = json.dumps({"values": [{"indicator": "grdp_growth", "value": "9"}]})
     refused = as_user("longan").put(f"{TNB_H1}/80/values", values, content_type="application/json")
-    assert refused.status_code == 422
+    assert refused.status_code == 409
     assert "Đã tiếp nhận" in refused.json()["detail"][0]["message"]
+
+
+def test_the_annual_report_cannot_change_the_accepted_mid_year_figures(as_user, tnb, unit):
+    # Issue 16, finding 4: longan's PUT on the annual report with a 2019H1 value and a reason.
+    before = review(tnb, "2019H1")
+    values = [{"indicator": "grdp_growth", "period": "2019H1", "value": "8.0"}]
+    response = put_values(as_user("longan"), "80", values, reason="Cục Thống kê điều chỉnh")
+    assert response.status_code == 409
+    detail = response.json()["detail"][0]
+    assert (detail["row"], detail["column"]) == (0, "value")
+    assert "2019H1" in detail["message"] and "mở lại" in detail["message"]
+    assert current(unit("80"), period="2019H1").value == Decimal("9.89")
+    assert review(tnb, "2019H1") == before
+    assert before["indicators"]["grdp_growth"]["mean"] == Decimal("8.20")
 
 
 # --- the head's decisions ---------------------------------------------------------------

@@ -229,6 +229,18 @@ def test_an_officer_cannot_self_score_another_unit_nor_review(as_user):
     assert (_manual("B3").self_points, _manual("B3").review_points) == (9, 9)
 
 
+def test_the_head_cannot_review_its_own_unit_nor_write_a_self_score(as_user):
+    # Issue 16, finding 9: camau staffs Cà Mau (96), the head unit.
+    own = put(as_user("camau"), f"{TNB}/scores/96/criteria/B3/review", {"points": 1, "reason": "x"})
+    assert own.status_code == 403
+    other = put(as_user("camau"), f"{TNB}/scores/80/criteria/B3/self", {"points": 1, "note": "x"})
+    assert other.status_code == 403
+    board = put(as_user("bantw"), f"{TNB}/scores/80/criteria/B3/self", {"points": 1, "note": "x"})
+    assert board.status_code == 403
+    assert _manual("B3").self_points == 9
+    assert _manual("B3", "96").review_points != 1
+
+
 def test_the_head_puts_a_review_score_with_a_reason(as_user):
     client = as_user("camau")
     path = f"{TNB}/scores/80/criteria/B2/review"

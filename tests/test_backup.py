@@ -39,11 +39,16 @@ def test_a_sqlite_backup_restores_to_identical_content(tmp_path):
     assert thidua(["demo", "--no-serve"], THIDUA_DATA_DIR=str(src)).returncode == 0
     made = thidua(["backup", str(tmp_path / "b.sqlite3")], THIDUA_DATA_DIR=str(src))
     assert made.returncode == 0, made.stderr
-    assert (tmp_path / "b.sqlite3.sha256").exists()
+    sidecar = tmp_path / "b.sqlite3.sha256"
+    assert sidecar.read_text().splitlines()[1].startswith("# thidua-audit v2 ")
+    sha256sum = subprocess.run(["sha256sum", "-c", sidecar.name], cwd=tmp_path, check=False)
+    assert sha256sum.returncode == 0
     assert thidua(["migrate", "-v0"], THIDUA_DATA_DIR=str(dst)).returncode == 0
     restored = thidua(["restore", str(tmp_path / "b.sqlite3")], THIDUA_DATA_DIR=str(dst))
     assert restored.returncode == 0, restored.stderr
     assert sqlite_tables(dst / "thidua.sqlite3") == sqlite_tables(src / "thidua.sqlite3")
+    checked = thidua(["audit", "verify", "--checkpoint", str(sidecar)], THIDUA_DATA_DIR=str(dst))
+    assert checked.returncode == 0, checked.stderr
 
 
 def test_a_tampered_backup_is_refused(tmp_path):
@@ -105,3 +110,6 @@ def test_a_postgres_backup_restores_to_identical_content(tmp_path):
     restored = thidua(["restore", str(tmp_path / "b.dump")], THIDUA_DATABASE_URL=dst, **env)
     assert restored.returncode == 0, restored.stderr
     assert _pg_tables(dst) == _pg_tables(src)
+    sidecar = str(tmp_path / "b.dump.sha256")
+    checked = thidua(["audit", "verify", "--checkpoint", sidecar], THIDUA_DATABASE_URL=dst, **env)
+    assert checked.returncode == 0, checked.stderr

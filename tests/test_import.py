@@ -16,6 +16,7 @@ from openpyxl import Workbook
 
 from thidua.accounts.models import AuditEntry
 from thidua.accounts.permissions import SYSTEM
+from thidua.indicators import services
 from thidua.indicators.importing import import_file
 from thidua.indicators.models import Report, Value
 from thidua.orgs.models import Cluster, Membership, Unit
@@ -530,13 +531,21 @@ def test_a_cluster_without_members_that_year_is_reported(tmp_path, users):
     assert not result.ok and "không có thành viên" in result.errors[0].message
 
 
-def test_a_correction_of_a_value_accepted_before_needs_a_reason(tmp_path, tnb, users, unit):
+def test_a_correction_of_a_value_accepted_before_needs_a_reopening_and_a_reason(
+    tmp_path, tnb, users, unit
+):
     path = xlsx(tmp_path / "f.xlsx", [["Mã đơn vị", "budget_plan"], ["80", 13500]])
     before = counts()
-    refused = import_file(users["camau"], path, tnb, "2019")
+    # The plan belongs to Long An's accepted mid-year report: not even the head's annual file
+    # changes it while that report stays accepted.
+    refused = import_file(users["camau"], path, tnb, "2019", reason="Nghị quyết HĐND điều chỉnh")
     assert where(refused) == {(2, "budget_plan", "13500")}
-    assert "lý do" in refused.errors[0].message
+    assert "mở lại" in refused.errors[0].message
     assert counts() == before
-    result = import_file(users["camau"], path, tnb, "2019", reason="Nghị quyết HĐND điều chỉnh")
+    mid_year = Report.objects.get(cluster=tnb, unit=unit("80"), period="2019H1")
+    services.reopen_report(users["camau"], mid_year, "Nghị quyết HĐND điều chỉnh")
+    refused = import_file(users["camau"], path, tnb, "2019H1")
+    assert "lý do" in refused.errors[0].message
+    result = import_file(users["camau"], path, tnb, "2019H1", reason="Nghị quyết HĐND điều chỉnh")
     assert result.ok, result.errors
     assert current(unit("80"), "budget_plan", "2019").reason == "Nghị quyết HĐND điều chỉnh"

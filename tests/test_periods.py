@@ -40,3 +40,14 @@ def test_codes_round_trip_and_know_last_year():
     for code in ["2019", "2019H1", "2019Q3", "2019M09", "2019M9"]:
         assert parse_period(code).code == code
     assert parse_period("2019H1").previous_year().code == "2018H1"
+
+
+def test_the_periods_within_a_period_are_those_its_review_reads():
+    assert parse_period("2019H1").within() == [
+        "2019H1", "2019Q1", "2019Q2",
+        *[f"2019M{m:02d}" for m in range(1, 7)],
+        *[f"2019M{m}" for m in range(1, 7)],
+    ]  # fmt: skip
+    assert len(parse_period("2019").within()) == 28
+    assert parse_period("2019Q3").within() == ["2019Q3", "2019M07", "2019M08", "2019M09"]
+    assert "2019" not in parse_period("2019M9").within()

@@ -133,3 +133,46 @@ def test_eligibility_cli_prints_the_contract_json(db, capsys):
     assert data["eligible"] is True
     assert {"rule", "passed", "detail"} <= set(data["conditions"][0])
     assert data["missing"]
+
+
+def test_importing_the_same_file_twice_writes_nothing_the_second_time(db, tmp_path, capsys):
+    path = write(tmp_path, GOOD)
+    assert import_registry(path).written == 5
+    entries, people, audit = (
+        AwardEntry.objects.count(),
+        Person.objects.count(),
+        AuditEntry.objects.count(),
+    )
+    call_command("registry", "import", str(path), "--json")
+    again = json.loads(capsys.readouterr().out)
+    assert (again["written"], again["unchanged"], again["people_created"]) == (0, 5, 0)
+    assert (AwardEntry.objects.count(), Person.objects.count(), AuditEntry.objects.count()) == (
+        entries,
+        people,
+        audit,
+    )
+    call_command("registry", "import", str(path), "--dry-run", "--json")
+    assert json.loads(capsys.readouterr().out)["unchanged"] == 5
+
+
+def test_the_same_entry_is_the_same_person_award_year_and_decision_number(db, tmp_path):
+    import_registry(write(tmp_path, GOOD))
+    # The decision number written with other spaces and case is the same entry; another year,
+    # another decision number, or a namesake at another unit is a new one; a row repeated in
+    # the file is written once.
+    more = (
+        GOOD.splitlines()[0]
+        + "\n"
+        + (
+            "Nguyễn Văn Hùng,1975,Sở Tài chính,BK_TTG,2019, t1234 / qđ-ttg ,05/02/2020\n"
+            "Phòng Thi đua – Khen thưởng,,Sở Nội vụ,Tập thể lao động xuất sắc,2020,T88/QĐ-UBND,\n"
+            "Nguyễn Văn Hùng,1975,Sở Tài chính,BK_TTG,2020,T1234/QĐ-TTg,05/02/2021\n"
+            "Nguyễn Văn Hùng,1975,Sở Tài chính,CSTDCS,2021,T16/QĐ-STC,10/01/2022\n"
+            "Nguyễn Văn Hùng,1975,Sở Nội vụ,CSTDCS,2021,T15/QĐ-STC,10/01/2022\n"
+            "Đỗ Quỳnh Như,1980,Sở Y tế,CSTDCS,2021,,\n"
+            "Đỗ Quỳnh Như,1980,Sở Y tế,CSTDCS,2021,,\n"
+        )
+    )
+    result = import_registry(write(tmp_path, more, "more.csv"))
+    assert (result.written, result.unchanged) == (4, 3)
+    assert AwardEntry.objects.filter(recipient_name="Đỗ Quỳnh Như").count() == 1

@@ -15,7 +15,7 @@ from thidua.accounts.models import AuditEntry
 from thidua.indicators import services
 from thidua.indicators.models import Report, ReportingWindow, ReportStatus, Value
 from thidua.indicators.services import ValueInput
-from thidua.indicators.validation import ValidationFailed
+from thidua.indicators.validation import Conflict, ValidationFailed
 
 P = "2019"  # the demo opens TNB's year-end window relative to today
 
@@ -163,12 +163,44 @@ def test_entry_closes_on_the_lock_date_unless_the_head_grants_an_exception(users
     assert report.is_late
 
 
-def test_changing_a_yearly_value_accepted_in_the_mid_year_report_needs_a_reason(users, enter):
+def test_a_yearly_value_accepted_in_the_mid_year_report_changes_only_once_reopened(
+    users, enter, tnb, unit, indicators
+):
+    # Long An's 2019 plan came with its accepted mid-year report: the annual report may not
+    # replace it, even with a reason, until the head reopens the mid-year report.
+    with pytest.raises(Conflict, match="thuộc báo cáo kỳ 2019H1"):
+        enter(users["longan"], "80", "budget_plan", "13500", reason="HĐND điều chỉnh dự toán")
+    assert Value.objects.get(unit__code="80", indicator__code="budget_plan").version == 1
+    mid_year = report_of(tnb, unit, "80", "2019H1")
+    services.reopen_report(users["camau"], mid_year, "HĐND điều chỉnh dự toán")
+    item = ValueInput(unit("80"), indicators["budget_plan"], "2019", Decimal("13500"))
     with pytest.raises(ValidationFailed, match="lý do sửa"):
-        enter(users["longan"], "80", "budget_plan", "13500")
-    enter(users["longan"], "80", "budget_plan", "13500", reason="HĐND điều chỉnh dự toán")
-    old = Value.objects.get(unit__code="80", indicator__code="budget_plan", version=1)
-    assert old.report.changed_since_acceptance
+        services.write_values(users["camau"], tnb, "2019H1", [item])
+    services.write_values(users["camau"], tnb, "2019H1", [item], reason="HĐND điều chỉnh")
+    assert Report.objects.get(pk=mid_year.pk).changed_since_acceptance
+
+
+def test_an_accepted_report_refuses_every_change_until_the_head_reopens_it(
+    users, tnb, indicators, unit
+):
+    # Issue 16, finding 4: Long An's annual report carried a value for 2019H1, replacing the
+    # accepted mid-year figure.
+    before = Value.objects.get(unit__code="80", indicator__code="grdp_growth", is_current=True)
+    for report_period in ("2019", "2019H1"):
+        item = ValueInput(unit("80"), indicators["grdp_growth"], "2019H1", Decimal("8.05"))
+        with pytest.raises(Conflict, match="không sửa được"):
+            services.write_values(users["longan"], tnb, report_period, [item], reason="x")
+    after = Value.objects.get(unit__code="80", indicator__code="grdp_growth", is_current=True)
+    assert (after.pk, after.value) == (before.pk, before.value)
+
+
+def test_a_value_belongs_to_its_reports_period(users, tnb, indicators, unit):
+    # A mid-year figure in the annual report, or an annual figure in a quarter's report, is
+    # refused; a year's plan in a mid-year report is where the domain keeps it.
+    mid_year = ValueInput(unit("80"), indicators["poverty_rate_reduction"], "2019H1", Decimal("2"))
+    with pytest.raises(ValidationFailed, match="không thuộc kỳ báo cáo 2019"):
+        services.write_values(users["camau"], tnb, "2019", [mid_year])
+    assert not Value.objects.filter(unit__code="80", period="2019H1", version=2).exists()
 
 
 def test_a_period_not_opened_takes_no_entries_from_officers(users, tnb, indicators, unit):

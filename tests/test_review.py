@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 
 from thidua.covenants.models import Covenant, Target
 from thidua.indicators import services
-from thidua.indicators.models import Report, ReportingWindow
+from thidua.indicators.models import Report, ReportingWindow, Value
 from thidua.indicators.services import ValueInput
 from thidua.orgs.models import Membership
 from thidua.reports.aggregation import review
@@ -65,6 +65,34 @@ def test_only_accepted_reports_count_unless_asked(users, tnb, indicators, unit):
     services.accept_report(users["camau"], report)
     final = review(tnb, "2019")["indicators"]["grdp_growth"]
     assert final["missing"] and len(final["missing"]) == 11
+
+
+def test_accepting_an_annual_report_leaves_the_mid_year_review_as_it_was(
+    users, tnb, indicators, unit
+):
+    # Issue 16, finding 4: a yearly figure reported only in the annual report appeared in the
+    # already-held mid-year review.
+    before = review(tnb, "2019H1")
+    item = ValueInput(unit("80"), indicators["poverty_rate_reduction"], "2019", Decimal("1.2"))
+    services.write_values(users["longan"], tnb, "2019", [item])
+    report = Report.objects.get(cluster=tnb, unit=unit("80"), period="2019")
+    services.accept_report(users["camau"], services.submit_report(users["longan"], report))
+    assert review(tnb, "2019H1") == before
+    assert "poverty_rate_reduction" not in before["indicators"]
+    assert review(tnb, "2019")["indicators"]["poverty_rate_reduction"]["count"] == 1
+
+
+def test_the_year_end_review_takes_the_plan_from_the_mid_year_report(tnb):
+    # The year's plan came with the accepted mid-year reports; no annual report repeats it.
+    assert review(tnb, "2019")["indicators"]["budget_plan"]["total"] == Decimal("80465")
+
+
+def test_a_value_stored_in_another_periods_report_stays_out_of_the_review(tnb, unit, indicators):
+    # What an annual report could write before the service refused it: a mid-year figure.
+    annual = Report.objects.create(cluster=tnb, unit=unit("80"), period="2019", status="accepted")
+    Value.objects.filter(unit=unit("80"), indicator__code="grdp_growth").update(report=annual)
+    growth = review(tnb, "2019H1")["indicators"]["grdp_growth"]
+    assert (growth["count"], growth["missing"]) == (11, ["Long An"])
 
 
 def test_per_member_targets_are_counted_against_each_member(tnb, indicators, unit):

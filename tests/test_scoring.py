@@ -163,6 +163,26 @@ def test_a_review_score_that_differs_needs_a_reason(users, regulation, unit):
         services.review_score(users["longan"], b1, unit("80"), Decimal("10"), "tự nâng")
 
 
+def test_nobody_reviews_their_own_units_score(users, regulation, unit):
+    # Issue 16, finding 9: camau staffs Cà Mau, the head unit.
+    b3 = regulation.criteria.get(code="B3")
+    before = b3.scores.get(unit=unit("96")).review_points
+    with pytest.raises(PermissionDenied, match="chính đơn vị mình"):
+        services.review_score(users["camau"], b3, unit("96"), Decimal("10"), "tự duyệt")
+    assert b3.scores.get(unit=unit("96")).review_points == before
+    services.review_score(users["bantw"], b3, unit("96"), Decimal("10"), "Ban thẩm định")
+
+
+@pytest.mark.parametrize("name", ["camau", "bantw"])
+def test_only_the_unit_writes_its_self_assessment(users, regulation, unit, name):
+    # Issue 16, finding 9: the head (and the board) review a self-assessment, never write it.
+    b3 = regulation.criteria.get(code="B3")
+    before = b3.scores.get(unit=unit("80")).self_points
+    with pytest.raises(PermissionDenied, match="tự chấm"):
+        services.self_score(users[name], b3, unit("80"), Decimal("1"), "ghi đè")
+    assert b3.scores.get(unit=unit("80")).self_points == before
+
+
 def test_a_unit_sees_its_own_sheet_and_others_totals_only_after_publication(
     users, regulation, unit
 ):

@@ -42,7 +42,8 @@ def test_pages_carry_a_content_security_policy_that_blocks_inline_scripts(client
     assert "frame-ancestors 'none'" in policy
 
 
-def test_the_deployment_check_is_clean_with_production_settings(tmp_path):
+def check_deploy(tmp_path, **extra) -> subprocess.CompletedProcess:
+    """`thidua check --deploy` with production settings (and `extra` variables)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("THIDUA_", "DJANGO_"))}
     env.update(
         {
@@ -50,15 +51,20 @@ def test_the_deployment_check_is_clean_with_production_settings(tmp_path):
             "THIDUA_SECRET_KEY": secrets.token_urlsafe(64),
             "THIDUA_ALLOWED_HOSTS": "thidua.example.gov.vn",
             "THIDUA_HTTPS": "true",
+            **extra,
         }
     )
-    done = subprocess.run(
+    return subprocess.run(
         [sys.executable, "-m", "thidua", "check", "--deploy", "--fail-level", "WARNING"],
         env=env,
         capture_output=True,
         text=True,
         timeout=120,
     )
+
+
+def test_the_deployment_check_is_clean_with_production_settings(tmp_path):
+    done = check_deploy(tmp_path)
     assert done.returncode == 0, done.stdout + done.stderr
 
 

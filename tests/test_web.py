@@ -7,6 +7,7 @@ TNB members, `hanoi` is an officer outside TNB, `bantw` the central board, `xem`
 from __future__ import annotations
 
 import io
+import re
 from decimal import Decimal
 
 import pytest
@@ -231,6 +232,20 @@ def test_an_impossible_value_is_a_hard_error_at_its_field(as_user, entry_url, lo
     assert "không được lớn hơn 100,0" in html
     assert 'aria-invalid="true"' in html
     assert not year_end_values(long_an).exists()
+
+
+def test_the_year_end_form_cannot_change_the_plan_of_the_accepted_mid_year_report(
+    as_user, entry_url, long_an
+):
+    # Issue 16, finding 4, the web door: the year's plan belongs to the accepted 2019H1 report.
+    data = {"v_budget_plan": "13.500", "reason": "HĐND điều chỉnh", "save": "1"}
+    html = as_user("longan").post(entry_url, data).content.decode()
+    assert "thuộc báo cáo kỳ 2019H1" in html and "mở lại" in html
+    plan = Value.objects.get(unit=long_an, indicator__code="budget_plan", is_current=True)
+    assert (plan.version, plan.report.period) == (1, "2019H1")
+    page = as_user("longan").get(entry_url).content.decode()
+    assert "Số liệu của báo cáo kỳ 2019H1" in page
+    assert re.search(r'name="v_budget_plan"[^>]*disabled', page)
 
 
 def test_a_warning_needs_a_justification_before_submitting(as_user, entry_url, long_an):

@@ -341,6 +341,19 @@ def test_an_officer_cannot_score_another_unit_nor_review(as_user, long_an, regul
     assert (score.self_points, score.review_points) == (10, 10)
 
 
+def test_the_head_neither_reviews_its_own_unit_nor_writes_a_members_self_score(
+    as_user, long_an, unit, regulation
+):
+    # Issue 16, finding 9, the pages: camau staffs Cà Mau (96), the head unit.
+    client = as_user("camau")
+    own = client.post(sheet_url(unit("96")) + "review/", {"criterion": "B2", "points": "1"})
+    assert own.status_code == 403
+    data = {"criterion": "B2", "points": "1", "note": "ghi đè"}
+    assert client.post(sheet_url(long_an) + "self/", data).status_code == 403
+    assert manual(regulation, long_an, "B2").self_points == 10
+    assert manual(regulation, unit("96"), "B2").review_points == 10
+
+
 def test_the_head_sets_a_review_score_only_with_a_reason(as_user, long_an, regulation):
     client = as_user("camau")
     url = sheet_url(long_an) + "review/"

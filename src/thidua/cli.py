@@ -29,6 +29,8 @@ def _prepare_demo_environment() -> None:
     """The served demo lives in its own SQLite file, never in a configured production database."""
     os.environ.pop("THIDUA_DATABASE_URL", None)
     os.environ["THIDUA_SQLITE_FILE"] = "demo.sqlite3"
+    # The demo's logins are passwords printed on screen; the server says the factor is off.
+    os.environ.setdefault("THIDUA_REQUIRE_TWO_FACTOR", "false")
     if not os.environ.get("THIDUA_SECRET_KEY"):
         os.environ["THIDUA_SECRET_KEY"] = _demo_secret_key()
 

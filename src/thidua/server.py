@@ -4,6 +4,11 @@ from __future__ import annotations
 
 from gunicorn.app.base import BaseApplication
 
+TWO_FACTOR_OFF = (
+    "thidua: THIDUA_REQUIRE_TWO_FACTOR=false: xác thực hai bước không bắt buộc "
+    "(two-factor sign-in is not required; for a closed test install only)"
+)
+
 
 class _Server(BaseApplication):
     def __init__(self, options: dict):
@@ -21,6 +26,10 @@ class _Server(BaseApplication):
 
 
 def serve(host: str, port: int, workers: int = 2, threads: int = 4) -> None:
+    from django.conf import settings
+
+    if not settings.THIDUA_REQUIRE_TWO_FACTOR:
+        print(TWO_FACTOR_OFF, flush=True)
     _Server(
         {
             "bind": f"{host}:{port}",

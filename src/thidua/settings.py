@@ -29,6 +29,8 @@ if not SECRET_KEY:
         raise ConfigError(
             "THIDUA_SECRET_KEY is required (or set THIDUA_DEBUG=true for development)"
         )
+# Former keys: signatures and the audit chain written under them still verify.
+SECRET_KEY_FALLBACKS = env_list("THIDUA_SECRET_KEY_FALLBACKS", [])
 ALLOWED_HOSTS = env_list("THIDUA_ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env_list("THIDUA_CSRF_TRUSTED_ORIGINS", [])
 # Proxies whose X-Forwarded-For is believed (common.client_address): nginx in front, usually.
@@ -67,10 +69,12 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "thidua.web.middleware.ChosenLanguageMiddleware",
     "thidua.web.middleware.NulCharacterMiddleware",
+    "thidua.web.upload_limit.UploadSizeMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "thidua.accounts.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "thidua.accounts.middleware.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -180,11 +184,16 @@ AXES_CLIENT_IP_CALLABLE = "thidua.common.client_address.client_address"
 AXES_LOCKOUT_TEMPLATE = "web/locked.html"
 AXES_RESET_ON_SUCCESS = True
 OTP_TOTP_ISSUER = "thidua"
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True  # the admin never shows a device's secret or QR code
+# The board, heads' secretariats, council members, staff and superusers must sign in with a
+# TOTP code (accounts.two_factor); `false` only for a closed test install (check --deploy warns).
+THIDUA_REQUIRE_TWO_FACTOR = env_bool("THIDUA_REQUIRE_TWO_FACTOR", True)
 
 # Uploads: Excel files of a cluster are small; large national imports go through the CLI.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
-THIDUA_MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+# Until imports run as background jobs, larger files are refused at the door (web, API).
+THIDUA_MAX_UPLOAD_BYTES = env_int("THIDUA_MAX_UPLOAD_MB", 20, minimum=1) * 1024 * 1024
 
 LOGGING = {
     "version": 1,
@@ -192,3 +201,17 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
 }
+
+# Spreadsheets are measured before python-calamine reads them (thidua.common.sheets): it holds a
+# sheet's whole used range (~32 bytes a cell) and a file of two far-apart cells would ask for
+# hundreds of GB. Uploads (web) are read while the request waits; the CLI takes national lists.
+THIDUA_SHEET_MAX_COLUMNS = env_int("THIDUA_SHEET_MAX_COLUMNS", 200, minimum=1)
+THIDUA_SHEET_MAX_ROWS = env_int("THIDUA_SHEET_MAX_ROWS", 100_000, minimum=1)
+THIDUA_SHEET_MAX_CELLS = env_int("THIDUA_SHEET_MAX_CELLS", 2_000_000, minimum=1)
+THIDUA_SHEET_MAX_UNPACKED_MB = env_int("THIDUA_SHEET_MAX_UNPACKED_MB", 200, minimum=1)
+THIDUA_SHEET_MAX_RATIO = env_int("THIDUA_SHEET_MAX_RATIO", 500, minimum=10)
+THIDUA_CLI_SHEET_MAX_ROWS = env_int("THIDUA_CLI_SHEET_MAX_ROWS", 1_048_576, minimum=1)
+THIDUA_CLI_SHEET_MAX_CELLS = env_int("THIDUA_CLI_SHEET_MAX_CELLS", 16_000_000, minimum=1)
+THIDUA_CLI_SHEET_MAX_UNPACKED_MB = env_int("THIDUA_CLI_SHEET_MAX_UNPACKED_MB", 4096, minimum=1)
+# Unconfirmed uploads (checked, waiting for "Ghi") are deleted after this many hours.
+THIDUA_UPLOAD_KEEP_HOURS = env_int("THIDUA_UPLOAD_KEEP_HOURS", 24, minimum=1)

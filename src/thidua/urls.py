@@ -5,6 +5,7 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import include, path
 
 from thidua.env import env_bool
+from thidua.web.views import account
 
 
 def bench_bare(request: HttpRequest) -> HttpResponse:
@@ -31,6 +32,8 @@ def bench_patterns() -> list:
 
 
 urlpatterns = [
+    # Before the admin's own: one sign-in (password and second factor) for every door.
+    path("admin/login/", account.admin_login, name="admin_login"),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", include("thidua.api.urls")),

@@ -7,6 +7,7 @@ from django.contrib.auth.middleware import AuthenticationMiddleware as DjangoMid
 from django.utils.functional import SimpleLazyObject
 
 from thidua.accounts.backends import current_session
+from thidua.accounts.two_factor import gate
 
 
 class AuthenticationMiddleware(DjangoMiddleware):
@@ -23,3 +24,13 @@ def _user(request):
         return auth.get_user(request)
     finally:
         current_session.reset(token)
+
+
+class TwoFactorMiddleware:
+    """The second factor for every door (accounts.two_factor.gate); after django-otp's."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return gate(request) or self.get_response(request)

@@ -89,8 +89,15 @@ class AuditEntry(models.Model):
     """Append-only; each entry carries the hash of the previous one (a hash chain)."""
 
     at = models.DateTimeField()
+    # No constraint and nothing done on delete: the id is inside the hash, so it stays as written
+    # when the account is deleted (the name beside it is what the history page shows).
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
     )
     actor_name = models.CharField(max_length=150, blank=True)
     action = models.CharField(max_length=100, db_index=True)
@@ -102,6 +109,7 @@ class AuditEntry(models.Model):
     via = models.CharField(max_length=16, default="web")
     prev_hash = models.CharField(max_length=64, blank=True)
     hash = models.CharField(max_length=64)
+    hash_version = models.PositiveSmallIntegerField(default=2)  # accounts.audit.HASH_VERSION
 
     class Meta:
         verbose_name = _("nhật ký thay đổi")

@@ -109,6 +109,23 @@ def can_enter_for_unit(user, unit_id: int, cluster_id: int, year: int) -> bool:
     return unit_id in officer_unit_ids(user) or can_run_cluster(user, cluster_id, year)
 
 
+def own_unit_ids(user) -> set[int]:
+    """The units the user works for: as their officer, or on the secretariat they staff."""
+    staff = (Role.OFFICER, Role.SECRETARIAT)
+    return {a.unit_id for a in _assignments(user) if a.role in staff and a.unit_id}
+
+
+def can_self_score(user, unit_id: int) -> bool:
+    """A unit's self-assessment is its own: the head's secretariat and the board review it but
+    never write it (the operator at the command line loads it, audited as 'system')."""
+    return isinstance(user, SystemActor) or unit_id in own_unit_ids(user)
+
+
+def can_review_score(user, cluster_id: int, year: int, unit_id: int) -> bool:
+    """The head reviews the members' scores, never its own unit's (the board reviews that)."""
+    return can_run_cluster(user, cluster_id, year) and unit_id not in own_unit_ids(user)
+
+
 def member_cluster_ids(user, year: int) -> set[int]:
     units = officer_unit_ids(user)
     if not units:

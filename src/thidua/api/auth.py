@@ -10,7 +10,7 @@ from __future__ import annotations
 from django.http import HttpRequest
 from ninja.security import HttpBearer, SessionAuth
 
-from thidua.accounts import tokens
+from thidua.accounts import tokens, two_factor
 
 
 class TokenAuth(HttpBearer):
@@ -21,16 +21,20 @@ class TokenAuth(HttpBearer):
         return user
 
 
-class SignedInSession(SessionAuth):
-    """Django's session, CSRF-checked on unsafe methods, but only for a signed-in user: a
-    caller without a session is unauthenticated (401), not a failed CSRF check (403)."""
+class VerifiedSessionAuth(SessionAuth):
+    """The browser's session, only once it passed the second factor (accounts.two_factor), and
+    CSRF-checked on unsafe methods only for a signed-in user: a caller without a session is
+    unauthenticated (401), not a failed CSRF check (403)."""
 
     def __call__(self, request: HttpRequest):
         if not request.user.is_authenticated:
             return None
         return super().__call__(request)
 
+    def authenticate(self, request: HttpRequest, key: str | None):
+        return request.user if two_factor.passed(request) else None
+
 
 token_auth = TokenAuth()
-session_auth = SignedInSession(csrf=True)
+session_auth = VerifiedSessionAuth(csrf=True)
 AUTH = [token_auth, session_auth]

@@ -2,38 +2,82 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
+from django.db.models import Model
 from django.utils.translation import gettext as _
 from ninja import Field, Schema
 from pydantic import PlainValidator, WithJsonSchema, field_validator
 
+from thidua.accounts.models import AuditEntry
+from thidua.awards.models import AwardType, BacklogCase
+from thidua.ballots.models import BallotSession
 from thidua.common.text import NUL, nul_message
+from thidua.indicators.models import Indicator, Value
+from thidua.orgs.models import Unit
 
 
 class InSchema(Schema):
     """What a request body may hold: its text is refused with a NUL character in it (PostgreSQL
-    cannot store it), and the OpenAPI document says so (`app.ThiduaAPI`). Fields nobody
-    declared are ignored, whatever they hold."""
+    cannot store it), and the OpenAPI document says so (`app.ThiduaAPI`); other control
+    characters (all but tab and line breaks) are refused too. Every text field declares its
+    `max_length`, the stored column's (`stored`), so that too-long text is a 422 naming the
+    field on every database (SQLite would keep it whole, PostgreSQL would fail with a 500);
+    `tests/test_api_limits.py` walks every operation to hold that. Fields nobody declared are
+    ignored, whatever they hold."""
 
     @field_validator("*", mode="after")
     @classmethod
     def _no_nul(cls, value, info):
-        if _holds_nul(value):
+        bad = _first_control(value)
+        if bad == NUL:
             raise ValueError(nul_message(info.field_name))
+        if bad is not None:
+            raise ValueError(
+                _("Ký tự điều khiển (mã %(code)s) không được phép trong %(where)s.")
+                % {"code": ord(bad), "where": info.field_name}
+            )
         return value
 
 
-def _holds_nul(value) -> bool:
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _first_control(value) -> str | None:
+    """The first control character (NUL first) in the text, or in any text the value holds."""
     if isinstance(value, str):
-        return NUL in value
+        if NUL in value:
+            return NUL
+        found = _CONTROL.search(value)
+        return found.group() if found else None
+    items: list = []
     if isinstance(value, list | tuple | set):
-        return any(_holds_nul(v) for v in value)
-    if isinstance(value, dict):
-        return any(_holds_nul(k) or _holds_nul(v) for k, v in value.items())
-    return False
+        items = list(value)
+    elif isinstance(value, dict):
+        items = [*value.keys(), *value.values()]
+    found = [c for c in map(_first_control, items) if c is not None]
+    return NUL if NUL in found else next(iter(found), None)
+
+
+def stored(model: type[Model], name: str, default: Any = ..., **kwargs: Any) -> Any:
+    """A text field kept in `model.name`: no longer than that column (the OpenAPI document
+    names the column, `x-stored-in`)."""
+    column = model._meta.get_field(name)
+    return Field(
+        default,
+        max_length=column.max_length,
+        json_schema_extra={"x-stored-in": f"{model._meta.label}.{name}"},
+        **kwargs,
+    )
+
+
+# Text kept in a column without a length (a TextField), or in the audit log's reason
+# (`accounts.AuditEntry.reason`, 1000 characters): bounded here.
+LONG_TEXT = 2000
+AUDIT_REASON = 1000
 
 
 # Decimals go out as exact JSON numbers (see codec.DecimalRenderer), so the schema says number.
@@ -243,8 +287,13 @@ class ReportOut(Schema):
     values: list[ValueOut]
 
 
+NUMBER_TEXT = 64  # a number written out: 14 digits, 6 decimals, separators, spaces
+
+
 def _number_or_text(raw: Any) -> Decimal | str:
     """A JSON number arrives as an exact Decimal (see codec); a string is converted later."""
+    if isinstance(raw, str) and len(raw) > NUMBER_TEXT:
+        raise ValueError(_("Chuỗi số dài quá %(n)s ký tự.") % {"n": NUMBER_TEXT})
     if isinstance(raw, Decimal | str):
         return raw
     if isinstance(raw, int) and not isinstance(raw, bool):
@@ -255,7 +304,12 @@ def _number_or_text(raw: Any) -> Decimal | str:
 NumberOrText = Annotated[
     Decimal | str,
     PlainValidator(_number_or_text),
-    WithJsonSchema({"anyOf": [{"type": "number"}, {"type": "string"}], "examples": ["8.2"]}),
+    WithJsonSchema(
+        {
+            "anyOf": [{"type": "number"}, {"type": "string", "maxLength": NUMBER_TEXT}],
+            "examples": ["8.2"],
+        }
+    ),
 ]
 
 
@@ -275,14 +329,16 @@ ExpectedVersion = Annotated[
 
 
 class ValueIn(InSchema):
-    indicator: str
+    indicator: str = stored(Indicator, "code")
     value: NumberOrText
-    period: str | None = Field(
+    period: str | None = stored(
+        Value,
+        "period",
         None,
         description="Kỳ của số liệu; mặc định là kỳ báo cáo (hoặc năm, với chỉ tiêu theo năm).",
     )
-    note: str = ""
-    justification: str = ""
+    note: str = stored(Value, "note", "")
+    justification: str = stored(Value, "justification", "")
     version: int | None = Field(
         None,
         description="Phiên bản đã đọc (0 nếu chưa có); khác phiên bản hiện tại thì trả 409.",
@@ -291,7 +347,7 @@ class ValueIn(InSchema):
 
 class ValuesIn(InSchema):
     values: list[ValueIn]
-    reason: str = ""
+    reason: str = stored(Value, "reason", "")
 
 
 class WriteOut(Schema):
@@ -303,11 +359,11 @@ class WriteOut(Schema):
 
 
 class CommentIn(InSchema):
-    comment: str
+    comment: str = stored(AuditEntry, "reason")
 
 
 class ReasonIn(InSchema):
-    reason: str
+    reason: str = stored(AuditEntry, "reason")
 
 
 # --- review -----------------------------------------------------------------------------
@@ -461,13 +517,17 @@ class SheetOut(Schema):
 
 class SelfScoreIn(InSchema):
     points: NumberOrText
-    note: str = Field("", description="Giải trình, minh chứng (bắt buộc nếu tiêu chí cần).")
+    note: str = Field(
+        "", max_length=LONG_TEXT, description="Giải trình, minh chứng (bắt buộc nếu tiêu chí cần)."
+    )
     expected_version: ExpectedVersion = None
 
 
 class ReviewScoreIn(InSchema):
     points: NumberOrText
-    reason: str = Field("", description="Lý do; bắt buộc khi khác điểm tự chấm.")
+    reason: str = stored(
+        AuditEntry, "reason", "", description="Lý do; bắt buộc khi khác điểm tự chấm."
+    )
     expected_version: ExpectedVersion = None
 
 
@@ -485,26 +545,30 @@ class ManualScoreOut(Schema):
 # --- ballots ----------------------------------------------------------------------------
 
 
+UnitCode = Annotated[str, stored(Unit, "code")]
+Username = Annotated[str, Field(max_length=150)]  # auth.User.username
+
+
 class SessionIn(InSchema):
-    title: str
+    title: str = stored(BallotSession, "title")
     closes_at: datetime
-    award_code: str = ""
+    award_code: str = stored(BallotSession, "award_code", "")
     seats: int = 1
     quorum_pct: Num = Decimal(50)
     pass_pct: Num = Decimal(50)
     pass_operator: Literal["gt", "gte"] = "gt"
     pass_basis: Literal["electorate", "present"] = "electorate"
-    legal_basis: str = ""
-    candidates: list[str] | None = Field(
+    legal_basis: str = stored(BallotSession, "legal_basis", "")
+    candidates: list[UnitCode] | None = Field(
         None, description="Mã đơn vị; mặc định các đơn vị đứng đầu bảng xếp hạng."
     )
-    electors: list[str] | None = Field(
+    electors: list[Username] | None = Field(
         None, description="Tên đăng nhập; mặc định mỗi thành viên một đại diện."
     )
 
 
 class CorrectionIn(InSchema):
-    reason: str
+    reason: str = stored(AuditEntry, "reason")
     closes_at: datetime
 
 
@@ -614,7 +678,7 @@ class NomineeIn(InSchema):
         "json_schema_extra": {"oneOf": [{"required": ["person_id"]}, {"required": ["unit_id"]}]}
     }
 
-    award: str = Field(max_length=32, description="Mã hình thức khen thưởng, ví dụ CSTDBT.")
+    award: str = stored(AwardType, "code", description="Mã hình thức khen thưởng, ví dụ CSTDBT.")
     year: Year
     person_id: OptionalId = Field(None, description="Cá nhân; hoặc unit_id cho tập thể.")
     unit_id: OptionalId = None
@@ -829,17 +893,19 @@ class BacklogOut(Schema):
 class BacklogCaseIn(InSchema):
     """Một hồ sơ khen thưởng tồn đọng (thời kỳ: chong_phap, chong_my hoặc bao_ve)."""
 
-    full_name: Said = Field(max_length=200)
+    full_name: Said = stored(BacklogCase, "full_name")
     birth_year: int | None = Field(None, ge=1880, le=2100)
     unit_id: Id = Field(description="Đơn vị tiếp nhận: đơn vị của cán bộ (hoặc đơn vị cấp dưới).")
     war_period: Literal["chong_phap", "chong_my", "bao_ve"]
     received_on: Day
-    service_unit: str = Field("", max_length=300)
+    service_unit: str = stored(BacklogCase, "service_unit", "")
     service_start: Day | None = None
     service_end: Day | None = None
     posthumous: bool = False
-    next_of_kin_name: str = Field("", max_length=200, description="Bắt buộc khi truy tặng.")
-    next_of_kin_relation: str = Field("", max_length=60)
+    next_of_kin_name: str = stored(
+        BacklogCase, "next_of_kin_name", "", description="Bắt buộc khi truy tặng."
+    )
+    next_of_kin_relation: str = stored(BacklogCase, "next_of_kin_relation", "")
     note: str = Field("", max_length=2000)
 
 

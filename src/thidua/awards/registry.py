@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import unicodedata
 from array import array
@@ -18,7 +19,7 @@ from thidua.accounts.audit import Change, record_many
 from thidua.awards.models import AwardEntry, AwardType, Person
 from thidua.awards.name_search import matching, remember_words, search
 from thidua.common.bulk import insert_rows, refresh_statistics, reserve_ids, rows_by_keys
-from thidua.common.text import name_key, unit_key
+from thidua.common.text import name_key, shown, text_problem, unit_key
 from thidua.indicators.importing import FileUnreadable, stream_rows
 from thidua.indicators.validation import Issue
 from thidua.orgs.models import Unit
@@ -52,6 +53,7 @@ _DATE = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
 class RegistryImport:
     ok: bool = False
     written: int = 0
+    unchanged: int = 0  # rows naming an entry already in the registry (or earlier in the file)
     people_created: int = 0
     errors: list[Issue] = field(default_factory=list)
 
@@ -59,6 +61,7 @@ class RegistryImport:
         return {
             "ok": self.ok,
             "written": self.written,
+            "unchanged": self.unchanged,
             "people_created": self.people_created,
             "errors": [e.as_dict() for e in self.errors],
         }
@@ -78,24 +81,29 @@ def import_registry(
     try:
         parsed = _read(source, filename, limit, result.errors)
     except FileUnreadable as exc:
-        result.errors.append(Issue(str(exc)))
+        result.errors.append(exc.as_issue())
         return result
     if result.errors:
         return result
     result.ok = True
-    if dry_run:
-        result.written = len(parsed)
-        return result
     with transaction.atomic():
+        if dry_run:
+            result.written = _count_new(parsed)
+            result.unchanged = len(parsed) - result.written
+            return result
         if progress:
             progress(len(parsed))
         result.written, result.people_created = _write(parsed)
+        result.unchanged = len(parsed) - result.written
+        if not result.written:
+            return result  # the file's entries are all in the registry already: nothing to log
         summary = Change(
             "awards.registry.imported",
             None,
             None,
             {
                 "rows": result.written,
+                "unchanged": result.unchanged,
                 "people_created": result.people_created,
                 "file": str(filename or source),
             },
@@ -204,6 +212,9 @@ class _Checker:
         year = self.integer(year_cell)
         born = self.integer(born_cell) if born_cell not in (None, "") else None
         decided = self.date(date_cell)
+        unit_name = unit_cell.strip() if type(unit_cell) is str else _text(unit_cell)
+        decision = number_cell.strip() if type(number_cell) is str else _text(number_cell)
+        texts = (full_name, unit_name, decision)
         if (
             not full_name
             or award is None
@@ -211,11 +222,11 @@ class _Checker:
             or not 1945 <= year <= self.this_year + 1
             or self.bad_born(born_cell, born)
             or decided is False
+            or _bad_texts(texts, born)
         ):
             self.explain(number, full_name, award, year, born, born_cell, decided, raw, errors)
+            _explain_texts(number, texts, born, errors)
             return None
-        unit_name = unit_cell.strip() if type(unit_cell) is str else _text(unit_cell)
-        decision = number_cell.strip() if type(number_cell) is str else _text(number_cell)
         return (full_name, born, unit_name, award, year, decision, decided)
 
     def bad_born(self, cell, born: int | None) -> bool:
@@ -276,11 +287,41 @@ class _Checker:
             )
 
 
+@functools.cache
+def _text_limits(person: bool) -> tuple[int, int, int]:
+    """Name, unit, decision number: the columns they are stored in (a person's name goes into
+    Person.full_name too; a collective's only into the entry)."""
+    name = AwardEntry._meta.get_field("recipient_name").max_length
+    if person:
+        name = min(name, Person._meta.get_field("full_name").max_length)
+    unit = AwardEntry._meta.get_field("unit_name").max_length
+    return name, unit, AwardEntry._meta.get_field("decision_number").max_length
+
+
+def _bad_texts(texts: tuple[str, str, str], born: int | None) -> bool:
+    """Cheap for the million good rows: three lengths, then one check for unprintable text."""
+    name, unit, decision = _text_limits(born is not None)
+    if len(texts[0]) > name or len(texts[1]) > unit or len(texts[2]) > decision:
+        return True
+    return not "".join(texts).isprintable() and any(
+        text_problem(t, limit) for t, limit in zip(texts, (name, unit, decision), strict=True)
+    )
+
+
+def _explain_texts(number: int, texts: tuple[str, str, str], born, errors: list[Issue]) -> None:
+    columns = ("full_name", "unit", "decision_number")
+    for column, text, limit in zip(columns, texts, _text_limits(born is not None), strict=True):
+        problem = text and text_problem(text, limit)
+        if problem:
+            errors.append(Issue(problem, row=number, column=column, value=shown(text)))
+
+
 def _int(value) -> int | None:
     if isinstance(value, int | float) and float(value).is_integer():
         return int(value)
     text = _text(value)
-    return int(text) if text.isdigit() else None
+    # ASCII digits only: "2020²" or "２０２０" are not years ("²".isdigit() is True, int() fails).
+    return int(text) if text.isascii() and text.isdigit() else None
 
 
 def _date(value) -> dt.date | None | bool:
@@ -350,6 +391,7 @@ PERSON_COLUMNS = (
 def _write(rows: list[tuple]) -> tuple[int, int]:
     keys = _Keys()
     people, created = _match_people(rows, keys)
+    new = _new_entries(rows, people, keys)
     units = _unit_ids()
     unit_of: dict[str, int | None] = {}
     now = connection.ops.adapt_datetimefield_value(timezone.now())
@@ -358,6 +400,8 @@ def _write(rows: list[tuple]) -> tuple[int, int]:
 
     def entries():
         for i in _by_name_key(rows, name):
+            if not new(i):
+                continue
             full_name, born, unit_name, award, year, decision, decided = rows[i]
             person = people[i]
             collective = born is None
@@ -377,6 +421,64 @@ def _write(rows: list[tuple]) -> tuple[int, int]:
     return written, created
 
 
+def _count_new(rows: list[tuple]) -> int:
+    """What an import would write (a dry run): people not yet known have no entries."""
+    keys = _Keys()
+    people, _created = _match_people(rows, keys, create=False)
+    new = _new_entries(rows, people, keys)
+    return sum(1 for i in range(len(rows)) if new(i))
+
+
+def _decision(text: str) -> str:
+    """A decision number as compared: NFC, case and spaces left out (“123/QĐ-TTg” is
+    “123 / qđ-ttg”)."""
+    return "".join(unicodedata.normalize("NFC", text).casefold().split())
+
+
+def _new_entries(rows: list[tuple], people: list[int | None], keys: _Keys):
+    """A test of row position → whether the row is a new entry.
+
+    The same entry is the same person (a collective: the same name as written), award, year
+    and decision number (normalised); a row naming an entry already in the registry, or one
+    earlier in the file, is unchanged. The registry's entries under the file's name keys are
+    read in one query (the `(name_key, year)` index), only their identities kept.
+    """
+    decisions: dict[str, str] = {}
+
+    def identity(person, name, award, year, decision) -> tuple:
+        d = decisions.get(decision)
+        if d is None:
+            d = decisions[decision] = _decision(decision)
+        who = person if person is not None else keys.written(name)
+        return (who, award, year, d)
+
+    seen: set[tuple] = set()
+    table = AwardEntry._meta.db_table
+    stored = rows_by_keys(
+        f"SELECT person_id, recipient_name, award_type_id, year, decision_number FROM {table}",
+        "name_key",
+        {keys.name(r[0]) for r in rows},
+    )
+    # Namesakes by key are many in a national registry: keep only the file's people and
+    # collectives.
+    persons = {p for p in people if p is not None}
+    collectives = {keys.written(r[0]) for r, p in zip(rows, people, strict=True) if p is None}
+    for person, name, award, year, decision in stored:
+        named = person in persons if person is not None else keys.written(name) in collectives
+        if named:
+            seen.add(identity(person, name, award, year, decision or ""))
+
+    def new(i: int) -> bool:
+        full_name, _born, _unit, award, year, decision, _date = rows[i]
+        key = identity(people[i], full_name, award, year, decision)
+        if key in seen:
+            return False
+        seen.add(key)
+        return True
+
+    return new
+
+
 def _by_name_key(rows: list[tuple], name) -> list[int]:
     """Row positions in name-key order: the registry's name indexes then take the new entries
     in runs instead of at random places (measured: a quarter off the insert of 1M rows)."""
@@ -394,8 +496,11 @@ def _unit_ids() -> dict[str, int]:
     return units
 
 
-def _match_people(rows: list[tuple], keys: _Keys) -> tuple[list[int | None], int]:
-    """The person of each row (None for a collective) and how many people were created.
+def _match_people(
+    rows: list[tuple], keys: _Keys, *, create: bool = True
+) -> tuple[list[int | None], int]:
+    """The person of each row (None for a collective) and how many people were created
+    (`create=False`, a dry run: a person not found is a negative stand-in id, one per person).
 
     The same person when the written name, birth year and unit agree. Candidates are found by
     the diacritic-free key (indexed), but the decision compares the name as written: Nguyễn Văn
@@ -417,19 +522,26 @@ def _match_people(rows: list[tuple], keys: _Keys) -> tuple[list[int | None], int
         if identity in wanted:
             found.setdefault(identity, pk)
     missing = [ident for ident in wanted if ident not in found]
-    ids = reserve_ids(table, len(missing))
+    if create:
+        ids = reserve_ids(table, len(missing))
+        _insert_people(table, ids, (wanted[i] for i in missing), keys)
+    else:
+        ids = [-n for n in range(1, len(missing) + 1)]
+    found.update(zip(missing, ids, strict=True))
+    by_slot = [found[ident] for ident in wanted]
+    return [by_slot[s] if s >= 0 else None for s in slots], len(missing) if create else 0
+
+
+def _insert_people(table: str, ids, people, keys: _Keys) -> None:
     now = connection.ops.adapt_datetimefield_value(timezone.now())
     insert_rows(
         table,
         PERSON_COLUMNS,
         (
             (pk, w[0], keys.name(w[0]), None, w[1], "", None, w[2], "", "", None, now)
-            for pk, w in zip(ids, (wanted[i] for i in missing), strict=True)
+            for pk, w in zip(ids, people, strict=True)
         ),
     )
-    found.update(zip(missing, ids, strict=True))
-    by_slot = [found[ident] for ident in wanted]
-    return [by_slot[s] if s >= 0 else None for s in slots], len(missing)
 
 
 def _identities(rows: list[tuple], keys: _Keys) -> tuple[array, dict[tuple, tuple]]:

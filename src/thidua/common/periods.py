@@ -11,7 +11,8 @@ from django.utils.translation import gettext as _
 
 YEAR, HALF, QUARTER, MONTH, CUMULATIVE = "Y", "H", "Q", "M", "C"
 
-_PATTERN = re.compile(r"^(?P<year>\d{4})(?:(?P<kind>[HQM])(?P<num>\d{1,2}))?$")
+# ASCII digits only: \d would also take "２０１９" or "٢٠١٩" and store them as 2019.
+_PATTERN = re.compile(r"^(?P<year>\d{4})(?:(?P<kind>[HQM])(?P<num>\d{1,2}))?$", re.ASCII)
 
 
 class PeriodError(ValueError):
@@ -58,6 +59,17 @@ class Period:
     @property
     def year_period(self) -> Period:
         return Period(self.year, YEAR, 0)
+
+    def within(self) -> list[str]:
+        """The codes of every period of the year that lies within this one (itself included).
+
+        A review of this period reads the values of these periods' reports: the year's review
+        takes a year's plan from the mid-year report, never the other way round.
+        """
+        kinds = [(YEAR, [0]), (HALF, [1, 2]), (QUARTER, [1, 2, 3, 4])]
+        kinds += [(MONTH, list(range(1, 13))), (CUMULATIVE, list(range(1, 10)))]
+        inside = (Period(self.year, k, n) for k, numbers in kinds for n in numbers)
+        return [q.code for q in inside if self.start <= q.start and q.end <= self.end]
 
     def previous_year(self) -> Period:
         return Period(self.year - 1, self.kind, self.number)

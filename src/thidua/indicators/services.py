@@ -28,6 +28,7 @@ from thidua.indicators.validation import (
     ValidationFailed,
     add_warnings,
     hard_error,
+    value_period,
 )
 from thidua.orgs.models import Cluster, Membership, Unit
 
@@ -107,7 +108,7 @@ def write_values(
     """Write a batch of values for members of `cluster`, all or nothing."""
     period = parse_period(report_period)
     units = {i.unit.pk: i.unit for i in inputs}
-    issues = _check_batch(actor, cluster, period.year, inputs, units)
+    issues = _too_long(inputs, reason) or _check_batch(actor, cluster, period.year, inputs, units)
     if issues:
         raise ValidationFailed(issues)
     with transaction.atomic():
@@ -117,6 +118,9 @@ def write_values(
         if stale:
             raise Conflict(stale)
         changed = [i for i in inputs if _differs(current.get(_key(i)), i)]
+        locked = _locked(changed, reports, current)
+        if locked:
+            raise Conflict(locked)
         issues = _check_reports(actor, cluster, period.code, changed, reports, current, reason)
         if issues:
             raise ValidationFailed(issues)
@@ -131,6 +135,27 @@ def write_values(
         warnings=[w for ws in warnings.values() for w in ws],
         reports=list(reports.values()),
     )
+
+
+_TEXTS = ("note", "justification", "source")
+
+
+def _too_long(inputs: list[ValueInput], reason: str) -> list[Issue]:
+    """Text longer than its column: refused on every database (SQLite would keep it whole)."""
+    issues = []
+    msg = _("%(field)s dài %(n)s ký tự, quá giới hạn %(max)s ký tự.")
+    limit = Value._meta.get_field("reason").max_length
+    if len(reason) > limit:
+        issues.append(
+            Issue(msg % {"field": "reason", "n": len(reason), "max": limit}, column="reason")
+        )
+    for item in inputs:
+        for name in _TEXTS:
+            text, limit = getattr(item, name), Value._meta.get_field(name).max_length
+            if len(text) > limit:
+                fmt = {"field": name, "n": len(text), "max": limit}
+                issues.append(Issue(msg % fmt, row=item.row, column=name))
+    return issues
 
 
 def _stale(inputs: list[ValueInput], current: dict) -> list[Issue]:
@@ -263,6 +288,53 @@ def entry_open(actor, report: Report, window: ReportingWindow | None, today: dat
     return report.entry_exception_until is not None and today <= report.entry_exception_until
 
 
+def _locked(changed, reports, current) -> list[Issue]:
+    """Changes that would alter a submitted or accepted report: refused until it is reopened.
+
+    The report written into must be editable, and so must the report that holds the value now
+    (a year's plan entered in the accepted mid-year report is that report's value).
+    """
+    issues: list[Issue] = []
+    held = _held_elsewhere(changed, reports, current)
+    for item in changed:
+        where = {"row": item.row, "column": item.column, "value": str(item.value)}
+        report = reports[item.unit.pk]
+        existing = current.get(_key(item))
+        if report.status not in EDITABLE:
+            msg = _(
+                "Báo cáo kỳ %(p)s của %(unit)s đang ở trạng thái “%(s)s”, không sửa được; "
+                "cần cụm trưởng trả lại hoặc mở lại báo cáo."
+            )
+            fmt = {"p": report.period, "unit": item.unit, "s": report.get_status_display()}
+            issues.append(Issue(msg % fmt, **where))
+        elif existing is not None and existing.report_id in held:
+            msg = _(
+                "%(ind)s kỳ %(vp)s của %(unit)s thuộc báo cáo kỳ %(p)s đang ở trạng thái "
+                "“%(s)s”, không sửa được; cần cụm trưởng trả lại hoặc mở lại báo cáo đó."
+            )
+            other = held[existing.report_id]
+            fmt = {"ind": item.indicator.name_vi, "vp": item.period, "unit": item.unit}
+            fmt |= {"p": other.period, "s": other.get_status_display()}
+            issues.append(Issue(msg % fmt, **where))
+    return issues
+
+
+def _held_elsewhere(changed, reports, current) -> dict[int, Report]:
+    """The other reports holding values about to change, locked, if they are not editable.
+
+    Locked so that the head cannot accept one of them between this check and the write.
+    """
+    ids = {
+        current[_key(i)].report_id
+        for i in changed
+        if _key(i) in current and current[_key(i)].report_id != reports[i.unit.pk].pk
+    }
+    if not ids:
+        return {}
+    found = Report.objects.select_for_update().filter(pk__in=ids).exclude(status__in=EDITABLE)
+    return {r.pk: r for r in found}
+
+
 def _check_reports(actor, cluster, period, changed, reports, current, reason) -> list[Issue]:
     issues: list[Issue] = []
     window = ReportingWindow.objects.filter(cluster=cluster, period=period).first()
@@ -270,11 +342,14 @@ def _check_reports(actor, cluster, period, changed, reports, current, reason) ->
     for item in changed:
         report = reports[item.unit.pk]
         where = {"row": item.row, "column": item.column, "value": str(item.value)}
-        if report.status not in EDITABLE:
-            msg = _("Báo cáo của %(unit)s đang ở trạng thái “%(s)s”, không sửa được.")
-            issues.append(
-                Issue(msg % {"unit": item.unit, "s": report.get_status_display()}, **where)
+        expected = value_period(item.indicator, period)
+        if item.period != expected:
+            msg = _(
+                "Kỳ %(given)s không thuộc kỳ báo cáo %(period)s: %(name)s của kỳ này ghi kỳ "
+                "%(expected)s."
             )
+            fmt = {"given": item.period, "period": period, "name": item.indicator.name_vi}
+            issues.append(Issue(msg % (fmt | {"expected": expected}), **where))
         elif not entry_open(actor, report, window, today):
             issues.append(Issue(_closed_message(window, item.unit), **where))
         elif _was_accepted(report, current.get(_key(item))) and not reason.strip():

@@ -3,7 +3,7 @@
 SQLite: the online backup API (a consistent copy while the site runs). PostgreSQL: pg_dump's
 custom format when the client tools are installed, otherwise a logical export (Django's
 dumpdata with natural keys). The file's SHA-256 is written beside it as FILE.sha256 and checked
-before any restore.
+before any restore; the same file carries the audit log's checkpoint at the time of the backup.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.db import connection
 
+from thidua.accounts.audit import checkpoint
 from thidua.common.private_files import open_private
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -45,6 +46,8 @@ def backup(target: Path) -> tuple[str, str]:
     # The copy holds what the database holds (sessions, TOTP secrets): 0600 before anything
     # is written, whichever tool writes it (pg_dump keeps the mode of a file that exists).
     open_private(target).close()
+    # Taken before the copy, so the copy holds the checkpointed entry (entries only grow).
+    mark = checkpoint().line()
     if connection.vendor == "sqlite":
         method = _sqlite_backup(target)
     elif shutil.which("pg_dump"):
@@ -52,8 +55,10 @@ def backup(target: Path) -> tuple[str, str]:
     else:
         method = _logical_export(target)
     checksum = sha256(target)
+    # sha256sum's line first (restore reads its first word; `sha256sum -c` skips the comment),
+    # then the audit checkpoint: `thidua audit verify --checkpoint FILE.sha256`.
     with open_private(target.with_name(target.name + ".sha256"), "w") as sidecar:
-        sidecar.write(f"{checksum}  {target.name}\n")
+        sidecar.write(f"{checksum}  {target.name}\n# {mark}\n")
     return method, checksum
 
 

@@ -199,14 +199,16 @@ class _Statements:
         statuses = ", ".join(["%s"] * len(self.statuses))
         stored_sql, stored_params = [], []
         for (indicator_id, period), name in self.stored.items():
-            # `r.status` is null for a value in another cluster's report.
+            # `r.status` is null for a value in another cluster's report, or in a report of a
+            # period outside this one.
             stored_sql.append(
                 f"MAX(CASE WHEN v.{qn('indicator_id')} = %s AND v.{qn('period')} = %s "
                 f"AND r.{qn('status')} IN ({statuses}) THEN v.{qn('value')} END) AS {qn(name)}"
             )
             stored_params += [indicator_id, period, *self.statuses]
         # Values marked illustrative in any of the cluster's reports (any status) for the
-        # period or its year (`r` is null for a value in another cluster's report).
+        # period or its year (`r` is null for a value in another cluster's report, or in a
+        # report of a period outside this one).
         shown = [self.p.code, str(self.p.year)]
         for ind in self.indicators.values():
             stored_sql.append(
@@ -217,7 +219,10 @@ class _Statements:
             stored_params += [ind.pk, *shown]
         ids = sorted({i for i, _ in self.stored} | {i.pk for i in self.indicators.values()})
         periods = sorted({period for _, period in self.stored} | set(shown))
-        join_params = [*ids, *periods, self.cluster.pk]
+        # Only the reports of this period and of the periods within it (and likewise a year
+        # before): a year's value reported in the annual report stays out of the mid-year review.
+        within = self.p.within() + self.prev.within()
+        join_params = [*ids, *periods, self.cluster.pk, *within]
         sql = (
             f"WITH base AS (SELECT mem.{qn('id')} AS mid, mem.{qn('unit_id')} AS {qn('unit_id')}, "
             f"u.{qn('code')} AS unit_code, u.{qn('name')} AS unit_name, "
@@ -230,6 +235,7 @@ class _Statements:
             f" AND {_in('v.' + qn('period'), len(periods))}"
             f" LEFT OUTER JOIN {report} r"
             f" ON r.{qn('id')} = v.{qn('report_id')} AND r.{qn('cluster_id')} = %s"
+            f" AND {_in('r.' + qn('period'), len(within))}"
             f" WHERE mem.{qn('cluster_id')} = %s AND mem.{qn('year')} = %s"
             f" GROUP BY mem.{qn('id')}, mem.{qn('unit_id')}, u.{qn('code')}, u.{qn('name')},"
             f" u.{qn('kind')}), "

@@ -9,6 +9,7 @@ import yaml
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from thidua.common import sheets
 from thidua.common.periods import PeriodError, parse_period
 from thidua.common.spreadsheet import safe_row
 from thidua.indicators.models import Indicator
@@ -132,12 +133,27 @@ def validate(data: dict) -> tuple[Cluster, int, list[dict]]:
     rows = flatten(data["criteria"])
     indicators = {i.code: i for i in Indicator.objects.all()}
     codes = [str(r.get("code", "")) for r in rows]
+    for message, column in _too_long(data, Regulation, ("name", "legal_basis")):
+        issues.append(Issue(message, column=column))
     for number, row in enumerate(rows, start=1):
-        for message, column in _row_problems(row, indicators, codes, year):
+        problems = _row_problems(row, indicators, codes, year)
+        problems += _too_long(row, Criterion, ("code", "name", "period", "comparator"))
+        for message, column in problems:
             issues.append(Issue(message, row=number, column=column, value=str(row.get("code"))))
     if issues:
         raise ValidationFailed(issues)
     return cluster, year, rows
+
+
+def _too_long(data: dict, model, names: tuple[str, ...]) -> list[tuple[str, str]]:
+    """Text longer than its column: refused on every database (SQLite would keep it whole)."""
+    problems = []
+    for name in names:
+        text, limit = str(data.get(name) or ""), model._meta.get_field(name).max_length
+        if len(text) > limit:
+            msg = _("%(field)s dài %(n)s ký tự, quá giới hạn %(max)s ký tự.")
+            problems.append((msg % {"field": name, "n": len(text), "max": limit}, name))
+    return problems
 
 
 def _row_problems(row: dict, indicators: dict, codes: list[str], year) -> list[tuple[str, str]]:
@@ -259,9 +275,17 @@ def export_xlsx(regulation: Regulation) -> bytes:
     return out.getvalue()
 
 
-def parse_xlsx(content: bytes) -> dict:
+def parse_xlsx(content: bytes, limits: sheets.Limits | None = None) -> dict:
+    """The regulation's two sheets; the workbook is measured first (uploads' limits unless the
+    CLI passes its own), since the reader would allocate whatever area a crafted file claims."""
     from python_calamine import CalamineWorkbook
 
+    try:
+        sheets.check_workbook(content, ".xlsx", limits or sheets.Limits.for_uploads())
+    except sheets.SheetRefused as exc:
+        if exc.broken:
+            raise ValueError(exc.message) from None  # the callers' "not a regulation workbook"
+        raise ValidationFailed([Issue(exc.message)]) from None
     book = CalamineWorkbook.from_filelike(io.BytesIO(content))
     meta = {str(r[0]): r[1] for r in book.get_sheet_by_name("Quy định").to_python() if r and r[0]}
     rows = book.get_sheet_by_name("Tiêu chí").to_python()

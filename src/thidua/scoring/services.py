@@ -124,7 +124,10 @@ def self_score(
     via: str = "web",
 ) -> ManualScore:
     reg = criterion.regulation
-    perms.require(perms.can_enter_for_unit(actor, unit.pk, reg.cluster_id, reg.year))
+    perms.require(
+        perms.can_self_score(actor, unit.pk),
+        _("Chỉ đơn vị %(u)s tự chấm điểm của mình.") % {"u": unit},
+    )
     _check_open(reg)
     _check_points(criterion, points)
     _member(criterion, unit)
@@ -170,6 +173,10 @@ def review_score(
 ) -> ManualScore:
     reg = criterion.regulation
     perms.require(perms.can_run_cluster(actor, reg.cluster_id, reg.year))
+    perms.require(
+        perms.can_review_score(actor, reg.cluster_id, reg.year, unit.pk),
+        _("Không thẩm định điểm của chính đơn vị mình; Ban Thi đua – Khen thưởng thẩm định."),
+    )
     _check_open(reg)
     _check_points(criterion, points)
     _member(criterion, unit)

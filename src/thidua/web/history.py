@@ -60,6 +60,7 @@ ACTION_LABELS = {
     "accounts.token.revoked": _("Thu hồi khóa API"),
     "accounts.two_factor.enabled": _("Bật xác thực hai bước"),
     "accounts.two_factor.disabled": _("Tắt xác thực hai bước"),
+    "accounts.password.changed": _("Đổi mật khẩu"),
 }
 
 VIA_LABELS = {

@@ -15,6 +15,7 @@ from thidua.accounts.models import AuditEntry
 from thidua.common.periods import parse_period
 from thidua.covenants.models import Covenant
 from thidua.indicators.models import Indicator, Report, ReportingWindow, ReportStatus, Value
+from thidua.indicators.services import EDITABLE
 from thidua.indicators.validation import value_period
 from thidua.orgs.models import Cluster, MemberRole, Membership, ReviewMeeting, Unit
 
@@ -221,6 +222,14 @@ class EntryRow:
     indicator: Indicator
     period: str
     current: Value | None
+    held_by: str = ""  # the period of another report, submitted or accepted, that holds it
+
+
+def _held_by(current: Value | None, report_period: str) -> str:
+    """A year's plan entered in the accepted mid-year report is read-only in the annual one."""
+    if current is None or current.report.period == report_period:
+        return ""
+    return "" if current.report.status in EDITABLE else current.report.period
 
 
 def entry_rows(unit: Unit, report_period: str) -> list[EntryRow]:
@@ -231,9 +240,12 @@ def entry_rows(unit: Unit, report_period: str) -> list[EntryRow]:
         (v.indicator_id, v.period): v
         for v in Value.objects.filter(
             unit=unit, indicator__in=indicators, period__in=set(periods.values()), is_current=True
-        )
+        ).select_related("report")
     }
-    return [EntryRow(i, periods[i.pk], current.get((i.pk, periods[i.pk]))) for i in indicators]
+    rows = [EntryRow(i, periods[i.pk], current.get((i.pk, periods[i.pk]))) for i in indicators]
+    for row in rows:
+        row.held_by = _held_by(row.current, report_period)
+    return rows
 
 
 @dataclass

@@ -36,6 +36,7 @@ urlpatterns = [
     path("", dashboard.dashboard, name="dashboard"),
     path("login/", account.LoginView.as_view(), name="login"),
     path("tai-khoan/xac-thuc-hai-buoc/", account.two_factor_page, name="two_factor"),
+    path("tai-khoan/mat-khau/", account.PasswordChangeView.as_view(), name="password_change"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("clusters/<str:code>/", clusters.cluster_page, name="cluster"),
     path(_PERIOD + "worklist/", clusters.worklist_page, name="worklist"),

@@ -44,7 +44,7 @@ def sign_everybody_out(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("accounts", "0003_session_with_user"),
+        ("accounts", "0004_two_factor_sealed_keys"),
     ]
 
     operations = [

@@ -217,7 +217,9 @@ def update(request: HttpRequest, proposal_id: int, payload: ProposalPatch):
 def add_file(
     request: HttpRequest,
     proposal_id: int,
-    kind: str = Form("", description="to_trinh, bao_cao, bien_ban, sang_kien hoặc khac"),
+    kind: str = Form(
+        "", max_length=10, description="to_trinh, bao_cao, bien_ban, sang_kien hoặc khac"
+    ),
     file: UploadedFile | None = NO_FILE,
 ):
     found = _proposal(request, proposal_id)

@@ -38,10 +38,11 @@ router = Router(tags=["scoring"])
 
 YEAR = "/clusters/{code}/years/{year}"
 SCORE = YEAR + "/scores/{unit_code}/criteria/{criterion}"
+YAML_TEXT = 1_000_000  # characters: a regulation of a few hundred criteria is under 100 000
 _YAML_BODY = {
     "requestBody": {
         "required": True,
-        "content": {"application/yaml": {"schema": {"type": "string"}}},
+        "content": {"application/yaml": {"schema": {"type": "string", "maxLength": YAML_TEXT}}},
         "description": "Quy định ở dạng YAML, như tệp tải về (`regulation export`).",
     }
 }
@@ -106,6 +107,9 @@ def import_regulation(request: HttpRequest, code: str, year: int):
         text = request.body.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise ValidationFailed([Issue(_("Tệp YAML phải mã hóa UTF-8."))]) from exc
+    if len(text) > YAML_TEXT:
+        msg = _("Tệp YAML dài quá %(n)s ký tự.") % {"n": YAML_TEXT}
+        raise ValidationFailed([Issue(msg)])
     data = regulation_io.parse_yaml(text)
     regulation_io.require_target(data, cluster, year)
     return Status(201, regulation_out(services.import_regulation(request.auth, data, via="api")))

@@ -21,7 +21,7 @@ router = Router(tags=["units"])
 def units(
     request: HttpRequest,
     valid_on: date | None = None,
-    q: str = "",
+    q: str = Query("", max_length=200),
     limit: int = Query(100, ge=1, le=1000),
     offset: int = Query(0, ge=0, le=10_000_000),
 ):

@@ -277,14 +277,15 @@ def _sheet_context(request: HttpRequest, code: str, year: int, unit_id: int, **e
         "unit": unit,
         "member": member,
         "rows": selectors.sheet(regulation, member),
-        "can_self": open_ and perms.can_enter_for_unit(request.user, unit.pk, cluster.pk, year),
-        "can_review": open_ and perms.can_run_cluster(request.user, cluster.pk, year),
+        "can_self": open_ and perms.can_self_score(request.user, unit.pk),
+        "can_review": open_ and perms.can_review_score(request.user, cluster.pk, year, unit.pk),
     } | extra
 
 
 @login_required
 @require_POST
 def self_score(request: HttpRequest, code: str, year: int, unit_id: int) -> HttpResponse:
+    access.require(perms.can_self_score(request.user, unit_id))
     return _score(request, code, year, unit_id, services.self_score, "self")
 
 
@@ -293,7 +294,7 @@ def self_score(request: HttpRequest, code: str, year: int, unit_id: int) -> Http
 def review_score(request: HttpRequest, code: str, year: int, unit_id: int) -> HttpResponse:
     # Who may review is decided before the form is read: a refusal is a 403, not a message.
     cluster = access.cluster_or_404(code)
-    access.require(perms.can_run_cluster(request.user, cluster.pk, year))
+    access.require(perms.can_review_score(request.user, cluster.pk, year, unit_id))
     return _score(request, code, year, unit_id, services.review_score, "review")
 
 

@@ -38,7 +38,10 @@ class Command(BaseCommand):
             self.stdout.write(_dumps(result.as_dict()))
         elif result.ok:
             verb = "Sẽ ghi" if dry_run else "Đã ghi"
-            self.stdout.write(f"{verb} {result.written} dòng; {result.people_created} cá nhân mới.")
+            self.stdout.write(
+                f"{verb} {result.written} dòng, {result.unchanged} dòng đã có trong sổ; "
+                f"{result.people_created} cá nhân mới."
+            )
         else:
             for e in result.errors:
                 where = f"Dòng {e.row}, cột {e.column}, giá trị “{e.value}”: " if e.row else ""
