@@ -255,7 +255,14 @@ def _number_or_text(raw: Any) -> Decimal | str:
 NumberOrText = Annotated[
     Decimal | str,
     PlainValidator(_number_or_text),
-    WithJsonSchema({"anyOf": [{"type": "number"}, {"type": "string"}], "examples": ["8.2"]}),
+    WithJsonSchema(
+        {
+            "anyOf": [{"type": "number"}, {"type": "string"}],
+            "examples": ["8.2"],
+            "description": "Số JSON (chính xác), hoặc chuỗi đọc như ô của tệp: 8,2 – 1.234,5 – "
+            "9.360 (theo cách viết của các số khác trong lô và theo chỉ tiêu); chỉ chữ số 0–9.",
+        }
+    ),
 ]
 
 
