@@ -258,6 +258,7 @@ class _Catalogue:
 
     def __init__(self, indicators: list[Indicator]):
         self.by_code = {i.code: i for i in indicators}
+        self.found: dict[str, tuple[Indicator | None, str | None]] = {}
         self.index: dict[str, Indicator | None] = {}
         for ind in indicators:
             names = {ind.code, ind.name_vi, ind.name_en, ind.short_vi, _strip_parens(ind.name_vi)}
@@ -266,6 +267,12 @@ class _Catalogue:
 
     def find(self, text: str) -> tuple[Indicator | None, str | None]:
         """The indicator named by a header or cell, and the measure written in parentheses."""
+        # A long file names the same few indicators on every row: each text is keyed once.
+        if text not in self.found:
+            self.found[text] = self._find(text)
+        return self.found[text]
+
+    def _find(self, text: str) -> tuple[Indicator | None, str | None]:
         found = self.index.get(_key(text))
         if found is not None:
             return found, None
@@ -306,12 +313,20 @@ class _Members:
         ]
         self.by_code: dict[str, list[Unit]] = {}
         self.by_name: dict[str, list[Unit]] = {}
+        self.found: dict[str, Unit | None] = {}
         for unit in self.units:
             for code in {unit.code, unit.code.lstrip("0") or "0"}:
                 self.by_code.setdefault(code, []).append(unit)
             self.by_name.setdefault(unit.name_key, []).append(unit)
 
     def find(self, text: str) -> Unit | None:
+        # A long file names each unit on as many rows as it has values: each text is looked
+        # up once.
+        if text not in self.found:
+            self.found[text] = self._find(text)
+        return self.found[text]
+
+    def _find(self, text: str) -> Unit | None:
         text = text.strip()
         candidates = (
             self.by_code.get(text)
