@@ -308,6 +308,8 @@ NumberOrText = Annotated[
         {
             "anyOf": [{"type": "number"}, {"type": "string", "maxLength": NUMBER_TEXT}],
             "examples": ["8.2"],
+            "description": "Số JSON (chính xác), hoặc chuỗi đọc như ô của tệp: 8,2 – 1.234,5 – "
+            "9.360 (theo cách viết của các số khác trong lô và theo chỉ tiêu); chỉ chữ số 0–9.",
         }
     ),
 ]
