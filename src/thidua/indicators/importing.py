@@ -26,7 +26,7 @@ from thidua.common.numbers import format_vn
 from thidua.common.periods import Period, PeriodError, parse_period
 from thidua.common.text import name_key, shown, text_problem, unit_key
 from thidua.indicators import services
-from thidua.indicators.models import Indicator
+from thidua.indicators.models import Indicator, Value
 from thidua.indicators.selectors import peer_values
 from thidua.indicators.validation import Issue, ValidationFailed, hard_error, value_period
 from thidua.indicators.vnnumbers import NumberError, Reading, read_cell, settle
