@@ -27,6 +27,8 @@ def open_ballot(head, session: BallotSession) -> BallotSession:
 def count(session: BallotSession, how_many: int | None = None) -> BallotSession:
     """The first trustees (by index) type their shares back until the tally is out."""
     session.refresh_from_db()
+    if session.status != SessionStatus.COUNTING:
+        return session
     codes = CODES[session.pk]
     trustees = list(session.trustees.select_related("user").order_by("index"))
     for trustee in trustees[: how_many or session.threshold]:

@@ -540,7 +540,7 @@ class TallyRowOut(Schema):
 
 class PublishedBallotOut(Schema):
     receipt: str
-    approved: list[str]
+    hash: str = Field("", description="SHA-256 của phiếu đã mã hóa; mã phiếu là phần đầu của nó.")
 
 
 class TallyOut(Schema):
@@ -552,6 +552,18 @@ class TallyOut(Schema):
     tie: bool
     candidates: list[TallyRowOut]
     receipts: list[PublishedBallotOut]
+    withheld: bool = Field(
+        False,
+        description="Không kiểm phiếu: dưới tỷ lệ tham gia hoặc dưới số phiếu tối thiểu.",
+    )
+    min_ballots: int | None = None
+
+
+class TrusteeOut(Schema):
+    username: str
+    index: int
+    collected: bool
+    counted: bool
 
 
 class SessionOut(Schema):
@@ -579,6 +591,9 @@ class SessionDetail(SessionOut):
     candidates: list[CandidateOut]
     turnout: TurnoutOut
     you: YouOut
+    threshold: int = Field(description="Số người giữ khóa cần nhập mảnh khóa để kiểm phiếu.")
+    public_key: str = Field(description="Khóa công khai của phiên (edwards25519, hex).")
+    trustees: list[TrusteeOut]
     result: TallyOut | None = Field(None, description="Kết quả kiểm phiếu, khi phiên đã kết thúc.")
 
 
@@ -589,6 +604,15 @@ class VoteIn(InSchema):
 class ReceiptOut(Schema):
     receipt: str
     note: str
+
+
+class ShareOut(Schema):
+    share: str = Field(description="Mảnh khóa của người giữ khóa; chỉ trả về một lần.")
+    note: str
+
+
+class ShareIn(InSchema):
+    share: str = Field(description="Mảnh khóa đã nhận khi chuẩn bị phiên.")
 
 
 # --- commendation: proposals, eligibility, people, the registry ---------------------------
