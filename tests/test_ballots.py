@@ -430,3 +430,34 @@ def test_the_xmin_join_links_a_voter_only_to_a_ciphertext(users, session):
         for _user, _receipt, c in linked
     }
     assert len(masked) == 1  # the same shape whatever was chosen: no choice is readable
+
+
+def test_a_trustee_counts_from_the_command_line_and_anyone_verifies_the_board(
+    users, session, monkeypatch
+):
+    import io
+
+    from django.core.management import CommandError, call_command
+
+    for name in QUORUM:
+        services.cast_vote(users[name], session, ids(session, "84"))
+    services.close_session(users["camau"], session)
+    for trustee in session.trustees.select_related("user").order_by("index")[:2]:
+        code = CODES[session.pk][trustee.user.username]
+        monkeypatch.setattr("sys.stdin", io.StringIO(code + "\n"))
+        call_command("ballot", "count", str(session.pk), "--user", trustee.user.username)
+    session.refresh_from_db()
+    assert session.status == SessionStatus.CLOSED
+    out = io.StringIO()
+    call_command("ballot", "verify", str(session.pk), stdout=out)
+    assert "6 phiếu" in out.getvalue()
+    assert services.audit_board(session) == []
+    # A published total changed in the database is caught.
+    result = session.result
+    result["candidates"][0]["votes"] += 1
+    BallotSession.objects.filter(pk=session.pk).update(result=result)
+    session.refresh_from_db()
+    with pytest.raises(CommandError):
+        call_command(
+            "ballot", "verify", str(session.pk), stdout=io.StringIO(), stderr=io.StringIO()
+        )

@@ -640,6 +640,52 @@ def _published_ballots(session: BallotSession) -> list[dict]:
     ]
 
 
+def audit_board(session: BallotSession) -> list[str]:
+    """Recompute the count from the board: every proof, the sums and the published totals.
+
+    Returns the problems found (none for a sound count), in English for the operator's log.
+    """
+    problems = []
+    ballots = list(session.ballots.values_list("receipt", "ciphertext"))
+    valid = []
+    for receipt, ballot in ballots:
+        if receipt_of(ballot) != receipt:
+            problems.append(f"ballot {receipt}: the receipt is not the ballot's hash")
+        if verify_ballot(session, ballot):
+            valid.append(ballot)
+        else:
+            problems.append(f"ballot {receipt}: a proof does not check")
+    tally_ = session.encrypted_tally
+    if tally_ is None:
+        return problems
+    commitments = [bytes.fromhex(c) for c in session.key_commitments]
+    trustees = list(session.trustees.exclude(partial=None).order_by("index"))
+    totals = {}
+    for pos, s in enumerate(tally_["candidates"]):
+        summed = crypto.ZERO
+        for b in valid:
+            summed = summed + crypto.Ciphertext.load(b["choices"][pos])
+        if summed.json() != {"a": s["a"], "b": s["b"]}:
+            problems.append(f"candidate {s['candidate_id']}: the sum is not the ballots' product")
+        parts = {}
+        context = _context(session, f"decrypt|{s['candidate_id']}")
+        for t in trustees:
+            vkey = crypto.verification_key(commitments, t.index)
+            if crypto.verify_partial(vkey, t.index, summed, t.partial[pos], context):
+                parts[t.index] = bytes.fromhex(t.partial[pos]["d"])
+            else:
+                problems.append(f"trustee {t.index}: a partial decryption does not check")
+        if len(parts) >= session.threshold:
+            chosen = dict(sorted(parts.items())[: session.threshold])
+            totals[s["candidate_id"]] = crypto.combine(summed, chosen, len(valid))
+    published = {
+        r["candidate_id"]: r["votes"] for r in (session.result or {}).get("candidates", [])
+    }
+    if published and published != totals:
+        problems.append(f"published totals {published} differ from the board's {totals}")
+    return problems
+
+
 def board(session: BallotSession) -> dict:
     """The bulletin board: key, commitments, every encrypted ballot and the trustees' partial
     decryptions with their proofs, so anyone can check the count without trusting the server."""
