@@ -409,6 +409,16 @@ def test_a_trustee_must_be_an_elector_or_a_council_member(users, tnb, unit):
             candidates=[(unit("80"), 1)],
             trustees=[users["longan"], users["hanoi"], users["kiengiang"]],
         )
+    with pytest.raises(ValidationFailed, match="không giữ mảnh khóa"):
+        services.create_session(
+            users["camau"],
+            tnb,
+            2019,
+            "x",
+            timezone.now() + timedelta(days=1),
+            candidates=[(unit("80"), 1)],
+            trustees=[users["longan"], users["camau"], users["kiengiang"]],
+        )
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the xmin join is PostgreSQL's")

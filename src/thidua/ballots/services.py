@@ -211,7 +211,8 @@ def _elector_issues(cluster, year, members: set, electors) -> list[Issue]:
 def _trustees(cluster, year, actor, electors, named) -> list:
     """Who holds the key shares: those named, else the council then the electors, not the head.
 
-    Each must be a council member or an elector of the session; all distinct.
+    Each must be a council member or an elector of the session, not the one who creates it;
+    all distinct.
     """
     n, t = trustee_count(), threshold()
     council = [
@@ -221,11 +222,13 @@ def _trustees(cluster, year, actor, electors, named) -> list:
         .order_by("id")
     ]
     allowed = {u.pk: u for u in council} | {u.pk: u for u, _unit in electors}
+    actor_pk = getattr(actor, "pk", None)
     if named is None:
-        actor_pk = getattr(actor, "pk", None)
         named = [u for u in allowed.values() if u.pk != actor_pk][:n]
     if len({u.pk for u in named}) != len(named):
         raise _fail(_("Một người chỉ giữ một mảnh khóa."))
+    if any(u.pk == actor_pk for u in named):
+        raise _fail(_("Người tạo phiên bỏ phiếu không giữ mảnh khóa."))
     outsiders = [u for u in named if u.pk not in allowed]
     if outsiders:
         raise _fail(
