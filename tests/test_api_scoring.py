@@ -274,10 +274,14 @@ def test_the_head_creates_a_session_with_the_default_candidates_and_electorate(a
 
 
 def test_named_candidates_and_electors_are_used(as_user):
-    data = body(_create(as_user("camau"), candidates=["91", "80"], electors=["longan", "bentre"]))
+    electors = ["longan", "bentre", "kiengiang"]
+    data = body(_create(as_user("camau"), candidates=["91", "80"], electors=electors))
     assert [c["unit_code"] for c in data["candidates"]] == ["91", "80"]
     session = BallotSession.objects.get(pk=data["id"])
-    assert sorted(e.unit.code for e in session.electors.select_related("unit")) == ["80", "83"]
+    units = sorted(e.unit.code for e in session.electors.select_related("unit"))
+    assert units == ["80", "83", "91"]
+    too_few = _create(as_user("camau"), electors=["longan", "bentre"])
+    assert too_few.status_code == 422 and "Cần ít nhất 3 người" in too_few.content.decode()
 
 
 def test_unknown_candidates_or_electors_are_422_with_their_row(as_user):

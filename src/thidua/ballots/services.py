@@ -159,6 +159,10 @@ def _validate_setup(cluster, year, candidates, electors, rules: Rules) -> None:
             )
     if not electors:
         issues.append(Issue(_("Chưa có người bỏ phiếu.")))
+    elif len(electors) < min_ballots():
+        # Fewer could never be counted: below the minimum no tally is decrypted.
+        msg = _("Cần ít nhất %(m)s người bỏ phiếu: dưới số đó không kiểm phiếu được.")
+        issues.append(Issue(msg % {"m": min_ballots()}))
     issues += _elector_issues(cluster, year, members, electors)
     if rules.seats < 1 or rules.seats > max(len(candidates), 1):
         issues.append(Issue(_("Số suất phải từ 1 đến số đơn vị được đề cử.")))
