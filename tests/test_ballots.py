@@ -9,6 +9,7 @@ import pytest
 from django.apps import apps
 from django.core.exceptions import PermissionDenied
 from django.db import connection
+from django.test import override_settings
 from django.utils import timezone
 
 from tests.ballot_keys import CODES, close_ballot, count, open_ballot
@@ -288,6 +289,11 @@ def test_voting_cannot_open_before_every_trustee_has_collected_their_share(users
         services.collect_share(users["camau"], created)  # the head holds no share
     with pytest.raises(ValidationFailed, match="chưa nhận mảnh khóa"):
         services.open_session(users["camau"], created)
+    # A share sealed under another server secret does not open: a clear refusal, not a crash.
+    second = created.trustees.select_related("user").exclude(pk=first.pk).first()
+    with override_settings(SECRET_KEY="another-secret"):
+        with pytest.raises(ValidationFailed, match="Không mở được mảnh khóa"):
+            services.collect_share(second.user, created)
 
 
 def test_one_voter_then_close_gives_no_tally(users, session):

@@ -177,3 +177,15 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
 }
+
+# Secret ballots (docs/architecture.md, "Secret ballots"): the key of each session is split
+# among this many trustees, this many of whom must enter their share to count; no tally is
+# decrypted from fewer ballots than the minimum.
+THIDUA_BALLOT_TRUSTEES = env_int("THIDUA_BALLOT_TRUSTEES", 3)
+THIDUA_BALLOT_THRESHOLD = env_int("THIDUA_BALLOT_THRESHOLD", 2)
+THIDUA_BALLOT_MIN_BALLOTS = env_int("THIDUA_BALLOT_MIN_BALLOTS", 3)
+if not 2 <= THIDUA_BALLOT_THRESHOLD <= THIDUA_BALLOT_TRUSTEES or THIDUA_BALLOT_MIN_BALLOTS < 2:
+    raise ConfigError(
+        "THIDUA_BALLOT_THRESHOLD must be 2..THIDUA_BALLOT_TRUSTEES and "
+        "THIDUA_BALLOT_MIN_BALLOTS at least 2"
+    )

@@ -283,6 +283,17 @@ def _seal(session_id: int, index: int, share: int) -> str:
     return _box(session_id, index).encrypt(share.to_bytes(32, "little")).hex()
 
 
+def _unseal(session_id: int, index: int, sealed: str) -> int:
+    from nacl.exceptions import CryptoError as SealError
+
+    try:
+        raw = _box(session_id, index).decrypt(bytes.fromhex(sealed))
+    except (SealError, ValueError):
+        msg = _("Không mở được mảnh khóa (khóa bí mật của máy chủ đã đổi?); hãy tạo phiên mới.")
+        raise _fail(msg) from None
+    return int.from_bytes(raw, "little")
+
+
 def collect_share(actor, session: BallotSession, *, via: str = "web") -> str:
     """The trustee's share code, given once; the sealed copy is erased as it is given."""
     with transaction.atomic():
@@ -295,9 +306,7 @@ def collect_share(actor, session: BallotSession, *, via: str = "web") -> str:
             raise perms.PermissionDenied(_("Bạn không giữ khóa của phiên bỏ phiếu này."))
         if trustee.collected or not trustee.sealed_share:
             raise _fail(_("Bạn đã nhận mảnh khóa; hệ thống không còn giữ mảnh khóa này."))
-        share = int.from_bytes(
-            _box(session.pk, trustee.index).decrypt(bytes.fromhex(trustee.sealed_share)), "little"
-        )
+        share = _unseal(session.pk, trustee.index, trustee.sealed_share)
         Trustee.objects.filter(pk=trustee.pk).update(collected=True, sealed_share="")
         record(
             actor,
@@ -417,11 +426,12 @@ def receipt_of(ballot: dict) -> str:
     return "".join(_RECEIPT_ALPHABET[(n >> (5 * i)) & 31] for i in range(15, -1, -1))
 
 
-def verify_ballot(session: BallotSession, ballot: dict) -> bool:
+def verify_ballot(session: BallotSession, ballot: dict, ids: list[int] | None = None) -> bool:
     """Every proof of a stored ballot checks against the session's key and candidates."""
+    if ids is None:
+        ids = list(session.candidates.order_by("position").values_list("id", flat=True))
     try:
         public = bytes.fromhex(session.public_key)
-        ids = list(session.candidates.order_by("position").values_list("id", flat=True))
         if ballot["candidates"] != ids or len(ballot["choices"]) != len(ids):
             return False
         total = crypto.ZERO
@@ -478,9 +488,10 @@ def _close(session: BallotSession) -> None:
         session.result = _withheld(session, electorate, present, len(ballots), quorum_met)
         session.save(update_fields=["status", "closed_at", "result"])
         return
-    valid = [b for b in ballots if verify_ballot(session, b)]
+    ids = list(session.candidates.order_by("position").values_list("id", flat=True))
+    valid = [b for b in ballots if verify_ballot(session, b, ids)]
     sums = []
-    for pos, cid in enumerate(session.candidates.order_by("position").values_list("id", flat=True)):
+    for pos, cid in enumerate(ids):
         total = crypto.ZERO
         for b in valid:
             total = total + crypto.Ciphertext.load(b["choices"][pos])
@@ -656,11 +667,12 @@ def audit_board(session: BallotSession) -> list[str]:
         return []  # counted before ballots were encrypted: nothing is left to check
     problems = []
     ballots = list(session.ballots.values_list("receipt", "ciphertext"))
+    ids = list(session.candidates.order_by("position").values_list("id", flat=True))
     valid = []
     for receipt, ballot in ballots:
         if receipt_of(ballot) != receipt:
             problems.append(f"ballot {receipt}: the receipt is not the ballot's hash")
-        if verify_ballot(session, ballot):
+        if verify_ballot(session, ballot, ids):
             valid.append(ballot)
         else:
             problems.append(f"ballot {receipt}: a proof does not check")
