@@ -477,3 +477,35 @@ def test_a_trustee_counts_from_the_command_line_and_anyone_verifies_the_board(
         call_command(
             "ballot", "verify", str(session.pk), stdout=io.StringIO(), stderr=io.StringIO()
         )
+
+
+def test_a_trustee_decrypts_offline_and_the_share_never_reaches_the_server(
+    users, session, tmp_path, monkeypatch
+):
+    import io
+
+    from django.core.management import call_command
+
+    for name in QUORUM:
+        services.cast_vote(users[name], session, ids(session, "82"))
+    services.close_session(users["camau"], session)
+    session.refresh_from_db()
+    (tmp_path / "board.json").write_text(json.dumps(services.board(session)))
+    first, second, _third = session.trustees.select_related("user").order_by("index")
+    # A partial decryption made with the wrong share, or for another trustee, is refused.
+    wrong = services.partial_decryption(services.board(session), first.index, 12345)
+    with pytest.raises(ValidationFailed, match="không khớp"):
+        services.enter_partial(first.user, session, wrong)
+    for trustee in (first, second):
+        monkeypatch.setattr("sys.stdin", io.StringIO(CODES[session.pk][trustee.user.username]))
+        out = tmp_path / f"partial-{trustee.index}.json"
+        call_command("ballot", "partial", str(tmp_path / "board.json"), "-o", str(out))
+        partial = json.loads(out.read_text())["partial"]
+        if trustee is first:
+            with pytest.raises(ValidationFailed, match="không khớp"):
+                services.enter_partial(second.user, session, partial)
+        services.enter_partial(trustee.user, session, partial)
+    session.refresh_from_db()
+    row = next(c for c in session.result["candidates"] if c["unit_code"] == "82")
+    assert session.status == SessionStatus.CLOSED and row["votes"] == 6
+    assert services.audit_board(session) == []

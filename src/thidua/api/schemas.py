@@ -612,7 +612,12 @@ class ShareOut(Schema):
 
 
 class ShareIn(InSchema):
-    share: str = Field(description="Mảnh khóa đã nhận khi chuẩn bị phiên.")
+    share: str = Field("", description="Mảnh khóa đã nhận khi chuẩn bị phiên.")
+    partial: list[dict] | None = Field(
+        None,
+        description="Thay cho mảnh khóa: giải mã từng phần tính trên máy của người giữ khóa "
+        "(`thidua ballot partial`), để mảnh khóa không đến máy chủ.",
+    )
 
 
 # --- commendation: proposals, eligibility, people, the registry ---------------------------

@@ -536,6 +536,18 @@ def enter_share(actor, session: BallotSession, code: str, *, via: str = "web") -
 
     When a threshold of trustees has given theirs, the totals are decrypted and published.
     """
+    return _count(actor, session, via, code=code)
+
+
+def enter_partial(
+    actor, session: BallotSession, partial: list[dict], *, via: str = "api"
+) -> BallotSession:
+    """A trustee's partial decryption computed offline (`thidua ballot partial`): the share
+    never reaches the server. Accepted only if every proof checks against the trustee's key."""
+    return _count(actor, session, via, partial=partial)
+
+
+def _count(actor, session, via, *, code=None, partial=None) -> BallotSession:
     with transaction.atomic():
         session = BallotSession.objects.select_for_update().get(pk=session.pk)
         trustee = Trustee.objects.filter(session=session, user_id=getattr(actor, "pk", None))
@@ -546,18 +558,14 @@ def enter_share(actor, session: BallotSession, code: str, *, via: str = "web") -
             raise _fail(_("Phiên bỏ phiếu không ở bước kiểm phiếu."))
         if trustee.partial is not None:
             raise _fail(_("Bạn đã nhập mảnh khóa cho phiên này."))
-        share = _read_share(session, trustee, code)
-        sums = session.encrypted_tally["candidates"]
-        partial = [
-            crypto.partial_decrypt(
-                share,
-                trustee.index,
-                crypto.Ciphertext.load(s),
-                _context(session, f"decrypt|{s['candidate_id']}"),
-            )
-            for s in sums
-        ]
-        del share
+        if partial is None:
+            share = _read_share(session, trustee, code)
+            partial = partial_decryption(board(session), trustee.index, share)
+            del share
+        elif _partial_checks(session, trustee.index, partial):
+            partial = [{k: part[k] for k in ("d", "t1", "t2", "s")} for part in partial]
+        else:
+            raise _fail(_("Giải mã từng phần không khớp với khóa của bạn hay với phiên này."))
         Trustee.objects.filter(pk=trustee.pk).update(partial=partial)
         record(actor, "ballots.trustee.counted", trustee, None, {"index": trustee.index}, via=via)
         given = list(session.trustees.exclude(partial=None).order_by("index"))
@@ -572,6 +580,42 @@ def enter_share(actor, session: BallotSession, code: str, *, via: str = "web") -
                 via=via,
             )
     return session
+
+
+def _decryption_context(board_: dict, candidate_id) -> str:
+    return f"{board_['session']}|{board_['public_key']}|decrypt|{candidate_id}"
+
+
+def partial_decryption(board_: dict, index: int, share: int) -> list[dict]:
+    """A trustee's partial decryption of the board's encrypted sums, with proofs.
+
+    Needs only the published board and the share: a trustee can run it on their own machine.
+    """
+    return [
+        crypto.partial_decrypt(
+            share, index, crypto.Ciphertext.load(s), _decryption_context(board_, s["candidate_id"])
+        )
+        for s in board_["encrypted_tally"]["candidates"]
+    ]
+
+
+def _partial_checks(session: BallotSession, index: int, partial) -> bool:
+    sums = session.encrypted_tally["candidates"]
+    if not isinstance(partial, list) or len(partial) != len(sums):
+        return False
+    commitments = [bytes.fromhex(c) for c in session.key_commitments]
+    vkey = crypto.verification_key(commitments, index)
+    return all(
+        isinstance(part, dict)
+        and crypto.verify_partial(
+            vkey,
+            index,
+            crypto.Ciphertext.load(s),
+            part,
+            _context(session, f"decrypt|{s['candidate_id']}"),
+        )
+        for s, part in zip(sums, partial, strict=True)
+    )
 
 
 def _read_share(session: BallotSession, trustee: Trustee, code: str) -> int:

@@ -261,11 +261,15 @@ def share(request: HttpRequest, session_id: int):
 @router.post(
     ONE + "/count",
     response=_DETAIL,
-    summary="Người giữ khóa nhập mảnh khóa; đủ số người thì tổng số phiếu được giải mã",
+    summary="Người giữ khóa nhập mảnh khóa (hoặc giải mã từng phần tính trên máy mình); đủ số "
+    "người thì tổng số phiếu được giải mã",
 )
 def count(request: HttpRequest, session_id: int, payload: ShareIn):
     found = _session(request, session_id)
-    counted = services.enter_share(request.auth, found, payload.share, via="api")
+    if payload.partial is not None:
+        counted = services.enter_partial(request.auth, found, payload.partial, via="api")
+    else:
+        counted = services.enter_share(request.auth, found, payload.share, via="api")
     return detail_out(request.auth, counted)
 
 
