@@ -215,3 +215,14 @@ THIDUA_CLI_SHEET_MAX_CELLS = env_int("THIDUA_CLI_SHEET_MAX_CELLS", 16_000_000, m
 THIDUA_CLI_SHEET_MAX_UNPACKED_MB = env_int("THIDUA_CLI_SHEET_MAX_UNPACKED_MB", 4096, minimum=1)
 # Unconfirmed uploads (checked, waiting for "Ghi") are deleted after this many hours.
 THIDUA_UPLOAD_KEEP_HOURS = env_int("THIDUA_UPLOAD_KEEP_HOURS", 24, minimum=1)
+# Secret ballots (docs/architecture.md, "Secret ballots"): the key of each session is split
+# among this many trustees, this many of whom must enter their share to count; no tally is
+# decrypted from fewer ballots than the minimum.
+THIDUA_BALLOT_TRUSTEES = env_int("THIDUA_BALLOT_TRUSTEES", 3)
+THIDUA_BALLOT_THRESHOLD = env_int("THIDUA_BALLOT_THRESHOLD", 2)
+THIDUA_BALLOT_MIN_BALLOTS = env_int("THIDUA_BALLOT_MIN_BALLOTS", 3)
+if not 2 <= THIDUA_BALLOT_THRESHOLD <= THIDUA_BALLOT_TRUSTEES or THIDUA_BALLOT_MIN_BALLOTS < 2:
+    raise ConfigError(
+        "THIDUA_BALLOT_THRESHOLD must be 2..THIDUA_BALLOT_TRUSTEES and "
+        "THIDUA_BALLOT_MIN_BALLOTS at least 2"
+    )

@@ -19,7 +19,6 @@ from pathlib import Path
 
 import python_calamine
 from django.conf import settings
-from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from thidua.common import sheets
@@ -28,15 +27,9 @@ from thidua.common.periods import Period, PeriodError, parse_period
 from thidua.common.text import name_key, shown, text_problem, unit_key
 from thidua.indicators import services
 from thidua.indicators.models import Indicator, Value
+from thidua.indicators.selectors import peer_values
 from thidua.indicators.validation import Issue, ValidationFailed, hard_error, value_period
-from thidua.indicators.vnnumbers import (
-    Hint,
-    NumberError,
-    Reading,
-    detect_style,
-    read_cell,
-    resolve,
-)
+from thidua.indicators.vnnumbers import NumberError, Reading, read_cell, settle
 from thidua.orgs.models import Cluster, Membership, Unit
 
 EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xlsb", ".xls", ".ods")
@@ -306,6 +299,7 @@ class _Catalogue:
 
     def __init__(self, indicators: list[Indicator]):
         self.by_code = {i.code: i for i in indicators}
+        self.found: dict[str, tuple[Indicator | None, str | None]] = {}
         self.index: dict[str, Indicator | None] = {}
         for ind in indicators:
             names = {ind.code, ind.name_vi, ind.name_en, ind.short_vi, _strip_parens(ind.name_vi)}
@@ -314,6 +308,12 @@ class _Catalogue:
 
     def find(self, text: str) -> tuple[Indicator | None, str | None]:
         """The indicator named by a header or cell, and the measure written in parentheses."""
+        # A long file names the same few indicators on every row: each text is keyed once.
+        if text not in self.found:
+            self.found[text] = self._find(text)
+        return self.found[text]
+
+    def _find(self, text: str) -> tuple[Indicator | None, str | None]:
         found = self.index.get(_key(text))
         if found is not None:
             return found, None
@@ -354,12 +354,20 @@ class _Members:
         ]
         self.by_code: dict[str, list[Unit]] = {}
         self.by_name: dict[str, list[Unit]] = {}
+        self.found: dict[str, Unit | None] = {}
         for unit in self.units:
             for code in {unit.code, unit.code.lstrip("0") or "0"}:
                 self.by_code.setdefault(code, []).append(unit)
             self.by_name.setdefault(unit.name_key, []).append(unit)
 
     def find(self, text: str) -> Unit | None:
+        # A long file names each unit on as many rows as it has values: each text is looked
+        # up once.
+        if text not in self.found:
+            self.found[text] = self._find(text)
+        return self.found[text]
+
+    def _find(self, text: str) -> Unit | None:
         text = text.strip()
         candidates = (
             self.by_code.get(text)
@@ -712,31 +720,14 @@ class _Import:
     # Numbers -------------------------------------------------------------------------------
 
     def _settle_numbers(self, entries: list[_Entry], members: _Members) -> None:
-        style = detect_style(e.reading for e in entries)
-        certain: dict[int, list[Decimal]] = {}
-        for entry in entries:
-            if not entry.reading.ambiguous:
-                certain.setdefault(entry.indicator.pk, []).append(entry.reading.value)
-        unclear = [e for e in entries if e.reading.ambiguous]
-        stored = _stored_peers(members, {e.indicator.pk for e in unclear}, self.period)
-        for entry in entries:
-            ind = entry.indicator
-            peers = certain.get(ind.pk, []) + stored.get(ind.pk, [])
-            hint = Hint(ind.measure, ind.min_value, ind.max_value, tuple(peers))
-            try:
-                entry.value = resolve(entry.reading, style, hint)
-            except NumberError as exc:
-                self.error(exc.message, entry.row, entry.column, entry.reading.raw)
-                continue
-            if entry.reading.percent and "%" not in ind.measure:
-                msg = _("%(name)s tính bằng %(measure)s, không phải %%.")
-                self.error(
-                    msg % {"name": ind.name_vi, "measure": ind.measure},
-                    entry.row,
-                    entry.column,
-                    entry.reading.raw,
-                )
-                entry.value = None
+        unclear = {e.indicator.pk for e in entries if e.reading.ambiguous}
+        stored = peer_values(members.units, unclear, self.period.year)
+        cells = [(e.reading, e.indicator) for e in entries]
+        for entry, value in zip(entries, settle(cells, stored=stored), strict=True):
+            if isinstance(value, NumberError):
+                self.error(value.message, entry.row, entry.column, entry.reading.raw)
+            else:
+                entry.value = value
 
     def _check_values(self, entries: list[_Entry]) -> None:
         for entry in entries:
@@ -819,27 +810,6 @@ def _cell(row: list, col: int | None):
 def _role(text: str) -> str | None:
     key = _key(text)
     return next((role for role, names in _ROLES.items() if key in names), None)
-
-
-def _stored_peers(members: _Members, indicator_ids: set[int], period: Period) -> dict:
-    """Stored values of the same indicators for the members, this year and last."""
-    if not indicator_ids:
-        return {}
-    peers: dict[int, list[Decimal]] = {}
-    rows = (
-        Value.objects.filter(
-            unit__in=members.units,
-            indicator_id__in=indicator_ids,
-        )
-        .filter(
-            Q(period__startswith=str(period.year)) | Q(period__startswith=str(period.year - 1)),
-            is_current=True,
-        )
-        .values_list("indicator_id", "value")
-    )
-    for indicator_id, value in rows:
-        peers.setdefault(indicator_id, []).append(value)
-    return peers
 
 
 def _measure_message(header: str, measure: str, indicator: Indicator) -> str:
