@@ -7,7 +7,15 @@ from pathlib import Path
 
 from django.utils.translation import gettext_lazy as _
 
-from thidua.env import ConfigError, data_dir, database_config, env_bool, env_int, env_list
+from thidua.env import (
+    ConfigError,
+    data_dir,
+    database_config,
+    env_bool,
+    env_int,
+    env_list,
+    env_networks,
+)
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 DATA_DIR = data_dir()
@@ -25,6 +33,8 @@ if not SECRET_KEY:
 SECRET_KEY_FALLBACKS = env_list("THIDUA_SECRET_KEY_FALLBACKS", [])
 ALLOWED_HOSTS = env_list("THIDUA_ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env_list("THIDUA_CSRF_TRUSTED_ORIGINS", [])
+# Proxies whose X-Forwarded-For is believed (common.client_address): nginx in front, usually.
+THIDUA_TRUSTED_PROXIES = env_networks("THIDUA_TRUSTED_PROXIES")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -128,6 +138,9 @@ STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)
 MEDIA_ROOT = DATA_DIR / "media"
+# Evidence files (awards.ProposalFile) are personal data: only thidua's account reads them.
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 MEDIA_URL = "/media/"
 # Static files ship inside the package; whitenoise serves them from the app folders directly,
 # so a fresh install needs no collectstatic step and no CDN.
@@ -166,6 +179,8 @@ SESSION_ENGINE = "thidua.accounts.session_store"
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# The client's address, not the proxy's: else one client's failures lock the account for all.
+AXES_CLIENT_IP_CALLABLE = "thidua.common.client_address.client_address"
 AXES_LOCKOUT_TEMPLATE = "web/locked.html"
 AXES_RESET_ON_SUCCESS = True
 OTP_TOTP_ISSUER = "thidua"
