@@ -10,7 +10,9 @@ from decimal import Decimal
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.test import Client
 
+from thidua.accounts import tokens
 from thidua.accounts.models import AuditEntry
 from thidua.accounts.permissions import SYSTEM
 from thidua.indicators import services
@@ -210,3 +212,43 @@ def test_import_submit_with_dry_run_is_a_usage_error(tmp_path):
     path = tmp_path / "f.csv"
     path.write_text("unit_code,indicator,period,value\n80,grdp_growth,2019,7.5\n", encoding="utf-8")
     assert thidua("import", path, "--cluster", "TNB", "--submit", "--dry-run")[0] == 2
+
+
+TP5_2019 = """unit_code,indicator,period,value
+01,grdp_growth,2019,7.62
+79,grdp_growth,2019,8.32
+31,grdp_growth,2019,9.5
+48,grdp_growth,2019,6.48
+92,grdp_growth,2019,7.39
+92,budget_revenue,2019,12560.4
+92,budget_plan,2019,12000
+"""
+
+
+def test_a_year_imported_submitted_and_accepted_is_reviewed_with_exact_figures(tmp_path, users):
+    path = tmp_path / "tp5-2019.csv"
+    path.write_text(TP5_2019, encoding="utf-8")
+    assert thidua("import", path, "--cluster", "TP5", "--period", P)[0] == 0
+    _, out = thidua("report", "review", "--cluster", "TP5", "--period", P)
+    assert "đã báo cáo: 0" in out  # drafts are not reviewed
+    assert thidua("report", "submit", "--cluster", "TP5", "--period", P, "--all")[0] == 0
+    assert thidua("report", "accept", "--cluster", "TP5", "--period", P, "--all")[0] == 0
+    code, out = thidua("report", "review", "--cluster", "TP5", "--period", P, "--format", "json")
+    assert code == 0, out
+    assert '"mean": 7.862,' in out  # a JSON number with the data's precision, not 7.86
+    data = json.loads(out, parse_float=Decimal)
+    growth = data["indicators"]["grdp_growth"]
+    assert (data["reported"], growth["mean"], growth["cluster_value"]) == (
+        5,
+        Decimal("7.862"),
+        Decimal("7.862"),
+    )
+    share = {r["unit_code"]: r["value"] for r in data["indicators"]["budget_plan_pct"]["ranking"]}
+    assert share["92"] == Decimal("104.67")
+    assert "gần 8%" in data["narrative"]  # the text is written from the rounded figures
+    _, text = thidua("report", "review", "--cluster", "TP5", "--period", P)
+    assert "7,86%" in text  # display rounds
+    key = tokens.create_token(SYSTEM, users["bantw"], "exact").key
+    api = Client(headers={"Authorization": f"Bearer {key}"})
+    answer = api.get(f"/api/v1/clusters/TP5/periods/{P}/review").content.decode()
+    assert '"mean": 7.862,' in answer and '"value": 104.67,' in answer

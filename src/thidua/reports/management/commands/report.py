@@ -8,7 +8,7 @@ from thidua.common.numbers import format_measure
 from thidua.common.periods import PeriodError, parse_period
 from thidua.indicators.management import workflow
 from thidua.orgs.models import Cluster
-from thidua.reports.aggregation import review
+from thidua.reports.aggregation import exact_and_shown, review
 from thidua.reports.jsonout import dumps
 from thidua.reports.narrative import narrate
 
@@ -62,11 +62,14 @@ class Command(BaseCommand):
     def _render(self, cluster, period: str, format: str, language: str, include_submitted: bool):
         if format in ("docx", "pdf"):
             return _document(cluster, period, format, language, include_submitted)
+        if format == "json":  # the exact figures; the narrative is written from those shown
+            data, shown = exact_and_shown(cluster, period, include_submitted=include_submitted)
+            data["narrative"] = narrate(shown, cluster, "vi")
+            data["narrative_en"] = narrate(shown, cluster, "en")
+            return dumps(data)
         data = review(cluster, period, include_submitted=include_submitted)
         data["narrative"] = narrate(data, cluster, "vi")
         data["narrative_en"] = narrate(data, cluster, "en")
-        if format == "json":
-            return dumps(data)
         if format == "md":
             from thidua.reports.markdown import review_markdown
 
