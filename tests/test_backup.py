@@ -43,6 +43,9 @@ def test_a_sqlite_backup_restores_to_identical_content(tmp_path):
     assert sidecar.read_text().splitlines()[1].startswith("# thidua-audit v2 ")
     sha256sum = subprocess.run(["sha256sum", "-c", sidecar.name], cwd=tmp_path, check=False)
     assert sha256sum.returncode == 0
+    # The audit chain is keyed from the data folder's own key: it travels with the backup.
+    dst.mkdir()
+    (dst / "secret-key").write_bytes((src / "secret-key").read_bytes())
     assert thidua(["migrate", "-v0"], THIDUA_DATA_DIR=str(dst)).returncode == 0
     restored = thidua(["restore", str(tmp_path / "b.sqlite3")], THIDUA_DATA_DIR=str(dst))
     assert restored.returncode == 0, restored.stderr
