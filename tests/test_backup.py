@@ -43,6 +43,9 @@ def test_a_sqlite_backup_restores_to_identical_content(tmp_path):
     assert sidecar.read_text().splitlines()[1].startswith("# thidua-audit v2 ")
     sha256sum = subprocess.run(["sha256sum", "-c", sidecar.name], cwd=tmp_path, check=False)
     assert sha256sum.returncode == 0
+    # The audit chain is keyed from the data folder's own key: it travels with the backup.
+    dst.mkdir()
+    (dst / "secret-key").write_bytes((src / "secret-key").read_bytes())
     assert thidua(["migrate", "-v0"], THIDUA_DATA_DIR=str(dst)).returncode == 0
     restored = thidua(["restore", str(tmp_path / "b.sqlite3")], THIDUA_DATA_DIR=str(dst))
     assert restored.returncode == 0, restored.stderr
@@ -69,7 +72,7 @@ def test_a_restore_into_a_database_with_data_is_refused(tmp_path):
     env = {"THIDUA_DATA_DIR": str(src)}
     if ON_POSTGRES:
         env["THIDUA_DATABASE_URL"] = _database(PG_URL, "thidua_backup_full")
-    assert thidua(["demo", "--no-serve"], **env).returncode == 0
+    assert thidua(["demo", "--no-serve", "--use-configured-database"], **env).returncode == 0
     assert thidua(["backup", str(tmp_path / "b.bak")], **env).returncode == 0
     refused = thidua(["restore", str(tmp_path / "b.bak")], **env)
     assert refused.returncode == 1 and "đã có dữ liệu" in refused.stderr
@@ -104,7 +107,8 @@ def _pg_tables(url: str) -> dict:
 def test_a_postgres_backup_restores_to_identical_content(tmp_path):
     src, dst = _database(PG_URL, "thidua_backup_src"), _database(PG_URL, "thidua_backup_dst")
     env = {"THIDUA_DATA_DIR": str(tmp_path)}
-    assert thidua(["demo", "--no-serve"], THIDUA_DATABASE_URL=src, **env).returncode == 0
+    demo = ["demo", "--no-serve", "--use-configured-database"]
+    assert thidua(demo, THIDUA_DATABASE_URL=src, **env).returncode == 0
     made = thidua(["backup", str(tmp_path / "b.dump")], THIDUA_DATABASE_URL=src, **env)
     assert made.returncode == 0 and "pg_dump" in made.stdout, made.stderr
     restored = thidua(["restore", str(tmp_path / "b.dump")], THIDUA_DATABASE_URL=dst, **env)

@@ -26,7 +26,10 @@ def run(args, env_overrides, timeout=120):
 @pytest.mark.parametrize(
     ("overrides", "message"),
     [
-        ({}, "THIDUA_SECRET_KEY is required"),
+        (
+            {"THIDUA_DATABASE_URL": "postgres://x@localhost/db"},
+            "THIDUA_SECRET_KEY is required with THIDUA_DATABASE_URL",
+        ),
         ({"THIDUA_DEBUG": "maybe"}, "THIDUA_DEBUG='maybe' is not a boolean"),
         (
             {"THIDUA_SECRET_KEY": "k" * 50, "THIDUA_DATABASE_URL": "mysql://x@localhost/db"},
@@ -73,6 +76,66 @@ def test_the_demo_loads_once_and_a_second_run_changes_nothing(tmp_path):
     assert state[0]["indicators_value"] == 48
     assert run(["demo", "--no-serve"], env).returncode == 0
     assert _state(tmp_path / "thidua.sqlite3") == state
+
+
+def test_with_no_environment_every_command_works_on_the_data_folder(tmp_path):
+    home = tmp_path / "home"
+    env = {"HOME": str(home)}
+    helped = run(["--help"], env)
+    assert helped.returncode == 0, helped.stderr
+    assert "report" in helped.stdout
+    folder = home / ".local" / "share" / "thidua"
+    key = folder / "secret-key"
+    assert key.stat().st_mode & 0o777 == 0o600
+    first_key = key.read_text()
+    loaded = run(["demo", "--no-serve"], env)
+    assert loaded.returncode == 0, loaded.stderr
+    assert str(folder / "thidua.sqlite3") in loaded.stdout
+    assert key.read_text() == first_key
+    review = run(
+        ["report", "review", "--cluster", "TNB", "--period", "2019H1", "--format", "json"], env
+    )
+    assert review.returncode == 0, review.stderr
+    assert '"reported": 12' in review.stdout
+    verified = run(["audit", "verify"], env)
+    assert verified.returncode == 0, verified.stdout + verified.stderr
+
+
+def test_the_demo_never_loads_into_a_configured_database_unless_asked(tmp_path):
+    production = tmp_path / "production.sqlite3"
+    env = {
+        "THIDUA_DATA_DIR": str(tmp_path / "data"),
+        "THIDUA_DATABASE_URL": f"sqlite:///{production}",
+        "THIDUA_SECRET_KEY": "k" * 50,
+    }
+    assert run(["migrate", "-v0"], env).returncode == 0
+    before = production.read_bytes()
+    loaded = run(["demo", "--no-serve"], env)
+    assert loaded.returncode == 0, loaded.stderr
+    assert production.read_bytes() == before
+    assert (tmp_path / "data" / "demo.sqlite3").exists()
+    assert "THIDUA_DATABASE_URL=sqlite:///" in loaded.stdout
+    asked = run(["demo", "--no-serve", "--use-configured-database"], env)
+    assert asked.returncode == 0, asked.stderr
+    assert _state(production)[0]["indicators_value"] == 48
+
+
+def test_the_demo_refuses_a_data_folder_database_holding_other_data(tmp_path):
+    env = {"THIDUA_DATA_DIR": str(tmp_path)}
+    assert run(["migrate", "-v0"], env).returncode == 0
+    made = run(
+        [
+            "shell",
+            "-c",
+            "from django.contrib.auth.models import User; User.objects.create(username='real')",
+        ],
+        env,
+    )
+    assert made.returncode == 0, made.stderr
+    refused = run(["demo", "--no-serve"], env)
+    assert refused.returncode == 2
+    assert "không phải dữ liệu mẫu" in refused.stderr
+    assert _state(tmp_path / "thidua.sqlite3")[0]["indicators_value"] == 0
 
 
 def _free_port():

@@ -48,6 +48,7 @@ def test_what_an_earlier_version_left_open_is_tightened_on_start(tmp_path, monke
         folder / "thidua.sqlite3-wal",
         folder / "thidua.sqlite3-shm",
         folder / "demo.sqlite3",
+        folder / "secret-key",
         folder / "demo-secret-key",
         folder / "uploads" / "0123.xlsx",
     ]
@@ -143,9 +144,11 @@ def test_evidence_files_are_stored_0600_in_0700_folders(settings, tmp_path):
         default_storage.delete(name)
 
 
-def test_the_demo_secret_key_is_0600(tmp_path, monkeypatch):
-    from thidua.cli import _demo_secret_key
+def test_the_data_folder_secret_key_is_0600(tmp_path, monkeypatch):
+    from thidua.env import secret_key
 
+    monkeypatch.delenv("THIDUA_SECRET_KEY", raising=False)
+    monkeypatch.delenv("THIDUA_DATABASE_URL", raising=False)
     monkeypatch.setenv("THIDUA_DATA_DIR", str(tmp_path / "demo"))
-    assert _demo_secret_key()
-    assert mode(tmp_path / "demo" / "demo-secret-key") == 0o600
+    assert secret_key(data_dir())
+    assert mode(tmp_path / "demo" / "secret-key") == 0o600

@@ -58,7 +58,7 @@ def test_an_import_killed_midway_leaves_the_database_as_before(tmp_path):
         env["THIDUA_DATABASE_URL"] = _fresh_database("thidua_kill_test")
     assert (
         subprocess.run(
-            [sys.executable, "-m", "thidua", "demo", "--no-serve"],
+            [sys.executable, "-m", "thidua", "demo", "--no-serve", "--use-configured-database"],
             env=env,
             capture_output=True,
             timeout=300,
@@ -125,7 +125,7 @@ def test_two_app_servers_hammering_the_same_value_lose_and_double_nothing(tmp_pa
         text=True,
         timeout=300,
     )
-    assert run("demo", "--no-serve").returncode == 0
+    assert run("demo", "--no-serve", "--use-configured-database").returncode == 0
     token = run("token", "create", "--user", "camau", "--name", "hammer").stdout.split()[-1]
     assert token.startswith("td_"), token
     ports = [_free_port(), _free_port()]

@@ -74,6 +74,55 @@ def data_dir() -> Path:
     return path
 
 
+KEY_FILE = "secret-key"
+
+
+def secret_key(folder: Path) -> str:
+    """THIDUA_SECRET_KEY, or the data folder's own key when no database is configured.
+
+    With no THIDUA_DATABASE_URL the database is the data folder's SQLite file, and its key lives
+    beside it: generated once (0600), so every command works with no environment. A configured
+    database may be reached from several machines and accounts: its key must be given.
+    """
+    key = os.environ.get("THIDUA_SECRET_KEY", "").strip()
+    if key:
+        return key
+    if os.environ.get("THIDUA_DATABASE_URL", "").strip():
+        if env_bool("THIDUA_DEBUG", False):
+            return "dev-only-insecure-key-do-not-use-in-production"
+        raise ConfigError(
+            "THIDUA_SECRET_KEY is required with THIDUA_DATABASE_URL "
+            "(or set THIDUA_DEBUG=true for development)"
+        )
+    return _folder_key(folder / KEY_FILE)
+
+
+def _folder_key(path: Path) -> str:
+    import secrets
+    import tempfile
+
+    try:
+        if not path.exists():
+            # Written in full to a private temporary file, then linked under its name: a
+            # command started at the same moment finds either no key or the whole key.
+            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".secret-key-")  # mode 0600
+            try:
+                with os.fdopen(fd, "w") as out:
+                    out.write(secrets.token_urlsafe(50) + "\n")
+                try:
+                    os.link(tmp, path)
+                except FileExistsError:
+                    pass
+            finally:
+                os.unlink(tmp)
+        key = path.read_text().strip()
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot create or read the secret key ({exc})") from exc
+    if not key:
+        raise ConfigError(f"{path} is empty: remove it to have a new key made")
+    return key
+
+
 def database_config(folder: Path) -> dict:
     import dj_database_url
 

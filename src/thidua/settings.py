@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from django.utils.translation import gettext_lazy as _
@@ -15,20 +14,14 @@ from thidua.env import (
     env_int,
     env_list,
     env_networks,
+    secret_key,
 )
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 DATA_DIR = data_dir()
 
 DEBUG = env_bool("THIDUA_DEBUG", False)
-SECRET_KEY = os.environ.get("THIDUA_SECRET_KEY", "")
-if not SECRET_KEY:
-    if DEBUG or os.environ.get("THIDUA_ALLOW_DEV_SECRET") == "1":
-        SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production"
-    else:
-        raise ConfigError(
-            "THIDUA_SECRET_KEY is required (or set THIDUA_DEBUG=true for development)"
-        )
+SECRET_KEY = secret_key(DATA_DIR)
 # Former keys: signatures and the audit chain written under them still verify.
 SECRET_KEY_FALLBACKS = env_list("THIDUA_SECRET_KEY_FALLBACKS", [])
 ALLOWED_HOSTS = env_list("THIDUA_ALLOWED_HOSTS", ["127.0.0.1", "localhost"])

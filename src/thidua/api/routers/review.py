@@ -11,6 +11,7 @@ from thidua.accounts import permissions as perms
 from thidua.api import lookups
 from thidua.api.errors import responses
 from thidua.api.schemas import ReviewOut
+from thidua.reports.aggregation import exact_and_shown
 from thidua.reports.aggregation import review as cluster_review
 from thidua.reports.documents import LibreOfficeMissing, review_docx, review_pdf
 from thidua.reports.excel import review_xlsx
@@ -26,9 +27,9 @@ router = Router(tags=["review"])
 )
 def review(request: HttpRequest, code: str, period: str, include_submitted: bool = False):
     cluster, p = _scope(request, code, period)
-    data = cluster_review(cluster, p.code, include_submitted=include_submitted)
-    data["narrative"] = narrate(data, cluster, "vi")
-    data["narrative_en"] = narrate(data, cluster, "en")
+    data, shown = exact_and_shown(cluster, p.code, include_submitted=include_submitted)
+    data["narrative"] = narrate(shown, cluster, "vi")
+    data["narrative_en"] = narrate(shown, cluster, "en")
     return data
 
 

@@ -6,8 +6,9 @@ from django.core.management.base import BaseCommand, CommandError
 
 from thidua.common.numbers import format_measure
 from thidua.common.periods import PeriodError, parse_period
+from thidua.indicators.management import workflow
 from thidua.orgs.models import Cluster
-from thidua.reports.aggregation import review
+from thidua.reports.aggregation import exact_and_shown, review
 from thidua.reports.jsonout import dumps
 from thidua.reports.narrative import narrate
 
@@ -18,7 +19,9 @@ BINARY_FORMATS = ("docx", "pdf", "xlsx")
 class Command(BaseCommand):
     help = (
         "Báo cáo của cụm. `thidua report review --cluster TNB --period 2019H1 --format json`; "
-        "docx, pdf, xlsx ghi ra tệp với -o."
+        "docx, pdf, xlsx ghi ra tệp với -o. `thidua report submit|accept|return|reopen "
+        "--cluster TNB --period 2019 (--unit 80 … | --all) [--user U]`: gửi, tiếp nhận, trả lại, "
+        "mở lại báo cáo (mã thoát 0 xong, 1 có báo cáo bị từ chối, 2 sai cách dùng)."
     )
 
     def add_arguments(self, parser):
@@ -34,8 +37,15 @@ class Command(BaseCommand):
             action="store_true",
             help="Tính cả báo cáo đã gửi nhưng chưa được tiếp nhận.",
         )
+        workflow.add_parsers(sub)
 
-    def handle(self, *args, kind, cluster, period, format, include_submitted, **options):
+    def handle(self, *args, kind, **options):
+        if kind in workflow.ACTIONS:
+            workflow.run(self, kind, options)
+        else:
+            self._review(**options)
+
+    def _review(self, *, cluster, period, format, include_submitted, **options):
         try:
             p = parse_period(period)
         except PeriodError as exc:
@@ -52,11 +62,14 @@ class Command(BaseCommand):
     def _render(self, cluster, period: str, format: str, language: str, include_submitted: bool):
         if format in ("docx", "pdf"):
             return _document(cluster, period, format, language, include_submitted)
+        if format == "json":  # the exact figures; the narrative is written from those shown
+            data, shown = exact_and_shown(cluster, period, include_submitted=include_submitted)
+            data["narrative"] = narrate(shown, cluster, "vi")
+            data["narrative_en"] = narrate(shown, cluster, "en")
+            return dumps(data)
         data = review(cluster, period, include_submitted=include_submitted)
         data["narrative"] = narrate(data, cluster, "vi")
         data["narrative_en"] = narrate(data, cluster, "en")
-        if format == "json":
-            return dumps(data)
         if format == "md":
             from thidua.reports.markdown import review_markdown
 
