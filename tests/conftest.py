@@ -25,6 +25,32 @@ PG_URL = os.environ.get("THIDUA_DATABASE_URL", "")
 ON_POSTGRES = PG_URL.startswith("postgres")
 
 
+# The longest tests (half a minute or more on two busy cores), longest first. They run before
+# the rest, so that under xdist the short tests fill in around them instead of a long one
+# finishing alone at the end.
+LONGEST_FIRST = (
+    "tests/test_benchmarks_quick.py::test_the_quick_benchmark_suite",
+    "tests/test_load_smoke.py::",
+    "tests/test_robustness.py::",
+    "tests/test_backup.py::",
+    "tests/test_cli.py::test_the_demo_",
+    "tests/test_api_fuzz.py::",
+    "tests/test_audit_migration.py::test_the_old_chain",
+)
+
+
+def pytest_collection_modifyitems(config, items):
+    # Runs after pytest-django's reordering (transactional tests after the others, since they
+    # flush the database the others share); a transactional test is never moved.
+    def rank(item) -> int:
+        if {"transactional_db", "live_server"} & set(getattr(item, "fixturenames", ())):
+            return len(LONGEST_FIRST)
+        found = (i for i, p in enumerate(LONGEST_FIRST) if item.nodeid.startswith(p))
+        return next(found, len(LONGEST_FIRST))
+
+    items.sort(key=rank)  # stable: the rest keeps its order
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     from thidua.demo import load_demo
