@@ -2,7 +2,7 @@
 the review page, the review .docx, web throughput and the import of indicator values.
 
     python -m benchmarks [--quick] [--scale small|medium|national] [--database sqlite,postgres]
-                         [--runs N] [--no-doc]
+                         [--runs N] [--no-doc] [--out DIR] [--postgres-url URL]
 
 `--quick` generates the small scale (≈1/100) on both databases and runs everything in under
 two minutes; it fails (exit 1) on errors and wrong results, never on timings. Without it the
@@ -53,20 +53,32 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--no-doc", action="store_true", help="print only")
     parser.add_argument("--only", default="", help="comma list: " + ",".join(FIGURES))
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=Path("/tmp/thidua-bench"),
+        help="the generated data's folder (default /tmp/thidua-bench)",
+    )
+    parser.add_argument(
+        "--postgres-url",
+        help="the PostgreSQL database to generate into "
+        "(dropped and made anew; default thidua_bench_<scale> on 127.0.0.1)",
+    )
     args = parser.parse_args(argv)
     scale = "small" if args.quick else args.scale
     runs = 1 if args.quick else args.runs
     databases = [d for d in args.database.split(",") if d]
-    if "postgres" in databases and not _postgres_up():
+    if "postgres" in databases and not args.postgres_url and not _postgres_up():
         print("PostgreSQL is not reachable on 127.0.0.1:5432: skipped", file=sys.stderr)
         databases.remove("postgres")
     failures = 0
     for database in databases:
-        out = Path("/tmp/thidua-bench") / f"{scale}-{database}"
+        out = args.out / f"{scale}-{database}"
         if args.quick or not (out / "generated.json").exists():
+            pg = ["--postgres-url", args.postgres_url] if args.postgres_url else []
             _run_child(["-m", "benchmarks.generate", "--scale", scale, "--database", database,
-                        "--out", str(out)])  # fmt: skip
-        env = database_env(scale, database, out)
+                        "--out", str(out), *pg])  # fmt: skip
+        env = database_env(scale, database, out, args.postgres_url)
         results = measure(scale, database, out, env, runs, args.only, quick=args.quick)
         failures += len(results["errors"])
         report = render(results, only=args.only)
