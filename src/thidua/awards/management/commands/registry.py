@@ -5,14 +5,14 @@ import json
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from thidua.awards import counts
+from thidua.awards import counts, warm
 from thidua.awards.registry import as_search_row, import_registry, search, statistics
 
 
 class Command(BaseCommand):
     help = (
         "Sổ khen thưởng: import FILE [--dry-run] [--json]; search QUERY [--born YEAR]; "
-        "stats [--by ...] [--verify] [--recount] [--json]"
+        "stats [--by ...] [--verify] [--recount] [--json]; warm"
     )
 
     def add_arguments(self, parser):
@@ -44,6 +44,12 @@ class Command(BaseCommand):
             help="Đếm lại toàn bộ sổ và lưu (sau khi nạp dữ liệu không qua lệnh import)",
         )
 
+        warmer = sub.add_parser(
+            "warm", help="Đọc trước chỉ mục tên vào bộ nhớ đệm của CSDL (sau khi khởi động)"
+        )
+        warmer.add_argument("--quiet", action="store_true")
+        warmer.add_argument("--json", action="store_true")
+
     def handle(self, *args, action, **options):
         getattr(self, f"_{action}")(**options)
 
@@ -65,6 +71,18 @@ class Command(BaseCommand):
             unreadable = len(result.errors) == 1 and result.errors[0].row is None
             raise CommandError(
                 "Tệp bị từ chối; không có gì được ghi.", returncode=2 if unreadable else 1
+            )
+
+        if result.ok and result.written and not dry_run:
+            warm.warm()  # the new entries' index pages, and the rest, for the next searches
+
+    def _warm(self, quiet: bool, json: bool, **options):
+        found = warm.warm()
+        if json:
+            self.stdout.write(_dumps(found))
+        elif not quiet:
+            self.stdout.write(
+                f"Đã đọc trước chỉ mục tên ({found['method']}) trong {found['seconds']} s."
             )
 
     def _writing(self, rows: int) -> None:
