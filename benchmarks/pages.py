@@ -8,6 +8,8 @@ board member `bench_board`), in this process with Django's test client: p50/p95 
 the query count of one request, and the slowest five named. The bare view (`/bench/bare/`, no
 database) is the yardstick, measured in the same run.
 
+The generator makes registries, not workflows: one ballot, proposal and backlog programme with a
+case are made here when the data has none (`ensure_objects`, kept for the next runs).
 A page the figure cannot fill (a parameter name it has no source for) fails
 `tests/test_pages_figure.py`; a page whose object the generated data lacks is listed as not
 reached, with the reason. Pages answering 405 to GET are forms' POST endpoints, not pages.
@@ -76,6 +78,54 @@ def unfillable() -> list[str]:
 
 def role(route: str) -> str:
     return "public" if route.startswith(PUBLIC) or route == "" else "board"
+
+
+def ensure_objects() -> list[str]:
+    """One ballot, proposal and backlog programme with a case, when the data has none (the
+    generator makes registries, not workflows): made once, kept, marked "benchmark pages"."""
+    import datetime as dt
+
+    from django.db import transaction
+    from django.utils import timezone
+
+    from thidua.awards.models import (
+        AwardType,
+        BacklogCase,
+        BacklogProgramme,
+        Person,
+        Proposal,
+    )
+    from thidua.ballots.models import BallotSession
+    from thidua.orgs.models import Cluster
+
+    made = []
+    with transaction.atomic():
+        cluster = Cluster.objects.order_by("code").first()
+        person = Person.objects.exclude(unit=None).order_by("id").first()
+        award = AwardType.objects.order_by("id").first()
+        if cluster and not BallotSession.objects.exists():
+            BallotSession.objects.create(
+                cluster=cluster, year=2025, title="benchmark pages",
+                closes_at=timezone.now() + dt.timedelta(days=7),
+            )  # fmt: skip
+            made.append("ballot")
+        if person and award and not Proposal.objects.exists():
+            unit = person.unit.parent or person.unit
+            Proposal.objects.create(
+                award_type=award, year=2025, person=person, proposing_unit=unit,
+                achievements="benchmark pages",
+            )  # fmt: skip
+            made.append("proposal")
+        if person and award and not BacklogProgramme.objects.exists():
+            programme = BacklogProgramme.objects.create(
+                code="BENCH", name="benchmark pages", award_type=award, legal_basis="-"
+            )
+            BacklogCase.objects.create(
+                programme=programme, full_name=person.full_name, birth_year=person.birth_year,
+                unit=person.unit, war_period="chong_my", received_on=dt.date(2025, 1, 2),
+            )  # fmt: skip
+            made.append("programme")
+    return made
 
 
 def values() -> dict:
@@ -155,6 +205,7 @@ def task_pages(requests: int) -> dict:
     board = Client(HTTP_HOST="127.0.0.1")
     board.force_login(bench_user())
     public = Client(HTTP_HOST="127.0.0.1")
+    made = ensure_objects()
     found = values()
     pages, unreached, post_only, errors = [], [], [], []
 
@@ -216,6 +267,7 @@ def task_pages(requests: int) -> dict:
         "post_only": post_only,
         "errors": errors,
         "within": sum(p["p95"] <= TARGET_MS for p in pages),
+        "made": made,
     }
 
 
