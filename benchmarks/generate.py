@@ -467,12 +467,14 @@ class Builder:
                     yield (awards[j], year, pk, unit, name, key(name), born, unit_name, False,
                            number, decided, "", "benchmark", now)  # fmt: skip
 
+        from thidua.awards.counts import recount
         from thidua.awards.name_search import remember_words
         from thidua.awards.registry import ENTRY_COLUMNS
 
         with transaction.atomic():
             written = insert_rows(AwardEntry._meta.db_table, ENTRY_COLUMNS, rows())
             remember_words(keys.values())
+            recount()  # the registry's kept statistics, as an import would have left them
         self.counts["records"] = written
 
     def xlsx(self, path: Path) -> None:
