@@ -678,9 +678,11 @@ class ShareOut(Schema):
 
 
 class ShareIn(InSchema):
-    share: str = Field("", description="Mảnh khóa đã nhận khi chuẩn bị phiên.")
+    # A share code is about 90 characters (ballots.crypto.share_code); room for typed spaces.
+    share: str = Field("", max_length=200, description="Mảnh khóa đã nhận khi chuẩn bị phiên.")
     partial: list[dict] | None = Field(
         None,
+        max_length=1000,
         description="Thay cho mảnh khóa: giải mã từng phần tính trên máy của người giữ khóa "
         "(`thidua ballot partial`), để mảnh khóa không đến máy chủ.",
     )
