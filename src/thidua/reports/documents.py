@@ -134,8 +134,18 @@ def review_docx(
     language: str = "vi",
     template: str | Path | bytes | IO[bytes] | None = None,
     include_submitted: bool = False,
+    data: dict | None = None,
+    narrative: str | None = None,
 ) -> bytes:
-    facts = gather(cluster, period, language=language, include_submitted=include_submitted)
+    """`data` and `narrative`: figures already computed (a publication's), else the live ones."""
+    facts = gather(
+        cluster,
+        period,
+        language=language,
+        include_submitted=include_submitted,
+        data=data,
+        narrative=narrative,
+    )
     source = template if template is not None else template_source(cluster)
     return render(source, facts)
 
@@ -155,17 +165,24 @@ def review_pdf(
 
 
 def gather(
-    cluster: Cluster, period: str, *, language: str = "vi", include_submitted: bool = False
+    cluster: Cluster,
+    period: str,
+    *,
+    language: str = "vi",
+    include_submitted: bool = False,
+    data: dict | None = None,
+    narrative: str | None = None,
 ) -> Facts:
     p = parse_period(period)
-    with translation.override(FORM_LANGUAGE):
-        data = review(cluster, p.code, include_submitted=include_submitted)
+    if data is None:
+        with translation.override(FORM_LANGUAGE):
+            data = review(cluster, p.code, include_submitted=include_submitted)
     meeting = ReviewMeeting.objects.filter(cluster=cluster, period=p.code).first()
     memberships = Membership.objects.filter(cluster=cluster, year=p.year).select_related("unit")
     narrated = {t.indicator.code for t in templates_for(cluster) if t.indicator_id}
     return Facts(
         data=data,
-        narrative=narrate(data, cluster, language),
+        narrative=narrate(data, cluster, language) if narrative is None else narrative,
         superior=_superior(cluster),
         issuer=_header_name(cluster.name),
         members=sorted((m.unit.code, m.unit.name) for m in memberships),
