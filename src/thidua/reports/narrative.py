@@ -16,7 +16,7 @@ from importlib import resources
 
 from thidua.common.numbers import quantize
 from thidua.common.periods import parse_period
-from thidua.orgs.models import Unit
+from thidua.orgs.models import Membership
 from thidua.reports.models import NarrativeKind, NarrativeTemplate
 from thidua.reports.wording import number_text, phrase
 
@@ -98,23 +98,14 @@ def narrate(data: dict, cluster, language: str = "vi") -> str:
 
 
 def official_names(data: dict, language: str = "vi") -> dict[str, str]:
-    """Unit code → the name the text uses ("Thành phố Cần Thơ"), for the members ranked.
-
-    A code may name another unit in another time (the 2025 lineage): the kind is the one of the
-    unit with this code and this name."""
-    rows = {
-        (r["unit_code"], r["unit_name"]) for e in data["indicators"].values() for r in e["ranking"]
-    }
-    kinds = {
-        (code, name): kind
-        for code, name, kind in Unit.objects.filter(code__in={c for c, _ in rows}).values_list(
-            "code", "name", "kind"
-        )
-    }
+    """Unit code → the name the text uses ("Thành phố Cần Thơ"), for the cluster's members that
+    year (one query, whatever the data: a code may name another unit in another time)."""
+    year = parse_period(data["period"]).year
+    members = Membership.objects.filter(cluster__code=data["cluster"]["code"], year=year)
     forms = rules()["official_names"]
     names = {}
-    for code, name in rows:
-        form = forms.get(kinds.get((code, name)))
+    for code, name, kind in members.values_list("unit__code", "unit__name", "unit__kind"):
+        form = forms.get(kind)
         names[code] = form[language].format(name=name) if form else name
     return names
 

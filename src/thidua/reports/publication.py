@@ -128,15 +128,26 @@ def _name(actor) -> str:
 
 @dataclass
 class Shown:
-    """The review a door shows: the published snapshot, or the live figures."""
+    """The review a door shows: the published snapshot, or the live figures (narrated when
+    asked: the page needs one language, the API and the CLI both)."""
 
     data: dict
+    cluster: Cluster
     publication: ReviewPublication | None = None  # the latest, whether shown or not
     live: bool = True
     changes: list[dict] = field(default_factory=list)
 
     def narrative(self, language: str = "vi") -> str:
-        return self.data["narrative_en" if language == "en" else "narrative"]
+        key = "narrative_en" if language == "en" else "narrative"
+        if key not in self.data:
+            self.data[key] = narrate(self.data, self.cluster, language)
+        return self.data[key]
+
+    def narrated(self) -> dict:
+        """The figures with the narrative in both languages."""
+        self.narrative("vi")
+        self.narrative("en")
+        return self.data
 
 
 def shown_review(
@@ -148,11 +159,9 @@ def shown_review(
     publication = latest(cluster, p.code)
     now = review(cluster, p.code, include_submitted=include_submitted)
     if publication is None or live or include_submitted:
-        now["narrative"] = narrate(now, cluster, "vi")
-        now["narrative_en"] = narrate(now, cluster, "en")
-        return Shown(now, publication, live=True)
+        return Shown(now, cluster, publication, live=True)
     data = published_data(publication)
-    return Shown(data, publication, live=False, changes=changes(data, now))
+    return Shown(data, cluster, publication, live=False, changes=changes(data, now))
 
 
 def published_data(publication: ReviewPublication) -> dict:

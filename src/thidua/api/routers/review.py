@@ -39,7 +39,7 @@ def review(
 
 
 def _out(shown: publications.Shown) -> dict:
-    data = dict(shown.data)
+    data = dict(shown.narrated())
     data["live"] = shown.live
     data["publication"] = (
         publications.publication_facts(shown.publication) if shown.publication else None
@@ -100,6 +100,7 @@ def review_document(
         shown = publications.shown_review(
             cluster, p.code, live=live, include_submitted=include_submitted
         )
+        shown.narrative("vi")
         content = review_xlsx(shown.data)
     elif format == "pdf":
         try:

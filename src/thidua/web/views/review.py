@@ -181,6 +181,7 @@ def _shown(request: HttpRequest, code: str, period: str):
 @login_required
 def review_xlsx(request: HttpRequest, code: str, period: str) -> HttpResponse:
     cluster, p, _submitted, shown = _shown(request, code, period)
+    shown.narrative("vi")
     response = HttpResponse(review_workbook(shown.data), content_type=XLSX)
     response["Content-Disposition"] = (
         f'attachment; filename="tong-hop-{cluster.code}-{p.code}.xlsx"'

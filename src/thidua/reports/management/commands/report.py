@@ -69,7 +69,7 @@ class Command(BaseCommand):
         if format in ("docx", "pdf"):
             return _document(cluster, period, format, language, include_submitted, live)
         shown = shown_review(cluster, period, live=live, include_submitted=include_submitted)
-        data = shown.data
+        data = shown.narrated()
         if format == "json":
             data = dict(data, live=shown.live, changes=shown.changes)
             if shown.publication is not None:
