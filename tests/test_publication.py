@@ -169,3 +169,20 @@ def test_publishing_on_the_page_shows_at_once_despite_the_page_cache(client, use
     response = client.post(PAGE + "publish")
     assert response.status_code == 302
     assert "Công bố lúc" in client.get(PAGE).content.decode()
+
+
+def test_the_publish_button_is_offered_to_the_head_only_and_asks_to_confirm(client, users):
+    client.force_login(users["xem"])
+    assert "review/publish" not in client.get(PAGE).content.decode()
+    client.force_login(users["camau"])
+    html = client.get(PAGE).content.decode()
+    form = html.split("<details>", 1)[1].split("</details>", 1)[0]
+    assert 'action="/clusters/TNB/2019H1/review/publish"' in form and "Xác nhận công bố" in form
+
+
+def test_the_english_page_says_when_and_by_whom(client, users, published):
+    client.force_login(users["xem"])
+    client.cookies["django_language"] = "en"
+    html = client.get(PAGE).content.decode()
+    assert "Published at" in html and f"by {published.published_by_name}" in html
+    assert "Current figures" in html
