@@ -90,6 +90,9 @@ def publish_review(actor, cluster: Cluster, period: str, *, via: str = "web") ->
     p = parse_period(period)
     perms.require(perms.can_run_cluster(actor, cluster.pk, p.year))
     with transaction.atomic():
+        # Two publications of one period at once would both replace the same one: the second
+        # waits for the first and replaces it.
+        Cluster.objects.select_for_update().filter(pk=cluster.pk).first()
         previous = latest(cluster, p.code)
         with translation.override("vi"):  # an official record is written in Vietnamese
             data = review(cluster, p.code)
