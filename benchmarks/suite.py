@@ -1,5 +1,5 @@
 """The benchmark suite: registry import, registry search, eligibility screening, reviews,
-the review page, the review .docx and web throughput.
+the review page, the review .docx, web throughput and the import of indicator values.
 
     python -m benchmarks [--quick] [--scale small|medium|national] [--database sqlite,postgres]
                          [--runs N] [--no-doc]
@@ -39,7 +39,7 @@ REPO = Path(__file__).resolve().parent.parent
 DOC = REPO / "docs" / "benchmarks.md"
 PEER_ROWS = 20_000
 FIGURES = ("import", "peers", "search", "eligibility", "review", "review_page", "docx",
-           "throughput")  # fmt: skip
+           "throughput", "value_import")  # fmt: skip
 
 
 # --------------------------------------------------------------------------- parent process
@@ -146,6 +146,8 @@ def measure(scale, database, out: Path, env, runs: int, only: str, *, quick: boo
     if "peers" in wanted:
         rows = 2_000 if quick else PEER_ROWS
         attempt("peers", lambda: _peer_figures(big, out, env, runs, rows))
+    if "value_import" in wanted:
+        attempt("value_import", lambda: _value_import_figures(env, runs, quick))
     return results
 
 
@@ -197,6 +199,19 @@ def _peer_figures(path: Path, out: Path, env: dict, runs: int, rows: int) -> dic
         "iex_default": _median_runs("iex", env, runs, file=str(head), fast=False),
         "iex_fast": _median_runs("iex", env, runs, file=str(head), fast=True),
     }
+
+
+def _value_import_figures(env: dict, runs: int, quick: bool) -> list[dict]:
+    from benchmarks import value_import
+
+    sizes = value_import.QUICK_SIZES if quick else value_import.SIZES
+    modes = value_import.QUICK_MODES if quick else (True, False)
+    return value_import.figures(
+        lambda rows, dry_run: _worker("value_import", env, rows=rows, dry_run=dry_run),
+        sizes,
+        runs,
+        modes,
+    )
 
 
 def machine() -> dict:
@@ -267,6 +282,10 @@ def render(r: dict, only: str = "") -> str:
         lines += _docx_lines(f["docx"])
     if "throughput" in f:
         lines += _throughput_lines(f["throughput"])
+    if "value_import" in f:
+        from benchmarks.value_import import lines as value_import_lines
+
+        lines += value_import_lines(f["value_import"], r["database"])
     if r["errors"]:
         lines += ["", "Errors:", *[f"- {e}" for e in r["errors"]]]
     return "\n".join(lines)

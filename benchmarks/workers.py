@@ -11,6 +11,8 @@ import resource
 import statistics
 import time
 
+from benchmarks.value_import import task_value_import
+
 
 def run(task: str, params: dict) -> None:
     import django
@@ -477,4 +479,5 @@ TASKS = {
     "review_page": task_review_page,
     "docx": task_docx,
     "session": task_session,
+    "value_import": task_value_import,
 }

@@ -254,7 +254,14 @@ def test_a_viewer_cannot_write(as_user, unit):
 
 @pytest.mark.parametrize(
     "value,words",
-    [("-150", "không được nhỏ hơn"), ("tám", "không phải là số"), ("8,2", "dấu chấm")],
+    [
+        ("-150", "không được nhỏ hơn"),
+        ("tám", "không phải là số"),
+        ("1_000", "chỉ dùng các chữ số 0–9"),
+        ("１２", "chỉ dùng các chữ số 0–9"),
+        ("١٢", "chỉ dùng các chữ số 0–9"),
+        ("2²", "chỉ dùng các chữ số 0–9"),
+    ],
 )
 def test_a_bad_value_returns_422_with_the_message_and_writes_nothing(as_user, unit, value, words):
     values = [{"indicator": "grdp", "value": "100"}, {"indicator": "grdp_growth", "value": value}]

@@ -33,6 +33,7 @@ def test_the_quick_benchmark_suite_runs_without_an_error():
     assert "review page, server time" in result.stdout
     assert "review .docx" in result.stdout
     assert "with the page cache on" in result.stdout
+    assert "value import, 20,000-row CSV" in result.stdout
     if shutil.which("wrk") or os.environ.get("CI") == "true":
         assert "web throughput" in result.stdout
         assert "the floor of any signed-in page" in result.stdout

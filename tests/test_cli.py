@@ -32,6 +32,10 @@ def run(args, env_overrides, timeout=120):
             {"THIDUA_SECRET_KEY": "k" * 50, "THIDUA_DATABASE_URL": "mysql://x@localhost/db"},
             "THIDUA_DATABASE_URL must start with postgres://",
         ),
+        (
+            {"THIDUA_SECRET_KEY": "k" * 50, "THIDUA_TRUSTED_PROXIES": "nginx"},
+            "THIDUA_TRUSTED_PROXIES: 'nginx' is not an IP address or network",
+        ),
     ],
 )
 def test_a_wrong_setting_stops_with_one_clear_line(tmp_path, overrides, message):

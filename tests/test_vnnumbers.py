@@ -16,6 +16,7 @@ from thidua.indicators.vnnumbers import (
     read_cell,
     read_number,
     resolve,
+    settle,
 )
 
 
@@ -145,3 +146,45 @@ def test_a_single_typed_value_is_parsed_or_refused():
         parse_decimal("9.360")
     with pytest.raises(NumberError):
         parse_decimal("")
+
+
+@pytest.mark.parametrize(
+    "text", ["1_000", "1__0", "１２", "١٢", "۱۲", "२", "2²", "½", "1.000_5", "８,２"]
+)
+def test_only_the_digits_0_to_9_are_read(text):
+    """Python's Decimal() and int() take 1_000 and other scripts' digits; a report does not."""
+    with pytest.raises(NumberError, match="chỉ dùng các chữ số 0–9"):
+        read_cell(text)
+
+
+class _Ind:
+    def __init__(self, pk, measure, min_value=None, max_value=None):
+        self.pk, self.measure, self.name_vi = pk, measure, f"chỉ tiêu {pk}"
+        self.min_value, self.max_value = min_value, max_value
+
+
+def test_settle_reads_a_batch_as_a_file_is_read():
+    amount, rate = _Ind(1, "tỷ đồng", Decimal(0)), _Ind(2, "%", Decimal(0), Decimal(100))
+    cells = [(read_number(t), ind) for t, ind in [("9.360", amount), ("8,2", rate)]]
+    assert settle(cells) == [Decimal(9360), Decimal("8.2")]
+    plain = [(read_number(t), ind) for t, ind in [("9.360", amount), ("8.25", rate)]]
+    assert settle(plain) == [Decimal("9.36"), Decimal("8.25")]
+
+
+def test_settle_takes_the_writing_a_door_knows_it_shows():
+    amount = _Ind(1, "tỷ đồng")
+    [value] = settle([(read_number("9.360"), amount)], style=NumberStyle.VIETNAMESE)
+    assert value == Decimal(9360)
+    [alone] = settle([(read_number("9.360"), amount)])
+    assert isinstance(alone, NumberError)
+
+
+def test_settle_compares_an_amount_with_its_column_and_the_stored_values():
+    amount = _Ind(1, "tỷ đồng")
+    [value] = settle([(read_number("9.360"), amount)], stored={1: [Decimal(4750), Decimal(2980)]})
+    assert value == Decimal(9360)
+
+
+def test_settle_refuses_a_percent_for_an_indicator_not_in_percent():
+    [value] = settle([(read_number("5%"), _Ind(1, "tỷ đồng"))])
+    assert isinstance(value, NumberError) and "không phải %" in value.message

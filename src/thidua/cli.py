@@ -38,10 +38,11 @@ def _prepare_demo_environment() -> None:
 def _demo_secret_key() -> str:
     import secrets
 
+    from thidua.common.private_files import open_private
     from thidua.env import data_dir
 
     path = data_dir() / "demo-secret-key"
     if not path.exists():
-        path.write_text(secrets.token_urlsafe(50))
-        path.chmod(0o600)
+        with open_private(path, "w") as out:  # 0600 from the start, never readable by others
+            out.write(secrets.token_urlsafe(50))
     return path.read_text().strip()

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from pathlib import Path
+
+from thidua.common import private_files
 
 
 class ConfigError(Exception):
@@ -46,13 +49,28 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
+def env_networks(name: str) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+    """Comma-separated addresses or networks (`127.0.0.1`, `10.0.0.0/8`, `::1`); none if unset."""
+    networks = []
+    for item in env_list(name, []):
+        try:
+            networks.append(ipaddress.ip_network(item))
+        except ValueError:
+            raise ConfigError(f"{name}: {item!r} is not an IP address or network") from None
+    return tuple(networks)
+
+
 def data_dir() -> Path:
     raw = os.environ.get("THIDUA_DATA_DIR")
     path = Path(raw).expanduser() if raw else Path.home() / ".local" / "share" / "thidua"
     try:
-        path.mkdir(parents=True, exist_ok=True)
+        # 0700, and what an earlier version left readable by others is tightened: the folder
+        # holds the database (sessions, TOTP secrets), the demo key and pending uploads.
+        private_files.private_folder(path)
+        private_files.tighten_data_folder(path)
     except OSError as exc:
-        raise ConfigError(f"THIDUA_DATA_DIR={path}: cannot create the data folder ({exc})") from exc
+        msg = f"THIDUA_DATA_DIR={path}: cannot create the data folder or make it private ({exc})"
+        raise ConfigError(msg) from exc
     return path
 
 
@@ -88,6 +106,13 @@ PREPARE_ONLY_WHEN_ASKED = 2**31 - 1  # psycopg prepares after this many runs, or
 
 
 def sqlite_config(path: Path) -> dict:
+    if str(path) != ":memory:":
+        # Created 0600 before SQLite opens it; SQLite gives its -wal and -shm the same mode.
+        try:
+            private_files.create_private(path)
+            private_files.tighten_sqlite(path)
+        except OSError as exc:
+            raise ConfigError(f"{path}: cannot create the database file privately ({exc})") from exc
     return {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": str(path),

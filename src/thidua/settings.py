@@ -7,7 +7,15 @@ from pathlib import Path
 
 from django.utils.translation import gettext_lazy as _
 
-from thidua.env import ConfigError, data_dir, database_config, env_bool, env_int, env_list
+from thidua.env import (
+    ConfigError,
+    data_dir,
+    database_config,
+    env_bool,
+    env_int,
+    env_list,
+    env_networks,
+)
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 DATA_DIR = data_dir()
@@ -25,6 +33,8 @@ if not SECRET_KEY:
 SECRET_KEY_FALLBACKS = env_list("THIDUA_SECRET_KEY_FALLBACKS", [])
 ALLOWED_HOSTS = env_list("THIDUA_ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env_list("THIDUA_CSRF_TRUSTED_ORIGINS", [])
+# Proxies whose X-Forwarded-For is believed (common.client_address): nginx in front, usually.
+THIDUA_TRUSTED_PROXIES = env_networks("THIDUA_TRUSTED_PROXIES")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -59,6 +69,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "thidua.web.middleware.ChosenLanguageMiddleware",
     "thidua.web.middleware.NulCharacterMiddleware",
+    "thidua.web.upload_limit.UploadSizeMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "thidua.accounts.middleware.AuthenticationMiddleware",
@@ -127,6 +138,9 @@ STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)
 MEDIA_ROOT = DATA_DIR / "media"
+# Evidence files (awards.ProposalFile) are personal data: only thidua's account reads them.
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 MEDIA_URL = "/media/"
 # Static files ship inside the package; whitenoise serves them from the app folders directly,
 # so a fresh install needs no collectstatic step and no CDN.
@@ -165,6 +179,8 @@ SESSION_ENGINE = "thidua.accounts.session_store"
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# The client's address, not the proxy's: else one client's failures lock the account for all.
+AXES_CLIENT_IP_CALLABLE = "thidua.common.client_address.client_address"
 AXES_LOCKOUT_TEMPLATE = "web/locked.html"
 AXES_RESET_ON_SUCCESS = True
 OTP_TOTP_ISSUER = "thidua"
@@ -176,7 +192,8 @@ THIDUA_REQUIRE_TWO_FACTOR = env_bool("THIDUA_REQUIRE_TWO_FACTOR", True)
 # Uploads: Excel files of a cluster are small; large national imports go through the CLI.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
-THIDUA_MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+# Until imports run as background jobs, larger files are refused at the door (web, API).
+THIDUA_MAX_UPLOAD_BYTES = env_int("THIDUA_MAX_UPLOAD_MB", 20, minimum=1) * 1024 * 1024
 
 LOGGING = {
     "version": 1,
@@ -184,3 +201,28 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
 }
+
+# Spreadsheets are measured before python-calamine reads them (thidua.common.sheets): it holds a
+# sheet's whole used range (~32 bytes a cell) and a file of two far-apart cells would ask for
+# hundreds of GB. Uploads (web) are read while the request waits; the CLI takes national lists.
+THIDUA_SHEET_MAX_COLUMNS = env_int("THIDUA_SHEET_MAX_COLUMNS", 200, minimum=1)
+THIDUA_SHEET_MAX_ROWS = env_int("THIDUA_SHEET_MAX_ROWS", 100_000, minimum=1)
+THIDUA_SHEET_MAX_CELLS = env_int("THIDUA_SHEET_MAX_CELLS", 2_000_000, minimum=1)
+THIDUA_SHEET_MAX_UNPACKED_MB = env_int("THIDUA_SHEET_MAX_UNPACKED_MB", 200, minimum=1)
+THIDUA_SHEET_MAX_RATIO = env_int("THIDUA_SHEET_MAX_RATIO", 500, minimum=10)
+THIDUA_CLI_SHEET_MAX_ROWS = env_int("THIDUA_CLI_SHEET_MAX_ROWS", 1_048_576, minimum=1)
+THIDUA_CLI_SHEET_MAX_CELLS = env_int("THIDUA_CLI_SHEET_MAX_CELLS", 16_000_000, minimum=1)
+THIDUA_CLI_SHEET_MAX_UNPACKED_MB = env_int("THIDUA_CLI_SHEET_MAX_UNPACKED_MB", 4096, minimum=1)
+# Unconfirmed uploads (checked, waiting for "Ghi") are deleted after this many hours.
+THIDUA_UPLOAD_KEEP_HOURS = env_int("THIDUA_UPLOAD_KEEP_HOURS", 24, minimum=1)
+# Secret ballots (docs/architecture.md, "Secret ballots"): the key of each session is split
+# among this many trustees, this many of whom must enter their share to count; no tally is
+# decrypted from fewer ballots than the minimum.
+THIDUA_BALLOT_TRUSTEES = env_int("THIDUA_BALLOT_TRUSTEES", 3)
+THIDUA_BALLOT_THRESHOLD = env_int("THIDUA_BALLOT_THRESHOLD", 2)
+THIDUA_BALLOT_MIN_BALLOTS = env_int("THIDUA_BALLOT_MIN_BALLOTS", 3)
+if not 2 <= THIDUA_BALLOT_THRESHOLD <= THIDUA_BALLOT_TRUSTEES or THIDUA_BALLOT_MIN_BALLOTS < 2:
+    raise ConfigError(
+        "THIDUA_BALLOT_THRESHOLD must be 2..THIDUA_BALLOT_TRUSTEES and "
+        "THIDUA_BALLOT_MIN_BALLOTS at least 2"
+    )

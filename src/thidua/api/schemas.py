@@ -308,6 +308,8 @@ NumberOrText = Annotated[
         {
             "anyOf": [{"type": "number"}, {"type": "string", "maxLength": NUMBER_TEXT}],
             "examples": ["8.2"],
+            "description": "Số JSON (chính xác), hoặc chuỗi đọc như ô của tệp: 8,2 – 1.234,5 – "
+            "9.360 (theo cách viết của các số khác trong lô và theo chỉ tiêu); chỉ chữ số 0–9.",
         }
     ),
 ]
@@ -639,7 +641,7 @@ class TallyRowOut(Schema):
 
 class PublishedBallotOut(Schema):
     receipt: str
-    approved: list[str]
+    hash: str = Field("", description="SHA-256 của phiếu đã mã hóa; mã phiếu là phần đầu của nó.")
 
 
 class TallyOut(Schema):
@@ -651,6 +653,18 @@ class TallyOut(Schema):
     tie: bool
     candidates: list[TallyRowOut]
     receipts: list[PublishedBallotOut]
+    withheld: bool = Field(
+        False,
+        description="Không kiểm phiếu: dưới tỷ lệ tham gia hoặc dưới số phiếu tối thiểu.",
+    )
+    min_ballots: int | None = None
+
+
+class TrusteeOut(Schema):
+    username: str
+    index: int
+    collected: bool
+    counted: bool
 
 
 class SessionOut(Schema):
@@ -678,6 +692,9 @@ class SessionDetail(SessionOut):
     candidates: list[CandidateOut]
     turnout: TurnoutOut
     you: YouOut
+    threshold: int = Field(description="Số người giữ khóa cần nhập mảnh khóa để kiểm phiếu.")
+    public_key: str = Field(description="Khóa công khai của phiên (edwards25519, hex).")
+    trustees: list[TrusteeOut]
     result: TallyOut | None = Field(None, description="Kết quả kiểm phiếu, khi phiên đã kết thúc.")
 
 
@@ -688,6 +705,20 @@ class VoteIn(InSchema):
 class ReceiptOut(Schema):
     receipt: str
     note: str
+
+
+class ShareOut(Schema):
+    share: str = Field(description="Mảnh khóa của người giữ khóa; chỉ trả về một lần.")
+    note: str
+
+
+class ShareIn(InSchema):
+    share: str = Field("", description="Mảnh khóa đã nhận khi chuẩn bị phiên.")
+    partial: list[dict] | None = Field(
+        None,
+        description="Thay cho mảnh khóa: giải mã từng phần tính trên máy của người giữ khóa "
+        "(`thidua ballot partial`), để mảnh khóa không đến máy chủ.",
+    )
 
 
 # --- commendation: proposals, eligibility, people, the registry ---------------------------

@@ -135,7 +135,7 @@ def import_cases(
     try:
         rows = read_rows(source, filename)
     except FileUnreadable as exc:
-        result.errors.append(Issue(exc.message))
+        result.errors.append(exc.as_issue())
         return result
     inputs = _parse(actor, rows, result.errors)
     if result.errors:
@@ -270,7 +270,7 @@ def _year(value, fail) -> int | None:
     text = _text(value)
     if not text:
         return None
-    if not text.isdigit():
+    if not (text.isascii() and text.isdigit()):  # "1975²" or "１９７５" are not years
         fail(_("Năm sinh “%(v)s” không phải một năm.") % {"v": text}, "birth_year")
         return None
     return int(text)

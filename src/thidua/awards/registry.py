@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import unicodedata
 from array import array
@@ -18,7 +19,7 @@ from thidua.accounts.audit import Change, record_many
 from thidua.awards.models import AwardEntry, AwardType, Person
 from thidua.awards.name_search import matching, remember_words, search
 from thidua.common.bulk import insert_rows, refresh_statistics, reserve_ids, rows_by_keys
-from thidua.common.text import name_key, unit_key
+from thidua.common.text import name_key, shown, text_problem, unit_key
 from thidua.indicators.importing import FileUnreadable, stream_rows
 from thidua.indicators.validation import Issue
 from thidua.orgs.models import Unit
@@ -80,7 +81,7 @@ def import_registry(
     try:
         parsed = _read(source, filename, limit, result.errors)
     except FileUnreadable as exc:
-        result.errors.append(Issue(str(exc)))
+        result.errors.append(exc.as_issue())
         return result
     if result.errors:
         return result
@@ -211,6 +212,9 @@ class _Checker:
         year = self.integer(year_cell)
         born = self.integer(born_cell) if born_cell not in (None, "") else None
         decided = self.date(date_cell)
+        unit_name = unit_cell.strip() if type(unit_cell) is str else _text(unit_cell)
+        decision = number_cell.strip() if type(number_cell) is str else _text(number_cell)
+        texts = (full_name, unit_name, decision)
         if (
             not full_name
             or award is None
@@ -218,11 +222,11 @@ class _Checker:
             or not 1945 <= year <= self.this_year + 1
             or self.bad_born(born_cell, born)
             or decided is False
+            or _bad_texts(texts, born)
         ):
             self.explain(number, full_name, award, year, born, born_cell, decided, raw, errors)
+            _explain_texts(number, texts, born, errors)
             return None
-        unit_name = unit_cell.strip() if type(unit_cell) is str else _text(unit_cell)
-        decision = number_cell.strip() if type(number_cell) is str else _text(number_cell)
         return (full_name, born, unit_name, award, year, decision, decided)
 
     def bad_born(self, cell, born: int | None) -> bool:
@@ -283,11 +287,41 @@ class _Checker:
             )
 
 
+@functools.cache
+def _text_limits(person: bool) -> tuple[int, int, int]:
+    """Name, unit, decision number: the columns they are stored in (a person's name goes into
+    Person.full_name too; a collective's only into the entry)."""
+    name = AwardEntry._meta.get_field("recipient_name").max_length
+    if person:
+        name = min(name, Person._meta.get_field("full_name").max_length)
+    unit = AwardEntry._meta.get_field("unit_name").max_length
+    return name, unit, AwardEntry._meta.get_field("decision_number").max_length
+
+
+def _bad_texts(texts: tuple[str, str, str], born: int | None) -> bool:
+    """Cheap for the million good rows: three lengths, then one check for unprintable text."""
+    name, unit, decision = _text_limits(born is not None)
+    if len(texts[0]) > name or len(texts[1]) > unit or len(texts[2]) > decision:
+        return True
+    return not "".join(texts).isprintable() and any(
+        text_problem(t, limit) for t, limit in zip(texts, (name, unit, decision), strict=True)
+    )
+
+
+def _explain_texts(number: int, texts: tuple[str, str, str], born, errors: list[Issue]) -> None:
+    columns = ("full_name", "unit", "decision_number")
+    for column, text, limit in zip(columns, texts, _text_limits(born is not None), strict=True):
+        problem = text and text_problem(text, limit)
+        if problem:
+            errors.append(Issue(problem, row=number, column=column, value=shown(text)))
+
+
 def _int(value) -> int | None:
     if isinstance(value, int | float) and float(value).is_integer():
         return int(value)
     text = _text(value)
-    return int(text) if text.isdigit() else None
+    # ASCII digits only: "2020²" or "２０２０" are not years ("²".isdigit() is True, int() fails).
+    return int(text) if text.isascii() and text.isdigit() else None
 
 
 def _date(value) -> dt.date | None | bool:

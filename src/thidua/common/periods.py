@@ -11,7 +11,8 @@ from django.utils.translation import gettext as _
 
 YEAR, HALF, QUARTER, MONTH, CUMULATIVE = "Y", "H", "Q", "M", "C"
 
-_PATTERN = re.compile(r"^(?P<year>\d{4})(?:(?P<kind>[HQM])(?P<num>\d{1,2}))?$")
+# ASCII digits only: \d would also take "２０１９" or "٢٠١٩" and store them as 2019.
+_PATTERN = re.compile(r"^(?P<year>\d{4})(?:(?P<kind>[HQM])(?P<num>\d{1,2}))?$", re.ASCII)
 
 
 class PeriodError(ValueError):

@@ -46,3 +46,27 @@ NUL = "\x00"
 def nul_message(where: str) -> str:
     """PostgreSQL cannot store text holding a NUL character: it is refused wherever it comes in."""
     return _("Ký tự NUL (mã 0) không được phép trong %(where)s.") % {"where": where}
+
+
+# Control characters: C0 (NUL among them: PostgreSQL cannot store it), DEL and C1. Tab and line
+# breaks are allowed in multi-line text (notes, justifications), nowhere else.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_CONTROL_OR_BREAK = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def text_problem(text: str, limit: int, *, lines: bool = False) -> str | None:
+    """Why a text read from a file cannot be stored in a field of `limit` characters, or None."""
+    if len(text) > limit:
+        return _("Dài %(n)s ký tự, vượt giới hạn %(max)s ký tự.") % {"n": len(text), "max": limit}
+    if text.isprintable():  # the usual case, in C; NBSP and the like fall through to the search
+        return None
+    found = (_CONTROL if lines else _CONTROL_OR_BREAK).search(text)
+    if found:
+        return _("Có ký tự điều khiển không được phép (mã %(code)s).") % {"code": ord(found[0])}
+    return None
+
+
+def shown(text: str, limit: int = 60) -> str:
+    """A long text cut for an error message: the start is enough to find the cell."""
+    text = _CONTROL_OR_BREAK.sub("\ufffd", text[: limit + 1])
+    return text if len(text) <= limit else text[:limit] + "…"

@@ -19,23 +19,17 @@ from pathlib import Path
 
 import python_calamine
 from django.conf import settings
-from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from thidua.common.archives import REQUIRED_PART, office_problem
+from thidua.common import sheets
+from thidua.common.numbers import format_vn
 from thidua.common.periods import Period, PeriodError, parse_period
-from thidua.common.text import name_key, unit_key
+from thidua.common.text import name_key, shown, text_problem, unit_key
 from thidua.indicators import services
 from thidua.indicators.models import Indicator, Value
+from thidua.indicators.selectors import peer_values
 from thidua.indicators.validation import Issue, ValidationFailed, hard_error, value_period
-from thidua.indicators.vnnumbers import (
-    Hint,
-    NumberError,
-    Reading,
-    detect_style,
-    read_cell,
-    resolve,
-)
+from thidua.indicators.vnnumbers import NumberError, Reading, read_cell, settle
 from thidua.orgs.models import Cluster, Membership, Unit
 
 EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xlsb", ".xls", ".ods")
@@ -103,9 +97,14 @@ class ImportResult:
 
 
 class FileUnreadable(Exception):
-    def __init__(self, message: str):
+    def __init__(self, message: str, row: int | None = None, column: str | None = None):
         super().__init__(message)
         self.message = message
+        self.row = row  # where reading stopped, when known (a CSV cell too long)
+        self.column = column
+
+    def as_issue(self) -> Issue:
+        return Issue(self.message, row=self.row, column=self.column)
 
 
 def import_file(
@@ -127,7 +126,7 @@ def import_file(
     try:
         rows = read_rows(path, filename)
     except FileUnreadable as exc:
-        return ImportResult(ok=False, errors=[Issue(exc.message)], unreadable=True)
+        return ImportResult(ok=False, errors=[exc.as_issue()], unreadable=True)
     return _Import(actor, cluster, period, rows).run(dry_run, reason)
 
 
@@ -148,11 +147,7 @@ def read_rows(source, filename: str | None = None, *, limit: int | None = None) 
             % {"name": Path(str(name)).name}
         )
     data = _read_bytes(source, name, limit)
-    if limit is None and suffix in REQUIRED_PART:
-        # An upload from the web: check the archive before handing it to the Excel reader.
-        problem = office_problem(data, suffix)
-        if problem:
-            raise FileUnreadable(problem)
+    _measure(data, suffix, limit)
     rows = _excel_rows(data, name) if suffix in EXCEL_SUFFIXES else _csv_rows(data)
     return [[_clean(c) for c in row] for row in rows]
 
@@ -169,10 +164,7 @@ def stream_rows(source, filename: str | None = None, *, limit: int | None = None
     if suffix not in EXCEL_SUFFIXES:
         return 1, iter(read_rows(source, filename, limit=limit))
     data = _read_bytes(source, name, limit)
-    if limit is None and suffix in REQUIRED_PART:
-        problem = office_problem(data, suffix)  # an upload: check the archive first
-        if problem:
-            raise FileUnreadable(problem)
+    _measure(data, suffix, limit)
     try:
         book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
         del data
@@ -183,6 +175,16 @@ def stream_rows(source, filename: str | None = None, *, limit: int | None = None
             _("Không đọc được tệp Excel “%(name)s”: tệp hỏng, có mật khẩu hoặc không phải Excel.")
             % {"name": Path(str(name)).name}
         ) from exc
+
+
+def _measure(data: bytes, suffix: str, limit: int | None) -> None:
+    """Before the Excel reader sees a workbook: an upload (no `limit`) within the web's limits,
+    a file given to the CLI within the larger ones; never one that would exhaust memory."""
+    limits = sheets.Limits.for_uploads() if limit is None else sheets.Limits.for_cli()
+    try:
+        sheets.check_workbook(data, suffix, limits)
+    except sheets.SheetRefused as exc:
+        raise FileUnreadable(exc.message) from None
 
 
 def _data_sheet(book) -> str:
@@ -235,10 +237,42 @@ def _csv_rows(data: bytes) -> list[list]:
         raise FileUnreadable(
             _("Tệp CSV phải lưu ở mã UTF-8 (trong Excel: Lưu thành → “CSV UTF-8”).")
         ) from exc
-    lines = text.splitlines()
+    lines = text.splitlines(keepends=True)  # the ends: a quoted cell keeps its line breaks
     first = next((line for line in lines if line.strip()), "")
     delimiter = max((";", ",", "\t"), key=first.count) if first else ","
-    return list(csv.reader(lines, delimiter=delimiter))
+    reader = csv.reader(lines, delimiter=delimiter)
+    rows: list[list] = []
+    try:
+        rows.extend(reader)
+    except csv.Error as exc:  # a cell over the csv module's limit (131,072 characters)
+        raise _csv_problem(rows, lines, reader.line_num, delimiter) from exc
+    return rows
+
+
+def _csv_problem(rows: list[list], lines: list[str], line: int, delimiter: str) -> FileUnreadable:
+    limit = csv.field_size_limit()
+    index = _long_field(lines[line - 1], delimiter, limit) if 0 < line <= len(lines) else None
+    header = rows[0] if rows else []
+    column = None
+    if index is not None:
+        column = str(header[index]) if index < len(header) and header[index] else str(index + 1)
+    message = _("Ô dài quá %(max)s ký tự (hoặc có dấu ngoặc kép không đóng); không đọc được tệp.")
+    return FileUnreadable(message % {"max": format_vn(limit)}, row=line, column=column)
+
+
+def _long_field(line: str, delimiter: str, limit: int) -> int | None:
+    """Which cell of a CSV line runs past `limit` characters (an error path: a plain loop)."""
+    index, size, quoted = 0, 0, False
+    for ch in line:
+        if ch == '"':
+            quoted = not quoted
+        elif ch == delimiter and not quoted:
+            index, size = index + 1, 0
+        else:
+            size += 1
+            if size > limit:
+                return index
+    return None
 
 
 def _clean(cell):
@@ -265,6 +299,7 @@ class _Catalogue:
 
     def __init__(self, indicators: list[Indicator]):
         self.by_code = {i.code: i for i in indicators}
+        self.found: dict[str, tuple[Indicator | None, str | None]] = {}
         self.index: dict[str, Indicator | None] = {}
         for ind in indicators:
             names = {ind.code, ind.name_vi, ind.name_en, ind.short_vi, _strip_parens(ind.name_vi)}
@@ -273,6 +308,12 @@ class _Catalogue:
 
     def find(self, text: str) -> tuple[Indicator | None, str | None]:
         """The indicator named by a header or cell, and the measure written in parentheses."""
+        # A long file names the same few indicators on every row: each text is keyed once.
+        if text not in self.found:
+            self.found[text] = self._find(text)
+        return self.found[text]
+
+    def _find(self, text: str) -> tuple[Indicator | None, str | None]:
         found = self.index.get(_key(text))
         if found is not None:
             return found, None
@@ -313,12 +354,20 @@ class _Members:
         ]
         self.by_code: dict[str, list[Unit]] = {}
         self.by_name: dict[str, list[Unit]] = {}
+        self.found: dict[str, Unit | None] = {}
         for unit in self.units:
             for code in {unit.code, unit.code.lstrip("0") or "0"}:
                 self.by_code.setdefault(code, []).append(unit)
             self.by_name.setdefault(unit.name_key, []).append(unit)
 
     def find(self, text: str) -> Unit | None:
+        # A long file names each unit on as many rows as it has values: each text is looked
+        # up once.
+        if text not in self.found:
+            self.found[text] = self._find(text)
+        return self.found[text]
+
+    def _find(self, text: str) -> Unit | None:
         text = text.strip()
         candidates = (
             self.by_code.get(text)
@@ -538,11 +587,24 @@ class _Import:
                 self.error(_not_entered(ind), excel_row, header.labels[ind_col], ind_text)
             else:
                 entry = _Entry(excel_row, header.labels[value_col], ind, reading)
-                entry.note = _text(_cell(row, header.column("note")))
-                entry.justification = _text(_cell(row, header.column("justification")))
-                entry.source = _text(_cell(row, header.column("source")))
-                entries.append(entry)
+                if self._texts(entry, row, header):
+                    entries.append(entry)
         return entries
+
+    def _texts(self, entry: _Entry, row: list, header: _Header) -> bool:
+        """Note, justification and source, checked here (the dry run) against what the database
+        takes: a 600-character note used to pass the check and fail the write."""
+        ok = True
+        for name in ("note", "justification", "source"):
+            col = header.column(name)
+            text = _text(_cell(row, col))
+            limit = Value._meta.get_field(name).max_length
+            problem = text_problem(text, limit, lines=name != "source")
+            if problem:
+                self.error(problem, entry.row, header.labels[col], shown(text))
+                ok = False
+            setattr(entry, name, text)
+        return ok
 
     def _read(self, row: list, col: int | None, excel_row: int, label: str) -> Reading | None:
         cell = _cell(row, col)
@@ -658,31 +720,14 @@ class _Import:
     # Numbers -------------------------------------------------------------------------------
 
     def _settle_numbers(self, entries: list[_Entry], members: _Members) -> None:
-        style = detect_style(e.reading for e in entries)
-        certain: dict[int, list[Decimal]] = {}
-        for entry in entries:
-            if not entry.reading.ambiguous:
-                certain.setdefault(entry.indicator.pk, []).append(entry.reading.value)
-        unclear = [e for e in entries if e.reading.ambiguous]
-        stored = _stored_peers(members, {e.indicator.pk for e in unclear}, self.period)
-        for entry in entries:
-            ind = entry.indicator
-            peers = certain.get(ind.pk, []) + stored.get(ind.pk, [])
-            hint = Hint(ind.measure, ind.min_value, ind.max_value, tuple(peers))
-            try:
-                entry.value = resolve(entry.reading, style, hint)
-            except NumberError as exc:
-                self.error(exc.message, entry.row, entry.column, entry.reading.raw)
-                continue
-            if entry.reading.percent and "%" not in ind.measure:
-                msg = _("%(name)s tính bằng %(measure)s, không phải %%.")
-                self.error(
-                    msg % {"name": ind.name_vi, "measure": ind.measure},
-                    entry.row,
-                    entry.column,
-                    entry.reading.raw,
-                )
-                entry.value = None
+        unclear = {e.indicator.pk for e in entries if e.reading.ambiguous}
+        stored = peer_values(members.units, unclear, self.period.year)
+        cells = [(e.reading, e.indicator) for e in entries]
+        for entry, value in zip(entries, settle(cells, stored=stored), strict=True):
+            if isinstance(value, NumberError):
+                self.error(value.message, entry.row, entry.column, entry.reading.raw)
+            else:
+                entry.value = value
 
     def _check_values(self, entries: list[_Entry]) -> None:
         for entry in entries:
@@ -765,27 +810,6 @@ def _cell(row: list, col: int | None):
 def _role(text: str) -> str | None:
     key = _key(text)
     return next((role for role, names in _ROLES.items() if key in names), None)
-
-
-def _stored_peers(members: _Members, indicator_ids: set[int], period: Period) -> dict:
-    """Stored values of the same indicators for the members, this year and last."""
-    if not indicator_ids:
-        return {}
-    peers: dict[int, list[Decimal]] = {}
-    rows = (
-        Value.objects.filter(
-            unit__in=members.units,
-            indicator_id__in=indicator_ids,
-        )
-        .filter(
-            Q(period__startswith=str(period.year)) | Q(period__startswith=str(period.year - 1)),
-            is_current=True,
-        )
-        .values_list("indicator_id", "value")
-    )
-    for indicator_id, value in rows:
-        peers.setdefault(indicator_id, []).append(value)
-    return peers
 
 
 def _measure_message(header: str, measure: str, indicator: Indicator) -> str:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
+from decimal import Decimal
 
 from django.db.models import Count, Q
 from django.utils import timezone
@@ -84,3 +86,22 @@ def report_values(report: Report, *, with_history: bool = False):
     if not with_history:
         qs = qs.filter(is_current=True)
     return qs.order_by("indicator__position", "indicator__code", "period", "version")
+
+
+def peer_values(units: Iterable[Unit], indicator_ids: set[int], year: int) -> dict[int, list]:
+    """Current values of the indicators for the units, this year and last, by indicator id.
+
+    What an ambiguous `9.360` is compared with (`vnnumbers.settle`); no query when no
+    indicator is asked for. `units` may be a queryset (then a subquery).
+    """
+    if not indicator_ids:
+        return {}
+    peers: dict[int, list[Decimal]] = {}
+    rows = (
+        Value.objects.filter(unit__in=units, indicator_id__in=indicator_ids, is_current=True)
+        .filter(Q(period__startswith=str(year)) | Q(period__startswith=str(year - 1)))
+        .values_list("indicator_id", "value")
+    )
+    for indicator_id, value in rows:
+        peers.setdefault(indicator_id, []).append(value)
+    return peers

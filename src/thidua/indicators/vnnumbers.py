@@ -3,17 +3,24 @@
 A cell like "9.360" is 9360 in Vietnamese writing and 9.36 in English writing. The file's other
 numbers decide first (`detect_style`), then the indicator (a rate cannot be 9360, an amount
 far from the column's other values is implausible); a cell still unclear is rejected.
+
+`settle` is that rule for a whole batch, and every door uses it: a file, the value form and
+the API's strings are read by `read_cell` and settled by `settle`. Only the digits 0-9 are
+numbers: Python's `Decimal()` and `int()` also take `1_000`, `１２` (full width) and `١٢`
+(Arabic-Indic), which nobody types on purpose into a report.
 """
 
 from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from enum import Enum
+from functools import cached_property
+from typing import Protocol
 
 from django.utils.translation import gettext as _
 
@@ -62,6 +69,18 @@ class Hint:
     max_value: Decimal | None = None
     peers: tuple[Decimal, ...] = ()
 
+    @cached_property
+    def typical_size(self) -> Decimal | None:
+        """The median size of the non-zero peers; None with fewer than two.
+
+        Computed once per hint: `settle` gives every cell of a column the same hint, so a
+        column of n ambiguous cells costs one sort, not n.
+        """
+        sizes = sorted(abs(p) for p in self.peers if p)
+        if len(sizes) < 2:
+            return None
+        return sizes[len(sizes) // 2]
+
 
 def read_cell(cell) -> Reading | None:
     """A cell as calamine, openpyxl or csv give it; None when the cell is empty."""
@@ -104,7 +123,8 @@ def read_number(raw: str) -> Reading:
     if text[:1] in _MINUS + "+":
         text = text[1:]
     if not _BODY.fullmatch(text) or not any(ch.isdigit() for ch in text):
-        raise NumberError(_not_a_number(raw))
+        foreign = foreign_digits(text)
+        raise NumberError(foreign_digits_message(raw) if foreign else _not_a_number(raw))
     reading = _read_body(raw, text)
     return _signed(reading, negative, percent)
 
@@ -205,7 +225,7 @@ def _plausible(reading: Reading, hint: Hint) -> Decimal | None:
     if "%" in hint.measure:
         # The grouped reading is at least 1000: no rate or growth in the catalogue gets there.
         return reading.decimal
-    return _nearest_to_peers(reading, hint.peers)
+    return _nearest_to_peers(reading, hint.typical_size)
 
 
 def _within(x: Decimal, hint: Hint) -> bool:
@@ -214,11 +234,9 @@ def _within(x: Decimal, hint: Hint) -> bool:
     )
 
 
-def _nearest_to_peers(reading: Reading, peers: tuple[Decimal, ...]) -> Decimal | None:
-    sizes = sorted(abs(p) for p in peers if p)
-    if len(sizes) < 2:
+def _nearest_to_peers(reading: Reading, median: Decimal | None) -> Decimal | None:
+    if median is None:
         return None
-    median = sizes[len(sizes) // 2]
     distances = [(abs((abs(x) / median).log10()), x) for x in (reading.grouped, reading.decimal)]
     (near, value), (far, _other_value) = sorted(distances)
     # The readings are 1000× apart: decide only when one sits within 10× of the column's
@@ -249,6 +267,20 @@ def _not_a_number(raw: str) -> str:
     return _("“%(raw)s” không phải là số; nếu chưa có số liệu, hãy để trống ô.") % {"raw": raw}
 
 
+def foreign_digits(text: str) -> bool:
+    """Digits other than 0-9 (full-width, Arabic-Indic, superscript…) or Python's `1_000`."""
+    return "_" in text or any(
+        (ch.isdigit() or ch.isnumeric()) and ch not in "0123456789" for ch in text
+    )
+
+
+def foreign_digits_message(raw: str) -> str:
+    return _(
+        "“%(raw)s” có chữ số hoặc ký tự không dùng để ghi số: chỉ dùng các chữ số 0–9, dấu "
+        "chấm ngăn hàng nghìn và dấu phẩy thập phân (ví dụ 1.234,5)."
+    ) % {"raw": raw}
+
+
 def _bad_separators(raw: str) -> str:
     return _(
         "“%(raw)s” viết sai dấu phân cách: dùng dấu phẩy cho phần thập phân và dấu chấm "
@@ -262,3 +294,55 @@ def parse_decimal(text: str) -> Decimal:
     if reading is None:
         raise NumberError(_("Chưa nhập giá trị."))
     return resolve(reading, NumberStyle.UNKNOWN)
+
+
+class Measured(Protocol):
+    """What `settle` needs of an indicator."""
+
+    pk: int
+    name_vi: str
+    measure: str
+    min_value: Decimal | None
+    max_value: Decimal | None
+
+
+def settle(
+    cells: Sequence[tuple[Reading, Measured]],
+    *,
+    style: NumberStyle | None = None,
+    stored: Mapping[int, Sequence[Decimal]] | None = None,
+) -> list[Decimal | NumberError]:
+    """The value of each (reading, indicator), or the error saying why there is none.
+
+    The one rule of every door. `style` is the writing the door knows it shows (the form:
+    Vietnamese); without it the batch's own cells decide (`detect_style`), as in a file. An
+    ambiguous cell is then settled by its indicator: its measure and bounds, and its peers —
+    the batch's certain values of the same indicator and the `stored` ones (by indicator id).
+    Linear: one hint per indicator, shared by its cells.
+    """
+    if style is None:
+        style = detect_style(reading for reading, _ind in cells)
+    certain: dict[int, list[Decimal]] = {}
+    for reading, ind in cells:
+        if not reading.ambiguous:
+            certain.setdefault(ind.pk, []).append(reading.value)
+    hints: dict[int, Hint] = {}
+    out: list[Decimal | NumberError] = []
+    for reading, ind in cells:
+        hint = hints.get(ind.pk)
+        if hint is None:
+            peers = (*certain.get(ind.pk, ()), *(stored or {}).get(ind.pk, ()))
+            hint = hints[ind.pk] = Hint(ind.measure, ind.min_value, ind.max_value, peers)
+        out.append(_settled(reading, ind, style, hint))
+    return out
+
+
+def _settled(reading: Reading, ind: Measured, style: NumberStyle, hint: Hint):
+    try:
+        value = resolve(reading, style, hint)
+    except NumberError as exc:
+        return exc
+    if reading.percent and "%" not in ind.measure:
+        msg = _("%(name)s tính bằng %(measure)s, không phải %%.")
+        return NumberError(msg % {"name": ind.name_vi, "measure": ind.measure})
+    return value

@@ -9,6 +9,7 @@ import yaml
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from thidua.common import sheets
 from thidua.common.periods import PeriodError, parse_period
 from thidua.common.spreadsheet import safe_row
 from thidua.indicators.models import Indicator
@@ -274,9 +275,17 @@ def export_xlsx(regulation: Regulation) -> bytes:
     return out.getvalue()
 
 
-def parse_xlsx(content: bytes) -> dict:
+def parse_xlsx(content: bytes, limits: sheets.Limits | None = None) -> dict:
+    """The regulation's two sheets; the workbook is measured first (uploads' limits unless the
+    CLI passes its own), since the reader would allocate whatever area a crafted file claims."""
     from python_calamine import CalamineWorkbook
 
+    try:
+        sheets.check_workbook(content, ".xlsx", limits or sheets.Limits.for_uploads())
+    except sheets.SheetRefused as exc:
+        if exc.broken:
+            raise ValueError(exc.message) from None  # the callers' "not a regulation workbook"
+        raise ValidationFailed([Issue(exc.message)]) from None
     book = CalamineWorkbook.from_filelike(io.BytesIO(content))
     meta = {str(r[0]): r[1] for r in book.get_sheet_by_name("Quy định").to_python() if r and r[0]}
     rows = book.get_sheet_by_name("Tiêu chí").to_python()

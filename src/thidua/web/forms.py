@@ -23,12 +23,15 @@ DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
 
 
 def parse_entry(text: str, indicator: Indicator) -> Decimal | None:
-    """A typed value; Vietnamese notation first, an unclear `9.360` for a rate is rejected."""
+    """A typed value, read by the rule of every door (`vnnumbers.settle`) in the notation the
+    form shows (Vietnamese: 9.360 is 9360); an unclear `9.360` for a rate is rejected."""
     reading = vnnumbers.read_cell(text)
     if reading is None:
         return None
-    hint = vnnumbers.Hint(indicator.measure, indicator.min_value, indicator.max_value)
-    return vnnumbers.resolve(reading, vnnumbers.NumberStyle.VIETNAMESE, hint)
+    [value] = vnnumbers.settle([(reading, indicator)], style=vnnumbers.NumberStyle.VIETNAMESE)
+    if isinstance(value, vnnumbers.NumberError):
+        raise value
+    return value
 
 
 def value_text(value: Decimal | None, decimals: int) -> str:

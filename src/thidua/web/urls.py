@@ -74,6 +74,8 @@ urlpatterns = [
     path(_BALLOT + "open/", ballots.ballot_open, name="ballot_open"),
     path(_BALLOT + "close/", ballots.ballot_close, name="ballot_close"),
     path(_BALLOT + "vote/", ballots.ballot_vote, name="ballot_vote"),
+    path(_BALLOT + "share/", ballots.ballot_share, name="ballot_share"),
+    path(_BALLOT + "count/", ballots.ballot_count, name="ballot_count"),
     path(_BALLOT + "correct/", ballots.ballot_correct, name="ballot_correct"),
     path(_BALLOT + "minutes.docx", ballots.ballot_minutes, name="ballot_minutes"),
     # Commendation: the public look-up, then the officials' pages.

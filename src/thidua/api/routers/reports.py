@@ -81,7 +81,7 @@ def put_values(
     # The service reports a refusal per row (an import mixes units); here the unit is the
     # path, so the same rule answers 403 before any row is looked at.
     perms.require(perms.can_enter_for_unit(request.auth, unit.pk, cluster.pk, p.year))
-    inputs = to_inputs(unit, p, payload.values)
+    inputs = to_inputs(cluster, unit, p, payload.values)
     result = services.write_values(
         request.auth, cluster, p.code, inputs, via="api", reason=payload.reason, dry_run=dry_run
     )

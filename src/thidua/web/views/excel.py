@@ -6,7 +6,6 @@ import io
 import uuid
 from pathlib import Path
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -15,9 +14,10 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from thidua.common.private_files import open_private
 from thidua.indicators.excel_template import write_template
 from thidua.indicators.importing import import_file
-from thidua.web import access
+from thidua.web import access, uploads
 from thidua.web.forms import UploadForm
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -36,21 +36,16 @@ def template_xlsx(request: HttpRequest, code: str, period: str) -> HttpResponse:
     return response
 
 
-def _upload_dir() -> Path:
-    folder = Path(settings.DATA_DIR) / "uploads"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
 def _keep(request: HttpRequest, upload, cluster_code: str, period: str) -> str:
     """Store the file for the confirm step; the session maps the token to it, never the client."""
     for old, item in list(request.session.get(_SESSION_KEY, {}).items()):
         if (item["cluster"], item["period"]) == (cluster_code, period):
             _forget(request, old)  # an unconfirmed earlier check of the same upload page
+    uploads.purge()  # a cheap listing: files nobody confirmed in time go now
     token = uuid.uuid4().hex
     suffix = Path(upload.name).suffix.lower()
-    path = _upload_dir() / f"{token}{suffix}"
-    with path.open("wb") as out:
+    path = uploads.upload_dir() / f"{token}{suffix}"
+    with open_private(path) as out:  # other users' data: 0600 in a 0700 folder
         for chunk in upload.chunks():
             out.write(chunk)
     pending = request.session.get(_SESSION_KEY, {})
@@ -69,7 +64,7 @@ def _take(request: HttpRequest, token: str, cluster_code: str, period: str) -> d
     item = pending.get(token)
     if not item or item["cluster"] != cluster_code or item["period"] != period:
         return None
-    return item
+    return item if Path(item["path"]).is_file() else None  # purged after the keeping time
 
 
 def _forget(request: HttpRequest, token: str) -> None:
@@ -89,9 +84,14 @@ def upload(request: HttpRequest, code: str, period: str) -> HttpResponse:
         upload_file = form.cleaned_data["file"]
         token = _keep(request, upload_file, cluster.code, p.code)
         path = _take(request, token, cluster.code, p.code)["path"]
-        result = import_file(
-            request.user, path, cluster, p.code, dry_run=True, filename=upload_file.name
-        )
+        result = None
+        try:
+            result = import_file(
+                request.user, path, cluster, p.code, dry_run=True, filename=upload_file.name
+            )
+        finally:
+            if result is None or not result.ok:
+                _forget(request, token)  # a refused file is not kept: it comes back fixed
         context |= {"result": result, "token": token, "filename": upload_file.name}
     template = "web/_upload_result.html" if request.htmx else "web/upload.html"
     return render(request, template, context)
@@ -106,9 +106,11 @@ def upload_confirm(request: HttpRequest, code: str, period: str) -> HttpResponse
     if item is None:
         messages.error(request, _("Tệp đã tải lên không còn; hãy tải lên lại."))
         return redirect("web:upload", code=cluster.code, period=p.code)
-    result = import_file(request.user, item["path"], cluster, p.code, filename=item["name"])
+    try:
+        result = import_file(request.user, item["path"], cluster, p.code, filename=item["name"])
+    finally:
+        _forget(request, token)  # written or refused, the file has served
     if result.ok:
-        _forget(request, token)
         messages.success(
             request,
             _("Đã nhập %(w)s số liệu từ %(f)s (%(u)s không đổi).")
@@ -119,7 +121,7 @@ def upload_confirm(request: HttpRequest, code: str, period: str) -> HttpResponse
         "cluster": cluster,
         "period": p,
         "result": result,
-        "token": token,
+        "token": None,
         "filename": item["name"],
         "form": None,
     }

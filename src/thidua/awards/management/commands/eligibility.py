@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from thidua.awards.eligibility import Nominee, evaluate_many
 from thidua.awards.models import Person
-from thidua.common.text import name_key
+from thidua.common.text import name_key, text_problem
 from thidua.indicators.importing import FileUnreadable, read_rows
 from thidua.orgs.models import Unit
 
@@ -64,26 +64,45 @@ def _from_file(path: str) -> list[Nominee]:
     nominees, problems = [], []
     for number, raw in enumerate(rows[1:], start=2):
         row = dict(zip(header, raw, strict=False))
-        try:
-            award, year = str(row["award"]).strip(), int(float(row["year"]))
-        except (KeyError, TypeError, ValueError):
+        if any(isinstance(c, str) and text_problem(c, 300) for c in raw):
+            problems.append(f"Dòng {number}: có ô dài quá 300 ký tự hoặc có ký tự điều khiển.")
+            continue
+        award, year = str(row.get("award") or "").strip(), _whole(row.get("year"))
+        if not award or year is None:
             problems.append(f"Dòng {number}: cần cột award và year hợp lệ.")
             continue
+        born = _whole(row.get("birth_year")) if row.get("birth_year") else None
         if row.get("person_id"):
-            nominees.append(Nominee(award, year, person_id=int(float(row["person_id"]))))
+            if _whole(row["person_id"]) is None:
+                problems.append(f"Dòng {number}: person_id phải là số.")
+                continue
+            nominees.append(Nominee(award, year, person_id=_whole(row["person_id"])))
         elif row.get("unit_code"):
             nominees.append(
                 Nominee(award, year, unit_id=_unit(str(row["unit_code"]).removesuffix(".0"), year))
             )
         elif row.get("full_name"):
-            key = (name_key(str(row["full_name"])), int(float(row.get("birth_year") or 0)) or None)
-            people.setdefault(key, []).append((number, award, year))
+            if row.get("birth_year") and born is None:
+                problems.append(f"Dòng {number}: birth_year phải là một năm (chữ số 0–9).")
+                continue
+            people.setdefault((name_key(str(row["full_name"])), born), []).append(
+                (number, award, year)
+            )
         else:
             problems.append(f"Dòng {number}: cần person_id, full_name hoặc unit_code.")
     nominees += _by_name(people, problems)
     if problems:
         raise CommandError("\n".join(problems), returncode=1)
     return nominees
+
+
+def _whole(value) -> int | None:
+    """A whole number as Excel or CSV give it (1980, 1980.0, "1980"); ASCII digits only:
+    "1980²" made int() fail with a traceback, "１９８０" passed as 1980."""
+    if isinstance(value, int | float) and float(value).is_integer():
+        return int(value)
+    text = str(value or "").strip().removesuffix(".0")
+    return int(text) if text.isascii() and text.isdigit() else None
 
 
 def _by_name(people: dict, problems: list[str]) -> list[Nominee]:

@@ -5,6 +5,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from thidua.accounts.permissions import SYSTEM
+from thidua.common import sheets
 from thidua.indicators.validation import ValidationFailed
 from thidua.orgs.models import Cluster
 from thidua.scoring import regulation_io, services
@@ -56,7 +57,12 @@ class Command(BaseCommand):
         if not path.exists():
             raise CommandError(f"Không có tệp {file}.", returncode=2)
         if path.suffix.lower() == ".xlsx":
-            data = regulation_io.parse_xlsx(path.read_bytes())
+            try:
+                data = regulation_io.parse_xlsx(path.read_bytes(), sheets.Limits.for_cli())
+            except ValidationFailed as exc:
+                raise CommandError(exc.issues[0].message, returncode=2) from None
+            except ValueError as exc:
+                raise CommandError(str(exc), returncode=2) from None
         else:
             data = regulation_io.parse_yaml(path.read_text(encoding="utf-8-sig"))
         regulation = services.import_regulation(SYSTEM, data, via="cli")
