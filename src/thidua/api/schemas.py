@@ -421,8 +421,40 @@ class ReviewIndicatorOut(Schema):
     illustrative: bool = False
 
 
+class CountedReportOut(Schema):
+    id: int
+    unit: str
+    period: str
+    status: str
+    accepted_at: str | None = None
+    updated_at: str | None = None
+
+
+class PublicationOut(Schema):
+    """A published review: when, by whom, its document's hash, the one it replaces."""
+
+    id: int
+    published_at: datetime
+    published_by: str
+    document_sha256: str
+    replaces: int | None = None
+    reports: list[CountedReportOut] = []
+
+
+class ChangeOut(Schema):
+    """A member's value that differs now from the published one (null: no value)."""
+
+    indicator: str
+    indicator_name: str
+    unit_code: str
+    unit_name: str
+    published: Num | None = None
+    live: Num | None = None
+
+
 class ReviewOut(Schema):
-    """The cluster figures of `thidua.reports.aggregation.review`, as computed."""
+    """The cluster figures of `thidua.reports.aggregation.review`: the published ones by default
+    (`publication` says when and by whom; `changes` what differs now), else as computed now."""
 
     cluster: ClusterRef
     period: str
@@ -434,6 +466,9 @@ class ReviewOut(Schema):
     indicators: dict[str, ReviewIndicatorOut]
     narrative: str = ""
     narrative_en: str = ""
+    live: bool = True
+    publication: PublicationOut | None = None
+    changes: list[ChangeOut] = []
 
 
 # --- scoring ----------------------------------------------------------------------------

@@ -45,6 +45,7 @@ urlpatterns = [
     path(_PERIOD + "review.xlsx", review.review_xlsx, name="review_xlsx"),
     path(_PERIOD + "review.docx", review.review_document, {"fmt": "docx"}, name="review_docx"),
     path(_PERIOD + "review.pdf", review.review_document, {"fmt": "pdf"}, name="review_pdf"),
+    path(_PERIOD + "review/publish", review.review_publish, name="review_publish"),
     path(_PERIOD + "template.xlsx", excel.template_xlsx, name="template_xlsx"),
     path(_PERIOD + "upload/", excel.upload, name="upload"),
     path(_PERIOD + "upload/confirm/", excel.upload_confirm, name="upload_confirm"),
