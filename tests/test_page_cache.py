@@ -182,7 +182,7 @@ def test_a_write_landing_while_a_page_is_computed_is_seen_by_the_next_view(
     older stamp, so the next view, seeing the write's stamp, computes again."""
     from thidua.reports import publication as view  # what the review page computes with
 
-    real, writes = view.review, []
+    real, writes = view.exact_and_shown, []
 
     def review_then_a_write_lands(*args, **kwargs):
         figures = real(*args, **kwargs)
@@ -193,7 +193,7 @@ def test_a_write_landing_while_a_page_is_computed_is_seen_by_the_next_view(
             services.accept_report(users["camau"], Report.objects.get(pk=report.pk))
         return figures
 
-    monkeypatch.setattr(view, "review", review_then_a_write_lands)
+    monkeypatch.setattr(view, "exact_and_shown", review_then_a_write_lands)
     client.force_login(users["camau"])
     assert _mean(_get(client, PAGE)[0]) is None  # computed before the write landed
     assert _mean(_get(client, PAGE)[0]) == "7,50%"
