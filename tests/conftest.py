@@ -7,10 +7,12 @@ The cast (see thidua.demo.DEMO_USERS): `camau` runs cluster TNB as head secretar
 
 from __future__ import annotations
 
+import atexit
 import os
 import shutil
 import subprocess
 import sys
+import tempfile
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,6 +39,18 @@ LONGEST_FIRST = (
     "tests/test_api_fuzz.py::",
     "tests/test_audit_migration.py::test_the_old_chain",
 )
+
+
+def pytest_configure(config):
+    # Each run keeps its temporary folders under a root of its own: a run that starts removes
+    # the older numbered folders of its root, so two runs at once (SQLite and PostgreSQL side
+    # by side, or two checkouts) would delete each other's folders mid-run. xdist's workers take
+    # their folders under the controller's.
+    if hasattr(config, "workerinput") or os.environ.get("PYTEST_DEBUG_TEMPROOT"):
+        return
+    root = tempfile.mkdtemp(prefix="thidua-pytest-")
+    os.environ["PYTEST_DEBUG_TEMPROOT"] = root
+    atexit.register(shutil.rmtree, root, ignore_errors=True)
 
 
 def pytest_collection_modifyitems(config, items):
