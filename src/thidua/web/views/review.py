@@ -16,6 +16,7 @@ from thidua.reports.documents import LibreOfficeMissing, review_docx, review_pdf
 from thidua.reports.excel import review_xlsx as review_workbook
 from thidua.reports.narrative import narrate
 from thidua.web import access, page_cache
+from thidua.web.views import errors
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -171,7 +172,7 @@ def review_document(request: HttpRequest, code: str, period: str, fmt: str) -> H
         try:
             content = review_pdf(cluster, p.code, include_submitted=include_submitted)
         except LibreOfficeMissing as exc:
-            return HttpResponse(str(exc), status=503, content_type="text/plain; charset=utf-8")
+            return errors.error_page(request, 503, str(exc))
         response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
     return response
