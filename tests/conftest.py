@@ -67,3 +67,14 @@ def _fresh_page_cache():
     from django.core.cache import caches
 
     caches["pages"].clear()
+
+
+@pytest.fixture
+def as_user(client, users):
+    """as_user("longan") is the test client signed in as that member of the cast."""
+
+    def login(name: str):
+        client.force_login(users[name])
+        return client
+
+    return login

@@ -361,7 +361,7 @@ def test_turnout_is_counts_only_until_the_close_then_the_tally(as_user, opened, 
         assert post(as_user(name), one + "/vote", {"approve": [choice]}).status_code == 200
     watching = body(as_user("camau").get(one))
     assert watching["turnout"]["voted"] == 3 and watching["result"] is None
-    response = post(as_user("camau"), one + "/close")
+    response = post(as_user("camau"), one + "/close", {"reason": "kết thúc sớm trong phép thử"})
     closed = body(response)
     assert closed["status"] == SessionStatus.CLOSED
     votes = {c["candidate_id"]: c["votes"] for c in closed["result"]["candidates"]}
@@ -384,7 +384,7 @@ def test_a_session_is_hidden_from_outsiders(as_user, opened):
 
 def test_a_correction_is_a_new_session_naming_the_old_one(as_user, opened):
     one = f"{V1}/ballots/{opened['id']}"
-    post(as_user("camau"), one + "/close")
+    post(as_user("camau"), one + "/close", {"reason": "kết thúc sớm trong phép thử"})
     data = {"reason": "Thiếu đại biểu", "closes_at": _closes()}
     assert post(as_user("longan"), one + "/correct", data).status_code == 403
     response = post(as_user("camau"), one + "/correct", data)

@@ -48,7 +48,7 @@ def test_only_the_head_opens_a_ballot(users, tnb, unit):
 
 def test_a_voter_gets_a_receipt_that_appears_in_the_published_tally(users, session):
     receipt = services.cast_vote(users["longan"], session, ids(session, "80"))
-    services.close_session(users["camau"], session)
+    services.close_session(users["camau"], session, reason="kết thúc sớm trong phép thử")
     session.refresh_from_db()
     published = {b["receipt"]: b["approved"] for b in session.result["receipts"]}
     assert published[receipt] == ["80"]
@@ -98,7 +98,7 @@ def test_closing_rewrites_the_ballots_so_keys_and_order_tell_nothing(users, sess
     services.cast_vote(users["longan"], session, ids(session, "82"))
     services.cast_vote(users["kiengiang"], session, ids(session, "80"))
     before = set(Ballot.objects.filter(session=session).values_list("id", flat=True))
-    services.close_session(users["camau"], session)
+    services.close_session(users["camau"], session, reason="kết thúc sớm trong phép thử")
     after = set(Ballot.objects.filter(session=session).values_list("id", flat=True))
     assert before.isdisjoint(after) and len(after) == 2
 
@@ -107,7 +107,7 @@ def test_the_tally_counts_passes_and_elects(users, session):
     voters = ["longan", "kiengiang", "tiengiang", "bentre", "travinh", "vinhlong", "dongthap"]
     for name in voters:
         services.cast_vote(users[name], session, ids(session, "80"))
-    services.close_session(users["camau"], session)
+    services.close_session(users["camau"], session, reason="kết thúc sớm trong phép thử")
     session.refresh_from_db()
     result = session.result
     assert (result["electorate"], result["present"], result["quorum_met"]) == (12, 7, True)
@@ -118,7 +118,7 @@ def test_the_tally_counts_passes_and_elects(users, session):
 
 def test_a_quorum_not_met_elects_nobody(users, session):
     services.cast_vote(users["longan"], session, ids(session, "80"))
-    services.close_session(users["camau"], session)
+    services.close_session(users["camau"], session, reason="kết thúc sớm trong phép thử")
     session.refresh_from_db()
     assert session.result["quorum_met"] is False
     assert not any(c["elected"] for c in session.result["candidates"])
@@ -140,7 +140,7 @@ def test_a_tie_is_broken_by_the_score_rank(users, tnb, unit):
     services.open_session(users["camau"], session)
     services.cast_vote(users["longan"], session, ids(session, "82"))
     services.cast_vote(users["kiengiang"], session, ids(session, "84"))
-    services.close_session(users["camau"], session)
+    services.close_session(users["camau"], session, reason="kết thúc sớm trong phép thử")
     session.refresh_from_db()
     elected = [c["unit_code"] for c in session.result["candidates"] if c["elected"] is True]
     assert elected == ["84"] and session.result["tie"] is False
@@ -162,7 +162,7 @@ def test_an_unbroken_tie_is_reported(users, tnb, unit):
     services.open_session(users["camau"], session)
     services.cast_vote(users["longan"], session, ids(session, "82"))
     services.cast_vote(users["kiengiang"], session, ids(session, "84"))
-    services.close_session(users["camau"], session)
+    services.close_session(users["camau"], session, reason="kết thúc sớm trong phép thử")
     session.refresh_from_db()
     assert session.result["tie"] is True
 

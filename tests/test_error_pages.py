@@ -13,15 +13,6 @@ from thidua.web.views import errors
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def as_user(client, users):
-    def login(name: str):
-        client.force_login(users[name])
-        return client
-
-    return login
-
-
 def english(client):
     client.cookies["django_language"] = "en"
     return client
