@@ -136,3 +136,16 @@ def test_the_public_look_up_says_not_found_in_english(client):
     client.cookies["django_language"] = "en"
     page = text(client.get(reverse("web:lookup"), {"q": "zzzz qqqq"}))
     assert "No award found for “zzzz qqqq”." in page
+
+
+def test_the_regulation_page_shows_the_law_not_the_note_reference(as_user):
+    page = text(as_user("longan").get("/clusters/TNB/2019/regulation/"))
+    assert "Luật Thi đua, khen thưởng" in page and "law.md" not in page
+
+
+def test_a_legal_basis_loses_only_the_note_references():
+    from thidua.web.templatetags.thidua_web import basis
+
+    assert basis("Điều 24 Luật TĐKT 2022; law.md §3.1 [S7][S8]") == "Điều 24 Luật TĐKT 2022"
+    assert basis("Nghị định 98/2023/NĐ-CP (law.md §4.6)") == "Nghị định 98/2023/NĐ-CP"
+    assert basis("") == "–"

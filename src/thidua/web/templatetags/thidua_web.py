@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -83,3 +84,15 @@ def period_label(code, inner: str = "") -> str:
     if inner and label[:1].isupper():
         label = label[0].lower() + label[1:]
     return label
+
+
+# The project's own notes ("(law.md §4.6)", "[S7]") travel in legal-basis texts of the demo
+# data; a page shows the law, not where our notes keep it (issue 20).
+_NOTE_REFERENCE = re.compile(r"\s*\(?\blaw\.md(?:\s*§[\d.–-]+)?(?:\s*\[S\d+\])*\)?|\s*\[S\d+\]")
+
+
+@register.filter
+def basis(text: str | None) -> str:
+    """A legal basis without the internal note references; "–" when nothing is left."""
+    cleaned = _NOTE_REFERENCE.sub("", str(text or "")).strip(" ;,")
+    return cleaned or "–"
