@@ -149,3 +149,9 @@ def test_a_legal_basis_loses_only_the_note_references():
     assert basis("Điều 24 Luật TĐKT 2022; law.md §3.1 [S7][S8]") == "Điều 24 Luật TĐKT 2022"
     assert basis("Nghị định 98/2023/NĐ-CP (law.md §4.6)") == "Nghị định 98/2023/NĐ-CP"
     assert basis("") == "–"
+
+
+def test_a_report_page_names_its_period_in_words(as_user, unit):
+    report = Report.objects.get(cluster__code="TNB", unit=unit("80"), period="2019H1")
+    page = text(as_user("longan").get(reverse("web:report", args=[report.pk])))
+    assert "<title>Long An · 6 tháng đầu năm 2019" in page
