@@ -44,6 +44,7 @@ WEB = {
     "review_xlsx": ("get", MEMBERS),
     "review_docx": ("get", MEMBERS),
     "review_pdf": ("get", MEMBERS),
+    "review_publish": ("post", RUNS),
     "template_xlsx": ("get", MEMBERS),
     "upload": ("get", ENTERS),
     "upload_confirm": ("post", ENTERS),
@@ -73,6 +74,8 @@ WEB = {
     "ballot_close": ("post", RUNS),
     "ballot_correct": ("post", RUNS),
     "ballot_vote": ("post", {"longan", "camau"}),  # the electors among the cast
+    "ballot_share": ("post", {"longan"}),  # the trustees among the cast (not the head)
+    "ballot_count": ("post", {"longan"}),
     "ballot_minutes": ("get", set()),  # a draft session has no minutes yet: nobody
     # Commendation. Objects: a draft proposal of Long An for a person of its department.
     "lookup": ("get", EVERYONE),
@@ -152,6 +155,7 @@ API = {
     ("post", R + "/{unit_code}/reopen"): RUNS,
     ("get", "/api/v1/clusters/{code}/periods/{period}/review"): MEMBERS,
     ("get", "/api/v1/clusters/{code}/periods/{period}/review/document"): MEMBERS,
+    ("post", "/api/v1/clusters/{code}/periods/{period}/review/publish"): RUNS,
     ("get", S + "/regulation"): MEMBERS,
     ("post", S + "/regulation"): RUNS,
     ("get", S + "/scores"): MEMBERS,
@@ -167,6 +171,9 @@ API = {
     ("post", "/api/v1/ballots/{session_id}/open"): RUNS,
     ("post", "/api/v1/ballots/{session_id}/close"): RUNS,
     ("post", "/api/v1/ballots/{session_id}/vote"): {"longan", "camau"},
+    ("post", "/api/v1/ballots/{session_id}/share"): {"longan"},
+    ("post", "/api/v1/ballots/{session_id}/count"): {"longan"},
+    ("get", "/api/v1/ballots/{session_id}/board"): MEMBERS,
     ("post", "/api/v1/ballots/{session_id}/correct"): RUNS,
     ("get", "/api/v1/proposals"): PROPOSERS,
     ("post", "/api/v1/proposals"): OFFICERS,
@@ -228,6 +235,7 @@ BODIES = {
     "/review": {"points": "5", "reason": "thẩm định"},
     "/ballots": {"title": "Thử", "closes_at": "2030-01-01T00:00:00+07:00"},
     "/vote": {"approve": []},
+    "/count": {"share": "TDK-1-1-0-000000"},
     "/correct": {"reason": "thử", "closes_at": "2030-01-01T00:00:00+07:00"},
 }
 

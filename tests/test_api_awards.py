@@ -17,6 +17,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from tests.ballot_keys import count, open_ballot
 from thidua.accounts.models import AuditEntry
 from thidua.awards import services
 from thidua.awards.demo import BACKLOG_CODE
@@ -99,12 +100,11 @@ def closed_session(users, tnb, unit):
         timezone.now() + timedelta(days=1),
         candidates=[(unit("80"), 1)],
     )
-    session = ballots.open_session(users["camau"], session)
+    session = open_ballot(users["camau"], session)
     candidate = session.candidates.get().id
     for n, name in enumerate(VOTERS):
         ballots.cast_vote(users[name], session, [candidate] if n < 11 else [])
-    session.refresh_from_db()
-    return session
+    return count(session)
 
 
 # Proposals

@@ -14,6 +14,8 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from tests.ballot_keys import CODES
+from thidua.ballots import crypto, services
 from thidua.ballots.models import Ballot, BallotSession, Elector, SessionStatus
 from thidua.scoring import regulation_io
 from thidua.scoring.engine import current_regulation
@@ -75,7 +77,7 @@ def test_anonymous_gets_401(client, method, path):
 def test_every_scoring_and_ballot_operation_declares_its_errors(client):
     paths = client.get("/api/openapi.json").json()["paths"]
     ours = {p: ops for p, ops in paths.items() if "/years/" in p or "/ballots/" in p}
-    assert len(ours) == 14  # with the two minutes (.docx)
+    assert len(ours) == 17  # with the two minutes (.docx), the shares, the count and the board
     for path, operations in ours.items():
         for method, operation in operations.items():
             declared = set(operation["responses"])
@@ -285,10 +287,14 @@ def test_the_head_creates_a_session_with_the_default_candidates_and_electorate(a
 
 
 def test_named_candidates_and_electors_are_used(as_user):
-    data = body(_create(as_user("camau"), candidates=["91", "80"], electors=["longan", "bentre"]))
+    electors = ["longan", "bentre", "kiengiang"]
+    data = body(_create(as_user("camau"), candidates=["91", "80"], electors=electors))
     assert [c["unit_code"] for c in data["candidates"]] == ["91", "80"]
     session = BallotSession.objects.get(pk=data["id"])
-    assert sorted(e.unit.code for e in session.electors.select_related("unit")) == ["80", "83"]
+    units = sorted(e.unit.code for e in session.electors.select_related("unit"))
+    assert units == ["80", "83", "91"]
+    too_few = _create(as_user("camau"), electors=["longan", "bentre"])
+    assert too_few.status_code == 422 and "Cần ít nhất 3 người" in too_few.content.decode()
 
 
 def test_unknown_candidates_or_electors_are_422_with_their_row(as_user):
@@ -313,16 +319,32 @@ def test_only_the_head_creates_a_session(as_user, name):
     assert not BallotSession.objects.exists()
 
 
+def _collect(as_user, session: dict) -> dict[str, str]:
+    """Every trustee fetches their share through the API, once; kept for the count."""
+    codes = CODES.setdefault(session["id"], {})
+    for trustee in session["trustees"]:
+        name = trustee["username"]
+        response = post(as_user(name), f"{V1}/ballots/{session['id']}/share")
+        assert response.status_code == 200
+        codes[name] = body(response)["share"]
+        assert post(as_user(name), f"{V1}/ballots/{session['id']}/share").status_code == 422
+    return codes
+
+
 @pytest.fixture
 def opened(as_user) -> dict:
     client = as_user("camau")
     created = body(_create(client))
+    _collect(as_user, created)
     return body(post(client, f"{V1}/ballots/{created['id']}/open"))
 
 
 def test_only_the_head_opens_and_closes(as_user):
     created = body(_create(as_user("camau")))
     one = f"{V1}/ballots/{created['id']}"
+    not_yet = post(as_user("camau"), one + "/open")
+    assert not_yet.status_code == 422 and "chưa nhận mảnh khóa" in not_yet.content.decode()
+    _collect(as_user, created)
     assert post(as_user("longan"), one + "/open").status_code == 403
     assert body(post(as_user("camau"), one + "/open"))["status"] == "open"
     assert post(as_user("camau"), one + "/open").status_code == 422
@@ -357,21 +379,53 @@ def test_a_non_elector_cannot_vote(as_user, opened, name):
 def test_turnout_is_counts_only_until_the_close_then_the_tally(as_user, opened, users):
     one = f"{V1}/ballots/{opened['id']}"
     ids = [c["id"] for c in opened["candidates"]]
-    for name, choice in (("longan", ids[0]), ("kiengiang", ids[0]), ("camau", ids[1])):
-        assert post(as_user(name), one + "/vote", {"approve": [choice]}).status_code == 200
+    votes_ = (("longan", [ids[0]]), ("kiengiang", [ids[0]]), ("camau", [ids[1]]))
+    votes_ += (("tiengiang", []), ("bentre", []), ("travinh", []))
+    for name, choice in votes_:
+        assert post(as_user(name), one + "/vote", {"approve": choice}).status_code == 200
     watching = body(as_user("camau").get(one))
-    assert watching["turnout"]["voted"] == 3 and watching["result"] is None
-    response = post(as_user("camau"), one + "/close", {"reason": "kết thúc sớm trong phép thử"})
+    assert watching["turnout"]["voted"] == 6 and watching["result"] is None
+    assert as_user("xem").get(one + "/board").status_code == 404  # not while voting
+    early = {"reason": "kết thúc sớm trong phép thử"}
+    counting = body(post(as_user("camau"), one + "/close", early))
+    assert counting["status"] == SessionStatus.COUNTING and counting["result"] is None
+    trustees = [t["username"] for t in sorted(counting["trustees"], key=lambda t: t["index"])]
+    share = {"share": CODES[opened["id"]][trustees[0]]}
+    assert post(as_user(trustees[1]), one + "/count", share).status_code == 422
+    assert post(as_user("xem"), one + "/count", share).status_code == 403
+    assert body(post(as_user(trustees[0]), one + "/count", share))["result"] is None
+    # The second trustee computes their part offline from the board: the share stays home.
+    board = body(as_user(trustees[1]).get(one + "/board"))
+    _id, index, share = crypto.parse_share(CODES[opened["id"]][trustees[1]])
+    partial = services.partial_decryption(board, index, share)
+    response = post(as_user(trustees[1]), one + "/count", {"partial": partial})
     closed = body(response)
     assert closed["status"] == SessionStatus.CLOSED
     votes = {c["candidate_id"]: c["votes"] for c in closed["result"]["candidates"]}
     assert (votes[ids[0]], votes[ids[1]]) == (2, 1)
-    assert len(closed["result"]["receipts"]) == 3
-    # Nothing in the result names a person.
-    text = response.content.decode()
+    assert len(closed["result"]["receipts"]) == 6
+    # Nothing in the result names a voter.
+    text = str(closed["result"])
     for name in ("longan", "kiengiang", "camau"):
         assert name not in text
-    assert Elector.objects.filter(session_id=opened["id"], voted=True).count() == 3
+    assert Elector.objects.filter(session_id=opened["id"], voted=True).count() == 6
+    board = body(as_user("xem").get(one + "/board"))
+    assert len(board["ballots"]) == 6 and len(board["partial_decryptions"]) == 2
+
+
+def test_one_vote_then_close_gives_no_tally_through_the_api(as_user, opened):
+    one = f"{V1}/ballots/{opened['id']}"
+    post(as_user("longan"), one + "/vote", {"approve": [opened["candidates"][0]["id"]]})
+    early = {"reason": "kết thúc sớm trong phép thử"}
+    closed = body(post(as_user("camau"), one + "/close", early))
+    assert closed["status"] == SessionStatus.CLOSED and closed["result"]["withheld"] is True
+    assert closed["result"]["candidates"] == []
+
+
+def test_the_head_cannot_name_an_outsider_elector_through_the_api(as_user):
+    response = _create(as_user("camau"), electors=["longan", "kiengiang", "hanoi"])
+    assert response.status_code == 422 and "không được bỏ phiếu" in response.content.decode()
+    assert not BallotSession.objects.exists()
 
 
 def test_a_session_is_hidden_from_outsiders(as_user, opened):

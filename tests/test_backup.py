@@ -1,23 +1,19 @@
 """Backup and restore: a restore into an empty database gives identical content, table by table."""
 
-import os
 import sqlite3
 import subprocess
 import sys
-from urllib.parse import urlsplit, urlunsplit
+from pathlib import Path
 
 import pytest
 
-PG_URL = os.environ.get("THIDUA_DATABASE_URL", "")
-ON_POSTGRES = PG_URL.startswith("postgres")
+from tests.conftest import ON_POSTGRES, cli_env
 
 
 def thidua(args, **env):
-    base = {k: v for k, v in os.environ.items() if not k.startswith(("THIDUA_", "DJANGO_"))}
-    base.update({"THIDUA_DEBUG": "true", **env})
     done = subprocess.run(
         [sys.executable, "-m", "thidua", *args],
-        env=base,
+        env=cli_env(**env),
         capture_output=True,
         text=True,
         timeout=300,
@@ -34,15 +30,17 @@ def sqlite_tables(path):
 
 
 @pytest.mark.skipif(ON_POSTGRES, reason="the SQLite round trip runs in the SQLite pass")
-def test_a_sqlite_backup_restores_to_identical_content(tmp_path):
-    src, dst = tmp_path / "src", tmp_path / "dst"
-    assert thidua(["demo", "--no-serve"], THIDUA_DATA_DIR=str(src)).returncode == 0
+def test_a_sqlite_backup_restores_to_identical_content(tmp_path, demo_copy):
+    src, dst = Path(demo_copy["THIDUA_DATA_DIR"]), tmp_path / "dst"
     made = thidua(["backup", str(tmp_path / "b.sqlite3")], THIDUA_DATA_DIR=str(src))
     assert made.returncode == 0, made.stderr
     sidecar = tmp_path / "b.sqlite3.sha256"
     assert sidecar.read_text().splitlines()[1].startswith("# thidua-audit v2 ")
     sha256sum = subprocess.run(["sha256sum", "-c", sidecar.name], cwd=tmp_path, check=False)
     assert sha256sum.returncode == 0
+    # The audit chain is keyed from the data folder's own key: it travels with the backup.
+    dst.mkdir()
+    (dst / "secret-key").write_bytes((src / "secret-key").read_bytes())
     assert thidua(["migrate", "-v0"], THIDUA_DATA_DIR=str(dst)).returncode == 0
     restored = thidua(["restore", str(tmp_path / "b.sqlite3")], THIDUA_DATA_DIR=str(dst))
     assert restored.returncode == 0, restored.stderr
@@ -51,12 +49,8 @@ def test_a_sqlite_backup_restores_to_identical_content(tmp_path):
     assert checked.returncode == 0, checked.stderr
 
 
-def test_a_tampered_backup_is_refused(tmp_path):
-    src = tmp_path / "src"
-    env = {"THIDUA_DATA_DIR": str(src)}
-    if ON_POSTGRES:
-        env["THIDUA_DATABASE_URL"] = _database(PG_URL, "thidua_backup_tamper")
-    thidua(["migrate", "-v0"], **env)
+def test_a_tampered_backup_is_refused(tmp_path, demo_copy):
+    env = demo_copy
     assert thidua(["backup", str(tmp_path / "b.bak")], **env).returncode == 0
     with (tmp_path / "b.bak").open("ab") as f:
         f.write(b"x")
@@ -64,27 +58,11 @@ def test_a_tampered_backup_is_refused(tmp_path):
     assert refused.returncode == 1 and "Mã kiểm tra không khớp" in refused.stderr
 
 
-def test_a_restore_into_a_database_with_data_is_refused(tmp_path):
-    src = tmp_path / "src"
-    env = {"THIDUA_DATA_DIR": str(src)}
-    if ON_POSTGRES:
-        env["THIDUA_DATABASE_URL"] = _database(PG_URL, "thidua_backup_full")
-    assert thidua(["demo", "--no-serve"], **env).returncode == 0
+def test_a_restore_into_a_database_with_data_is_refused(tmp_path, demo_copy):
+    env = demo_copy
     assert thidua(["backup", str(tmp_path / "b.bak")], **env).returncode == 0
     refused = thidua(["restore", str(tmp_path / "b.bak")], **env)
     assert refused.returncode == 1 and "đã có dữ liệu" in refused.stderr
-
-
-def _database(url: str, name: str) -> str:
-    """A fresh, empty PostgreSQL database next to the configured one."""
-    import psycopg
-
-    parts = urlsplit(url)
-    admin = urlunsplit(parts._replace(path="/postgres"))
-    with psycopg.connect(admin, autocommit=True) as con:
-        con.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        con.execute(f'CREATE DATABASE "{name}"')
-    return urlunsplit(parts._replace(path=f"/{name}"))
 
 
 def _pg_tables(url: str) -> dict:
@@ -101,10 +79,9 @@ def _pg_tables(url: str) -> dict:
 
 
 @pytest.mark.skipif(not ON_POSTGRES, reason="the PostgreSQL round trip runs in the PostgreSQL pass")
-def test_a_postgres_backup_restores_to_identical_content(tmp_path):
-    src, dst = _database(PG_URL, "thidua_backup_src"), _database(PG_URL, "thidua_backup_dst")
+def test_a_postgres_backup_restores_to_identical_content(tmp_path, demo_copy, fresh_database):
+    src, dst = demo_copy["THIDUA_DATABASE_URL"], fresh_database("backup_dst")
     env = {"THIDUA_DATA_DIR": str(tmp_path)}
-    assert thidua(["demo", "--no-serve"], THIDUA_DATABASE_URL=src, **env).returncode == 0
     made = thidua(["backup", str(tmp_path / "b.dump")], THIDUA_DATABASE_URL=src, **env)
     assert made.returncode == 0 and "pg_dump" in made.stdout, made.stderr
     restored = thidua(["restore", str(tmp_path / "b.dump")], THIDUA_DATABASE_URL=dst, **env)

@@ -1,8 +1,10 @@
 """The benchmark suite's smoke run: `python -m benchmarks --quick` exits 0 (errors, not timings).
 
-It generates the small scale (SQLite, and PostgreSQL when 127.0.0.1:5432 answers) under
-/tmp/thidua-bench and runs every figure once; `--no-doc` keeps docs/benchmarks.md as it is.
-About 1–2 minutes; `pytest -m "not bench"` leaves it out.
+It generates the small scale in a folder of its own (tmp_path) on the database of the run:
+SQLite, or with THIDUA_DATABASE_URL=postgres://… a fresh database with a unique name next to the
+configured one, dropped afterwards (the SQLite run never touches PostgreSQL). Every figure runs
+once; `--no-doc` keeps docs/benchmarks.md as it is. About 1 minute; `pytest -m "not bench"`
+leaves it out.
 """
 
 import os
@@ -13,21 +15,27 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import ON_POSTGRES, database_url, drop_database, unique_database_name
+
 REPO = Path(__file__).resolve().parent.parent
 
 pytestmark = pytest.mark.bench
 
 
-def test_the_quick_benchmark_suite_runs_without_an_error():
+def test_the_quick_benchmark_suite_runs_without_an_error(tmp_path):
     env = {k: v for k, v in os.environ.items() if not k.startswith(("THIDUA_", "DJANGO_"))}
-    result = subprocess.run(
-        [sys.executable, "-m", "benchmarks", "--quick", "--no-doc"],
-        cwd=REPO,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    env["TMPDIR"] = str(tmp_path)
+    command = [sys.executable, "-m", "benchmarks", "--quick", "--no-doc"]
+    command += ["--out", str(tmp_path / "bench"), "--database"]
+    name = unique_database_name("bench") if ON_POSTGRES else None
+    command += ["postgres", "--postgres-url", database_url(name)] if name else ["sqlite"]
+    try:
+        result = subprocess.run(
+            command, cwd=REPO, env=env, capture_output=True, text=True, timeout=900
+        )
+    finally:
+        if name:
+            drop_database(name)
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
     assert "registry import" in result.stdout
     assert "review page, server time" in result.stdout

@@ -12,6 +12,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from tests.ballot_keys import count, open_ballot
 from thidua.accounts.models import AuditEntry
 from thidua.awards import services as awards
 from thidua.awards.models import Person
@@ -42,7 +43,7 @@ def opened(users, tnb, unit):
         candidates=[(unit("84"), 1), (unit("80"), 2)],
         award_code="CO_TD_CP",
     )
-    return ballots.open_session(users["camau"], created)
+    return open_ballot(users["camau"], created)
 
 
 def vote(users, session, *names):
@@ -63,9 +64,21 @@ def test_a_ballot_cannot_close_before_its_deadline_without_a_reason(users, opene
 
 
 def test_an_early_close_with_a_reason_is_counted_and_the_reason_is_kept(users, opened):
+    # Six of the twelve (the quorum and the minimum): after the close the trustees count.
+    vote(users, opened, "longan", "kiengiang", "tiengiang", "bentre", "travinh", "vinhlong")
     ballots.close_session(users["camau"], opened, reason="Hội nghị kết thúc sớm")
     opened.refresh_from_db()
-    assert opened.status == SessionStatus.CLOSED
+    assert opened.status == SessionStatus.COUNTING
+    entry = AuditEntry.objects.filter(action="ballots.session.closed").latest("id")
+    assert entry.reason == "Hội nghị kết thúc sớm"
+    counted = count(opened)
+    assert counted.status == SessionStatus.CLOSED and not counted.result.get("withheld")
+
+
+def test_an_early_close_below_the_minimum_gives_no_tally_and_keeps_the_reason(users, opened):
+    ballots.close_session(users["camau"], opened, reason="Hội nghị kết thúc sớm")
+    opened.refresh_from_db()
+    assert opened.status == SessionStatus.CLOSED and opened.result["withheld"] is True
     entry = AuditEntry.objects.filter(action="ballots.session.closed").latest("id")
     assert entry.reason == "Hội nghị kết thúc sớm"
 
@@ -82,7 +95,10 @@ def test_a_ballot_past_its_deadline_closes_without_a_reason(users, opened):
 def test_the_close_button_names_the_turnout_and_asks_for_a_reason(as_user, users, opened):
     vote(users, opened, "longan", "kiengiang")
     response = as_user("camau").get(reverse("web:ballot", args=[opened.pk]))
-    wanted = "Kết thúc bỏ phiếu khi mới có 2/12 phiếu? Phiếu sẽ được kiểm ngay; không mở lại được."
+    wanted = (
+        "Kết thúc bỏ phiếu khi mới có 2/12 phiếu? Không nhận thêm phiếu, không mở lại được; "
+        "sau đó người giữ khóa nhập mảnh khóa để kiểm phiếu."
+    )
     assert wanted in confirms(response)
     assert 'name="reason" required' in response.content.decode()
 

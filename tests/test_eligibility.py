@@ -183,6 +183,7 @@ def test_the_government_flag_goes_to_the_elected_leader_of_a_central_cluster(use
 
     from django.utils import timezone
 
+    from tests.ballot_keys import close_ballot, open_ballot
     from thidua.ballots import services
 
     session = services.create_session(
@@ -194,10 +195,10 @@ def test_the_government_flag_goes_to_the_elected_leader_of_a_central_cluster(use
         candidates=[(unit("80"), 1)],
         award_code="CO_TD_CP",
     )
-    services.open_session(users["camau"], session)
+    open_ballot(users["camau"], session)
     for name in ["longan", "kiengiang", "tiengiang", "bentre", "travinh", "vinhlong", "dongthap"]:
         services.cast_vote(users[name], session, [session.candidates.get().id])
-    services.close_session(users["camau"], session, reason="kết thúc sớm trong phép thử")
+    close_ballot(users["camau"], session, reason="kết thúc sớm trong phép thử")
     AwardRule.objects.filter(award_type__code="CO_TD_CP").update(valid_from=date(2019, 1, 1))
     verdict = evaluate(Nominee("CO_TD_CP", 2019, unit_id=unit("80").pk))
     assert conditions(verdict)["cluster_leader"] is True

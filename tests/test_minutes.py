@@ -25,6 +25,7 @@ from docx import Document
 from docx.oxml.ns import qn
 from docx.shared import Pt
 
+from tests.ballot_keys import close_ballot, open_ballot
 from thidua.ballots import services as ballots
 from thidua.ballots.models import SessionStatus
 from thidua.orgs.models import ReviewMeeting
@@ -90,7 +91,7 @@ def _session(users, tnb, unit):
         candidates=[(unit("80"), 1), (unit("82"), 2), (unit("84"), 4)],
         award_code="CO_TD_CP",
     )
-    return ballots.open_session(users["camau"], created)
+    return open_ballot(users["camau"], created)
 
 
 @pytest.fixture
@@ -103,7 +104,7 @@ def closed(users, opened):
     ids = {c.unit.code: c.id for c in opened.candidates.select_related("unit")}
     for name, code in VOTES.items():
         ballots.cast_vote(users[name], opened, [ids[code]])
-    ballots.close_session(users["camau"], opened, reason="kết thúc sớm trong phép thử")
+    close_ballot(users["camau"], opened, reason="kết thúc sớm trong phép thử")
     opened.refresh_from_db()
     return opened
 
@@ -320,7 +321,7 @@ def test_a_quorum_not_met_is_said_and_nobody_is_proposed(users, tnb, unit):
     session = _session(users, tnb, unit)
     ids = {c.unit.code: c.id for c in session.candidates.select_related("unit")}
     ballots.cast_vote(users["longan"], session, [ids["80"]])
-    ballots.close_session(users["camau"], session, reason="kết thúc sớm trong phép thử")
+    close_ballot(users["camau"], session, reason="kết thúc sớm trong phép thử")
     session.refresh_from_db()
     text = all_text(read(ballot_minutes_docx(session)))
     assert "số người đã bỏ phiếu chưa đạt tỷ lệ này" in text

@@ -45,7 +45,7 @@ def test_the_english_narrative_says_the_same(tnb):
 
 def test_no_clause_for_an_indicator_without_data_and_missing_reports_said_plainly(tp5):
     text = narrate(review(tp5, "2019H1"), tp5)
-    assert text == "Trong 6 tháng đầu năm 2019, 0/5 thành phố thuộc Cụm đã gửi báo cáo số liệu."
+    assert text == "Trong 6 tháng đầu năm 2019, 0/5 thành phố đã có số liệu."
 
 
 def test_a_cluster_template_replaces_the_shared_one(tnb, indicators):

@@ -234,6 +234,7 @@ def test_detail_pages_link_to_the_history_for_those_who_may_see_it(users, draft,
 def test_a_vote_is_in_the_voters_history_only(users, tnb, unit):
     from datetime import timedelta
 
+    from tests.ballot_keys import open_ballot
     from thidua.ballots import services as ballots
     from thidua.ballots.models import Elector
 
@@ -245,7 +246,7 @@ def test_a_vote_is_in_the_voters_history_only(users, tnb, unit):
         timezone.now() + timedelta(1),
         candidates=[(unit("80"), 1)],
     )
-    ballots.open_session(users["camau"], session)
+    open_ballot(users["camau"], session)
     ballots.cast_vote(users["longan"], session, [])
     elector = Elector.objects.get(session=session, user=users["longan"])
     url = history_url(elector)

@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 from docx import Document
 
+from tests.ballot_keys import count, open_ballot
 from thidua.accounts import permissions as perms
 from thidua.accounts.models import AuditEntry
 from thidua.awards import dossier_docs, files, services
@@ -97,12 +98,11 @@ def closed_ballot(users, tnb, unit, approvals: int, award_code: str = ""):
         candidates=[(unit("80"), 1)],
         award_code=award_code,
     )
-    session = ballots.open_session(users["camau"], session)
+    session = open_ballot(users["camau"], session)
     candidate = session.candidates.get().id
     for n, name in enumerate(VOTERS):
         ballots.cast_vote(users[name], session, [candidate] if n < approvals else [])
-    session.refresh_from_db()
-    return session
+    return count(session)
 
 
 @pytest.fixture
@@ -297,6 +297,11 @@ def test_an_open_ballot_or_one_for_another_award_is_not_accepted(users, checked,
         services.record_council_vote(users["bantw"], checked, other)
     with pytest.raises(PermissionDenied):
         services.record_council_vote(users["camau"], checked, other)
+    opened = open_ballot(users["camau"], session)
+    ballots.cast_vote(users[VOTERS[0]], opened, [opened.candidates.get().id])
+    ballots.close_session(users["camau"], opened, reason="kết thúc sớm")  # one ballot: no tally
+    with pytest.raises(ValidationFailed, match="không được kiểm"):
+        services.record_council_vote(users["bantw"], checked, opened)
 
 
 # Forwarding, decision, rejection

@@ -17,20 +17,21 @@ from thidua.accounts.session_store import _LIVE_SESSION, SessionStore
 REVIEW = "/clusters/TNB/2025H1/review/"
 
 
-def _migration():
+def _migration(name: str = "0003_session_with_user"):
     from importlib import import_module
 
-    return import_module("thidua.accounts.migrations.0003_session_with_user")
+    return import_module(f"thidua.accounts.migrations.{name}")
 
 
 def test_the_session_row_names_the_signed_in_user(client, users):
     client.force_login(users["xem"])
-    assert Session.objects.get(pk=client.session.session_key).user_id == users["xem"].pk
+    stored = Session.objects.get(pk=Session.hash_key(client.session.session_key))
+    assert stored.user_id == users["xem"].pk
 
 
 def test_the_joined_read_gives_what_the_orm_gives(client, users):
     client.force_login(users["bantw"])
-    key, now = client.session.session_key, timezone.now()
+    key, now = Session.hash_key(client.session.session_key), timezone.now()
     got = _LIVE_SESSION.first(key, now)
     expected = (
         Session.objects.select_related("user")
@@ -100,8 +101,10 @@ def test_who_was_signed_in_before_the_upgrade_stays_signed_in(client, users):
     expired.set_expiry(-10)
     expired.create()
     _migration().move_live_sessions(apps, None)
-    moved = Session.objects.get(pk=old.session_key)
+    _migration("0005_session_key_hashed").hash_live_keys(apps, None)
+    moved = Session.objects.get(pk=Session.hash_key(old.session_key))
     assert moved.user_id == users["xem"].pk and not DjangoSession.objects.exists()
-    assert not Session.objects.filter(pk=expired.session_key).exists()
+    assert not Session.objects.filter(pk=Session.hash_key(expired.session_key)).exists()
+    assert not Session.objects.filter(pk=old.session_key).exists()
     client.cookies["sessionid"] = old.session_key
     assert client.get(REVIEW).status_code == 200

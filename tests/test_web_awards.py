@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from tests.ballot_keys import count, open_ballot
 from thidua.accounts.models import AuditEntry
 from thidua.awards import services
 from thidua.awards.demo import BACKLOG_CODE
@@ -126,12 +127,11 @@ def closed_ballot(users, tnb, unit, approvals: int = 11):
         timezone.now() + timedelta(days=1),
         candidates=[(unit("80"), 1)],
     )
-    session = ballots.open_session(users["camau"], session)
+    session = open_ballot(users["camau"], session)
     candidate = session.candidates.get().id
     for n, name in enumerate(VOTERS):
         ballots.cast_vote(users[name], session, [candidate] if n < approvals else [])
-    session.refresh_from_db()
-    return session
+    return count(session)
 
 
 @pytest.fixture

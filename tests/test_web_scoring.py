@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from tests.ballot_keys import close_ballot, collect, open_ballot
 from thidua.ballots import services as ballots
 from thidua.ballots.models import Ballot, BallotSession, SessionStatus
 from thidua.scoring import regulation_io
@@ -448,7 +449,7 @@ def session(users, tnb, unit):
 
 @pytest.fixture
 def opened(session, users):
-    return ballots.open_session(users["camau"], session)
+    return open_ballot(users["camau"], session)
 
 
 def ids(session, *codes: str) -> list[str]:
@@ -463,6 +464,7 @@ def ballot_url(session, action: str = "") -> str:
 @pytest.mark.parametrize("name", ["longan", "xem"])
 def test_only_the_head_opens_and_closes(as_user, session, name):
     client = as_user(name)
+    collect(session)
     assert client.post(ballot_url(session, "open")).status_code == 403
     assert as_user("camau").post(ballot_url(session, "open")).status_code == 302
     assert as_user(name).post(ballot_url(session, "close")).status_code == 403
@@ -518,7 +520,10 @@ def _closed_with_votes(session, users) -> dict[str, str]:
         ),
         "camau": ballots.cast_vote(users["camau"], session, [int(i) for i in ids(session, "80")]),
     }
-    ballots.close_session(users["camau"], session, reason="kết thúc sớm trong phép thử")
+    # Three more, so that 6 of the 12 voted (the 50% quorum) and the tally is decrypted.
+    for name in ("tiengiang", "bentre", "travinh"):
+        ballots.cast_vote(users[name], session, [])
+    close_ballot(users["camau"], session, reason="kết thúc sớm trong phép thử")
     return receipts
 
 
@@ -530,7 +535,46 @@ def test_the_result_shows_votes_and_never_who_voted_for_whom(as_user, opened, us
     assert all(code in page for code in receipts.values())
     for name in ("longan", "kiengiang", "camau", "Cán bộ thi đua"):
         assert name not in page
-    assert "không hợp lệ" in page  # 3 of 12 voted: below the 50% quorum
+    assert "6/12" in page and 'id="withheld"' not in page
+
+
+def test_one_vote_then_close_at_once_shows_no_tally(as_user, opened, users):
+    ballots.cast_vote(users["longan"], opened, [int(i) for i in ids(opened, "80")])
+    early = {"reason": "kết thúc sớm trong phép thử"}
+    assert as_user("camau").post(ballot_url(opened, "close"), early).status_code == 302
+    page = text(as_user("camau").get(ballot_url(opened)))
+    assert 'id="withheld"' in page and 'id="tally-80"' not in page
+    opened.refresh_from_db()
+    assert opened.result["withheld"] is True and opened.result["candidates"] == []
+
+
+def test_the_trustees_collect_their_shares_and_count_on_the_web(as_user, session, users):
+    trustees = list(session.trustees.select_related("user").order_by("index"))
+    codes = {}
+    for t in trustees:
+        page = text(as_user(t.user.username).post(ballot_url(session, "share")))
+        codes[t.user.username] = re.search(r'id="share-code"[^>]*>(.*?)</div>', page).group(1)
+        again = as_user(t.user.username).post(ballot_url(session, "share"), follow=True)
+        assert codes[t.user.username] not in text(again) and "đã nhận" in text(again)
+    assert as_user("camau").post(ballot_url(session, "share")).status_code == 403
+    as_user("camau").post(ballot_url(session, "open"))
+    session.refresh_from_db()
+    for name in ("longan", "kiengiang", "camau", "tiengiang", "bentre", "travinh"):
+        ballots.cast_vote(users[name], session, [int(i) for i in ids(session, "80")])
+    as_user("camau").post(ballot_url(session, "close"), {"reason": "kết thúc sớm trong phép thử"})
+    session.refresh_from_db()
+    assert session.status == SessionStatus.COUNTING
+    first, second = trustees[0].user.username, trustees[1].user.username
+    page = text(as_user(first).get(ballot_url(session)))
+    assert 'id="share-form"' in page and 'id="tally"' not in page
+    wrong = as_user(first).post(ballot_url(session, "count"), {"share": codes[second]}, follow=True)
+    assert "không phải của bạn" in text(wrong)
+    as_user(first).post(ballot_url(session, "count"), {"share": codes[first]})
+    page = text(
+        as_user(second).post(ballot_url(session, "count"), {"share": codes[second]}, follow=True)
+    )
+    tally = re.search(r'id="tally-80">(.*?)</tr>', page, re.S).group(1)
+    assert "<b>6</b>" in tally
 
 
 def test_a_voter_finds_their_receipt_in_the_published_list(as_user, opened, users):
@@ -538,7 +582,7 @@ def test_a_voter_finds_their_receipt_in_the_published_list(as_user, opened, user
     typed = " ".join([receipt[:5].lower(), receipt[5:]])
     response = as_user("kiengiang").get(ballot_url(opened), {"receipt": typed})
     found = re.search(r'id="receipt-found">(.*?)</div>', text(response), re.S).group(1)
-    assert receipt in found and "Trà Vinh" in found
+    assert receipt in found and "đã được tính" in found
     missing = as_user("kiengiang").get(ballot_url(opened), {"receipt": "ZZZZZZZZZZ"})
     assert "Không có phiếu mã ZZZZZZZZZZ" in text(missing)
 

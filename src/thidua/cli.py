@@ -5,12 +5,14 @@ from __future__ import annotations
 import os
 import sys
 
+CONFIGURED = "--use-configured-database"
+
 
 def main(argv: list[str] | None = None) -> None:
     argv = list(sys.argv if argv is None else argv)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "thidua.settings")
-    if len(argv) > 1 and argv[1] == "demo" and "--no-serve" not in argv:
-        _prepare_demo_environment()
+    if len(argv) > 1 and argv[1] == "demo":
+        _prepare_demo_environment(serve="--no-serve" not in argv, configured=CONFIGURED in argv)
     from thidua.env import ConfigError
 
     try:
@@ -25,23 +27,16 @@ def main(argv: list[str] | None = None) -> None:
     execute_from_command_line(argv)
 
 
-def _prepare_demo_environment() -> None:
-    """The served demo lives in its own SQLite file, never in a configured production database."""
-    os.environ.pop("THIDUA_DATABASE_URL", None)
-    os.environ["THIDUA_SQLITE_FILE"] = "demo.sqlite3"
-    # The demo's logins are passwords printed on screen; the server says the factor is off.
-    os.environ.setdefault("THIDUA_REQUIRE_TWO_FACTOR", "false")
-    if not os.environ.get("THIDUA_SECRET_KEY"):
-        os.environ["THIDUA_SECRET_KEY"] = _demo_secret_key()
+def _prepare_demo_environment(*, serve: bool = True, configured: bool = False) -> None:
+    """Where the demo goes: the data folder's own database, never a configured one unless asked.
 
-
-def _demo_secret_key() -> str:
-    import secrets
-
-    from thidua.env import data_dir
-
-    path = data_dir() / "demo-secret-key"
-    if not path.exists():
-        path.write_text(secrets.token_urlsafe(50))
-        path.chmod(0o600)
-    return path.read_text().strip()
+    With no THIDUA_DATABASE_URL that is the database every other command uses (the README's
+    commands then reach the demo's data); with one, the demo gets its own file `demo.sqlite3`
+    unless `--use-configured-database` is given.
+    """
+    if os.environ.get("THIDUA_DATABASE_URL", "").strip() and not configured:
+        os.environ.pop("THIDUA_DATABASE_URL")
+        os.environ["THIDUA_SQLITE_FILE"] = "demo.sqlite3"
+    if serve:
+        # The demo's logins are passwords printed on screen; the server says the factor is off.
+        os.environ.setdefault("THIDUA_REQUIRE_TWO_FACTOR", "false")

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from pathlib import Path
+
+from thidua.common import private_files
 
 
 class ConfigError(Exception):
@@ -46,14 +49,78 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
+def env_networks(name: str) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+    """Comma-separated addresses or networks (`127.0.0.1`, `10.0.0.0/8`, `::1`); none if unset."""
+    networks = []
+    for item in env_list(name, []):
+        try:
+            networks.append(ipaddress.ip_network(item))
+        except ValueError:
+            raise ConfigError(f"{name}: {item!r} is not an IP address or network") from None
+    return tuple(networks)
+
+
 def data_dir() -> Path:
     raw = os.environ.get("THIDUA_DATA_DIR")
     path = Path(raw).expanduser() if raw else Path.home() / ".local" / "share" / "thidua"
     try:
-        path.mkdir(parents=True, exist_ok=True)
+        # 0700, and what an earlier version left readable by others is tightened: the folder
+        # holds the database (sessions, TOTP secrets), the demo key and pending uploads.
+        private_files.private_folder(path)
+        private_files.tighten_data_folder(path)
     except OSError as exc:
-        raise ConfigError(f"THIDUA_DATA_DIR={path}: cannot create the data folder ({exc})") from exc
+        msg = f"THIDUA_DATA_DIR={path}: cannot create the data folder or make it private ({exc})"
+        raise ConfigError(msg) from exc
     return path
+
+
+KEY_FILE = "secret-key"
+
+
+def secret_key(folder: Path) -> str:
+    """THIDUA_SECRET_KEY, or the data folder's own key when no database is configured.
+
+    With no THIDUA_DATABASE_URL the database is the data folder's SQLite file, and its key lives
+    beside it: generated once (0600), so every command works with no environment. A configured
+    database may be reached from several machines and accounts: its key must be given.
+    """
+    key = os.environ.get("THIDUA_SECRET_KEY", "").strip()
+    if key:
+        return key
+    if os.environ.get("THIDUA_DATABASE_URL", "").strip():
+        if env_bool("THIDUA_DEBUG", False):
+            return "dev-only-insecure-key-do-not-use-in-production"
+        raise ConfigError(
+            "THIDUA_SECRET_KEY is required with THIDUA_DATABASE_URL "
+            "(or set THIDUA_DEBUG=true for development)"
+        )
+    return _folder_key(folder / KEY_FILE)
+
+
+def _folder_key(path: Path) -> str:
+    import secrets
+    import tempfile
+
+    try:
+        if not path.exists():
+            # Written in full to a private temporary file, then linked under its name: a
+            # command started at the same moment finds either no key or the whole key.
+            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".secret-key-")  # mode 0600
+            try:
+                with os.fdopen(fd, "w") as out:
+                    out.write(secrets.token_urlsafe(50) + "\n")
+                try:
+                    os.link(tmp, path)
+                except FileExistsError:
+                    pass
+            finally:
+                os.unlink(tmp)
+        key = path.read_text().strip()
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot create or read the secret key ({exc})") from exc
+    if not key:
+        raise ConfigError(f"{path} is empty: remove it to have a new key made")
+    return key
 
 
 def database_config(folder: Path) -> dict:
@@ -88,6 +155,13 @@ PREPARE_ONLY_WHEN_ASKED = 2**31 - 1  # psycopg prepares after this many runs, or
 
 
 def sqlite_config(path: Path) -> dict:
+    if str(path) != ":memory:":
+        # Created 0600 before SQLite opens it; SQLite gives its -wal and -shm the same mode.
+        try:
+            private_files.create_private(path)
+            private_files.tighten_sqlite(path)
+        except OSError as exc:
+            raise ConfigError(f"{path}: cannot create the database file privately ({exc})") from exc
     return {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": str(path),

@@ -28,8 +28,13 @@ class _Server(BaseApplication):
 def serve(host: str, port: int, workers: int = 2, threads: int = 4) -> None:
     from django.conf import settings
 
+    from thidua.awards.warm import start_in_background
+
     if not settings.THIDUA_REQUIRE_TWO_FACTOR:
         print(TWO_FACTOR_OFF, flush=True)
+    # The registry's name indexes read into the database's cache beside the server (its own
+    # process: the server answers at once), so the first searches after a restart are warm.
+    start_in_background()
     _Server(
         {
             "bind": f"{host}:{port}",

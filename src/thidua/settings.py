@@ -2,29 +2,32 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from django.utils.translation import gettext_lazy as _
 
-from thidua.env import ConfigError, data_dir, database_config, env_bool, env_int, env_list
+from thidua.env import (
+    ConfigError,
+    data_dir,
+    database_config,
+    env_bool,
+    env_int,
+    env_list,
+    env_networks,
+    secret_key,
+)
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 DATA_DIR = data_dir()
 
 DEBUG = env_bool("THIDUA_DEBUG", False)
-SECRET_KEY = os.environ.get("THIDUA_SECRET_KEY", "")
-if not SECRET_KEY:
-    if DEBUG or os.environ.get("THIDUA_ALLOW_DEV_SECRET") == "1":
-        SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production"
-    else:
-        raise ConfigError(
-            "THIDUA_SECRET_KEY is required (or set THIDUA_DEBUG=true for development)"
-        )
+SECRET_KEY = secret_key(DATA_DIR)
 # Former keys: signatures and the audit chain written under them still verify.
 SECRET_KEY_FALLBACKS = env_list("THIDUA_SECRET_KEY_FALLBACKS", [])
 ALLOWED_HOSTS = env_list("THIDUA_ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env_list("THIDUA_CSRF_TRUSTED_ORIGINS", [])
+# Proxies whose X-Forwarded-For is believed (common.client_address): nginx in front, usually.
+THIDUA_TRUSTED_PROXIES = env_networks("THIDUA_TRUSTED_PROXIES")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -130,6 +133,9 @@ STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)
 MEDIA_ROOT = DATA_DIR / "media"
+# Evidence files (awards.ProposalFile) are personal data: only thidua's account reads them.
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 MEDIA_URL = "/media/"
 # Static files ship inside the package; whitenoise serves them from the app folders directly,
 # so a fresh install needs no collectstatic step and no CDN.
@@ -168,6 +174,8 @@ SESSION_ENGINE = "thidua.accounts.session_store"
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# The client's address, not the proxy's: else one client's failures lock the account for all.
+AXES_CLIENT_IP_CALLABLE = "thidua.common.client_address.client_address"
 AXES_LOCKOUT_TEMPLATE = "web/locked.html"
 AXES_RESET_ON_SUCCESS = True
 OTP_TOTP_ISSUER = "thidua"
@@ -202,3 +210,14 @@ THIDUA_CLI_SHEET_MAX_CELLS = env_int("THIDUA_CLI_SHEET_MAX_CELLS", 16_000_000, m
 THIDUA_CLI_SHEET_MAX_UNPACKED_MB = env_int("THIDUA_CLI_SHEET_MAX_UNPACKED_MB", 4096, minimum=1)
 # Unconfirmed uploads (checked, waiting for "Ghi") are deleted after this many hours.
 THIDUA_UPLOAD_KEEP_HOURS = env_int("THIDUA_UPLOAD_KEEP_HOURS", 24, minimum=1)
+# Secret ballots (docs/architecture.md, "Secret ballots"): the key of each session is split
+# among this many trustees, this many of whom must enter their share to count; no tally is
+# decrypted from fewer ballots than the minimum.
+THIDUA_BALLOT_TRUSTEES = env_int("THIDUA_BALLOT_TRUSTEES", 3)
+THIDUA_BALLOT_THRESHOLD = env_int("THIDUA_BALLOT_THRESHOLD", 2)
+THIDUA_BALLOT_MIN_BALLOTS = env_int("THIDUA_BALLOT_MIN_BALLOTS", 3)
+if not 2 <= THIDUA_BALLOT_THRESHOLD <= THIDUA_BALLOT_TRUSTEES or THIDUA_BALLOT_MIN_BALLOTS < 2:
+    raise ConfigError(
+        "THIDUA_BALLOT_THRESHOLD must be 2..THIDUA_BALLOT_TRUSTEES and "
+        "THIDUA_BALLOT_MIN_BALLOTS at least 2"
+    )

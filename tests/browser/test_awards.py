@@ -60,6 +60,7 @@ def eligible_person():
 
 def council_session():
     """The council's closed secret ballot: 11 of 12 approve."""
+    from tests.ballot_keys import count, open_ballot
     from thidua.ballots import services as ballots
     from thidua.orgs.models import Cluster
     from thidua.orgs.reference import unit_on
@@ -73,10 +74,11 @@ def council_session():
         timezone.now() + timedelta(days=1),
         candidates=[(unit_on("80", date(2019, 7, 1)), 1)],
     )
-    session = ballots.open_session(users["camau"], session)
+    session = open_ballot(users["camau"], session)
     candidate = session.candidates.get()
     for n, name in enumerate(VOTERS):
         ballots.cast_vote(users[name], session, [candidate.pk] if n < 11 else [])
+    count(session)
     return f"{session.pk}:{candidate.pk}"
 
 

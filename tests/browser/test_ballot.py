@@ -1,5 +1,6 @@
-"""A secret ballot in Chromium: the head opens it, three members vote, the head closes it, the
-tally shows the votes and a voter finds their receipt in the published list."""
+"""A secret ballot in Chromium: three trustees collect their key shares, the head opens it,
+three members vote, the head closes it, two trustees type their shares back, the tally shows
+the votes and a voter finds their receipt in the published list."""
 
 from __future__ import annotations
 
@@ -29,9 +30,27 @@ def vote(page: Page, login, username: str, choice: int, shot=None) -> tuple[str,
     page.get_by_role("button", name="Bỏ phiếu").click()
     expect(page.locator("h1")).to_have_text("Phiếu của bạn đã được ghi nhận")
     receipt = page.locator("#receipt").inner_text()
-    assert re.fullmatch(r"[A-Z2-9]{10}", receipt)
+    assert re.fullmatch(r"[A-Z2-9]{16}", receipt)
     expect(page.locator(".notice")).to_contain_text("Mã chỉ hiển thị một lần")
     return unit, receipt
+
+
+def collect_share(page: Page, login, username: str, session_url: str) -> str:
+    login(username)
+    page.goto(session_url)
+    page.get_by_role("button", name="Nhận mảnh khóa (chỉ một lần)").click()
+    expect(page.locator("h1")).to_have_text("Mảnh khóa kiểm phiếu của bạn")
+    code = page.locator("#share-code").inner_text().strip()
+    assert code.startswith("TDK-")
+    log_out(page)
+    return code
+
+
+def enter_share(page: Page, login, username: str, session_url: str, code: str) -> None:
+    login(username)
+    page.goto(session_url)
+    page.fill("#share-input", code)
+    page.get_by_role("button", name="Nhập mảnh khóa để kiểm phiếu").click()
 
 
 def test_the_head_opens_a_ballot_three_members_vote_and_a_voter_finds_their_receipt(
@@ -51,10 +70,17 @@ def test_the_head_opens_a_ballot_three_members_vote_and_a_voter_finds_their_rece
     shot("20-ballot-new")
     page.locator("#session-form").get_by_role("button", name="Tạo phiên bỏ phiếu").click()
     expect(page.locator(".messages")).to_contain_text("Đã tạo phiên bỏ phiếu")
+    session_url = page.url
+    log_out(page)
+    codes = {
+        name: collect_share(page, login, name, session_url)
+        for name in ("hoidong", "longan", "kiengiang")
+    }
+    login("camau")
+    page.goto(session_url)
     page.get_by_role("button", name="Mở bỏ phiếu").click()
     expect(page.locator(".messages")).to_contain_text("Đã mở bỏ phiếu.")
     expect(page.locator("#turnout")).to_contain_text("0/12")
-    session_url = page.url
     shot("21-ballot-open-head")
     log_out(page)
 
@@ -78,7 +104,15 @@ def test_the_head_opens_a_ballot_three_members_vote_and_a_voter_finds_their_rece
     assert confirmations.texts[-1].startswith("Kết thúc bỏ phiếu khi mới có 3/12 phiếu?")
     expect(page.locator("#turnout")).to_contain_text("3/12")  # dismissed: still open
     page.get_by_role("button", name="Kết thúc bỏ phiếu").click()
-    expect(page.locator(".messages")).to_contain_text("Đã kết thúc bỏ phiếu")
+    expect(page.locator(".messages")).to_contain_text("người giữ khóa nhập mảnh khóa")
+    expect(page.locator("#counting")).to_contain_text("0/2")
+    expect(page.locator("#tally")).to_have_count(0)
+    log_out(page)
+    enter_share(page, login, "hoidong", session_url, codes["hoidong"])
+    expect(page.locator(".messages")).to_contain_text("chờ người giữ khóa khác")
+    log_out(page)
+    enter_share(page, login, "kiengiang", session_url, codes["kiengiang"])
+    expect(page.locator(".messages")).to_contain_text("Đã kiểm phiếu")
     votes = page.locator("#tally tbody tr td:nth-child(3)")
     row_first = page.locator("#tally tbody tr", has_text=first)
     expect(row_first.locator("td").nth(2)).to_have_text("2")
@@ -94,6 +128,6 @@ def test_the_head_opens_a_ballot_three_members_vote_and_a_voter_finds_their_rece
     page.fill("#receipt-search", receipt.lower())
     page.get_by_role("button", name="Tra mã").click()
     expect(page.locator("#receipt-found")).to_contain_text(receipt)
-    expect(page.locator("#receipt-found")).to_contain_text(first)
+    expect(page.locator("#receipt-found")).to_contain_text("đã được tính")
     expect(page.locator("#receipts tr.found")).to_contain_text(receipt)
     shot("25-ballot-receipt-found")

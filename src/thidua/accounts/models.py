@@ -6,7 +6,7 @@ import hashlib
 import secrets
 
 from django.conf import settings
-from django.contrib.sessions.base_session import AbstractBaseSession
+from django.contrib.sessions.base_session import AbstractBaseSession, BaseSessionManager
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -125,13 +125,35 @@ class AuditEntry(models.Model):
         return f"{when} {self.actor_name} {self.action} {self.object_type}#{self.object_id}"
 
 
+class SessionManager(BaseSessionManager):
+    def save(self, session_key, session_dict, expire_date):
+        # Django's passes the fields by position, and stores the key as given.
+        s = self.model(
+            session_key=Session.hash_key(session_key),
+            session_data=self.encode(session_dict),
+            expire_date=expire_date,
+        )
+        if session_dict:
+            s.save()
+        else:
+            s.delete()  # Clear sessions with no data.
+        return s
+
+
 class Session(AbstractBaseSession):
     """Django's database session that also names its user (SESSION_ENGINE
     `thidua.accounts.session_store`), so a request reads its session and its user in one join.
 
+    `session_key` holds the SHA-256 of the cookie's key, never the key itself (`hash_key`): a
+    copy of the database or a backup signs nobody in. The key is 32 random characters, so an
+    unsalted hash cannot be reversed by guessing.
+
     No database constraint: the user is Django's to check on every request (active, password
     unchanged); a session whose user is gone joins to nothing and signs nobody in.
     """
+
+    session_key = models.CharField(_("session key"), max_length=64, primary_key=True)
+    objects = SessionManager()
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -151,3 +173,8 @@ class Session(AbstractBaseSession):
         from thidua.accounts.session_store import SessionStore
 
         return SessionStore
+
+    @staticmethod
+    def hash_key(key: str) -> str:
+        """What the table keeps for the cookie's session key."""
+        return hashlib.sha256(key.encode()).hexdigest()

@@ -6,10 +6,14 @@ session, its user (joined) and the write stamp (`write_stamp`). The authenticati
 hands the joined user to the back end (`accounts.backends`), so Django's checks (active account,
 session hash after a password change) run on it without reading the user again. Writes, expiry,
 key cycling and logout are Django's.
+
+The table keeps the SHA-256 of the cookie's key (`Session.hash_key`), so whoever reads the
+database or a backup cannot sign in with what they read: every look-up hashes the key first.
 """
 
 from __future__ import annotations
 
+from asgiref.sync import sync_to_async
 from django.contrib.auth import SESSION_KEY, get_user_model
 from django.contrib.sessions.backends.db import SessionStore as DatabaseStore
 from django.core.exceptions import ValidationError
@@ -26,6 +30,7 @@ _LIVE_SESSION = Prepared(
 
 class SessionStore(DatabaseStore):
     row = None  # the row the last read found
+    row_key = None  # the cookie's key it was read for
 
     @classmethod
     def get_model_class(cls):
@@ -36,19 +41,46 @@ class SessionStore(DatabaseStore):
         `write_stamp.of(row)`; None if it was not read, or the session was flushed or given a
         new key since."""
         row = self.row
-        return row if row is not None and row.session_key == self.session_key else None
+        return row if row is not None and self.row_key == self.session_key else None
 
     def _get_session_from_db(self):
         # Django's own read also catches SuspiciousOperation; nothing on this path raises it.
-        self.row = _LIVE_SESSION.first(self.session_key, timezone.now())
+        self.row_key = self.session_key
+        self.row = _LIVE_SESSION.first(Session.hash_key(self.session_key), timezone.now())
         if self.row is None:
             self._session_key = None
         return self.row
 
+    async def _aget_session_from_db(self):
+        return await sync_to_async(self._get_session_from_db)()
+
     def create_model_instance(self, data):
         session = super().create_model_instance(data)
+        session.session_key = Session.hash_key(session.session_key)
         session.user_id = user_id_in(data)
         return session
+
+    async def acreate_model_instance(self, data):
+        session = await super().acreate_model_instance(data)
+        session.session_key = Session.hash_key(session.session_key)
+        session.user_id = user_id_in(data)
+        return session
+
+    def exists(self, session_key):
+        return super().exists(Session.hash_key(session_key))
+
+    async def aexists(self, session_key):
+        return await super().aexists(Session.hash_key(session_key))
+
+    def delete(self, session_key=None):
+        key = self.session_key if session_key is None else session_key
+        if key is not None:
+            super().delete(Session.hash_key(key))
+
+    async def adelete(self, session_key=None):
+        key = self.session_key if session_key is None else session_key
+        if key is not None:
+            await super().adelete(Session.hash_key(key))
 
 
 def user_id_in(data: dict):

@@ -184,7 +184,7 @@ def signed_in_with(request: HttpRequest, device: TOTPDevice) -> None:
     otp_login(request, device)
     request.session[STATE_KEY] = DEVICE
     others = Session.objects.filter(user_id=request.user.pk)
-    others.exclude(session_key=request.session.session_key).delete()
+    others.exclude(session_key=Session.hash_key(request.session.session_key)).delete()
 
 
 def disable(actor, token: str) -> bool:

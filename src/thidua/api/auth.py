@@ -1,7 +1,8 @@
 """Who is calling: a machine with `Authorization: Bearer td_…`, or a browser with its session.
 
-The bearer check runs first: it never raises, while the session check refuses an unsafe
-request without a CSRF token before the next method could be tried.
+The bearer check runs first and never raises. The session counts only when someone is signed
+in; only then is an unsafe request without a CSRF token refused (403). A caller with neither a
+valid token nor a session gets 401 with `WWW-Authenticate` (`api.errors`), on writes too.
 """
 
 from __future__ import annotations
@@ -21,7 +22,14 @@ class TokenAuth(HttpBearer):
 
 
 class VerifiedSessionAuth(SessionAuth):
-    """The browser's session, only once it passed the second factor (accounts.two_factor)."""
+    """The browser's session, only once it passed the second factor (accounts.two_factor), and
+    CSRF-checked on unsafe methods only for a signed-in user: a caller without a session is
+    unauthenticated (401), not a failed CSRF check (403)."""
+
+    def __call__(self, request: HttpRequest):
+        if not request.user.is_authenticated:
+            return None
+        return super().__call__(request)
 
     def authenticate(self, request: HttpRequest, key: str | None):
         return request.user if two_factor.passed(request) else None

@@ -16,16 +16,12 @@ from ninja.parser import Parser
 from ninja.renderers import JSONRenderer
 from ninja.responses import NinjaJSONEncoder
 
+from thidua.common.numbers import decimal_text
+
 # Decimals are first written as marked strings and then unquoted; the random marker cannot
 # appear in user text, so no string is ever turned into a number.
 _MARK = secrets.token_hex(8)
 _MARKED = re.compile(rf'"{_MARK}(-?[0-9]+(?:\.[0-9]+)?)"')
-
-
-def decimal_text(value: Decimal) -> str:
-    """Plain notation without trailing zeros: 8.200000 → 8.2, 1E+2 → 100."""
-    text = format(value.normalize(), "f")
-    return "0" if text in ("-0", "0") else text
 
 
 class DecimalEncoder(NinjaJSONEncoder):

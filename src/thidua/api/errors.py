@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
@@ -14,7 +14,7 @@ from ninja.errors import ValidationError as RequestInvalid
 
 from thidua.api.schemas import Error, ValidationErrors
 from thidua.common.periods import PeriodError
-from thidua.indicators.validation import Conflict, ValidationFailed
+from thidua.indicators.validation import Conflict, Issue, ValidationFailed
 
 # Every operation may answer 401; the others are declared where they can happen.
 _SCHEMAS = {
@@ -41,6 +41,7 @@ def install(api: NinjaAPI) -> None:
         PermissionDenied: _permission_denied,
         PeriodError: _bad_period,
         AuthenticationError: _unauthenticated,
+        RequestDataTooBig: _too_big,
     }
     for exc_class, handler in handlers.items():
         api.add_exception_handler(exc_class, _replying(api, handler))
@@ -49,7 +50,10 @@ def install(api: NinjaAPI) -> None:
 def _replying(api: NinjaAPI, handler: Callable[[Any], tuple[int, Any]]):
     def reply(request: HttpRequest, exc: Exception) -> HttpResponse:
         status, detail = handler(exc)
-        return api.create_response(request, {"detail": detail}, status=status)
+        response = api.create_response(request, {"detail": detail}, status=status)
+        if status == 401:  # RFC 9110: a 401 names the scheme to use
+            response["WWW-Authenticate"] = 'Bearer realm="thidua"'
+        return response
 
     return reply
 
@@ -91,3 +95,9 @@ def _bad_period(exc: PeriodError) -> tuple[int, Any]:
 
 def _unauthenticated(exc: AuthenticationError) -> tuple[int, Any]:
     return 401, _("Cần đăng nhập, hoặc gửi khóa API: Authorization: Bearer td_…")
+
+
+def _too_big(exc: RequestDataTooBig) -> tuple[int, Any]:
+    # Django's limit (DATA_UPLOAD_MAX_MEMORY_SIZE); its own answer would be an HTML 400 page.
+    # The issue shape, as the 422s (and the upload limit's 413 at the door) answer.
+    return 413, [Issue(_("Nội dung gửi lên quá lớn.")).as_dict()]

@@ -421,8 +421,40 @@ class ReviewIndicatorOut(Schema):
     illustrative: bool = False
 
 
+class CountedReportOut(Schema):
+    id: int
+    unit: str
+    period: str
+    status: str
+    accepted_at: str | None = None
+    updated_at: str | None = None
+
+
+class PublicationOut(Schema):
+    """A published review: when, by whom, its document's hash, the one it replaces."""
+
+    id: int
+    published_at: datetime
+    published_by: str
+    document_sha256: str
+    replaces: int | None = None
+    reports: list[CountedReportOut] = []
+
+
+class ChangeOut(Schema):
+    """A member's value that differs now from the published one (null: no value)."""
+
+    indicator: str
+    indicator_name: str
+    unit_code: str
+    unit_name: str
+    published: Num | None = None
+    live: Num | None = None
+
+
 class ReviewOut(Schema):
-    """The cluster figures of `thidua.reports.aggregation.review`, as computed."""
+    """The cluster figures of `thidua.reports.aggregation.review`: the published ones by default
+    (`publication` says when and by whom; `changes` what differs now), else as computed now."""
 
     cluster: ClusterRef
     period: str
@@ -434,6 +466,9 @@ class ReviewOut(Schema):
     indicators: dict[str, ReviewIndicatorOut]
     narrative: str = ""
     narrative_en: str = ""
+    live: bool = True
+    publication: PublicationOut | None = None
+    changes: list[ChangeOut] = []
 
 
 # --- scoring ----------------------------------------------------------------------------
@@ -606,7 +641,7 @@ class TallyRowOut(Schema):
 
 class PublishedBallotOut(Schema):
     receipt: str
-    approved: list[str]
+    hash: str = Field("", description="SHA-256 của phiếu đã mã hóa; mã phiếu là phần đầu của nó.")
 
 
 class TallyOut(Schema):
@@ -618,6 +653,18 @@ class TallyOut(Schema):
     tie: bool
     candidates: list[TallyRowOut]
     receipts: list[PublishedBallotOut]
+    withheld: bool = Field(
+        False,
+        description="Không kiểm phiếu: dưới tỷ lệ tham gia hoặc dưới số phiếu tối thiểu.",
+    )
+    min_ballots: int | None = None
+
+
+class TrusteeOut(Schema):
+    username: str
+    index: int
+    collected: bool
+    counted: bool
 
 
 class SessionOut(Schema):
@@ -645,6 +692,9 @@ class SessionDetail(SessionOut):
     candidates: list[CandidateOut]
     turnout: TurnoutOut
     you: YouOut
+    threshold: int = Field(description="Số người giữ khóa cần nhập mảnh khóa để kiểm phiếu.")
+    public_key: str = Field(description="Khóa công khai của phiên (edwards25519, hex).")
+    trustees: list[TrusteeOut]
     result: TallyOut | None = Field(None, description="Kết quả kiểm phiếu, khi phiên đã kết thúc.")
 
 
@@ -664,6 +714,22 @@ class VoteIn(InSchema):
 class ReceiptOut(Schema):
     receipt: str
     note: str
+
+
+class ShareOut(Schema):
+    share: str = Field(description="Mảnh khóa của người giữ khóa; chỉ trả về một lần.")
+    note: str
+
+
+class ShareIn(InSchema):
+    # A share code is about 90 characters (ballots.crypto.share_code); room for typed spaces.
+    share: str = Field("", max_length=200, description="Mảnh khóa đã nhận khi chuẩn bị phiên.")
+    partial: list[dict] | None = Field(
+        None,
+        max_length=1000,
+        description="Thay cho mảnh khóa: giải mã từng phần tính trên máy của người giữ khóa "
+        "(`thidua ballot partial`), để mảnh khóa không đến máy chủ.",
+    )
 
 
 # --- commendation: proposals, eligibility, people, the registry ---------------------------

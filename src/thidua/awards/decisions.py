@@ -7,6 +7,7 @@ from datetime import date
 
 from django.utils.translation import gettext as _
 
+from thidua.awards import counts
 from thidua.awards.models import AwardEntry
 from thidua.awards.name_search import remember_words
 from thidua.indicators.validation import Issue
@@ -32,9 +33,12 @@ def decision_issues(number: str, decided_on: date | None, signer: str, today: da
 
 
 def add_entry(**fields) -> AwardEntry:
-    """One award into the registry; its name's words join the typo-search dictionary."""
+    """One award into the registry; its name's words join the typo-search dictionary and it
+    is counted in the registry's statistics (same transaction: the caller's)."""
     remember_words([fields["name_key"]])
-    return AwardEntry.objects.create(**fields)
+    entry = AwardEntry.objects.create(**fields)
+    counts.add_entries([entry])
+    return entry
 
 
 def entry_audit(entry: AwardEntry) -> dict:

@@ -257,6 +257,27 @@ class AwardEntry(models.Model):
         super().save(*args, **kwargs)
 
 
+class RegistryCount(models.Model):
+    """The registry's entries counted by year, by award and by unit (as written on the entry),
+    kept as data beside it: every write to the registry adds to or takes from these in its own
+    transaction (`thidua.awards.counts`), so the statistics read a few rows instead of counting
+    a million. `thidua registry stats --verify` checks them against a full count."""
+
+    dimension = models.CharField(max_length=5)  # "year", "award" (an AwardType id) or "unit"
+    item = models.CharField(max_length=300)
+    entries = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            # The upsert's conflict target (counts.add), and the statistics' read of one
+            # dimension (its leading column).
+            models.UniqueConstraint(fields=["dimension", "item"], name="registry_count_item"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.dimension} {self.item}: {self.entries}"
+
+
 class NameWord(models.Model):
     """A word of the registry's name keys: the dictionary the one-typo search corrects against."""
 

@@ -11,11 +11,11 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from thidua.accounts.audit import Change, record_many
+from thidua.awards import counts
 from thidua.awards.models import AwardEntry, AwardType, Person
 from thidua.awards.name_search import matching, remember_words, search
 from thidua.common.bulk import insert_rows, refresh_statistics, reserve_ids, rows_by_keys
@@ -397,6 +397,8 @@ def _write(rows: list[tuple]) -> tuple[int, int]:
     now = connection.ops.adapt_datetimefield_value(timezone.now())
     day = dt.date.isoformat if connection.vendor == "sqlite" else None
     name = keys.name
+    # The new rows grouped by (year, award, unit) as they are written: the counts' one upsert.
+    tallied = counts.tally(())
 
     def entries():
         for i in _by_name_key(rows, name):
@@ -411,12 +413,14 @@ def _write(rows: list[tuple]) -> tuple[int, int]:
                 unit = unit_of[text] = units.get(keys.unit(text))
             if day and decided:
                 decided = day(decided)
+            tallied[year, award, unit_name] += 1
             yield (
                 award, year, person, unit, full_name, name(full_name), born, unit_name,
                 collective, decision, decided, "", "import", now,
             )  # fmt: skip
 
     written = insert_rows(AwardEntry._meta.db_table, ENTRY_COLUMNS, entries())
+    counts.add(tallied)
     remember_words(keys.names())
     return written, created
 
@@ -588,5 +592,17 @@ def as_search_row(entry: AwardEntry) -> dict:
 
 
 def statistics(*, by: str = "year") -> list[dict]:
-    field = {"year": "year", "award": "award_type__code", "unit": "unit_name"}[by]
-    return list(AwardEntry.objects.values(field).annotate(count=Count("id")).order_by(field))
+    """Entries counted by year, award (its code) or unit name, in that order: read from the
+    kept counts (`thidua.awards.counts`), a few rows whatever the size of the registry."""
+    kept = counts.stored(by)
+    if by == "year":
+        return [
+            {"year": int(y), "count": n} for y, n in sorted(kept.items(), key=lambda i: int(i[0]))
+        ]
+    if by == "award":
+        codes = dict(
+            AwardType.objects.filter(pk__in=[int(k) for k in kept]).values_list("pk", "code")
+        )
+        rows = [{"award_type__code": codes[int(k)], "count": n} for k, n in kept.items()]
+        return sorted(rows, key=lambda r: r["award_type__code"])
+    return [{"unit_name": u, "count": n} for u, n in sorted(kept.items())]

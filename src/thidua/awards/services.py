@@ -467,6 +467,9 @@ def council_outcome(proposal: Proposal, session: BallotSession, candidate_id: in
     session.refresh_from_db()
     if session.status != SessionStatus.CLOSED or not session.result:
         raise _fail(_("Phiên bỏ phiếu chưa kết thúc."), "ballot")
+    if session.result.get("withheld"):
+        msg = _("Phiên bỏ phiếu không được kiểm (dưới tỷ lệ tham gia hoặc số phiếu tối thiểu).")
+        raise _fail(msg, "ballot")
     if session.corrections.exists():
         raise _fail(_("Phiên này đã được tổ chức lại; hãy dùng phiên mới."), "ballot")
     if session.award_code and session.award_code != proposal.award_type.code:

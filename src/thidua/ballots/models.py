@@ -1,8 +1,13 @@
 """Secret ballots: who may vote and who voted (Elector) are kept apart from what was voted (Ballot).
 
-A Ballot row has a random key, no timestamp and no link to a person; at closing the rows are
-rewritten in shuffled order, so neither keys, times nor storage order re-link a ballot to the
-participation record. Each voter holds a receipt code that appears in the published tally.
+A Ballot holds only ciphertexts under the session's public key (exponential ElGamal, see
+`thidua.ballots.crypto`) with proofs that each encrypts 0 or 1 and that together they approve
+no more than the seats. The private key exists nowhere: it was split at creation among the
+session's Trustees, and only the homomorphic sum per candidate is ever decrypted, from the
+partial decryptions that a threshold of trustees gives at counting. A Ballot row has a random
+key, no timestamp and no link to a person; at closing the rows are rewritten in shuffled order.
+Each voter holds a receipt, the hash of their ciphertext, which the published board lists.
+See docs/architecture.md, "Secret ballots: threat model".
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 class SessionStatus(models.TextChoices):
     DRAFT = "draft", _("Chuẩn bị")
     OPEN = "open", _("Đang bỏ phiếu")
+    COUNTING = "counting", _("Chờ người giữ khóa kiểm phiếu")
     CLOSED = "closed", _("Đã kết thúc")
 
 
@@ -59,6 +65,15 @@ class BallotSession(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # The election key: public part and Feldman commitments only; the private key is nowhere.
+    public_key = models.CharField(max_length=64, blank=True)
+    key_commitments = models.JSONField(default=list, blank=True)
+    threshold = models.PositiveSmallIntegerField(
+        _("số người giữ khóa cần để kiểm phiếu"), default=2
+    )
+    min_ballots = models.PositiveSmallIntegerField(_("số phiếu tối thiểu để kiểm"), default=3)
+    # At closing: the homomorphic sum of the ballots per candidate, which the trustees decrypt.
+    encrypted_tally = models.JSONField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("phiên bỏ phiếu")
@@ -98,13 +113,40 @@ class Elector(models.Model):
         return f"{self.user} ({self.unit or ''})"
 
 
+class Trustee(models.Model):
+    """A holder of one Shamir share of the session's key (index from 1).
+
+    The share is kept sealed (under a key derived from the server's SECRET_KEY, which is not in
+    the database) only until its trustee collects it, which must happen before voting opens;
+    then it is erased. At counting the trustee types it back; what is kept is the partial
+    decryption of the tally with its proof, never the share.
+    """
+
+    session = models.ForeignKey(BallotSession, on_delete=models.CASCADE, related_name="trustees")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    index = models.PositiveSmallIntegerField()
+    sealed_share = models.TextField(blank=True)
+    collected = models.BooleanField(default=False)
+    partial = models.JSONField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["session", "index"]
+        constraints = [
+            models.UniqueConstraint(fields=["session", "user"], name="trustee_once"),
+            models.UniqueConstraint(fields=["session", "index"], name="trustee_index_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.session_id} #{self.index} {self.user}"
+
+
 class Ballot(models.Model):
-    """What was voted: candidate ids approved. No voter, no time, a random key."""
+    """What was voted, encrypted: no voter, no time, a random key; the receipt is its hash."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     session = models.ForeignKey(BallotSession, on_delete=models.CASCADE, related_name="ballots")
     receipt = models.CharField(max_length=16)
-    approved = models.JSONField(default=list)
+    ciphertext = models.JSONField(default=dict)
 
     class Meta:
         constraints = [

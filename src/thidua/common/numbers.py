@@ -12,6 +12,12 @@ def quantize(value: Decimal, decimals: int) -> Decimal:
     return value.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
 
 
+def decimal_text(value: Decimal) -> str:
+    """Plain notation without trailing zeros: 8.200000 → 8.2, 1E+2 → 100."""
+    text = format(value.normalize(), "f")
+    return "0" if text in ("-0", "0") else text
+
+
 def format_vn(value: Decimal | int | None, decimals: int = 0) -> str:
     if value is None:
         return "–"

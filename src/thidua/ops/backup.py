@@ -21,6 +21,7 @@ from django.core.management import call_command
 from django.db import connection
 
 from thidua.accounts.audit import checkpoint
+from thidua.common.private_files import open_private
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 PGDUMP_MAGIC = b"PGDMP"
@@ -42,6 +43,9 @@ def backup(target: Path) -> tuple[str, str]:
     """Write a backup to `target`; returns (method, checksum)."""
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
+    # The copy holds what the database holds (sessions, TOTP secrets): 0600 before anything
+    # is written, whichever tool writes it (pg_dump keeps the mode of a file that exists).
+    open_private(target).close()
     # Taken before the copy, so the copy holds the checkpointed entry (entries only grow).
     mark = checkpoint().line()
     if connection.vendor == "sqlite":
@@ -53,7 +57,8 @@ def backup(target: Path) -> tuple[str, str]:
     checksum = sha256(target)
     # sha256sum's line first (restore reads its first word; `sha256sum -c` skips the comment),
     # then the audit checkpoint: `thidua audit verify --checkpoint FILE.sha256`.
-    target.with_name(target.name + ".sha256").write_text(f"{checksum}  {target.name}\n# {mark}\n")
+    with open_private(target.with_name(target.name + ".sha256"), "w") as sidecar:
+        sidecar.write(f"{checksum}  {target.name}\n# {mark}\n")
     return method, checksum
 
 
@@ -91,7 +96,7 @@ def _pg_dump(target: Path) -> str:
 
 
 def _logical_export(target: Path) -> str:
-    with target.open("w", encoding="utf-8") as out:
+    with open_private(target, "w", encoding="utf-8") as out:
         call_command(
             "dumpdata",
             "--natural-foreign",

@@ -16,6 +16,7 @@ ORM would apply, so the figures are those of an ORM query.
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
@@ -46,7 +47,24 @@ class _Column:
     weight: str | None = None  # column of the weight (weighted means)
 
 
-def review(cluster: Cluster, period: str, *, include_submitted: bool = False) -> dict:
+def review(
+    cluster: Cluster, period: str, *, include_submitted: bool = False, exact: bool = False
+) -> dict:
+    """The cluster's figures, rounded for display (each indicator's decimals, means and cluster
+    figures to at least 2); with `exact`, as computed, to the precision values are stored with."""
+    return _settle(_review(cluster, period, include_submitted), exact)
+
+
+def exact_and_shown(
+    cluster: Cluster, period: str, *, include_submitted: bool = False
+) -> tuple[dict, dict]:
+    """Both from one reading: the exact figures for machines (JSON) and those a reader is shown
+    (the narrative is written from these, as in the documents)."""
+    raw = _review(cluster, period, include_submitted)
+    return _settle(copy.deepcopy(raw), True), _settle(raw, False)
+
+
+def _review(cluster: Cluster, period: str, include_submitted: bool) -> dict:
     p = parse_period(period)
     statuses = [ReportStatus.ACCEPTED] + ([ReportStatus.SUBMITTED] if include_submitted else [])
     indicators = {i.code: i for i in Indicator.objects.filter(active=True).select_related("weight")}
@@ -381,6 +399,38 @@ def _round(value: Decimal | None, decimals: int) -> Decimal | None:
     return None if value is None else quantize(Decimal(value), decimals)
 
 
+STORED_DECIMALS = StoredValue._meta.get_field("value").decimal_places
+
+
+def _exact(value: Decimal | None, _decimals: int = 0) -> Decimal | None:
+    """A computed figure to the precision of the data (a mean of 7.62, …, 7.39 is 7.862): the
+    same on SQLite (whose AVG is a float) and PostgreSQL (whose AVG has 16 decimals)."""
+    if value is None:
+        return None
+    value = quantize(Decimal(value), STORED_DECIMALS)
+    return value.quantize(Decimal(1)) if value == value.to_integral_value() else value.normalize()
+
+
+def _settle(result: dict, exact: bool) -> dict:
+    """Round each computed figure once, for display or to the data's precision."""
+    fix = _exact if exact else _round
+    for e in result["indicators"].values():
+        d, wide = e["decimals"], max(e["decimals"], 2)
+        e["total"], e["mean"] = fix(e["total"], d), fix(e["mean"], wide)
+        e["min"], e["max"] = fix(e["min"], d), fix(e["max"], d)
+        e["cluster_value"] = fix(e["cluster_value"], wide)
+        for r in e["ranking"]:
+            r["value"] = fix(r["value"], d)
+        if e["previous"]:
+            before = e["previous"]
+            before["value"], before["change"] = (
+                fix(before["value"], wide),
+                fix(before["change"], wide),
+            )
+            before["change_pct"] = fix(before["change_pct"], 2)
+    return result
+
+
 def _indicator_entry(col, aggregates, ranked, indicators, member_count, targets) -> dict | None:
     ind, k = col.indicator, col.indicator.pk
     count = aggregates[f"n_{k}"]
@@ -397,17 +447,17 @@ def _indicator_entry(col, aggregates, ranked, indicators, member_count, targets)
         "direction": ind.direction,
         "aggregation": ind.aggregation,
         "derived": ind.is_derived,
-        "total": _round(aggregates[f"sum_{k}"], d) if ind.aggregation == Aggregation.SUM else None,
-        "mean": _round(aggregates[f"avg_{k}"], max(d, 2)),
-        "min": _round(aggregates[f"min_{k}"], d),
-        "max": _round(aggregates[f"max_{k}"], d),
+        "total": aggregates[f"sum_{k}"] if ind.aggregation == Aggregation.SUM else None,
+        "mean": aggregates[f"avg_{k}"],
+        "min": aggregates[f"min_{k}"],
+        "max": aggregates[f"max_{k}"],
         "count": count,
-        "cluster_value": _round(_cluster_value(ind, aggregates, indicators), max(d, 2)),
+        "cluster_value": _cluster_value(ind, aggregates, indicators),
         "ranking": [
             {
                 "unit_code": r["unit__code"],
                 "unit_name": r["unit__name"],
-                "value": _round(r[col.current], d),
+                "value": r[col.current],
                 "rank": r[f"r_{k}"],
             }
             for r in ranking
@@ -443,10 +493,10 @@ def _previous(col, aggregates, indicators) -> dict | None:
     change = None if now is None or before is None else now - before
     change_pct = None
     if change is not None and before:
-        change_pct = _round(change * 100 / abs(before), 2)
+        change_pct = Decimal(change) * 100 / abs(Decimal(before))
     return {
-        "value": _round(before, max(ind.decimals, 2)),
+        "value": before,
         "count": aggregates[f"pn_{k}"],
-        "change": _round(change, max(ind.decimals, 2)),
+        "change": change,
         "change_pct": change_pct,
     }

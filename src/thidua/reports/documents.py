@@ -37,7 +37,15 @@ from thidua.orgs.models import Cluster, Membership, Organiser, ReviewMeeting
 from thidua.reports.aggregation import review
 from thidua.reports.charts import chart_figure, member_chart, with_measure
 from thidua.reports.models import DocumentKind, DocumentTemplate
-from thidua.reports.narrative import narrate, templates_for
+from thidua.reports.narrative import (
+    narrate,
+    official_names,
+    partial_figure,
+    stated,
+    templates_for,
+    unit_name,
+)
+from thidua.reports.narrative import rules as narrative_rules
 
 SHIPPED = Path(__file__).resolve().parent / "templates_docx" / "review.docx"
 VALUE_TABLE = "Bảng số liệu"  # caption of the member × indicator table in the template
@@ -134,8 +142,18 @@ def review_docx(
     language: str = "vi",
     template: str | Path | bytes | IO[bytes] | None = None,
     include_submitted: bool = False,
+    data: dict | None = None,
+    narrative: str | None = None,
 ) -> bytes:
-    facts = gather(cluster, period, language=language, include_submitted=include_submitted)
+    """`data` and `narrative`: figures already computed (a publication's), else the live ones."""
+    facts = gather(
+        cluster,
+        period,
+        language=language,
+        include_submitted=include_submitted,
+        data=data,
+        narrative=narrative,
+    )
     source = template if template is not None else template_source(cluster)
     return render(source, facts)
 
@@ -155,17 +173,24 @@ def review_pdf(
 
 
 def gather(
-    cluster: Cluster, period: str, *, language: str = "vi", include_submitted: bool = False
+    cluster: Cluster,
+    period: str,
+    *,
+    language: str = "vi",
+    include_submitted: bool = False,
+    data: dict | None = None,
+    narrative: str | None = None,
 ) -> Facts:
     p = parse_period(period)
-    with translation.override(FORM_LANGUAGE):
-        data = review(cluster, p.code, include_submitted=include_submitted)
+    if data is None:
+        with translation.override(FORM_LANGUAGE):
+            data = review(cluster, p.code, include_submitted=include_submitted)
     meeting = ReviewMeeting.objects.filter(cluster=cluster, period=p.code).first()
     memberships = Membership.objects.filter(cluster=cluster, year=p.year).select_related("unit")
     narrated = {t.indicator.code for t in templates_for(cluster) if t.indicator_id}
     return Facts(
         data=data,
-        narrative=narrate(data, cluster, language),
+        narrative=narrate(data, cluster, language) if narrative is None else narrative,
         superior=_superior(cluster),
         issuer=_header_name(cluster.name),
         members=sorted((m.unit.code, m.unit.name) for m in memberships),
@@ -363,11 +388,13 @@ def rankings(tpl: DocxTemplate, facts: Facts) -> list[dict]:
     noun = facts.data.get("member_noun") or _("đơn vị")
     chosen = [(c, e) for c, e in facts.data["indicators"].items() if c in facts.main]
     figure = chart_figure()  # one for all the charts: the member names are measured once
+    names = official_names(facts.data)
+    members = facts.data["members"]
     return [
         {
-            "heading": f"{i}. {entry['name']}",
-            "summary": ranking_summary(entry, noun),
-            "order": ranking_order(entry),
+            "heading": f"{i}. {entry['name']}{_assignment_note(code)}",
+            "summary": ranking_summary(entry, noun, members, names),
+            "order": ranking_order(entry, names),
             "caption": _("Biểu đồ %(n)s. %(name)s (%(measure)s)")
             % {"n": i, "name": entry["name"], "measure": entry["measure"]},
             "chart": InlineImage(
@@ -378,8 +405,14 @@ def rankings(tpl: DocxTemplate, facts: Facts) -> list[dict]:
                 width=CHART_WIDTH,
             ),
         }
-        for i, (_code, entry) in enumerate(chosen, start=1)
+        for i, (code, entry) in enumerate(chosen, start=1)
     ]
+
+
+def _assignment_note(code: str) -> str:
+    """A plan assigned to each member is no performance: its order says what it is."""
+    assignments = narrative_rules()["assignments"]
+    return f" ({assignments['ranking_note_vi']})" if code in assignments["indicators"] else ""
 
 
 def _amount(value: Decimal | None, entry: dict, decimals: int | None = None) -> str:
@@ -387,15 +420,25 @@ def _amount(value: Decimal | None, entry: dict, decimals: int | None = None) -> 
     return with_measure(value, entry["measure"], decimals, "vi").replace(" ", NBSP)
 
 
-def ranking_summary(entry: dict, noun: str) -> str:
+def ranking_summary(
+    entry: dict, noun: str, members: int | None = None, names: dict | None = None
+) -> str:
+    """The figures of one indicator as the table states them (the same rounding); with members
+    missing, those of the members that reported, said to be theirs."""
+    names = names or {}
+    if members is None:
+        members = entry["count"] + len(entry.get("missing") or [])
+    partial = entry["count"] < members
     parts = []
-    if entry["total"] is not None:
-        parts.append(_("Toàn cụm đạt %(v)s") % {"v": _amount(entry["total"], entry)})
-    mean = _amount(entry["mean"], entry, max(entry["decimals"], 1))
-    parts.append(_("bình quân mỗi %(noun)s %(v)s") % {"noun": noun, "v": mean})
+    if partial:
+        parts.append(
+            _("%(n)s/%(of)s %(noun)s đã có số liệu")
+            % {"n": entry["count"], "of": members, "noun": noun}
+        )
+    parts += _cluster_figures(entry, noun, partial)
     ranking = entry["ranking"]
-    top = [r["unit_name"] for r in ranking if r["value"] == entry["max"]]
-    bottom = [r["unit_name"] for r in ranking if r["value"] == entry["min"]]
+    top = [unit_name(r, names) for r in ranking if r["value"] == entry["max"]]
+    bottom = [unit_name(r, names) for r in ranking if r["value"] == entry["min"]]
     parts.append(
         _("cao nhất là %(u)s (%(v)s)") % {"u": ", ".join(top), "v": _amount(entry["max"], entry)}
     )
@@ -410,6 +453,32 @@ def ranking_summary(entry: dict, noun: str) -> str:
     if missing:
         threshold += " " + _("Chưa có số liệu: %(u)s.") % {"u": ", ".join(missing)}
     return f"{text} {threshold}".strip()
+
+
+def _cluster_figures(entry: dict, noun: str, partial: bool) -> list[str]:
+    """The total and the mean (a sum) or the cluster's figure (a ratio, a mean), at the table's
+    decimals; never as the cluster's while members are missing."""
+    parts = []
+    if entry["total"] is not None:
+        total = _amount(entry["total"], entry)
+        if partial:
+            parts.append(_("tổng của các %(noun)s này %(v)s") % {"noun": noun, "v": total})
+        else:
+            parts.append(_("Toàn cụm đạt %(v)s") % {"v": total})
+    figure = partial_figure(entry) if partial else stated(entry)
+    if figure is None:
+        return parts
+    value = _amount(figure, entry)
+    if entry.get("aggregation") == "sum":
+        if partial:
+            parts.append(_("bình quân các %(noun)s này %(v)s") % {"noun": noun, "v": value})
+        else:
+            parts.append(_("bình quân mỗi %(noun)s %(v)s") % {"noun": noun, "v": value})
+    elif partial:
+        parts.append(_("bình quân các %(noun)s này %(v)s") % {"noun": noun, "v": value})
+    else:
+        parts.append(_("Toàn cụm %(v)s") % {"v": value})
+    return parts
 
 
 def _threshold_text(entry: dict, noun: str) -> str:
@@ -430,9 +499,10 @@ def _threshold_text(entry: dict, noun: str) -> str:
     }
 
 
-def ranking_order(entry: dict) -> str:
+def ranking_order(entry: dict, names: dict | None = None) -> str:
+    names = names or {}
     items = [
-        f"{r['rank']}.{NBSP}{r['unit_name']} ({_amount(r['value'], entry)})"
+        f"{r['rank']}.{NBSP}{unit_name(r, names)} ({_amount(r['value'], entry)})"
         for r in entry["ranking"]
     ]
     return _("Thứ tự: %(items)s.") % {"items": "; ".join(items)}

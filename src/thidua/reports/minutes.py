@@ -391,9 +391,11 @@ def ballot_context(session: BallotSession) -> dict:
         "candidate_count": len(candidates),
         "voting_time": _("từ %(a)s đến %(b)s") % {"a": moment(opened), "b": moment(closed)},
         "method": _(
-            "bỏ phiếu kín trên hệ thống; mỗi phiếu chỉ mang một mã phiếu ngẫu nhiên, "
-            "không gắn với người bỏ phiếu"
-        ),
+            "bỏ phiếu kín trên hệ thống; mỗi phiếu được mã hóa và chỉ mang mã phiếu (mã băm của "
+            "phiếu), không gắn với người bỏ phiếu; chỉ tổng số phiếu được giải mã, bởi %(t)s "
+            "người giữ khóa"
+        )
+        % {"t": session.threshold},
         "correction": _correction(session),
         "electorate": electorate,
         "present": present,
@@ -423,9 +425,9 @@ def ballot_context(session: BallotSession) -> dict:
         ],
         "result_text": _result_text(session, result, award),
         "receipts_text": _(
-            "Danh sách %(n)s mã phiếu cùng nội dung từng phiếu được công bố trên trang của phiên "
-            "bỏ phiếu để mỗi người bỏ phiếu tự tra mã phiếu của mình. Hệ thống không lưu thông "
-            "tin nào cho biết người nào đã chọn đơn vị nào."
+            "Danh sách %(n)s mã phiếu được công bố trên trang của phiên bỏ phiếu để mỗi người bỏ "
+            "phiếu tự tra mã phiếu của mình. Phiếu chỉ được lưu ở dạng mã hóa; không ai giải mã "
+            "từng phiếu, nên không có thông tin nào cho biết người nào đã chọn đơn vị nào."
         )
         % {"n": len(result.get("receipts", []))},
         "closed_time": moment(closed),
@@ -482,6 +484,11 @@ def _outcome(elected) -> str:
 
 def _result_text(session: BallotSession, result: dict, award: str) -> str:
     rows = result.get("candidates", [])
+    if result.get("withheld") and result.get("quorum_met"):
+        return _(
+            "Số phiếu thu về (%(b)s) ít hơn số phiếu tối thiểu để kiểm (%(m)s): không kiểm phiếu, "
+            "không công bố số phiếu của đơn vị nào; không đơn vị nào được đề nghị."
+        ) % {"b": result.get("ballots", 0), "m": result.get("min_ballots", 0)}
     if not result.get("quorum_met"):
         return _(
             "Số người đã bỏ phiếu (%(p)s/%(e)s) chưa đạt tỷ lệ tham gia tối thiểu %(q)s%%: "

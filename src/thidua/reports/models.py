@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import string
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -148,3 +149,58 @@ class DocumentTemplate(models.Model):
             self.file.seek(0)
         if problem:
             raise ValidationError({"file": problem})
+
+
+class PublicationError(Exception):
+    """A publication may not be changed: a correction is a new publication that replaces it."""
+
+
+class ReviewPublication(models.Model):
+    """The review of a period as the meeting saw it: figures, narrative, reports counted and the
+    Word document, frozen at publication. Never updated; a correction replaces it."""
+
+    cluster = models.ForeignKey("orgs.Cluster", on_delete=models.PROTECT, related_name="+")
+    period = models.CharField(_("kỳ"), max_length=8)
+    published_at = models.DateTimeField(_("công bố lúc"))
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    published_by_name = models.CharField(_("người công bố"), max_length=150)
+    data = models.JSONField(
+        _("số liệu"), help_text=_("Số thập phân ghi dạng chuỗi, đúng từng chữ số.")
+    )
+    data_exact = models.JSONField(
+        _("số liệu chính xác"), default=dict, help_text=_("Chưa làm tròn, cho máy đọc (JSON).")
+    )
+    narrative = models.TextField(_("đoạn kết quả"))
+    narrative_en = models.TextField(blank=True)
+    reports = models.JSONField(_("các báo cáo đã tính"))
+    document = models.BinaryField(_("văn bản (.docx)"))
+    document_sha256 = models.CharField(_("mã băm SHA-256 của văn bản"), max_length=64)
+    replaces = models.OneToOneField(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="replaced_by",
+        verbose_name=_("thay cho lần công bố"),
+    )
+
+    class Meta:
+        verbose_name = _("báo cáo đã công bố")
+        verbose_name_plural = _("báo cáo đã công bố")
+        indexes = [
+            # The latest publication of a cluster's period (reports.publication.latest).
+            models.Index(fields=["cluster", "period", "-published_at"], name="publication_latest"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.cluster_id} {self.period} {self.published_at:%Y-%m-%d %H:%M}"
+
+    def save(self, *args, **kwargs) -> None:
+        if self.pk is not None or not self._state.adding:
+            raise PublicationError(_("Báo cáo đã công bố không sửa được; hãy công bố lại."))
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PublicationError(_("Báo cáo đã công bố không xóa được."))

@@ -1,12 +1,22 @@
-"""The review paragraph, written from the cluster's figures by the narrative templates."""
+"""The review paragraph, written from the cluster's figures by the narrative templates.
+
+What the templates say is bounded by the rules in `data/narrative_rules.json` (issue 18): results
+first, coverage said plainly, no cluster figure when members are missing, standouts only when
+clearly beyond the stated figure, the leader of a share-of-plan indicator even without a target,
+official unit names, and no member named for an assigned plan.
+"""
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
+from importlib import resources
 
 from thidua.common.numbers import quantize
 from thidua.common.periods import parse_period
+from thidua.orgs.models import Membership
 from thidua.reports.models import NarrativeKind, NarrativeTemplate
 from thidua.reports.wording import number_text, phrase
 
@@ -55,23 +65,53 @@ def templates_for(cluster) -> list[NarrativeTemplate]:
     return sorted(chosen.values(), key=lambda t: (t.position, t.id))
 
 
+@lru_cache(maxsize=1)
+def rules() -> dict:
+    text = resources.files("thidua.data").joinpath("narrative_rules.json").read_text("utf-8")
+    return json.loads(text)
+
+
 def narrate(data: dict, cluster, language: str = "vi") -> str:
-    """The paragraph for `review()` output; no clause for an indicator without data."""
+    """The paragraph for `review()` output: the period, then coverage when members are missing,
+    then the results; no clause for an indicator without data."""
     common = _common(data, cluster, language)
+    common["names"] = official_names(data, language)
     opening, clauses = "", []
     for template in templates_for(cluster):
         text = _text(template, language)
         if not text:
             continue
         if template.kind == NarrativeKind.OPENING:
-            opening = _sentence(text.format_map(common))
+            opening = text.format_map(common).strip().rstrip(".,;")
             continue
-        entry = data["indicators"].get(template.indicator.code) if template.indicator else None
-        clause = _clause(template, text, entry, common, language)
+        code = template.indicator.code if template.indicator else None
+        entry = data["indicators"].get(code) if code else None
+        clause = _clause(template, text, entry and dict(entry, code=code), common, language)
         if clause:
             clauses.append(clause)
-    body = _sentence("; ".join(clauses)) if clauses else ""
-    return " ".join(part for part in (opening, body) if part)
+    if common["reported"] < common["members"]:
+        clauses.insert(0, rules()["coverage"][language].format_map(common))
+    body = "; ".join(clauses)
+    if opening and body:
+        return _sentence(f"{opening}, {body}")
+    return _sentence(opening or body)
+
+
+def official_names(data: dict, language: str = "vi") -> dict[str, str]:
+    """Unit code → the name the text uses ("Thành phố Cần Thơ"), for the cluster's members that
+    year (one query, whatever the data: a code may name another unit in another time)."""
+    year = parse_period(data["period"]).year
+    members = Membership.objects.filter(cluster__code=data["cluster"]["code"], year=year)
+    forms = rules()["official_names"]
+    names = {}
+    for code, name, kind in members.values_list("unit__code", "unit__name", "unit__kind"):
+        form = forms.get(kind)
+        names[code] = form[language].format(name=name) if form else name
+    return names
+
+
+def unit_name(row: dict, names: dict[str, str]) -> str:
+    return names.get(row["unit_code"], row["unit_name"])
 
 
 def _text(template: NarrativeTemplate, language: str) -> str:
@@ -91,6 +131,14 @@ def _common(data: dict, cluster, language: str) -> dict:
     }
 
 
+def stated(entry: dict) -> Decimal | None:
+    """The figure a sentence states as the cluster's, the same as the table's "Toàn cụm": the
+    cluster value (a ratio recomputed, a weighted mean), or for a sum the mean per member."""
+    if entry.get("aggregation") == "sum":
+        return entry["mean"]
+    return entry["cluster_value"] if entry["cluster_value"] is not None else entry["mean"]
+
+
 def _clause(template, text: str, entry: dict | None, common: dict, language: str) -> str | None:
     if entry is None:
         return None
@@ -98,24 +146,81 @@ def _clause(template, text: str, entry: dict | None, common: dict, language: str
     fields = dict(common)
     fields["name"] = entry["name_en"] if language == "en" else entry["short_name"]
     fields["count"] = entry["count"]
-    for key in ("mean", "total", "min", "max"):
+    for key in ("total", "min", "max"):
         fields[key] = amount(entry[key]) if entry[key] is not None else ""
+    fields["mean"] = amount(stated(entry)) if stated(entry) is not None else ""
     fields["value"] = amount(entry["cluster_value"]) if entry["cluster_value"] is not None else ""
+    fields["amount"] = amount
+    if entry["count"] < common["members"]:
+        return _partial(entry, fields, language)
     ranking = entry["ranking"]
     if template.kind == NarrativeKind.THRESHOLD:
         threshold = entry.get("threshold")
         if not threshold or threshold["value"] is None:
-            return None
+            return _leader(template, entry, fields, amount, language)
         fields |= {
             "meet": threshold["count"],
             "of": threshold["of"],
             "target": Amount(threshold["value"], entry["measure"], 0, language),
         }
         ranking = ranking[: threshold["count"]]
+    else:
+        ranking = standouts(entry)
     if "{total" in text and entry["total"] is None:
         return None
-    fields["items"] = _items(template, ranking, amount, entry, language)
+    fields["items"] = _items(template, ranking, amount, entry, language, common["names"])
     return text.format_map(fields)
+
+
+def standouts(entry: dict) -> list[dict]:
+    """The members clearly beyond the stated figure, best first (rules: standout)."""
+    reference = stated(entry)
+    if reference is None or entry.get("code") in _assignments():
+        return []
+    margin = abs(reference) * Decimal(rules()["standout"]["margin_of_stated"])
+    if entry["direction"] == "lower":
+        return [r for r in entry["ranking"] if r["value"] <= reference - margin]
+    return [r for r in entry["ranking"] if r["value"] >= reference + margin]
+
+
+def _assignments() -> set[str]:
+    return set(rules()["assignments"]["indicators"])
+
+
+def _partial(entry: dict, fields: dict, language: str) -> str | None:
+    """Members missing: the figure of those that reported, said to be theirs."""
+    forms = rules()["partial"]
+    if entry.get("aggregation") == "sum":
+        return forms["sum"][language].format_map(fields) if fields["total"] else None
+    figure = partial_figure(entry)
+    if figure is None:
+        return None
+    value = fields["amount"](figure)
+    return forms["mean"][language].format_map(dict(fields, value=value))
+
+
+def partial_figure(entry: dict) -> Decimal | None:
+    """With members missing: a ratio recomputed from sums whose members differ (this year's
+    revenue of one, the plans of all) is nobody's, so the mean of the members' own ratios."""
+    return entry["mean"] if entry.get("aggregation") == "formula" else stated(entry)
+
+
+def _leader(template, entry: dict, fields: dict, amount, language: str) -> str | None:
+    """A share-of-plan indicator without a covenant target: the cluster's figure and its leader."""
+    if not fields["value"]:
+        return None
+    form = rules()["leader_without_target"]
+    suffix = "en" if language == "en" else "vi"
+    chosen = entry["ranking"][: form["item_count"]]
+    values = [format(amount(r["value"]), "exact") for r in chosen]  # the table's figure
+    names = fields["names"]
+    parts = [
+        form[f"item_{suffix}"].format(unit=unit_name(r, names), value=values[i], rank=r["rank"])
+        for i, r in enumerate(chosen)
+    ]
+    items = form[f"items_intro_{suffix}"] + ", ".join(parts) if parts else ""
+    value = format(amount(entry["cluster_value"]), "exact")
+    return form[language].format_map(dict(fields, items=items, value=value))
 
 
 def _amount_factory(template, entry: dict, language: str):
@@ -130,15 +235,17 @@ def _amount_factory(template, entry: dict, language: str):
     return make
 
 
-def _items(template, ranking: list[dict], amount, entry: dict, language: str) -> str:
-    if not template.item_count or not ranking:
+def _items(template, ranking, amount, entry: dict, language: str, names: dict) -> str:
+    if not template.item_count or not ranking or entry.get("code") in _assignments():
         return ""
     first = template.item_en if language == "en" else template.item_vi
     rest = (template.item_rest_en if language == "en" else template.item_rest_vi) or first
     chosen = ranking[: template.item_count]
     values = _distinct_readings(chosen, amount, entry)
     parts = [
-        (first if i == 0 else rest).format(unit=row["unit_name"], value=values[i], rank=row["rank"])
+        (first if i == 0 else rest).format(
+            unit=unit_name(row, names), value=values[i], rank=row["rank"]
+        )
         for i, row in enumerate(chosen)
     ]
     intro = template.items_intro_en if language == "en" else template.items_intro_vi

@@ -56,6 +56,10 @@ def _regulation(user, regulation) -> bool:
     return perms.can_view_cluster(user, regulation.cluster_id, regulation.year)
 
 
+def _publication(user, publication) -> bool:
+    return perms.can_view_cluster(user, publication.cluster_id, _year(publication.period))
+
+
 def _manual_score(user, score) -> bool:
     """A unit's own sheet in full (scoring.selectors.visible): its officers, the head, the board."""
     reg = score.criterion.regulation
@@ -115,6 +119,11 @@ RULES: dict[str, Rule] = {
         page=lambda w: reverse("web:cluster", args=[w.cluster.code]) + f"?year={_year(w.period)}",
     ),
     "indicators.indicator": Rule(_official),
+    "reports.reviewpublication": Rule(
+        _publication,
+        ("cluster",),
+        page=lambda r: reverse("web:review", args=[r.cluster.code, r.period]),
+    ),
     "scoring.regulation": Rule(
         _regulation,
         ("cluster",),

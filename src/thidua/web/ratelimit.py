@@ -1,4 +1,4 @@
-"""A small fixed-window limit per client address, kept in Django's cache.
+"""A small fixed-window limit per client address (`common.client_address`), in Django's cache.
 
 With the default local-memory cache each worker process counts on its own, so the real limit is
 the setting times the number of workers: enough to stop a script harvesting names, never in a
@@ -12,16 +12,14 @@ import time
 from django.core.cache import cache
 from django.http import HttpRequest
 
-
-def client_address(request: HttpRequest) -> str:
-    # REMOTE_ADDR only: X-Forwarded-For is written by the client unless a proxy we trust sets it.
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
+from thidua.common.client_address import client_address
 
 
 def allow(request: HttpRequest, scope: str, per_minute: int) -> bool:
     """Count this request; False once the address has made more than `per_minute` this minute."""
     window = int(time.time() // 60)
-    key = f"thidua:rl:{scope}:{client_address(request)}:{window}"
+    # X-Forwarded-For only from proxies we trust (THIDUA_TRUSTED_PROXIES): a client writes it.
+    key = f"thidua:rl:{scope}:{client_address(request) or 'unknown'}:{window}"
     cache.add(key, 0, timeout=120)
     try:
         count = cache.incr(key)

@@ -12,11 +12,11 @@ from pathlib import Path
 
 from django.conf import settings
 
+from thidua.common.private_files import private_folder
+
 
 def upload_dir() -> Path:
-    folder = Path(settings.DATA_DIR) / "uploads"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
+    return private_folder(Path(settings.DATA_DIR) / "uploads")  # other users' data: 0700
 
 
 def purge(*, now: float | None = None) -> int:

@@ -45,6 +45,7 @@ urlpatterns = [
     path(_PERIOD + "review.xlsx", review.review_xlsx, name="review_xlsx"),
     path(_PERIOD + "review.docx", review.review_document, {"fmt": "docx"}, name="review_docx"),
     path(_PERIOD + "review.pdf", review.review_document, {"fmt": "pdf"}, name="review_pdf"),
+    path(_PERIOD + "review/publish", review.review_publish, name="review_publish"),
     path(_PERIOD + "template.xlsx", excel.template_xlsx, name="template_xlsx"),
     path(_PERIOD + "upload/", excel.upload, name="upload"),
     path(_PERIOD + "upload/confirm/", excel.upload_confirm, name="upload_confirm"),
@@ -73,6 +74,8 @@ urlpatterns = [
     path(_BALLOT + "open/", ballots.ballot_open, name="ballot_open"),
     path(_BALLOT + "close/", ballots.ballot_close, name="ballot_close"),
     path(_BALLOT + "vote/", ballots.ballot_vote, name="ballot_vote"),
+    path(_BALLOT + "share/", ballots.ballot_share, name="ballot_share"),
+    path(_BALLOT + "count/", ballots.ballot_count, name="ballot_count"),
     path(_BALLOT + "correct/", ballots.ballot_correct, name="ballot_correct"),
     path(_BALLOT + "minutes.docx", ballots.ballot_minutes, name="ballot_minutes"),
     # Commendation: the public look-up, then the officials' pages.

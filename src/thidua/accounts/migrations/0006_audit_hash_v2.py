@@ -84,7 +84,7 @@ def rechain(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("accounts", "0004_two_factor_sealed_keys"),
+        ("accounts", "0005_session_key_hashed"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

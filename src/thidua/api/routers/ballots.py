@@ -26,6 +26,8 @@ from thidua.api.schemas import (
     SessionDetail,
     SessionIn,
     SessionOut,
+    ShareIn,
+    ShareOut,
     VoteIn,
 )
 from thidua.ballots import selectors, services
@@ -39,6 +41,10 @@ router = Router(tags=["ballots"])
 YEAR = "/clusters/{code}/years/{year}/ballots"
 ONE = "/ballots/{session_id}"
 _DETAIL = responses({200: SessionDetail}, 403, 404, 422)
+SHARE_NOTE = gettext_lazy(
+    "Lưu mảnh khóa này ngay và không gửi cho ai: hệ thống đã xóa bản của mình. Khi kết thúc "
+    "bỏ phiếu, nhập lại mảnh khóa để kiểm phiếu; chỉ tổng số phiếu được giải mã."
+)
 RECEIPT_NOTE = gettext_lazy(
     "Ghi lại mã này: mã chỉ trả về một lần, hệ thống không lưu mã nào gắn với người bỏ phiếu. "
     "Sau khi kết thúc, tra mã trong danh sách phiếu được công bố."
@@ -102,6 +108,17 @@ def detail_out(user, session: BallotSession) -> dict:
             "quorum_met": turnout.quorum_met,
         },
         "you": {"elector": elector is not None, "voted": bool(elector and elector.voted)},
+        "threshold": session.threshold,
+        "public_key": session.public_key,
+        "trustees": [
+            {
+                "username": t.user.get_username(),
+                "index": t.index,
+                "collected": t.collected,
+                "counted": t.partial is not None,
+            }
+            for t in session.trustees.select_related("user")
+        ],
         "result": session.result if session.status == SessionStatus.CLOSED else None,
     }
 
@@ -222,12 +239,54 @@ def open_(request: HttpRequest, session_id: int):
     return detail_out(request.auth, opened)
 
 
-@router.post(ONE + "/close", response=_DETAIL, summary="Kết thúc bỏ phiếu và kiểm phiếu")
+@router.post(
+    ONE + "/close",
+    response=_DETAIL,
+    summary="Kết thúc bỏ phiếu; đủ phiếu thì chờ người giữ khóa kiểm phiếu, thiếu thì không kiểm",
+)
 def close(request: HttpRequest, session_id: int, payload: CloseIn | None = None):
     reason = payload.reason if payload else ""
     found = _session(request, session_id)
     closed = services.close_session(request.auth, found, reason=reason, via="api")
     return detail_out(request.auth, closed)
+
+
+@router.post(
+    ONE + "/share",
+    response=responses({200: ShareOut}, 403, 404, 422),
+    summary="Người giữ khóa nhận mảnh khóa của mình (một lần, trước khi mở bỏ phiếu)",
+)
+def share(request: HttpRequest, session_id: int):
+    code = services.collect_share(request.auth, _session(request, session_id), via="api")
+    return {"share": code, "note": str(SHARE_NOTE)}
+
+
+@router.post(
+    ONE + "/count",
+    response=_DETAIL,
+    summary="Người giữ khóa nhập mảnh khóa (hoặc giải mã từng phần tính trên máy mình); đủ số "
+    "người thì tổng số phiếu được giải mã",
+)
+def count(request: HttpRequest, session_id: int, payload: ShareIn):
+    found = _session(request, session_id)
+    if payload.partial is not None:
+        counted = services.enter_partial(request.auth, found, payload.partial, via="api")
+    else:
+        counted = services.enter_share(request.auth, found, payload.share, via="api")
+    return detail_out(request.auth, counted)
+
+
+@router.get(
+    ONE + "/board",
+    response=responses({200: dict}, 403, 404),
+    summary="Bảng công bố: khóa công khai, các phiếu đã mã hóa với chứng minh, giải mã từng "
+    "phần của người giữ khóa — để ai cũng tự kiểm lại được kết quả",
+)
+def board(request: HttpRequest, session_id: int):
+    found = _session(request, session_id)
+    if found.status == SessionStatus.OPEN:
+        raise HttpError(404, _("Bảng công bố có khi đã kết thúc bỏ phiếu."))
+    return services.board(found)
 
 
 @router.post(

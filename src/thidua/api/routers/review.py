@@ -10,11 +10,10 @@ from ninja import Router
 from thidua.accounts import permissions as perms
 from thidua.api import lookups
 from thidua.api.errors import responses
-from thidua.api.schemas import ReviewOut
-from thidua.reports.aggregation import review as cluster_review
-from thidua.reports.documents import LibreOfficeMissing, review_docx, review_pdf
+from thidua.api.schemas import PublicationOut, ReviewOut
+from thidua.reports import publication as publications
+from thidua.reports.documents import LibreOfficeMissing, docx_to_pdf, review_docx, review_pdf
 from thidua.reports.excel import review_xlsx
-from thidua.reports.narrative import narrate
 
 router = Router(tags=["review"])
 
@@ -22,14 +21,45 @@ router = Router(tags=["review"])
 @router.get(
     "/clusters/{code}/periods/{period}/review",
     response=responses({200: ReviewOut}, 400, 403, 404, 422),
-    summary="Số liệu tổng hợp của cụm (mặc định chỉ báo cáo đã tiếp nhận)",
+    summary="Số liệu tổng hợp của cụm: bản đã công bố nếu có (live=true: số liệu hiện tại; "
+    "mặc định chỉ báo cáo đã tiếp nhận)",
 )
-def review(request: HttpRequest, code: str, period: str, include_submitted: bool = False):
+def review(
+    request: HttpRequest,
+    code: str,
+    period: str,
+    include_submitted: bool = False,
+    live: bool = False,
+):
     cluster, p = _scope(request, code, period)
-    data = cluster_review(cluster, p.code, include_submitted=include_submitted)
-    data["narrative"] = narrate(data, cluster, "vi")
-    data["narrative_en"] = narrate(data, cluster, "en")
+    shown = publications.shown_review(
+        cluster, p.code, live=live, include_submitted=include_submitted
+    )
+    return _out(shown)
+
+
+def _out(shown: publications.Shown) -> dict:
+    data = shown.exact_narrated()
+    data["live"] = shown.live
+    data["publication"] = (
+        publications.publication_facts(shown.publication) if shown.publication else None
+    )
+    data["changes"] = shown.changes
     return data
+
+
+@router.post(
+    "/clusters/{code}/periods/{period}/review/publish",
+    response=responses({200: PublicationOut}, 400, 403, 404, 422),
+    summary="Công bố báo cáo của kỳ cho hội nghị (cụm trưởng, Ban TĐKT TW): lưu số liệu, "
+    "đoạn kết quả, các báo cáo đã tính và văn bản; công bố lại thì bản mới thay bản cũ",
+)
+def publish(request: HttpRequest, code: str, period: str):
+    cluster = lookups.cluster(code)
+    p = lookups.known_period(cluster, period)
+    perms.require(perms.can_run_cluster(request.auth, cluster.pk, p.year))
+    done = publications.publish_review(request.auth, cluster, p.code, via="api")
+    return publications.publication_facts(done)
 
 
 def _scope(request: HttpRequest, code: str, period: str):
@@ -60,17 +90,28 @@ def review_document(
     period: str,
     format: Literal["docx", "pdf", "xlsx"] = "docx",
     include_submitted: bool = False,
+    live: bool = False,
 ):
     cluster, p = _scope(request, code, period)
+    published = None
+    if not (live or include_submitted):
+        published = publications.latest(cluster, p.code)
     if format == "xlsx":
-        data = cluster_review(cluster, p.code, include_submitted=include_submitted)
-        data["narrative"] = narrate(data, cluster, "vi")
-        content = review_xlsx(data)
+        shown = publications.shown_review(
+            cluster, p.code, live=live, include_submitted=include_submitted
+        )
+        shown.narrative("vi")
+        content = review_xlsx(shown.data)
     elif format == "pdf":
         try:
-            content = review_pdf(cluster, p.code, include_submitted=include_submitted)
+            if published is not None:
+                content = docx_to_pdf(bytes(published.document))
+            else:
+                content = review_pdf(cluster, p.code, include_submitted=include_submitted)
         except LibreOfficeMissing as exc:
             return 503, {"detail": str(exc)}
+    elif published is not None:
+        content = bytes(published.document)
     else:
         content = review_docx(cluster, p.code, include_submitted=include_submitted)
     response = HttpResponse(content, content_type=_DOCUMENTS[format])

@@ -1,8 +1,10 @@
 """Secret ballots: the head sets up, opens and closes a session; an elector votes once.
 
-The pages show counts only while a session is open, and after closing the tally with the
+The pages show counts only while a session is open, and after counting the tally with the
 published receipts; nothing shown links a person to a choice. The receipt is rendered in the
-answer to the vote itself and kept nowhere else, so it is shown exactly once.
+answer to the vote itself and kept nowhere else, so it is shown exactly once. A trustee
+collects their key share once before voting opens (the answer to that POST, never cached) and
+types it back after voting ends; only the sum is decrypted.
 """
 
 from __future__ import annotations
@@ -114,7 +116,11 @@ def ballot_detail(request: HttpRequest, pk: int) -> HttpResponse:
     candidates = list(session.candidates.select_related("unit"))
     may_vote = session.status == SessionStatus.OPEN and elector is not None and not elector.voted
     may_close = session.status == SessionStatus.OPEN
+    trustees = list(session.trustees.select_related("user"))
     context = {
+        "trustees": trustees,
+        "trustee": next((t for t in trustees if t.user_id == request.user.pk), None),
+        "counted": sum(1 for t in trustees if t.partial is not None),
         "session": session,
         "candidates": candidates,
         "turnout": selectors.turnout(session),
@@ -133,12 +139,7 @@ def ballot_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _receipt_search(request: HttpRequest, session: BallotSession) -> dict:
     """A voter looks up their own receipt in the published list (unit names for codes)."""
-    result = session.result or {}
-    names = {c["unit_code"]: c["unit_name"] for c in result.get("candidates", [])}
-    receipts = [
-        {"receipt": r["receipt"], "approved": [names.get(code, code) for code in r["approved"]]}
-        for r in result.get("receipts", [])
-    ]
+    receipts = (session.result or {}).get("receipts", [])
     wanted = "".join(request.GET.get("receipt", "").split()).upper()
     found = next((r for r in receipts if r["receipt"] == wanted), None) if wanted else None
     return {"receipts": receipts, "wanted": wanted, "found": found}
@@ -183,7 +184,13 @@ def ballot_close(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationFailed as exc:
         _errors(request, exc)
     else:
-        messages.success(request, _("Đã kết thúc bỏ phiếu và kiểm phiếu."))
+        session.refresh_from_db()
+        if session.status == SessionStatus.COUNTING:
+            messages.success(
+                request, _("Đã kết thúc bỏ phiếu; người giữ khóa nhập mảnh khóa để kiểm phiếu.")
+            )
+        else:
+            messages.success(request, _("Đã kết thúc bỏ phiếu."))
     return _back(session)
 
 
@@ -202,6 +209,40 @@ def ballot_vote(request: HttpRequest, pk: int) -> HttpResponse:
         _errors(request, exc)
         return _back(session)
     return render(request, "web/ballot_receipt.html", {"session": session, "receipt": receipt})
+
+
+@never_cache
+@login_required
+@require_POST
+def ballot_share(request: HttpRequest, pk: int) -> HttpResponse:
+    """A trustee's key share, shown in this answer only: the server erases its copy."""
+    session = _session(request, pk)
+    try:
+        code = services.collect_share(request.user, session)
+    except ValidationFailed as exc:
+        _errors(request, exc)
+        return _back(session)
+    return render(request, "web/ballot_share.html", {"session": session, "code": code})
+
+
+@never_cache
+@login_required
+@require_POST
+def ballot_count(request: HttpRequest, pk: int) -> HttpResponse:
+    """A trustee types their share back; the tally is out once enough trustees have."""
+    session = _session(request, pk)
+    try:
+        session = services.enter_share(request.user, session, request.POST.get("share", ""))
+    except ValidationFailed as exc:
+        _errors(request, exc)
+    else:
+        if session.status == SessionStatus.CLOSED:
+            messages.success(request, _("Đã kiểm phiếu: kết quả được công bố."))
+        else:
+            messages.success(
+                request, _("Đã nhận mảnh khóa của bạn; chờ người giữ khóa khác để kiểm phiếu.")
+            )
+    return _back(session)
 
 
 @login_required

@@ -14,6 +14,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from thidua.common.private_files import open_private
 from thidua.indicators.excel_template import write_template
 from thidua.indicators.importing import import_file
 from thidua.web import access, uploads
@@ -44,7 +45,7 @@ def _keep(request: HttpRequest, upload, cluster_code: str, period: str) -> str:
     token = uuid.uuid4().hex
     suffix = Path(upload.name).suffix.lower()
     path = uploads.upload_dir() / f"{token}{suffix}"
-    with path.open("wb") as out:
+    with open_private(path) as out:  # other users' data: 0600 in a 0700 folder
         for chunk in upload.chunks():
             out.write(chunk)
     pending = request.session.get(_SESSION_KEY, {})

@@ -4,6 +4,9 @@ Only the public fields of an entry (`registry.as_public`: name, unit, award, dec
 date) reach the page; the birth year, ratings and national ID are never read into it, and there
 is no birth-year filter that would tell them. Bounded for harvesting: a query of at least two
 letters, at most 50 results a page and 20 pages, and a number of searches per minute per address.
+
+The same search as the registry page (`registry.matching`: ranges of the name indexes), counted
+only up to the last page it may show: past that the page says "hơn 1.000 kết quả".
 """
 
 from __future__ import annotations
@@ -57,6 +60,10 @@ def _row(entry) -> dict:
 def _results(request: HttpRequest, data: dict) -> dict:
     found = registry.matching(data["q"], award=data["award"] or None, year=data["year"])
     size = _size(request.GET.get("size"))
+    # Counted only as far as the pages shown reach (one more row tells "more than"): a common
+    # name has tens of thousands of entries, and counting them all cost more than the search.
+    shown = MAX_PAGES * size
+    found.cap = shown + 1
     paginator = Paginator(found, size)
     wanted = request.GET.get("page", "1")
     number = min(int(wanted) if wanted.isdigit() else 1, MAX_PAGES)
@@ -69,4 +76,5 @@ def _results(request: HttpRequest, data: dict) -> dict:
         "query": query.urlencode(),
         "last_page": min(paginator.num_pages, MAX_PAGES),
         "capped": paginator.num_pages > MAX_PAGES,
+        "more_than": shown if paginator.count > shown else None,
     }

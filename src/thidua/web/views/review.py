@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from thidua.accounts import permissions as perms
-from thidua.reports.aggregation import review
+from thidua.reports import publication as publications
 from thidua.reports.charts import member_chart
-from thidua.reports.documents import LibreOfficeMissing, review_docx, review_pdf
+from thidua.reports.documents import LibreOfficeMissing, docx_to_pdf, review_docx, review_pdf
 from thidua.reports.excel import review_xlsx as review_workbook
-from thidua.reports.narrative import narrate
 from thidua.web import access, page_cache
 from thidua.web.views import errors
 
@@ -27,6 +29,11 @@ def _viewer(request: HttpRequest, code: str, period: str):
     cluster, p = access.viewable_cluster(request.user, code, period)
     can_run = perms.can_run_cluster(request.user, cluster.pk, p.year)
     return cluster, p, can_run, can_run and request.GET.get("submitted") == "1"
+
+
+def _live(request: HttpRequest) -> bool:
+    """?live=1: the figures as they are now rather than the published ones."""
+    return request.GET.get("live") == "1"
 
 
 def _chosen(wanted: str | None, codes) -> str | None:
@@ -55,20 +62,26 @@ class _Parts:
     def __init__(self, request: HttpRequest, code: str, period: str):
         self.cluster, self.p, self.can_run, self.include_submitted = _viewer(request, code, period)
         self.language = _language()
+        self.live = _live(request)
         self.base = (
             f"review:{self.cluster.pk}:{self.p.code}:{self.language}:"
-            f"{int(self.can_run)}:{int(self.include_submitted)}"
+            f"{int(self.can_run)}:{int(self.include_submitted)}:{int(self.live)}"
         )
         self.stamp = page_cache.request_stamp(request) if page_cache.enabled() else None
         self.wanted = request.GET.get("indicator")
-        self._data = None
+        self._shown = None
+
+    def shown(self) -> publications.Shown:
+        if self._shown is None:
+            self._shown = publications.shown_review(
+                self.cluster, self.p.code, live=self.live, include_submitted=self.include_submitted
+            )
+            codes = list(self._shown.data["indicators"])
+            page_cache.put(self.base, self.stamp, codes)
+        return self._shown
 
     def data(self) -> dict:
-        if self._data is None:
-            self._data = review(self.cluster, self.p.code, include_submitted=self.include_submitted)
-            codes = list(self._data["indicators"])
-            page_cache.put(self.base, self.stamp, codes)
-        return self._data
+        return self.shown().data
 
     def chosen(self) -> str | None:
         codes = page_cache.get(self.base, self.stamp)
@@ -99,14 +112,20 @@ def review_page(request: HttpRequest, code: str, period: str) -> HttpResponse:
 
 def _page(request: HttpRequest, parts: _Parts, csrf_token: str | None = None) -> str:
     body = parts.part("body", lambda chosen: _body(parts, chosen))
-    context = {"cluster": parts.cluster, "period": parts.p, "body": mark_safe(body)}  # noqa: S308
+    context = {
+        "cluster": parts.cluster,
+        "period": parts.p,
+        "body": mark_safe(body),  # noqa: S308
+        "can_run": parts.can_run,
+    }
     if csrf_token is not None:
         context["csrf_token"] = csrf_token  # the view's context wins over the context processor
     return render_to_string("web/review.html", context, request)
 
 
 def _body(parts: _Parts, chosen: str | None) -> str:
-    data, cluster = parts.data(), parts.cluster
+    shown, cluster = parts.shown(), parts.cluster
+    data = shown.data
     context = {
         "LANGUAGE_CODE": parts.language,
         "cluster": cluster,
@@ -118,7 +137,14 @@ def _body(parts: _Parts, chosen: str | None) -> str:
         "can_run": parts.can_run,
         "include_submitted": parts.include_submitted,
         "illustrative": any(e.get("illustrative") for e in data["indicators"].values()),
-        "narrative": narrate(data, cluster, parts.language),
+        "narrative": shown.narrative(parts.language),
+        "publication": shown.publication,
+        "live": shown.live,
+        "changes": shown.changes,
+        "query": "&submitted=1" if parts.include_submitted else ("&live=1" if parts.live else ""),
+        "document_query": "?submitted=1"
+        if parts.include_submitted
+        else ("?live=1" if parts.live else ""),
     }
     # No request: nothing of the viewer beyond the cache key can reach the stored part.
     return render_to_string("web/_review_body.html", context)
@@ -145,12 +171,19 @@ def _chart(parts: _Parts, chosen: str | None) -> str:
     return svg[svg.index("<svg") :]
 
 
+def _shown(request: HttpRequest, code: str, period: str):
+    cluster, p, _run, include_submitted = _viewer(request, code, period)
+    shown = publications.shown_review(
+        cluster, p.code, live=_live(request), include_submitted=include_submitted
+    )
+    return cluster, p, include_submitted, shown
+
+
 @login_required
 def review_xlsx(request: HttpRequest, code: str, period: str) -> HttpResponse:
-    cluster, p, _run, include_submitted = _viewer(request, code, period)
-    data = review(cluster, p.code, include_submitted=include_submitted)
-    data["narrative"] = narrate(data, cluster, "vi")
-    response = HttpResponse(review_workbook(data), content_type=XLSX)
+    cluster, p, _submitted, shown = _shown(request, code, period)
+    shown.narrative("vi")
+    response = HttpResponse(review_workbook(shown.data), content_type=XLSX)
     response["Content-Disposition"] = (
         f'attachment; filename="tong-hop-{cluster.code}-{p.code}.xlsx"'
     )
@@ -162,17 +195,39 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 @login_required
 def review_document(request: HttpRequest, code: str, period: str, fmt: str) -> HttpResponse:
-    """The review report as Word (official format) or PDF (through LibreOffice)."""
+    """The review report as Word (official format) or PDF (through LibreOffice): the published
+    document as it was published, unless the live figures are asked for."""
     cluster, p, _run, include_submitted = _viewer(request, code, period)
     name = f"bao-cao-{cluster.code}-{p.code}"
+    published = None
+    if not (_live(request) or include_submitted):
+        published = publications.latest(cluster, p.code)
     if fmt == "docx":
-        content = review_docx(cluster, p.code, include_submitted=include_submitted)
+        if published is not None:
+            content = bytes(published.document)
+        else:
+            content = review_docx(cluster, p.code, include_submitted=include_submitted)
         response = HttpResponse(content, content_type=DOCX)
     else:
         try:
-            content = review_pdf(cluster, p.code, include_submitted=include_submitted)
+            if published is not None:
+                content = docx_to_pdf(bytes(published.document))
+            else:
+                content = review_pdf(cluster, p.code, include_submitted=include_submitted)
         except LibreOfficeMissing as exc:
             return errors.error_page(request, 503, str(exc))
         response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
     return response
+
+
+@login_required
+@require_POST
+def review_publish(request: HttpRequest, code: str, period: str) -> HttpResponse:
+    """Publish the accepted figures of the period for its meeting (the page asks to confirm)."""
+    cluster, p = access.runnable_cluster(request.user, code, period)
+    publications.publish_review(request.user, cluster, p.code)
+    messages.success(
+        request, _("Đã công bố báo cáo; trang này, văn bản và API hiển thị bản đã công bố.")
+    )
+    return redirect("web:review", code=cluster.code, period=p.code)

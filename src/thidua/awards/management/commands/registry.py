@@ -3,12 +3,17 @@ from __future__ import annotations
 import json
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 
+from thidua.awards import counts, warm
 from thidua.awards.registry import as_search_row, import_registry, search, statistics
 
 
 class Command(BaseCommand):
-    help = "Sổ khen thưởng: import FILE [--dry-run] [--json]; search QUERY [--born YEAR]; stats"
+    help = (
+        "Sổ khen thưởng: import FILE [--dry-run] [--json]; search QUERY [--born YEAR]; "
+        "stats [--by ...] [--verify] [--recount] [--json]; warm"
+    )
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="action", required=True)
@@ -28,6 +33,22 @@ class Command(BaseCommand):
         stats = sub.add_parser("stats", help="Thống kê theo năm, hình thức hoặc đơn vị")
         stats.add_argument("--by", choices=["year", "award", "unit"], default="year")
         stats.add_argument("--json", action="store_true")
+        stats.add_argument(
+            "--verify",
+            action="store_true",
+            help="So các số đếm lưu sẵn với một lần đếm toàn bộ sổ; khác nhau thì mã thoát 1",
+        )
+        stats.add_argument(
+            "--recount",
+            action="store_true",
+            help="Đếm lại toàn bộ sổ và lưu (sau khi nạp dữ liệu không qua lệnh import)",
+        )
+
+        warmer = sub.add_parser(
+            "warm", help="Đọc trước chỉ mục tên vào bộ nhớ đệm của CSDL (sau khi khởi động)"
+        )
+        warmer.add_argument("--quiet", action="store_true")
+        warmer.add_argument("--json", action="store_true")
 
     def handle(self, *args, action, **options):
         getattr(self, f"_{action}")(**options)
@@ -52,6 +73,18 @@ class Command(BaseCommand):
                 "Tệp bị từ chối; không có gì được ghi.", returncode=2 if unreadable else 1
             )
 
+        if result.ok and result.written and not dry_run:
+            warm.warm()  # the new entries' index pages, and the rest, for the next searches
+
+    def _warm(self, quiet: bool, json: bool, **options):
+        found = warm.warm()
+        if json:
+            self.stdout.write(_dumps(found))
+        elif not quiet:
+            self.stdout.write(
+                f"Đã đọc trước chỉ mục tên ({found['method']}) trong {found['seconds']} s."
+            )
+
     def _writing(self, rows: int) -> None:
         self.stderr.write(
             f"Đang ghi {rows} dòng (một giao dịch: dừng giữa chừng thì không ghi gì)."
@@ -72,7 +105,12 @@ class Command(BaseCommand):
         if not rows:
             self.stdout.write("Không tìm thấy.")
 
-    def _stats(self, by, json: bool, **options):
+    def _stats(self, by, json: bool, verify: bool, recount: bool, **options):
+        if recount:
+            with transaction.atomic():
+                counts.recount()
+        if verify:
+            return self._verify(json)
         rows = statistics(by=by)
         if json:
             self.stdout.write(_dumps(rows))
@@ -80,6 +118,23 @@ class Command(BaseCommand):
         for r in rows:
             key = next(v for k, v in r.items() if k != "count")
             self.stdout.write(f"{key}: {r['count']}")
+
+    def _verify(self, json: bool) -> None:
+        wrong = counts.differences()
+        if json:
+            self.stdout.write(_dumps({"ok": not wrong, "differences": wrong}))
+        elif not wrong:
+            self.stdout.write("Các số đếm lưu sẵn khớp với đếm toàn bộ sổ.")
+        for d in [] if json else wrong:
+            self.stdout.write(
+                f"{d['dimension']} {d['item'] or '(trống)'}: lưu {d['stored']}, đếm {d['counted']}"
+            )
+        if wrong:
+            raise CommandError(
+                f"{len(wrong)} số đếm khác với đếm toàn bộ sổ "
+                "(sửa bằng: thidua registry stats --recount).",
+                returncode=1,
+            )
 
 
 def _dumps(data) -> str:

@@ -3,12 +3,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from thidua.accounts.permissions import SYSTEM
 from thidua.common.periods import PeriodError, parse_period
 from thidua.indicators.importing import ImportResult, import_file
+from thidua.indicators.management import workflow
+from thidua.indicators.models import Report, Value
 from thidua.indicators.validation import Issue
 from thidua.orgs.models import Cluster
 
@@ -32,6 +32,12 @@ class Command(BaseCommand):
         parser.add_argument(
             "--reason", default="", help="Lý do sửa, khi sửa số liệu đã được tiếp nhận"
         )
+        parser.add_argument(
+            "--submit",
+            action="store_true",
+            help="Nhập xong thì gửi luôn báo cáo của các đơn vị vừa được ghi số liệu "
+            "(cán bộ nhập số liệu của đơn vị mình); mã thoát 1 nếu có báo cáo không gửi được",
+        )
 
     def handle(self, *args, file, cluster, period, dry_run, user, **options):
         found = Cluster.objects.filter(code=cluster).first()
@@ -44,28 +50,52 @@ class Command(BaseCommand):
                 raise CommandError(str(exc), returncode=2) from exc
         if not Path(file).is_file():
             raise CommandError(f"Không tìm thấy tệp “{file}”.", returncode=2)
-        result = import_file(
-            _actor(user), file, found, period, dry_run=dry_run, reason=options["reason"]
-        )
-        as_json = options["json"]
-        self.stdout.write(_as_json(result) if as_json else _summary(result, found, dry_run))
+        if options["submit"] and dry_run:
+            raise CommandError("--submit không đi cùng --dry-run.", returncode=2)
+        actor = workflow.actor_named(user)
+        since = Value.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+        result = import_file(actor, file, found, period, dry_run=dry_run, reason=options["reason"])
+        sent = None
+        if options["submit"] and result.ok:
+            sent = workflow.apply(
+                "submit", actor, _written(actor, found, result, since), found, result.period
+            )
+        self.stdout.write(_report(result, found, dry_run, options["json"], sent))
         if result.unreadable:
             raise CommandError(result.errors[0].message, returncode=2)
         if not result.ok:
             raise CommandError("Tệp bị từ chối; không có số liệu nào được ghi.", returncode=1)
+        if sent is not None and sent.refused:
+            raise CommandError(f"{len(sent.refused)} báo cáo không gửi được.", returncode=1)
 
 
-def _actor(username: str | None):
-    if not username:
-        return SYSTEM
-    user = get_user_model().objects.filter(username=username, is_active=True).first()
-    if user is None:
-        raise CommandError(f"Không có tài khoản “{username}”.", returncode=2)
-    return user
+def _written(actor, cluster: Cluster, result: ImportResult, since: int) -> list[Report]:
+    """The reports this import wrote values into (values after `since`, by this actor)."""
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    values = Value.objects.filter(
+        pk__gt=since,
+        entered_via="import",
+        entered_by=user,
+        report__cluster=cluster,
+        report__period=result.period,
+    )
+    reports = Report.objects.filter(pk__in=values.values("report_id")).select_related("unit")
+    return list(reports.order_by("unit__code"))
 
 
-def _as_json(result: ImportResult) -> str:
-    return json.dumps(result.as_dict(), ensure_ascii=False, indent=2)
+def _report(result, cluster, dry_run: bool, as_json: bool, sent) -> str:
+    if as_json:
+        data = result.as_dict() | ({"submitted": sent.as_dict()} if sent is not None else {})
+        return json.dumps(data, ensure_ascii=False, indent=2)
+    text = _summary(result, cluster, dry_run)
+    if sent is None:
+        return text
+    if not sent.done and not sent.refused:
+        return (
+            text + "\nKhông có số liệu mới nào được ghi nên không gửi báo cáo nào "
+            "(gửi bằng `thidua report submit`)."
+        )
+    return text + "\nGửi báo cáo: " + sent.text()
 
 
 def _summary(result: ImportResult, cluster: Cluster, dry_run: bool) -> str:
