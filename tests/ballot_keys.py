@@ -37,8 +37,9 @@ def count(session: BallotSession, how_many: int | None = None) -> BallotSession:
     return session
 
 
-def close_ballot(head, session: BallotSession) -> BallotSession:
-    services.close_session(head, session)
+def close_ballot(head, session: BallotSession, *, reason: str = "") -> BallotSession:
+    """Close (before the deadline, while some have not voted, a reason is needed) and count."""
+    services.close_session(head, session, reason=reason)
     session.refresh_from_db()
     if session.status == SessionStatus.COUNTING:
         count(session)

@@ -119,6 +119,17 @@ def _fresh_page_cache():
     caches["pages"].clear()
 
 
+@pytest.fixture
+def as_user(client, users):
+    """as_user("longan") is the test client signed in as that member of the cast."""
+
+    def login(name: str):
+        client.force_login(users[name])
+        return client
+
+    return login
+
+
 # ----------------------------------------------------------------- the `thidua` command, fresh
 # Tests that run `thidua` in a subprocess get databases and folders of their own: a PostgreSQL
 # database next to the configured one with a unique name (two runs on one server, or two xdist

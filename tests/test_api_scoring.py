@@ -386,7 +386,8 @@ def test_turnout_is_counts_only_until_the_close_then_the_tally(as_user, opened, 
     watching = body(as_user("camau").get(one))
     assert watching["turnout"]["voted"] == 6 and watching["result"] is None
     assert as_user("xem").get(one + "/board").status_code == 404  # not while voting
-    counting = body(post(as_user("camau"), one + "/close"))
+    early = {"reason": "kết thúc sớm trong phép thử"}
+    counting = body(post(as_user("camau"), one + "/close", early))
     assert counting["status"] == SessionStatus.COUNTING and counting["result"] is None
     trustees = [t["username"] for t in sorted(counting["trustees"], key=lambda t: t["index"])]
     share = {"share": CODES[opened["id"]][trustees[0]]}
@@ -415,7 +416,8 @@ def test_turnout_is_counts_only_until_the_close_then_the_tally(as_user, opened, 
 def test_one_vote_then_close_gives_no_tally_through_the_api(as_user, opened):
     one = f"{V1}/ballots/{opened['id']}"
     post(as_user("longan"), one + "/vote", {"approve": [opened["candidates"][0]["id"]]})
-    closed = body(post(as_user("camau"), one + "/close"))
+    early = {"reason": "kết thúc sớm trong phép thử"}
+    closed = body(post(as_user("camau"), one + "/close", early))
     assert closed["status"] == SessionStatus.CLOSED and closed["result"]["withheld"] is True
     assert closed["result"]["candidates"] == []
 
@@ -436,7 +438,7 @@ def test_a_session_is_hidden_from_outsiders(as_user, opened):
 
 def test_a_correction_is_a_new_session_naming_the_old_one(as_user, opened):
     one = f"{V1}/ballots/{opened['id']}"
-    post(as_user("camau"), one + "/close")
+    post(as_user("camau"), one + "/close", {"reason": "kết thúc sớm trong phép thử"})
     data = {"reason": "Thiếu đại biểu", "closes_at": _closes()}
     assert post(as_user("longan"), one + "/correct", data).status_code == 403
     response = post(as_user("camau"), one + "/correct", data)

@@ -36,6 +36,7 @@ def session(users, tnb, unit):
 
 # Six of the twelve electors: the 50% quorum.
 QUORUM = ["longan", "kiengiang", "tiengiang", "bentre", "travinh", "vinhlong"]
+EARLY = "kết thúc sớm trong phép thử"  # before the deadline, not all voted: a reason (issue 20)
 
 
 def ids(session, *codes):
@@ -58,7 +59,7 @@ def test_a_voter_gets_a_receipt_that_appears_in_the_published_tally(users, sessi
     receipt = services.cast_vote(users["longan"], session, ids(session, "80"))
     for name in QUORUM[1:]:
         services.cast_vote(users[name], session, ids(session, "82"))
-    close_ballot(users["camau"], session)
+    close_ballot(users["camau"], session, reason=EARLY)
     assert session.result["candidates"][1]["votes"] == 5
     published = {b["receipt"]: b["hash"] for b in session.result["receipts"]}
     # The receipt is the ballot's hash: the board's ballot hashes to it, and says nothing more.
@@ -112,7 +113,7 @@ def test_closing_rewrites_the_ballots_so_keys_and_order_tell_nothing(users, sess
     services.cast_vote(users["longan"], session, ids(session, "82"))
     services.cast_vote(users["kiengiang"], session, ids(session, "80"))
     before = set(Ballot.objects.filter(session=session).values_list("id", flat=True))
-    services.close_session(users["camau"], session)
+    services.close_session(users["camau"], session, reason=EARLY)
     after = set(Ballot.objects.filter(session=session).values_list("id", flat=True))
     assert before.isdisjoint(after) and len(after) == 2
 
@@ -121,7 +122,7 @@ def test_the_tally_counts_passes_and_elects(users, session):
     voters = ["longan", "kiengiang", "tiengiang", "bentre", "travinh", "vinhlong", "dongthap"]
     for name in voters:
         services.cast_vote(users[name], session, ids(session, "80"))
-    close_ballot(users["camau"], session)
+    close_ballot(users["camau"], session, reason=EARLY)
     result = session.result
     assert (result["electorate"], result["present"], result["quorum_met"]) == (12, 7, True)
     long_an = next(c for c in result["candidates"] if c["unit_code"] == "80")
@@ -131,7 +132,7 @@ def test_the_tally_counts_passes_and_elects(users, session):
 
 def test_a_quorum_not_met_elects_nobody(users, session):
     services.cast_vote(users["longan"], session, ids(session, "80"))
-    services.close_session(users["camau"], session)
+    services.close_session(users["camau"], session, reason=EARLY)
     session.refresh_from_db()
     assert session.result["quorum_met"] is False and session.result["withheld"] is True
     assert session.result["candidates"] == [] and session.encrypted_tally is None
@@ -154,7 +155,7 @@ def test_a_tie_is_broken_by_the_score_rank(users, tnb, unit):
     services.cast_vote(users["longan"], session, ids(session, "82"))
     services.cast_vote(users["kiengiang"], session, ids(session, "84"))
     services.cast_vote(users["tiengiang"], session, [])  # a blank ballot
-    close_ballot(users["camau"], session)
+    close_ballot(users["camau"], session, reason=EARLY)
     elected = [c["unit_code"] for c in session.result["candidates"] if c["elected"] is True]
     assert elected == ["84"] and session.result["tie"] is False
 
@@ -176,7 +177,7 @@ def test_an_unbroken_tie_is_reported(users, tnb, unit):
     services.cast_vote(users["longan"], session, ids(session, "82"))
     services.cast_vote(users["kiengiang"], session, ids(session, "84"))
     services.cast_vote(users["tiengiang"], session, [])  # a blank ballot
-    close_ballot(users["camau"], session)
+    close_ballot(users["camau"], session, reason=EARLY)
     assert session.result["tie"] is True
 
 
@@ -298,7 +299,7 @@ def test_voting_cannot_open_before_every_trustee_has_collected_their_share(users
 
 def test_one_voter_then_close_gives_no_tally(users, session):
     services.cast_vote(users["longan"], session, ids(session, "80"))
-    services.close_session(users["camau"], session)
+    services.close_session(users["camau"], session, reason=EARLY)
     session.refresh_from_db()
     assert session.status == SessionStatus.CLOSED and session.result["withheld"] is True
     assert session.result["candidates"] == [] and session.encrypted_tally is None
@@ -322,7 +323,7 @@ def test_below_the_minimum_of_ballots_there_is_no_tally_even_with_the_quorum(use
     opened = open_ballot(users["camau"], created)
     services.cast_vote(users["longan"], opened, ids(opened, "80"))
     services.cast_vote(users["kiengiang"], opened, ids(opened, "82"))
-    close_ballot(users["camau"], opened)
+    close_ballot(users["camau"], opened, reason=EARLY)
     assert opened.result["quorum_met"] is True and opened.result["withheld"] is True
     assert opened.result["candidates"] == []
 
@@ -330,7 +331,7 @@ def test_below_the_minimum_of_ballots_there_is_no_tally_even_with_the_quorum(use
 def test_one_trustee_alone_does_not_decrypt_and_a_wrong_share_is_refused(users, session):
     for name in QUORUM:
         services.cast_vote(users[name], session, ids(session, "80"))
-    services.close_session(users["camau"], session)
+    services.close_session(users["camau"], session, reason=EARLY)
     session.refresh_from_db()
     first, second, _third = session.trustees.select_related("user").order_by("index")
     with pytest.raises(ValidationFailed, match="không phải của bạn"):
@@ -355,7 +356,7 @@ def test_one_trustee_alone_does_not_decrypt_and_a_wrong_share_is_refused(users, 
 def test_the_board_verifies_every_ballot_and_partial_decryption(users, session):
     for name in QUORUM:
         services.cast_vote(users[name], session, ids(session, "82"))
-    close_ballot(users["camau"], session)
+    close_ballot(users["camau"], session, reason=EARLY)
     board = services.board(session)
     assert len(board["ballots"]) == 6
     assert all(services.verify_ballot(session, b["ballot"]) for b in board["ballots"])
@@ -457,7 +458,7 @@ def test_a_trustee_counts_from_the_command_line_and_anyone_verifies_the_board(
 
     for name in QUORUM:
         services.cast_vote(users[name], session, ids(session, "84"))
-    services.close_session(users["camau"], session)
+    services.close_session(users["camau"], session, reason=EARLY)
     for trustee in session.trustees.select_related("user").order_by("index")[:2]:
         code = CODES[session.pk][trustee.user.username]
         monkeypatch.setattr("sys.stdin", io.StringIO(code + "\n"))
@@ -488,7 +489,7 @@ def test_a_trustee_decrypts_offline_and_the_share_never_reaches_the_server(
 
     for name in QUORUM:
         services.cast_vote(users[name], session, ids(session, "82"))
-    services.close_session(users["camau"], session)
+    services.close_session(users["camau"], session, reason=EARLY)
     session.refresh_from_db()
     (tmp_path / "board.json").write_text(json.dumps(services.board(session)))
     first, second, _third = session.trustees.select_related("user").order_by("index")

@@ -198,7 +198,7 @@ def test_the_government_flag_goes_to_the_elected_leader_of_a_central_cluster(use
     open_ballot(users["camau"], session)
     for name in ["longan", "kiengiang", "tiengiang", "bentre", "travinh", "vinhlong", "dongthap"]:
         services.cast_vote(users[name], session, [session.candidates.get().id])
-    close_ballot(users["camau"], session)
+    close_ballot(users["camau"], session, reason="kết thúc sớm trong phép thử")
     AwardRule.objects.filter(award_type__code="CO_TD_CP").update(valid_from=date(2019, 1, 1))
     verdict = evaluate(Nominee("CO_TD_CP", 2019, unit_id=unit("80").pk))
     assert conditions(verdict)["cluster_leader"] is True

@@ -104,7 +104,7 @@ def closed(users, opened):
     ids = {c.unit.code: c.id for c in opened.candidates.select_related("unit")}
     for name, code in VOTES.items():
         ballots.cast_vote(users[name], opened, [ids[code]])
-    close_ballot(users["camau"], opened)
+    close_ballot(users["camau"], opened, reason="kết thúc sớm trong phép thử")
     opened.refresh_from_db()
     return opened
 
@@ -321,7 +321,7 @@ def test_a_quorum_not_met_is_said_and_nobody_is_proposed(users, tnb, unit):
     session = _session(users, tnb, unit)
     ids = {c.unit.code: c.id for c in session.candidates.select_related("unit")}
     ballots.cast_vote(users["longan"], session, [ids["80"]])
-    close_ballot(users["camau"], session)
+    close_ballot(users["camau"], session, reason="kết thúc sớm trong phép thử")
     session.refresh_from_db()
     text = all_text(read(ballot_minutes_docx(session)))
     assert "số người đã bỏ phiếu chưa đạt tỷ lệ này" in text

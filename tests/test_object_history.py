@@ -85,7 +85,7 @@ def test_the_history_shows_each_change_field_by_field_newest_first(users, draft)
     assert str(timezone.get_current_timezone()) == "Asia/Ho_Chi_Minh"
     # What did not change (the indicator, the period) is context, not a change.
     assert '<td class="old">grdp_growth</td>' not in html
-    assert "grdp_growth" in html
+    assert "Chỉ tiêu: Tốc độ tăng trưởng" in html  # by name, not "grdp_growth" (issue 20)
     # A link back to the report's own page.
     assert reverse("web:report", args=[draft.pk]) in html
 

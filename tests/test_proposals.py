@@ -299,7 +299,7 @@ def test_an_open_ballot_or_one_for_another_award_is_not_accepted(users, checked,
         services.record_council_vote(users["camau"], checked, other)
     opened = open_ballot(users["camau"], session)
     ballots.cast_vote(users[VOTERS[0]], opened, [opened.candidates.get().id])
-    ballots.close_session(users["camau"], opened)  # one ballot: no tally
+    ballots.close_session(users["camau"], opened, reason="kết thúc sớm")  # one ballot: no tally
     with pytest.raises(ValidationFailed, match="không được kiểm"):
         services.record_council_vote(users["bantw"], checked, opened)
 

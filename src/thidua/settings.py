@@ -77,6 +77,8 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "thidua.urls"
+# A refused form (stale CSRF token) gets a Vietnamese page in the site's look.
+CSRF_FAILURE_VIEW = "thidua.web.views.errors.csrf_failure"
 WSGI_APPLICATION = "thidua.wsgi.application"
 
 TEMPLATES = [

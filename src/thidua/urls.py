@@ -40,3 +40,9 @@ urlpatterns = [
     *bench_patterns(),
     path("", include("thidua.web.urls")),
 ]
+
+# Error pages in the site's look, Vietnamese first; JSON under /api/ (web.views.errors).
+handler400 = "thidua.web.views.errors.bad_request"
+handler403 = "thidua.web.views.errors.permission_denied"
+handler404 = "thidua.web.views.errors.page_not_found"
+handler500 = "thidua.web.views.errors.server_error"

@@ -67,3 +67,30 @@ def login(page, live_server):
         page.wait_for_url(f"{live_server.url}/")
 
     return as_user
+
+
+class Confirmations:
+    """The confirmation dialogs a test met: their texts, in order. Each is accepted unless the
+    test said `dismiss_next()` first (data-confirm buttons, issue 20)."""
+
+    def __init__(self) -> None:
+        self.texts: list[str] = []
+        self._dismiss = 0
+
+    def dismiss_next(self) -> None:
+        self._dismiss += 1
+
+    def answer(self, dialog) -> None:
+        self.texts.append(dialog.message)
+        if self._dismiss:
+            self._dismiss -= 1
+            dialog.dismiss()
+        else:
+            dialog.accept()
+
+
+@pytest.fixture(autouse=True)
+def confirmations(page) -> Confirmations:
+    seen = Confirmations()
+    page.on("dialog", seen.answer)
+    return seen

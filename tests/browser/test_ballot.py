@@ -54,7 +54,7 @@ def enter_share(page: Page, login, username: str, session_url: str, code: str) -
 
 
 def test_the_head_opens_a_ballot_three_members_vote_and_a_voter_finds_their_receipt(
-    demo, page: Page, live_server, login, shot
+    demo, page: Page, live_server, login, shot, confirmations
 ):
     login("camau")
     page.goto(f"{live_server.url}/clusters/TNB/?year=2019")
@@ -97,6 +97,12 @@ def test_the_head_opens_a_ballot_three_members_vote_and_a_voter_finds_their_rece
     expect(page.locator("#turnout")).to_contain_text("3/12")
     expect(page.locator("#tally")).to_have_count(0)
     shot("23-ballot-turnout")
+    # Before the deadline with 3 of 12 votes: a reason, then a question naming the turnout.
+    page.fill("#close-reason", "Hết giờ họp, các thành viên còn lại vắng mặt")
+    confirmations.dismiss_next()
+    page.get_by_role("button", name="Kết thúc bỏ phiếu").click()
+    assert confirmations.texts[-1].startswith("Kết thúc bỏ phiếu khi mới có 3/12 phiếu?")
+    expect(page.locator("#turnout")).to_contain_text("3/12")  # dismissed: still open
     page.get_by_role("button", name="Kết thúc bỏ phiếu").click()
     expect(page.locator(".messages")).to_contain_text("người giữ khóa nhập mảnh khóa")
     expect(page.locator("#counting")).to_contain_text("0/2")

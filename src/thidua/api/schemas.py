@@ -698,6 +698,15 @@ class SessionDetail(SessionOut):
     result: TallyOut | None = Field(None, description="Kết quả kiểm phiếu, khi phiên đã kết thúc.")
 
 
+class CloseIn(InSchema):
+    reason: str = Field(
+        "",
+        max_length=500,
+        description="Lý do kết thúc sớm: bắt buộc khi chưa đến hạn và chưa phải ai cũng đã bỏ "
+        "phiếu; được ghi vào nhật ký.",
+    )
+
+
 class VoteIn(InSchema):
     approve: list[int] = Field(description="Id các đơn vị được đề cử mà bạn đồng ý.")
 

@@ -313,3 +313,21 @@ def rebuild_words() -> int:
     keys = AwardEntry.objects.values_list("name_key", flat=True).distinct().iterator(50_000)
     remember_words(keys)
     return NameWord.objects.count()
+
+
+def nearest_names(query: str, *, limit: int = 5) -> list[str]:
+    """For a search that found nothing: registry names that share the longest run of leading
+    words with the query ("Nguyễn Văn Anh" → "Nguyễn Văn An", "Nguyễn Văn Bình"…), dropping the
+    last word until some begin so. A range on the `name_key` index per word dropped, at most."""
+    words = name_key(query).split()
+    for n in range(len(words) - 1, 0, -1):
+        prefix = " ".join(words[:n]) + " "
+        names = (
+            AwardEntry.objects.filter(_begins(prefix))
+            .order_by("name_key")
+            .values_list("recipient_name", flat=True)[: limit * 20]
+        )
+        found = list(dict.fromkeys(names))[:limit]
+        if found:
+            return found
+    return []

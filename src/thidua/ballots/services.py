@@ -457,12 +457,21 @@ def close_if_due(session: BallotSession) -> BallotSession:
     return session
 
 
-def close_session(actor, session: BallotSession, *, via: str = "web") -> BallotSession:
+def close_session(
+    actor, session: BallotSession, *, reason: str = "", via: str = "web"
+) -> BallotSession:
+    """End the voting (the trustees count afterwards). Before the deadline, while some electors
+    have not voted, only with the head's reason, which the audit entry keeps (issue 20: a
+    ballot ended at 6/12 by mistake)."""
     perms.require(perms.can_run_cluster(actor, session.cluster_id, session.year))
     with transaction.atomic():
         session = BallotSession.objects.select_for_update().get(pk=session.pk)
         if session.status != SessionStatus.OPEN:
             raise _fail(_("Phiên bỏ phiếu không mở."))
+        early = early_close(session)
+        reason = (reason or "").strip()
+        if early and not reason:
+            raise _fail(early, column="reason")
         _close(session)
         record(
             actor,
@@ -470,9 +479,24 @@ def close_session(actor, session: BallotSession, *, via: str = "web") -> BallotS
             session,
             {"status": "open"},
             {"status": session.status, "result": session.result},
+            reason if early else "",
             via=via,
         )
     return session
+
+
+def early_close(session: BallotSession) -> str:
+    """Why closing now needs a reason ("" when it does not): before the deadline, not all voted."""
+    if timezone.now() >= session.closes_at:
+        return ""
+    electorate = session.electors.count()
+    voted = session.electors.filter(voted=True).count()
+    if voted >= electorate:
+        return ""
+    return _(
+        "Chưa đến hạn bỏ phiếu và mới có %(voted)s/%(electorate)s người bỏ phiếu: "
+        "muốn kết thúc sớm phải ghi lý do (lý do được ghi vào nhật ký)."
+    ) % {"voted": voted, "electorate": electorate}
 
 
 def _close(session: BallotSession) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils import numberformat
+from django.utils.translation import get_language
 
 
 def quantize(value: Decimal, decimals: int) -> Decimal:
@@ -36,3 +37,18 @@ def format_measure(value: Decimal | None, measure: str, decimals: int) -> str:
     if value is None:
         return text
     return f"{text}%" if measure == "%" else f"{text} {measure}"
+
+
+def format_number(value: Decimal | int | None, decimals: int = 0) -> str:
+    """A number as the page's language writes it: 49.630,5 in Vietnamese (the default, and in
+    every document), 49,630.5 when the user chose English."""
+    if get_language() != "en" or value is None:
+        return format_vn(value, decimals)
+    return numberformat.format(
+        quantize(Decimal(value), decimals),
+        decimal_sep=".",
+        decimal_pos=decimals,
+        grouping=3,
+        thousand_sep=",",
+        force_grouping=True,
+    )

@@ -15,15 +15,17 @@ from decimal import Decimal
 from typing import Any
 
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from thidua.accounts.models import AuditEntry
-from thidua.awards.models import CaseStatus, ProposalStatus
+from thidua.awards.models import AwardType, CaseStatus, ProposalStatus
 from thidua.awards.selectors import ACTION_LABELS as AWARD_ACTIONS
 from thidua.ballots.models import SessionStatus
-from thidua.common.numbers import format_vn
-from thidua.indicators.models import ReportStatus
+from thidua.common.numbers import format_number
+from thidua.common.periods import PeriodError, parse_period
+from thidua.indicators.models import Indicator, ReportStatus
+from thidua.orgs.models import Unit
 from thidua.web.history_access import PERSONAL_KEYS
 from thidua.web.selectors import ACTION_LABELS as REPORT_ACTIONS
 
@@ -48,6 +50,9 @@ ACTION_LABELS = {
     "ballots.session.opened": _("Mở bỏ phiếu"),
     "ballots.session.closed": _("Kết thúc bỏ phiếu"),
     "ballots.elector.voted": _("Đã bỏ phiếu"),
+    "ballots.trustee.collected": _("Người giữ khóa nhận mảnh khóa"),
+    "ballots.trustee.counted": _("Người giữ khóa nhập mảnh khóa để kiểm phiếu"),
+    "ballots.session.counted": _("Kiểm phiếu xong, công bố kết quả"),
     "awards.person.merged": _("Hợp nhất hồ sơ trùng vào hồ sơ này"),
     "awards.person.merged_into": _("Hợp nhất vào hồ sơ khác"),
     "awards.person.exported": _("Xuất hồ sơ cá nhân"),
@@ -62,6 +67,8 @@ ACTION_LABELS = {
     "accounts.two_factor.enabled": _("Bật xác thực hai bước"),
     "accounts.two_factor.disabled": _("Tắt xác thực hai bước"),
     "accounts.password.changed": _("Đổi mật khẩu"),
+    "accounts.audit.rechained": _("Nâng cấp chuỗi kiểm chứng nhật ký"),
+    "awards.backlog.imported": _("Nhập hồ sơ tồn đọng từ tệp"),
 }
 
 VIA_LABELS = {
@@ -125,6 +132,7 @@ STATUS_LABELS = {
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
 _DECIMAL = re.compile(r"^-?\d+\.\d+$")  # a Decimal as the audit stores it ("7.100000")
+_AMOUNT = re.compile(r"^-?\d+(\.\d+)?$")  # "49630" as well as "49630.000"
 
 
 @dataclass
@@ -157,11 +165,68 @@ def entries(object_type: str, object_id: str):
     return AuditEntry.objects.filter(object_type=object_type, object_id=object_id).order_by("-id")
 
 
+# Keys whose stored value is a code: shown by the name it stands for (issue 20).
+CODE_KEYS = ("indicator", "unit", "award", "award_code")
+# Keys holding an amount: "49630" is shown 49.630 (a year or a count is left as it is).
+AMOUNT_KEYS = {"value", "self_points", "review_points", "points", "weight", "max_points"}
+
+
+@dataclass
+class Names:
+    """Names for the codes on one page of entries, read in one query per kind."""
+
+    indicators: dict[str, str] = field(default_factory=dict)
+    units: dict[str, list[Unit]] = field(default_factory=dict)
+    awards: dict[str, str] = field(default_factory=dict)
+
+    def unit(self, code: str, day: date) -> str:
+        """A unit code names different units over time (80 was Long An until 2025)."""
+        found = self.units.get(code, [])
+        for unit in found:
+            if (unit.valid_from is None or unit.valid_from <= day) and (
+                unit.valid_to is None or day <= unit.valid_to
+            ):
+                return unit.name
+        return found[-1].name if found else code
+
+
+def names_for(page_entries) -> Names:
+    codes: dict[str, set[str]] = {key: set() for key in CODE_KEYS}
+    for entry in page_entries:
+        for data in (entry.before, entry.after):
+            if isinstance(data, dict):
+                for key in CODE_KEYS:
+                    if isinstance(data.get(key), str):
+                        codes[key].add(data[key])
+    names = Names()
+    if codes["indicator"]:
+        found = Indicator.objects.filter(code__in=codes["indicator"])
+        language = get_language()
+        names.indicators = {i.code: i.display_name(language) for i in found}
+    if codes["unit"]:
+        for unit in Unit.objects.filter(code__in=codes["unit"]).order_by("valid_from"):
+            names.units.setdefault(unit.code, []).append(unit)
+    awards = codes["award"] | codes["award_code"]
+    if awards:
+        names.awards = dict(AwardType.objects.filter(code__in=awards).values_list("code", "name"))
+    return names
+
+
 def rows(page_entries, object_type: str, *, personal: bool) -> list[Row]:
-    return [row(e, object_type, personal=personal) for e in page_entries]
+    page_entries = list(page_entries)
+    names = names_for(page_entries)
+    return [row(e, object_type, personal=personal, names=names) for e in page_entries]
 
 
-def row(entry: AuditEntry, object_type: str, *, personal: bool) -> Row:
+def _day(entry: AuditEntry, data: dict) -> date:
+    """The day a unit code is read on: the period's end when the entry names one."""
+    try:
+        return parse_period(str(data.get("period", ""))).end
+    except PeriodError:
+        return timezone.localtime(entry.at).date() if entry.at else date.today()
+
+
+def row(entry: AuditEntry, object_type: str, *, personal: bool, names: Names | None = None) -> Row:
     before, after = entry.before, entry.after
     hidden = 0
     if not personal:
@@ -179,8 +244,14 @@ def row(entry: AuditEntry, object_type: str, *, personal: bool) -> Row:
     )
     old = before if isinstance(before, dict) else {}
     new = after if isinstance(after, dict) else {}
+    names = names if names is not None else names_for([entry])
+    day = _day(entry, new or old)
     for key in list(old) + [k for k in new if k not in old]:
-        shown = [_text(object_type, key, d.get(key), key in d) for d in (old, new)]
+        shown = [_named(names, day, key, d.get(key)) for d in (old, new)]
+        shown = [
+            named if named is not None else _text(object_type, key, d.get(key), key in d)
+            for named, d in zip(shown, (old, new), strict=True)
+        ]
         change = FieldChange(key, str(FIELD_LABELS.get(key, key)), *shown)
         if key in old and key in new and old[key] == new[key]:
             result.context.append(change)
@@ -206,6 +277,27 @@ def _scrub(data: Any) -> tuple[Any, set[str]]:
     return data, set()
 
 
+def _named(names: Names, day: date, key: str, value: Any) -> str | None:
+    """The name for a code, the words for a period, an amount in the Vietnamese form; None
+    when the key is none of these."""
+    if value is None or value == "":
+        return None
+    if key == "indicator" and isinstance(value, str):
+        return names.indicators.get(value, value)
+    if key == "unit" and isinstance(value, str):
+        return names.unit(value, day)
+    if key in ("award", "award_code") and isinstance(value, str):
+        return names.awards.get(value, value)
+    if key == "period" and isinstance(value, str):
+        try:
+            return parse_period(value).label()
+        except PeriodError:
+            return value
+    if key in AMOUNT_KEYS and isinstance(value, int | str) and _AMOUNT.match(str(value)):
+        return _number(str(value))
+    return None
+
+
 def _text(object_type: str, key: str, value: Any, present: bool) -> str:
     if not present or value is None or value == "":
         return "–"
@@ -226,7 +318,7 @@ def _number(text: str) -> str:
     number = Decimal(text).normalize()
     exponent = number.as_tuple().exponent
     decimals = -exponent if isinstance(exponent, int) and exponent < 0 else 0
-    return format_vn(number, decimals)
+    return format_number(number, decimals)
 
 
 def _when(text: str) -> str:

@@ -23,6 +23,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from thidua.accounts import permissions as perms
+from thidua.common.periods import PeriodError, parse_period
 
 # Keys of before/after that hold personal data (see awards.privacy and the person page).
 PERSONAL_KEYS = frozenset({"birth_date", "national_id"})
@@ -181,6 +182,8 @@ class Target:
     def title(self) -> str:
         if self.obj is None:
             return f"{self.object_type} #{self.object_id}"
+        if self.object_type == "indicators.report":  # "Long An · 6 tháng đầu năm 2019"
+            return f"{self.obj.unit.name} · {_period_words(self.obj.period)}"
         return str(self.obj)
 
     @property
@@ -223,3 +226,10 @@ def may_see(user, obj) -> bool:
     if rule is None:
         return perms.is_board(user)
     return bool(rule.may_see(user, obj))
+
+
+def _period_words(code: str) -> str:
+    try:
+        return parse_period(code).label()
+    except PeriodError:
+        return code

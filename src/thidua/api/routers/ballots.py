@@ -20,6 +20,7 @@ from thidua.accounts.models import Role, RoleAssignment
 from thidua.api import lookups
 from thidua.api.errors import responses
 from thidua.api.schemas import (
+    CloseIn,
     CorrectionIn,
     ReceiptOut,
     SessionDetail,
@@ -243,8 +244,10 @@ def open_(request: HttpRequest, session_id: int):
     response=_DETAIL,
     summary="Kết thúc bỏ phiếu; đủ phiếu thì chờ người giữ khóa kiểm phiếu, thiếu thì không kiểm",
 )
-def close(request: HttpRequest, session_id: int):
-    closed = services.close_session(request.auth, _session(request, session_id), via="api")
+def close(request: HttpRequest, session_id: int, payload: CloseIn | None = None):
+    reason = payload.reason if payload else ""
+    found = _session(request, session_id)
+    closed = services.close_session(request.auth, found, reason=reason, via="api")
     return detail_out(request.auth, closed)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -9,19 +10,24 @@ from django import template
 from django.utils import timezone
 from django.utils.translation import get_language
 
-from thidua.common.numbers import format_measure, format_vn
+from thidua.common.numbers import format_number
+from thidua.common.periods import PeriodError, parse_period
 
 register = template.Library()
 
 
 @register.filter
 def vn(value: Decimal | int | None, decimals: int = 0) -> str:
-    return format_vn(value, int(decimals))
+    """Vietnamese form (49.630,5); the English one when the page is in English (issue 20)."""
+    return format_number(value, int(decimals))
 
 
 @register.simple_tag
 def measure(value: Decimal | None, unit: str, decimals: int) -> str:
-    return format_measure(value, unit, int(decimals))
+    text = format_number(value, int(decimals))
+    if value is None:
+        return text
+    return f"{text}%" if unit == "%" else f"{text} {unit}"
 
 
 @register.filter
@@ -61,4 +67,32 @@ def pts(value: Decimal | int | float | str | None) -> str:
     number = Decimal(str(value))
     exponent = number.normalize().as_tuple().exponent
     decimals = min(2, -exponent) if isinstance(exponent, int) and exponent < 0 else 0
-    return format_vn(number, decimals).replace("-", "−")  # the typographic minus sign
+    return format_number(number, decimals).replace("-", "−")  # the typographic minus sign
+
+
+@register.filter
+def period_label(code, inner: str = "") -> str:
+    """ "2019H1" → "6 tháng đầu năm 2019"; with "inner", for the middle of a sentence ("năm
+    2019", "quý 1 năm 2019"). A code that is not a period is shown as it is."""
+    try:
+        period = parse_period(str(code))
+    except PeriodError:
+        return str(code)
+    if inner and get_language() == "en":
+        return period.label_en()  # "the first half of 2019"
+    label = period.label()
+    if inner and label[:1].isupper():
+        label = label[0].lower() + label[1:]
+    return label
+
+
+# The project's own notes ("(law.md §4.6)", "[S7]") travel in legal-basis texts of the demo
+# data; a page shows the law, not where our notes keep it (issue 20).
+_NOTE_REFERENCE = re.compile(r"\s*\(?\blaw\.md(?:\s*§[\d.–-]+)?(?:\s*\[S\d+\])*\)?|\s*\[S\d+\]")
+
+
+@register.filter
+def basis(text: str | None) -> str:
+    """A legal basis without the internal note references; "–" when nothing is left."""
+    cleaned = _NOTE_REFERENCE.sub("", str(text or "")).strip(" ;,")
+    return cleaned or "–"

@@ -115,6 +115,7 @@ def ballot_detail(request: HttpRequest, pk: int) -> HttpResponse:
     elector = selectors.elector_of(request.user, session)
     candidates = list(session.candidates.select_related("unit"))
     may_vote = session.status == SessionStatus.OPEN and elector is not None and not elector.voted
+    may_close = session.status == SessionStatus.OPEN
     trustees = list(session.trustees.select_related("user"))
     context = {
         "trustees": trustees,
@@ -123,6 +124,8 @@ def ballot_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "session": session,
         "candidates": candidates,
         "turnout": selectors.turnout(session),
+        # Issue 20: before the deadline, not all voted -> closing asks for a reason.
+        "early_close": services.early_close(session) if may_close else "",
         "elector": elector,
         "vote_form": VoteForm(candidates) if may_vote else None,
         "can_run": perms.can_run_cluster(request.user, session.cluster_id, session.year),
@@ -177,7 +180,7 @@ def ballot_open(request: HttpRequest, pk: int) -> HttpResponse:
 def ballot_close(request: HttpRequest, pk: int) -> HttpResponse:
     session = _session(request, pk)
     try:
-        services.close_session(request.user, session)
+        services.close_session(request.user, session, reason=request.POST.get("reason", ""))
     except ValidationFailed as exc:
         _errors(request, exc)
     else:

@@ -21,6 +21,7 @@ from openpyxl.styles import Font
 from thidua.accounts import permissions as perms
 from thidua.awards import registry, selectors
 from thidua.awards.charts import MAX_BARS, statistics_chart
+from thidua.awards.name_search import nearest_names
 from thidua.common.spreadsheet import safe_row
 from thidua.web import access
 from thidua.web.award_forms import RegistryForm
@@ -50,6 +51,11 @@ def registry_page(request: HttpRequest) -> HttpResponse:
     context = {
         "form": form,
         "page": page,
+        "searched": criteria["query"] if criteria else "",
+        # Nothing found for a name: the nearest names of the registry, as links (issue 20).
+        "suggestions": nearest_names(criteria["query"])
+        if page is not None and not page.paginator.count and criteria["query"]
+        else [],
         "rows": [(e, registry.as_search_row(e)) for e in page.object_list] if page else [],
         "query": query.urlencode(),
         "max_export": MAX_EXPORT,

@@ -18,6 +18,7 @@ from thidua.reports.charts import member_chart
 from thidua.reports.documents import LibreOfficeMissing, docx_to_pdf, review_docx, review_pdf
 from thidua.reports.excel import review_xlsx as review_workbook
 from thidua.web import access, page_cache
+from thidua.web.views import errors
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -214,7 +215,7 @@ def review_document(request: HttpRequest, code: str, period: str, fmt: str) -> H
             else:
                 content = review_pdf(cluster, p.code, include_submitted=include_submitted)
         except LibreOfficeMissing as exc:
-            return HttpResponse(str(exc), status=503, content_type="text/plain; charset=utf-8")
+            return errors.error_page(request, 503, str(exc))
         response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
     return response
