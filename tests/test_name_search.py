@@ -154,6 +154,7 @@ def test_a_search_costs_a_few_queries_whatever_the_registry_size(registry):
             list(search(query, **filters))
         return len(ctx.captured_queries)
 
+    list(search("Hùng"))  # the first search of a process reads the collation once (PostgreSQL)
     before = {q: cost(q) for q in ("Khúc Văn Hùng", "Khuc Van Hunh", "Hùng")}
     AwardEntry.objects.bulk_create(
         [
