@@ -56,3 +56,15 @@ def test_the_migration_seals_the_secrets_stored_in_clear(users):
     assert hexlify(device.bin_key).decode() == clear
     migration.open_all(apps, None)
     assert _stored_key(device) == clear
+
+
+def test_a_pending_device_from_before_a_key_change_is_replaced_not_a_500(users, settings, client):
+    from thidua.accounts.two_factor import pending_device
+
+    old = pending_device(users["bantw"])
+    settings.SECRET_KEY = "another-" + "k" * 50
+    client.force_login(users["bantw"])
+    page = client.get("/tai-khoan/xac-thuc-hai-buoc/")
+    assert page.status_code == 200
+    fresh = TOTPDevice.objects.get(user=users["bantw"], confirmed=False)
+    assert fresh.pk != old.pk and len(fresh.bin_key) == 20

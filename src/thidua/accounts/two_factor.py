@@ -37,6 +37,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from thidua.accounts.audit import record
 from thidua.accounts.models import Role, RoleAssignment, Session
+from thidua.accounts.sealed_keys import UnsealError
 
 STATE_KEY = "thidua_two_factor"
 DEVICE = "device"  # the account has a device: the session must have passed its code
@@ -164,9 +165,16 @@ def connect_signals() -> None:
 
 
 def pending_device(user) -> TOTPDevice:
-    """The device being set up (unconfirmed), created on first visit."""
+    """The device being set up (unconfirmed), created on first visit. One whose secret no longer
+    opens (the secret key changed since it was made) was never used: it is replaced."""
     device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
-    return device or TOTPDevice.objects.create(user=user, name="ứng dụng xác thực", confirmed=False)
+    if device is not None:
+        try:
+            device.bin_key  # noqa: B018 - opens the sealed secret
+            return device
+        except UnsealError:
+            device.delete()
+    return TOTPDevice.objects.create(user=user, name="ứng dụng xác thực", confirmed=False)
 
 
 def confirm(actor, device: TOTPDevice, token: str) -> bool:
