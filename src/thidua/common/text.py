@@ -66,6 +66,16 @@ def text_problem(text: str, limit: int, *, lines: bool = False) -> str | None:
     return None
 
 
+def over_column(model, name: str, text: str) -> str | None:
+    """Why `text` does not fit the column `name` of `model`, or None: refused on every database
+    (SQLite would keep it whole, PostgreSQL would fail)."""
+    limit = model._meta.get_field(name).max_length
+    if len(text) <= limit:
+        return None
+    msg = _("%(field)s dài %(n)s ký tự, quá giới hạn %(max)s ký tự.")
+    return msg % {"field": name, "n": len(text), "max": limit}
+
+
 def shown(text: str, limit: int = 60) -> str:
     """A long text cut for an error message: the start is enough to find the cell."""
     text = _CONTROL_OR_BREAK.sub("\ufffd", text[: limit + 1])

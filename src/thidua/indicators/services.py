@@ -14,6 +14,7 @@ from thidua.accounts import permissions as perms
 from thidua.accounts.audit import Change, record, record_many
 from thidua.common.numbers import format_vn
 from thidua.common.periods import parse_period
+from thidua.common.text import over_column
 from thidua.indicators.models import (
     Indicator,
     Report,
@@ -141,20 +142,14 @@ _TEXTS = ("note", "justification", "source")
 
 
 def _too_long(inputs: list[ValueInput], reason: str) -> list[Issue]:
-    """Text longer than its column: refused on every database (SQLite would keep it whole)."""
+    """Text longer than its column."""
     issues = []
-    msg = _("%(field)s dài %(n)s ký tự, quá giới hạn %(max)s ký tự.")
-    limit = Value._meta.get_field("reason").max_length
-    if len(reason) > limit:
-        issues.append(
-            Issue(msg % {"field": "reason", "n": len(reason), "max": limit}, column="reason")
-        )
+    if problem := over_column(Value, "reason", reason):
+        issues.append(Issue(problem, column="reason"))
     for item in inputs:
         for name in _TEXTS:
-            text, limit = getattr(item, name), Value._meta.get_field(name).max_length
-            if len(text) > limit:
-                fmt = {"field": name, "n": len(text), "max": limit}
-                issues.append(Issue(msg % fmt, row=item.row, column=name))
+            if problem := over_column(Value, name, getattr(item, name)):
+                issues.append(Issue(problem, row=item.row, column=name))
     return issues
 
 

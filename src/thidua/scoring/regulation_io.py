@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from thidua.common import sheets
 from thidua.common.periods import PeriodError, parse_period
 from thidua.common.spreadsheet import safe_row
+from thidua.common.text import over_column
 from thidua.indicators.models import Indicator
 from thidua.indicators.validation import Issue, ValidationFailed
 from thidua.orgs.models import Cluster
@@ -146,14 +147,9 @@ def validate(data: dict) -> tuple[Cluster, int, list[dict]]:
 
 
 def _too_long(data: dict, model, names: tuple[str, ...]) -> list[tuple[str, str]]:
-    """Text longer than its column: refused on every database (SQLite would keep it whole)."""
-    problems = []
-    for name in names:
-        text, limit = str(data.get(name) or ""), model._meta.get_field(name).max_length
-        if len(text) > limit:
-            msg = _("%(field)s dài %(n)s ký tự, quá giới hạn %(max)s ký tự.")
-            problems.append((msg % {"field": name, "n": len(text), "max": limit}, name))
-    return problems
+    """Text longer than its column, with the column."""
+    found = ((over_column(model, name, str(data.get(name) or "")), name) for name in names)
+    return [(problem, name) for problem, name in found if problem]
 
 
 def _row_problems(row: dict, indicators: dict, codes: list[str], year) -> list[tuple[str, str]]:
