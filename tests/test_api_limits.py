@@ -12,10 +12,10 @@ from django.apps import apps
 
 from thidua.accounts.models import AuditEntry
 from thidua.api.app import api
+from thidua.common.errors import ValidationFailed
 from thidua.indicators import services
 from thidua.indicators.models import Value
 from thidua.indicators.services import ValueInput
-from thidua.indicators.validation import ValidationFailed
 from thidua.scoring.models import Regulation
 
 V1 = "/api/v1"

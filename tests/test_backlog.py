@@ -12,7 +12,7 @@ from thidua.accounts.models import AuditEntry
 from thidua.awards import backlog
 from thidua.awards.backlog import CaseInput, add_case, move_case, progress
 from thidua.awards.models import AwardEntry, AwardType, BacklogCase, BacklogProgramme
-from thidua.indicators.validation import ValidationFailed
+from thidua.common.errors import ValidationFailed
 
 TODAY = date(2026, 6, 30)
 

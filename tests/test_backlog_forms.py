@@ -24,7 +24,7 @@ from thidua.accounts.models import AuditEntry
 from thidua.awards.backlog import CaseInput, Decision, add_case, take_step
 from thidua.awards.backlog_excel import import_cases
 from thidua.awards.models import AwardEntry, BacklogCase, BacklogProgramme
-from thidua.indicators.validation import Conflict, ValidationFailed
+from thidua.common.errors import Conflict, ValidationFailed
 
 pytestmark = pytest.mark.django_db
 CODE = "HCKC-TNB"

@@ -16,7 +16,7 @@ from tests.ballot_keys import CODES, close_ballot, count, open_ballot
 from thidua.accounts.models import AuditEntry
 from thidua.ballots import crypto, services
 from thidua.ballots.models import Ballot, BallotSession, Elector, SessionStatus
-from thidua.indicators.validation import ValidationFailed
+from thidua.common.errors import ValidationFailed
 
 
 @pytest.fixture

@@ -8,9 +8,9 @@ from django.core.management import CommandError, call_command
 
 from thidua.accounts.audit import verify_chain
 from thidua.accounts.models import AuditEntry
+from thidua.common.errors import ValidationFailed
 from thidua.indicators.catalogue import export_catalogue, load_catalogue
 from thidua.indicators.models import Indicator
-from thidua.indicators.validation import ValidationFailed
 
 
 def rows():

@@ -18,9 +18,9 @@ from thidua.awards import services as awards
 from thidua.awards.models import Person
 from thidua.ballots import services as ballots
 from thidua.ballots.models import SessionStatus
+from thidua.common.errors import ValidationFailed
 from thidua.indicators import services as reports
 from thidua.indicators.models import Report
-from thidua.indicators.validation import ValidationFailed
 from thidua.orgs.models import Unit
 
 pytestmark = pytest.mark.django_db

@@ -11,7 +11,7 @@ from thidua.accounts.models import AuditEntry
 from thidua.awards import services
 from thidua.awards.duplicates import duplicate_candidates, merge_people
 from thidua.awards.models import AwardEntry, AwardType, Initiative, Person, Proposal, Rating
-from thidua.indicators.validation import ValidationFailed
+from thidua.common.errors import ValidationFailed
 from thidua.orgs.models import Unit
 
 NAME, BORN = "Hồ Văn Trùng", 1977

@@ -31,7 +31,7 @@ from thidua.awards.models import (
     Rating,
 )
 from thidua.ballots import services as ballots
-from thidua.indicators.validation import ValidationFailed
+from thidua.common.errors import ValidationFailed
 from thidua.orgs.models import Unit
 
 S = ProposalStatus

@@ -12,10 +12,10 @@ from django.utils import timezone
 from thidua.accounts import permissions as perms
 from thidua.accounts.audit import verify_chain
 from thidua.accounts.models import AuditEntry
+from thidua.common.errors import Conflict, ValidationFailed
 from thidua.indicators import services
 from thidua.indicators.models import Report, ReportingWindow, ReportStatus, Value
 from thidua.indicators.services import ValueInput
-from thidua.indicators.validation import Conflict, ValidationFailed
 
 P = "2019"  # the demo opens TNB's year-end window relative to today
 

@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from thidua.accounts.permissions import SYSTEM
-from thidua.indicators.validation import ValidationFailed
+from thidua.common.errors import ValidationFailed
 from thidua.scoring import regulation_io, services
 from thidua.scoring.engine import MemberScore, _by_attainment, current_regulation, rank, score
 from thidua.scoring.models import Criterion, Method

@@ -18,7 +18,7 @@ from django.urls import reverse
 from thidua.accounts.models import AuditEntry
 from thidua.awards import services as awards
 from thidua.awards.models import Person, Proposal, ProposalStatus
-from thidua.indicators.validation import Conflict
+from thidua.common.errors import Conflict
 from thidua.orgs.models import Unit
 from thidua.scoring import services as scoring
 from thidua.scoring.engine import current_regulation

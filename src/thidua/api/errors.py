@@ -13,8 +13,8 @@ from ninja.errors import AuthenticationError
 from ninja.errors import ValidationError as RequestInvalid
 
 from thidua.api.schemas import Error, ValidationErrors
+from thidua.common.errors import Conflict, Issue, ValidationFailed
 from thidua.common.periods import PeriodError
-from thidua.indicators.validation import Conflict, Issue, ValidationFailed
 
 # Every operation may answer 401; the others are declared where they can happen.
 _SCHEMAS = {

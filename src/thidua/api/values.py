@@ -15,12 +15,13 @@ from decimal import Decimal, InvalidOperation
 from django.utils.translation import gettext as _
 
 from thidua.api.schemas import ValueIn
+from thidua.common.errors import Issue, ValidationFailed
 from thidua.common.periods import Period, PeriodError, parse_period
 from thidua.indicators import vnnumbers
 from thidua.indicators.models import Indicator
 from thidua.indicators.selectors import peer_values
 from thidua.indicators.services import ValueInput
-from thidua.indicators.validation import Issue, ValidationFailed, storage_error, value_period
+from thidua.indicators.validation import storage_error, value_period
 from thidua.orgs.models import Cluster, Membership, Unit
 
 

@@ -33,8 +33,8 @@ from thidua.awards.models import (
     CaseStatus,
     WarPeriod,
 )
+from thidua.common.errors import Conflict, Issue, ValidationFailed
 from thidua.common.text import name_key
-from thidua.indicators.validation import Conflict, Issue, ValidationFailed
 from thidua.orgs.models import Unit
 
 C = CaseStatus

@@ -24,10 +24,10 @@ from thidua.accounts import permissions as perms
 from thidua.accounts.audit import Change, record_many
 from thidua.awards import backlog
 from thidua.awards.models import AwardEntry, BacklogCase, BacklogProgramme, WarPeriod
+from thidua.common.errors import Issue, ValidationFailed
 from thidua.common.spreadsheet import safe_row
 from thidua.common.text import name_key, unit_key
 from thidua.indicators.importing import FileUnreadable, read_rows
-from thidua.indicators.validation import Issue, ValidationFailed
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # A page's export; a programme holds thousands of cases at most.

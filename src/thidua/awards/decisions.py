@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from thidua.awards import counts
 from thidua.awards.models import AwardEntry
 from thidua.awards.name_search import remember_words
-from thidua.indicators.validation import Issue
+from thidua.common.errors import Issue
 
 
 def decision_issues(number: str, decided_on: date | None, signer: str, today: date) -> list[Issue]:

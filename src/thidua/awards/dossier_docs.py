@@ -33,8 +33,8 @@ from docx.shared import Cm, Pt
 
 from thidua.accounts import permissions as perms
 from thidua.awards.models import Proposal
+from thidua.common.errors import Issue, ValidationFailed
 from thidua.common.numbers import format_vn
-from thidua.indicators.validation import Issue, ValidationFailed
 from thidua.orgs.models import Unit, UnitKind
 from thidua.reports import build_template as fmt
 from thidua.reports.documents import DocumentError, docx_to_pdf, listed, place_date

@@ -19,8 +19,8 @@ from django.utils.translation import gettext as _
 from thidua.accounts import permissions as perms
 from thidua.accounts.audit import Change, record_many
 from thidua.awards.models import AwardEntry, Initiative, Person, Proposal, Rating
+from thidua.common.errors import Issue, ValidationFailed
 from thidua.common.text import unit_key
-from thidua.indicators.validation import Issue, ValidationFailed
 
 # Words every unit name shares; they say nothing about whether two units are the same.
 _GENERIC = frozenset("so tinh thanh pho tp ubnd uy ban nhan dan va cua".split())

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from thidua.accounts import permissions as perms
 from thidua.awards.models import ProposalFile
 from thidua.common.archives import REQUIRED_PART, office_problem
-from thidua.indicators.validation import Issue
+from thidua.common.errors import Issue
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_ZIP_ENTRIES = 2000

@@ -19,9 +19,9 @@ from thidua.awards import counts
 from thidua.awards.models import AwardEntry, AwardType, Person
 from thidua.awards.name_search import matching, remember_words, search
 from thidua.common.bulk import insert_rows, refresh_statistics, reserve_ids, rows_by_keys
+from thidua.common.errors import Issue
 from thidua.common.text import name_key, shown, text_problem, unit_key
 from thidua.indicators.importing import FileUnreadable, stream_rows
-from thidua.indicators.validation import Issue
 from thidua.orgs.models import Unit
 
 # Historical lists can be large and the CLI is trusted, but python-calamine holds the whole sheet

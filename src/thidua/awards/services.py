@@ -37,8 +37,8 @@ from thidua.awards.models import (
     ProposalStatus,
 )
 from thidua.ballots.models import BallotSession, SessionStatus
+from thidua.common.errors import Conflict, Issue, ValidationFailed
 from thidua.common.text import name_key
-from thidua.indicators.validation import Conflict, Issue, ValidationFailed
 from thidua.orgs.models import Unit
 
 S = ProposalStatus

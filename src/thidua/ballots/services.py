@@ -36,7 +36,7 @@ from thidua.ballots.models import (
     SessionStatus,
     Trustee,
 )
-from thidua.indicators.validation import Issue, ValidationFailed
+from thidua.common.errors import Issue, ValidationFailed
 from thidua.orgs.models import Membership
 
 _RECEIPT_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread

@@ -11,9 +11,9 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from thidua.accounts.audit import record
+from thidua.common.errors import Issue, ValidationFailed
 from thidua.indicators import formula
 from thidua.indicators.models import Indicator, PlausibilityKind, PlausibilityRule
-from thidua.indicators.validation import Issue, ValidationFailed
 
 FIELDS = (
     "name_vi name_en short_vi measure direction decimals aggregation formula lineage_rule "

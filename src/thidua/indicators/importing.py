@@ -22,13 +22,14 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from thidua.common import sheets
+from thidua.common.errors import Issue, ValidationFailed
 from thidua.common.numbers import format_vn
 from thidua.common.periods import Period, PeriodError, parse_period
 from thidua.common.text import name_key, shown, text_problem, unit_key
 from thidua.indicators import services
 from thidua.indicators.models import Indicator, Value
 from thidua.indicators.selectors import peer_values
-from thidua.indicators.validation import Issue, ValidationFailed, hard_error, value_period
+from thidua.indicators.validation import hard_error, value_period
 from thidua.indicators.vnnumbers import NumberError, Reading, read_cell, settle
 from thidua.orgs.models import Cluster, Membership, Unit
 

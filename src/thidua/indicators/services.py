@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from thidua.accounts import permissions as perms
 from thidua.accounts.audit import Change, record, record_many
+from thidua.common.errors import Conflict, Issue, ValidationFailed
 from thidua.common.numbers import format_vn
 from thidua.common.periods import parse_period
 from thidua.common.text import over_column
@@ -22,15 +23,7 @@ from thidua.indicators.models import (
     ReportStatus,
     Value,
 )
-from thidua.indicators.validation import (
-    Candidate,
-    Conflict,
-    Issue,
-    ValidationFailed,
-    add_warnings,
-    hard_error,
-    value_period,
-)
+from thidua.indicators.validation import Candidate, add_warnings, hard_error, value_period
 from thidua.orgs.models import Cluster, Membership, Unit
 
 EDITABLE = (ReportStatus.DRAFT, ReportStatus.RETURNED)

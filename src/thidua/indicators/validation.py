@@ -18,35 +18,6 @@ from thidua.indicators.models import (
     Value,
 )
 
-
-@dataclass
-class Issue:
-    """An error or warning with its place, so every door can point at the row and column."""
-
-    message: str
-    row: int | None = None
-    column: str | None = None
-    value: str | None = None
-
-    def as_dict(self) -> dict:
-        return {
-            "row": self.row,
-            "column": self.column,
-            "value": self.value,
-            "message": self.message,
-        }
-
-
-class ValidationFailed(Exception):
-    def __init__(self, issues: list[Issue]):
-        super().__init__("; ".join(i.message for i in issues[:5]))
-        self.issues = issues
-
-
-class Conflict(ValidationFailed):
-    """Someone else changed the record since it was read: nothing is overwritten (HTTP 409)."""
-
-
 # The storage limits of Value.value (max_digits=20, decimal_places=6).
 MAX_INTEGER_DIGITS = 14
 MAX_DECIMALS = 6

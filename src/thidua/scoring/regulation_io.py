@@ -10,11 +10,11 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from thidua.common import sheets
+from thidua.common.errors import Issue, ValidationFailed
 from thidua.common.periods import PeriodError, parse_period
 from thidua.common.spreadsheet import safe_row
 from thidua.common.text import over_column
 from thidua.indicators.models import Indicator
-from thidua.indicators.validation import Issue, ValidationFailed
 from thidua.orgs.models import Cluster
 from thidua.scoring.models import Criterion, Method, Regulation
 

@@ -10,8 +10,8 @@ from django.utils.translation import gettext as _
 
 from thidua.accounts import permissions as perms
 from thidua.accounts.audit import record
+from thidua.common.errors import Conflict, Issue, ValidationFailed
 from thidua.common.numbers import format_vn
-from thidua.indicators.validation import Conflict, Issue, ValidationFailed
 from thidua.orgs.models import Membership, Unit
 from thidua.scoring import regulation_io
 from thidua.scoring.models import Criterion, ManualScore, Method, Regulation

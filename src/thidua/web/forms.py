@@ -11,11 +11,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from thidua.common.errors import Issue
 from thidua.common.numbers import format_vn
 from thidua.indicators import vnnumbers
 from thidua.indicators.models import Indicator
 from thidua.indicators.services import ValueInput
-from thidua.indicators.validation import Issue
 from thidua.orgs.models import Unit
 from thidua.web.selectors import EntryRow
 

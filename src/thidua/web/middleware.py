@@ -11,8 +11,8 @@ from django.http import HttpResponseBadRequest, JsonResponse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from thidua.common.errors import Issue
 from thidua.common.text import NUL, nul_message
-from thidua.indicators.validation import Issue
 
 
 class ChosenLanguageMiddleware:

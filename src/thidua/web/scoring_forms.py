@@ -13,9 +13,9 @@ from django.utils.translation import gettext_lazy
 
 from thidua.ballots.models import Basis, Operator
 from thidua.ballots.services import Rules
+from thidua.common.errors import Issue, ValidationFailed
 from thidua.common.numbers import format_vn
 from thidua.indicators import vnnumbers
-from thidua.indicators.validation import Issue, ValidationFailed
 
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%d/%m/%Y %H:%M", "%Y-%m-%d %H:%M"]
 REGULATION_SUFFIXES = (".yaml", ".yml", ".xlsx")

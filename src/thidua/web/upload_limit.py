@@ -15,8 +15,8 @@ from django.conf import settings
 from django.http import HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 
+from thidua.common.errors import Issue
 from thidua.common.numbers import format_vn
-from thidua.indicators.validation import Issue
 
 # The form around the file: field names, the CSRF token, a reason.
 FORM_MARGIN = 64 * 1024

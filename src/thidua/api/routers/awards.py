@@ -25,7 +25,7 @@ from thidua.awards.backlog import progress
 from thidua.awards.deadlines import overdue, overdue_row
 from thidua.awards.eligibility import Nominee, evaluate_many
 from thidua.awards.models import BacklogProgramme, Person
-from thidua.indicators.validation import Issue, ValidationFailed
+from thidua.common.errors import Issue, ValidationFailed
 from thidua.orgs.models import Unit
 
 router = Router(tags=["awards"])

@@ -32,7 +32,7 @@ from thidua.api.schemas import (
 )
 from thidua.ballots import selectors, services
 from thidua.ballots.models import BallotSession, SessionStatus
-from thidua.indicators.validation import Issue, ValidationFailed
+from thidua.common.errors import Issue, ValidationFailed
 from thidua.orgs.models import Cluster, Membership
 from thidua.reports.minutes import DOCX, ballot_minutes_docx, ballot_minutes_name
 

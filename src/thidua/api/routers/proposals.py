@@ -32,7 +32,7 @@ from thidua.awards.deadlines import nominee_name
 from thidua.awards.dossier_docs import dossier_bundle
 from thidua.awards.models import Person, Proposal, ProposalFile, ProposalStatus
 from thidua.ballots.models import BallotSession
-from thidua.indicators.validation import Issue, ValidationFailed
+from thidua.common.errors import Issue, ValidationFailed
 from thidua.orgs.models import Unit
 
 router = Router(tags=["proposals"])

@@ -26,8 +26,8 @@ from thidua.api.schemas import (
     SheetOut,
 )
 from thidua.api.values import to_decimal
+from thidua.common.errors import Issue, ValidationFailed
 from thidua.common.periods import parse_period
-from thidua.indicators.validation import Issue, ValidationFailed
 from thidua.orgs.models import Cluster, Unit
 from thidua.reports.minutes import DOCX, scoring_minutes_docx, scoring_minutes_name
 from thidua.scoring import regulation_io, selectors, services

@@ -15,10 +15,10 @@ from django.core.exceptions import PermissionDenied
 from django.core.management.base import CommandError
 
 from thidua.accounts.permissions import SYSTEM
+from thidua.common.errors import ValidationFailed
 from thidua.common.periods import PeriodError, parse_period
 from thidua.indicators import services
 from thidua.indicators.models import Report, ReportStatus
-from thidua.indicators.validation import ValidationFailed
 from thidua.orgs.models import Cluster, Membership
 
 VIA = "cli"

@@ -24,7 +24,7 @@ from thidua.awards.models import (
     Person,
     ProposalStatus,
 )
-from thidua.indicators.validation import ValidationFailed
+from thidua.common.errors import ValidationFailed
 from thidua.web import access
 from thidua.web.award_forms import EligibilityForm, MergeForm
 from thidua.web.scoring_forms import form_issues

@@ -21,8 +21,8 @@ from thidua.accounts.models import AuditEntry
 from thidua.awards import backlog
 from thidua.awards.backlog_excel import XLSX, cases_workbook, export_filename, import_cases
 from thidua.awards.models import BacklogCase, BacklogProgramme, CaseStatus
+from thidua.common.errors import Issue, ValidationFailed
 from thidua.common.text import name_key
-from thidua.indicators.validation import Issue, ValidationFailed
 from thidua.web import access
 from thidua.web.backlog_forms import (
     AwardForm,

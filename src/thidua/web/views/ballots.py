@@ -21,7 +21,7 @@ from thidua.accounts import permissions as perms
 from thidua.awards.models import AwardType, Subject
 from thidua.ballots import selectors, services
 from thidua.ballots.models import BallotSession, SessionStatus
-from thidua.indicators.validation import ValidationFailed
+from thidua.common.errors import ValidationFailed
 from thidua.orgs.models import Cluster
 from thidua.reports.minutes import DOCX, ballot_minutes_docx, ballot_minutes_name
 from thidua.web import access

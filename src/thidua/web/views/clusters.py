@@ -10,11 +10,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from thidua.accounts import permissions as perms
+from thidua.common.errors import Issue, ValidationFailed
 from thidua.common.periods import parse_period
 from thidua.indicators import services
 from thidua.indicators.models import Report
 from thidua.indicators.selectors import window_for, worklist
-from thidua.indicators.validation import Issue, ValidationFailed
 from thidua.web import access, selectors
 from thidua.web.forms import ExceptionForm, ReopenForm, ReturnForm
 

@@ -12,11 +12,11 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from thidua.accounts import permissions as perms
+from thidua.common.errors import Issue, ValidationFailed
 from thidua.common.periods import Period
 from thidua.indicators import services
 from thidua.indicators.models import Report
 from thidua.indicators.selectors import window_for
-from thidua.indicators.validation import Issue, ValidationFailed
 from thidua.orgs.models import Cluster, Membership, Unit
 from thidua.web import access, selectors
 from thidua.web.forms import EntryForm

@@ -25,7 +25,7 @@ from thidua.awards.deadlines import STEP_FOR_STATUS, nominee_name
 from thidua.awards.dossier_docs import check_batch, dossier_bundle
 from thidua.awards.models import Person, Proposal, ProposalStatus, Verification
 from thidua.ballots.models import BallotSession
-from thidua.indicators.validation import Conflict, Issue, ValidationFailed
+from thidua.common.errors import Conflict, Issue, ValidationFailed
 from thidua.orgs.models import Unit
 from thidua.web import access
 from thidua.web.award_forms import (

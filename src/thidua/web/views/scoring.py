@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from thidua.accounts import permissions as perms
-from thidua.indicators.validation import Conflict, Issue, ValidationFailed
+from thidua.common.errors import Conflict, Issue, ValidationFailed
 from thidua.orgs.models import Cluster, Unit
 from thidua.reports.minutes import DOCX, scoring_minutes_docx, scoring_minutes_name
 from thidua.scoring import regulation_io, selectors, services

@@ -9,7 +9,7 @@ from thidua.accounts.permissions import SYSTEM
 from thidua.awards.duplicates import duplicate_candidates, merge_people
 from thidua.awards.models import Person
 from thidua.awards.privacy import person_record
-from thidua.indicators.validation import ValidationFailed
+from thidua.common.errors import ValidationFailed
 
 
 class Command(BaseCommand):

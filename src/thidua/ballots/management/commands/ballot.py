@@ -11,7 +11,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from thidua.ballots import crypto, services
 from thidua.ballots.models import BallotSession, SessionStatus
-from thidua.indicators.validation import ValidationFailed
+from thidua.common.errors import ValidationFailed
 from thidua.reports.minutes import ballot_minutes_docx
 
 

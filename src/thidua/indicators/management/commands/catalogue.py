@@ -5,8 +5,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from thidua.common.errors import ValidationFailed
 from thidua.indicators.catalogue import export_catalogue, load_catalogue
-from thidua.indicators.validation import ValidationFailed
 
 
 class Command(BaseCommand):

@@ -5,11 +5,11 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from thidua.common.errors import Issue
 from thidua.common.periods import PeriodError, parse_period
 from thidua.indicators.importing import ImportResult, import_file
 from thidua.indicators.management import workflow
 from thidua.indicators.models import Report, Value
-from thidua.indicators.validation import Issue
 from thidua.orgs.models import Cluster
 
 

@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from thidua.accounts.permissions import SYSTEM
 from thidua.common import sheets
-from thidua.indicators.validation import ValidationFailed
+from thidua.common.errors import ValidationFailed
 from thidua.orgs.models import Cluster
 from thidua.scoring import regulation_io, services
 from thidua.scoring.engine import current_regulation
