@@ -218,7 +218,7 @@ class Builder:
         self.person_list: list[tuple[int, str, int, int, str]] = []  # id, name, born, unit id, unit
 
     def reference(self) -> None:
-        from thidua.demo import load_reference
+        from thidua.ops.reference import load_reference
         from thidua.orgs.models import Unit
 
         load_reference()

@@ -139,7 +139,6 @@ def forbidden_edges(root: Path = SOURCE) -> list[Edge]:
 NOT_YET = {
     ("thidua/accounts/permissions.py", "thidua.indicators.models"),
     ("thidua/accounts/permissions.py", "thidua.awards.models"),
-    ("thidua/orgs/management/commands/load_reference.py", "thidua.demo"),
     ("thidua/reports/minutes.py", "thidua.ballots.models"),
     ("thidua/reports/minutes.py", "thidua.scoring.engine"),
     ("thidua/reports/minutes.py", "thidua.scoring.models"),

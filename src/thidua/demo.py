@@ -17,16 +17,14 @@ from django.utils import timezone
 
 from thidua.accounts.models import Role, RoleAssignment
 from thidua.accounts.permissions import SYSTEM
-from thidua.awards.catalogue import load_catalogue as load_award_catalogue
 from thidua.awards.demo import load_registry_demo
 from thidua.common.text import name_key
 from thidua.covenants.models import Covenant, Movement, Target
 from thidua.indicators import services
-from thidua.indicators.catalogue import load_catalogue
 from thidua.indicators.models import Indicator, Report, ReportingWindow, ReportStatus
+from thidua.ops.reference import load_reference
 from thidua.orgs.models import Cluster, ClusterKind, Membership, Organiser, ReviewMeeting
-from thidua.orgs.reference import load_lineage, load_provinces, read_csv, unit_on
-from thidua.reports.loading import load_narrative_templates
+from thidua.orgs.reference import read_csv, unit_on
 from thidua.scoring.demo import load_demo_scoring
 
 DEMO_PASSWORD = "thidua-demo-2019"
@@ -89,24 +87,6 @@ _TNB_2019H1_RECORD = {
     "note": "the review article; number, signer and recipients are illustrative",
 }
 _DAY_2019 = date(2019, 7, 1)
-
-
-def load_reference() -> None:
-    load_provinces()
-    load_lineage()
-    load_catalogue(read_csv("indicators.csv"), read_csv("plausibility_rules.csv"))
-    load_narrative_templates()
-    load_award_catalogue()
-    for row in read_csv("movements.csv"):
-        Movement.objects.update_or_create(
-            code=row["code"],
-            defaults={
-                "name": row["name"],
-                "name_en": row["name_en"],
-                "launched_by": row["launched_by"],
-                "legal_basis": row["legal_basis"],
-            },
-        )
 
 
 @transaction.atomic

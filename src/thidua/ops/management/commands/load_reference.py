@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from thidua.demo import load_reference
+from thidua.ops.reference import load_reference
 
 
 class Command(BaseCommand):
