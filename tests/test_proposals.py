@@ -12,9 +12,8 @@ from django.utils import timezone
 from docx import Document
 
 from tests.ballot_keys import count, open_ballot
-from thidua.accounts import permissions as perms
 from thidua.accounts.models import AuditEntry
-from thidua.awards import dossier_docs, files, services
+from thidua.awards import dossier_docs, files, privacy, services
 from thidua.awards.deadlines import add_working_days
 from thidua.awards.demo import DEMO_SOURCE
 from thidua.awards.models import (
@@ -381,10 +380,10 @@ def test_every_step_is_audited_with_its_own_action(users, voted):
 
 
 def test_the_national_id_is_for_the_board_and_the_proposing_units_officers(users, person, draft):
-    assert perms.can_see_personal_data(users["bantw"], person)
-    assert perms.can_see_personal_data(users["longan"], person)
+    assert privacy.can_see_personal_data(users["bantw"], person)
+    assert privacy.can_see_personal_data(users["longan"], person)
     for who in ("kiengiang", "hanoi", "xem"):
-        assert not perms.can_see_personal_data(users[who], person)
+        assert not privacy.can_see_personal_data(users[who], person)
 
 
 def test_a_unit_sees_its_own_proposals_and_the_board_sees_all(users, draft):

@@ -17,9 +17,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from thidua.accounts import permissions as perms
 from thidua.accounts.models import Role, RoleAssignment
-from thidua.awards import services
+from thidua.awards import privacy, services
 from thidua.awards.models import Person, Proposal, Rating
 from thidua.ballots import services as ballots
 from thidua.orgs.models import Cluster, MemberRole, Membership, Unit
@@ -105,8 +104,8 @@ def test_the_council_of_the_ballot_sees_them_too(users, person, unit):
         candidates=[(unit("80"), 1)],
     )
     Proposal.objects.filter(pk=proposal.pk).update(ballot=session)
-    assert perms.can_see_ratings(users["hoidong"], person)
-    assert not perms.can_see_ratings(users["kiengiang"], person)
+    assert privacy.can_see_ratings(users["hoidong"], person)
+    assert not privacy.can_see_ratings(users["kiengiang"], person)
 
 
 def test_the_api_hides_the_ratings_the_same_way(users, person):

@@ -9,11 +9,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from thidua.accounts import permissions as perms
 from thidua.accounts.audit import verify_chain
 from thidua.accounts.models import AuditEntry
 from thidua.common.errors import Conflict, ValidationFailed
-from thidua.indicators import services
+from thidua.indicators import services, visibility
 from thidua.indicators.models import Report, ReportingWindow, ReportStatus, Value
 from thidua.indicators.services import ValueInput
 
@@ -212,15 +211,15 @@ def test_a_period_not_opened_takes_no_entries_from_officers(users, tnb, indicato
 def test_peers_see_a_draft_only_once_it_is_submitted(users, enter, tnb, unit):
     enter(users["longan"], "80", "grdp_growth", "7.5")
     report = report_of(tnb, unit, "80")
-    assert perms.can_view_report_values(users["longan"], report)
-    assert perms.can_view_report_values(users["camau"], report)
-    assert not perms.can_view_report_values(users["kiengiang"], report)
-    assert not perms.can_view_report_values(users["hanoi"], report)
+    assert visibility.can_view_report_values(users["longan"], report)
+    assert visibility.can_view_report_values(users["camau"], report)
+    assert not visibility.can_view_report_values(users["kiengiang"], report)
+    assert not visibility.can_view_report_values(users["hanoi"], report)
     services.submit_report(users["longan"], report)
     report.refresh_from_db()
-    assert perms.can_view_report_values(users["kiengiang"], report)
-    assert perms.can_view_report_values(users["bantw"], report)
-    assert not perms.can_view_report_values(users["hanoi"], report)
+    assert visibility.can_view_report_values(users["kiengiang"], report)
+    assert visibility.can_view_report_values(users["bantw"], report)
+    assert not visibility.can_view_report_values(users["hanoi"], report)
 
 
 def test_every_write_is_audited_in_an_unbroken_chain(users, enter, tnb, unit):

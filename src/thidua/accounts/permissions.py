@@ -1,14 +1,17 @@
-"""Who may do what. The service layer asks these; views, API and CLI never decide themselves."""
+"""The roles: who holds which, and what each role may do anywhere (board, head's secretariat,
+officer, council, viewer). A rule that needs a domain's records lives with that domain
+(`indicators.visibility`, `awards.privacy`); this module imports no domain model.
+
+The service layer asks these; views, API and CLI never decide themselves."""
 
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext as _
 
 from thidua.accounts.models import Role, RoleAssignment
 from thidua.common.prepared import Prepared
-from thidua.orgs.models import MemberRole, Membership
+from thidua.orgs.models import MemberRole, Membership, Unit
 
 
 class SystemActor:
@@ -39,6 +42,11 @@ def _assignments(user) -> list[RoleAssignment]:
     return cached
 
 
+def is_scoped(user) -> bool:
+    """A request acting as the officer of one unit only (a token scoped to a unit)."""
+    return getattr(user, "_thidua_scoped", False)
+
+
 def limit_to_unit(user, unit_id: int) -> None:
     """For this request, act only as the officer of one unit (a token scoped to a unit).
 
@@ -52,7 +60,7 @@ def limit_to_unit(user, unit_id: int) -> None:
 def is_board(user) -> bool:
     if isinstance(user, SystemActor):
         return True
-    if getattr(user, "_thidua_scoped", False):
+    if is_scoped(user):
         return False
     if getattr(user, "is_superuser", False):
         return True
@@ -147,16 +155,6 @@ def can_view_cluster(user, cluster_id: int, year: int) -> bool:
     )
 
 
-def can_view_report_values(user, report) -> bool:
-    """A unit's draft is its own; others see it once submitted."""
-    from thidua.indicators.models import VISIBLE_TO_PEERS
-
-    year = int(report.period[:4])
-    if report.unit_id in officer_unit_ids(user) or can_run_cluster(user, report.cluster_id, year):
-        return True
-    return report.status in VISIBLE_TO_PEERS and can_view_cluster(user, report.cluster_id, year)
-
-
 def require(allowed: bool, message: str | None = None) -> None:
     if not allowed:
         raise PermissionDenied(message or _("Bạn không có quyền thực hiện thao tác này."))
@@ -174,8 +172,6 @@ def proposal_unit_ids(user) -> set[int]:
 
 
 def _with_descendants(units: set[int]) -> set[int]:
-    from thidua.orgs.models import Unit
-
     found, frontier = set(units), set(units)
     for _depth in range(6):
         frontier = (
@@ -209,55 +205,8 @@ def can_view_proposal(user, proposal) -> bool:
     return is_board(user) or can_edit_proposal(user, proposal)
 
 
-def can_see_personal_data(user, person) -> bool:
-    """The national ID: the board, and the officers of a unit that proposes (or may) for them."""
-    if is_board(user):
-        return True
-    units = proposal_unit_ids(user)
-    if not units:
-        return False
-    if person.unit_id in units:
-        return True
-    from thidua.awards.models import Proposal
-
-    return Proposal.objects.filter(person_id=person.pk, proposing_unit_id__in=units).exists()
-
-
 def council_cluster_ids(user) -> set[int]:
     return {a.cluster_id for a in _assignments(user) if a.role == Role.COUNCIL and a.cluster_id}
-
-
-def can_see_ratings(user, person) -> bool:
-    """Yearly ratings are personal data. They are seen by the board; the officers of the
-    person's unit and of the units above it (and of a unit that proposed the person, as for the
-    national ID); and council members while a proposal for the person is before their council.
-    Not by other units' officers, viewers or the head's secretariat as such."""
-    return can_see_personal_data(user, person) or _reviews_person(user, person)
-
-
-def _reviews_person(user, person) -> bool:
-    """A council member of a cluster with a proposal for the person under review there: the
-    proposing unit is a member of the cluster in the proposal's year, or the council's secret
-    ballot on it belongs to the cluster."""
-    clusters = council_cluster_ids(user)
-    if not clusters or getattr(user, "_thidua_scoped", False):
-        return False
-    from thidua.awards.models import Proposal, ProposalStatus
-
-    member = Membership.objects.filter(
-        cluster_id__in=clusters, unit_id=OuterRef("proposing_unit_id"), year=OuterRef("year")
-    )
-    under_review = (
-        ProposalStatus.SUBMITTED,
-        ProposalStatus.CHECKED,
-        ProposalStatus.VOTED,
-        ProposalStatus.FORWARDED,
-    )
-    return (
-        Proposal.objects.filter(person_id=person.pk, status__in=under_review)
-        .filter(Q(Exists(member)) | Q(ballot__cluster_id__in=clusters))
-        .exists()
-    )
 
 
 def is_official(user) -> bool:

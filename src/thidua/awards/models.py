@@ -298,6 +298,15 @@ class ProposalStatus(models.TextChoices):
     REJECTED = "rejected", _("Không khen thưởng")
 
 
+# Before the board and the councils: checked, voted on, forwarded, not yet decided.
+UNDER_REVIEW = (
+    ProposalStatus.SUBMITTED,
+    ProposalStatus.CHECKED,
+    ProposalStatus.VOTED,
+    ProposalStatus.FORWARDED,
+)
+
+
 class Proposal(models.Model):
     award_type = models.ForeignKey(AwardType, on_delete=models.PROTECT)
     year = models.PositiveSmallIntegerField(_("năm xét"))

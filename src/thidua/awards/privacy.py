@@ -1,18 +1,58 @@
-"""A person's record, exported for them or an official who may see it; each export is logged."""
+"""Who may see a person's personal data and ratings, and the record exported for them or an
+official who may see it; each export is logged."""
 
 from __future__ import annotations
 
 from django.db import transaction
+from django.db.models import Exists, OuterRef, Q
 
 from thidua.accounts import permissions as perms
 from thidua.accounts.audit import record
-from thidua.awards.models import Person
+from thidua.awards.models import UNDER_REVIEW, Person, Proposal
+from thidua.orgs.models import Membership
+
+
+def can_see_personal_data(user, person: Person) -> bool:
+    """The national ID: the board, and the officers of a unit that proposes (or may) for them."""
+    if perms.is_board(user):
+        return True
+    units = perms.proposal_unit_ids(user)
+    if not units:
+        return False
+    if person.unit_id in units:
+        return True
+    return Proposal.objects.filter(person_id=person.pk, proposing_unit_id__in=units).exists()
+
+
+def can_see_ratings(user, person: Person) -> bool:
+    """Yearly ratings are personal data. They are seen by the board; the officers of the
+    person's unit and of the units above it (and of a unit that proposed the person, as for the
+    national ID); and council members while a proposal for the person is before their council.
+    Not by other units' officers, viewers or the head's secretariat as such."""
+    return can_see_personal_data(user, person) or _reviews_person(user, person)
+
+
+def _reviews_person(user, person: Person) -> bool:
+    """A council member of a cluster with a proposal for the person under review there: the
+    proposing unit is a member of the cluster in the proposal's year, or the council's secret
+    ballot on it belongs to the cluster."""
+    clusters = perms.council_cluster_ids(user)
+    if not clusters or perms.is_scoped(user):
+        return False
+    member = Membership.objects.filter(
+        cluster_id__in=clusters, unit_id=OuterRef("proposing_unit_id"), year=OuterRef("year")
+    )
+    return (
+        Proposal.objects.filter(person_id=person.pk, status__in=UNDER_REVIEW)
+        .filter(Q(Exists(member)) | Q(ballot__cluster_id__in=clusters))
+        .exists()
+    )
 
 
 def person_record(actor, person: Person, *, via: str = "web") -> dict:
     """Everything thidua holds on a person: identity, ratings, titles and awards, initiatives,
     proposals. Personal data leaves the system only through here, and each time is audited."""
-    perms.require(perms.can_see_personal_data(actor, person))
+    perms.require(can_see_personal_data(actor, person))
     data = {
         "person": {
             "id": person.pk,

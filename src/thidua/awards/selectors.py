@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from thidua.accounts import permissions as perms
 from thidua.accounts.models import AuditEntry
-from thidua.awards import registry, services
+from thidua.awards import privacy, registry, services
 from thidua.awards.catalogue import rule_for
 from thidua.awards.eligibility import Nominee, evaluate
 from thidua.awards.models import (
@@ -184,9 +184,9 @@ def unit_label(unit: Unit) -> str:
 def person_card(user, person: Person) -> dict:
     """What an official sees of a person; the national ID and birth date only for those who
     may see personal data (the board, the officers proposing for them); the yearly ratings also
-    for council members reviewing a proposal for them (`permissions.can_see_ratings`)."""
-    personal = perms.can_see_personal_data(user, person)
-    see_ratings = personal or perms.can_see_ratings(user, person)
+    for council members reviewing a proposal for them (`privacy.can_see_ratings`)."""
+    personal = privacy.can_see_personal_data(user, person)
+    see_ratings = personal or privacy.can_see_ratings(user, person)
     ratings = dict(RatingLevel.choices)
     return {
         "id": person.pk,

@@ -28,6 +28,7 @@ from thidua.awards.decisions import add_entry, decision_issues, entry_audit
 from thidua.awards.eligibility import Nominee, evaluate
 from thidua.awards.files import check_upload
 from thidua.awards.models import (
+    UNDER_REVIEW,
     AwardEntry,
     AwardType,
     DocumentKind,
@@ -43,7 +44,6 @@ from thidua.orgs.models import Unit
 
 S = ProposalStatus
 EDITABLE = (S.DRAFT, S.RETURNED)
-UNDER_REVIEW = (S.SUBMITTED, S.CHECKED, S.VOTED, S.FORWARDED)
 UNIT, BOARD = "unit", "board"
 
 

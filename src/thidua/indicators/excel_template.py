@@ -17,10 +17,10 @@ from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from thidua.accounts import permissions as perms
 from thidua.common.numbers import format_vn
 from thidua.common.periods import Period, parse_period
 from thidua.common.spreadsheet import safe_row
+from thidua.indicators import visibility
 from thidua.indicators.importing import CLUSTER_MARK, PERIOD_MARK
 from thidua.indicators.models import Indicator, PeriodBasis, Value
 from thidua.indicators.validation import value_period
@@ -73,7 +73,7 @@ def _current_values(members, indicators, period: Period, actor) -> dict[tuple[in
             continue
         if actor is not None:
             if v.report_id not in visible:
-                visible[v.report_id] = perms.can_view_report_values(actor, v.report)
+                visible[v.report_id] = visibility.can_view_report_values(actor, v.report)
             if not visible[v.report_id]:
                 continue
         result[(v.unit_id, v.indicator_id)] = v.value.normalize()

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from thidua.accounts import permissions as perms
 from thidua.common.periods import Period, PeriodError, parse_period
 from thidua.common.prepared import Prepared
+from thidua.indicators import visibility
 from thidua.indicators.models import Report
 from thidua.orgs.models import Cluster
 
@@ -60,5 +61,5 @@ def enterable_cluster(user, code: str, period: str) -> tuple[Cluster, Period]:
 
 def viewable_report(user, pk: int) -> Report:
     report = get_object_or_404(Report.objects.select_related("cluster", "unit"), pk=pk)
-    require(perms.can_view_report_values(user, report))
+    require(visibility.can_view_report_values(user, report))
     return report

@@ -23,7 +23,9 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from thidua.accounts import permissions as perms
+from thidua.awards import privacy
 from thidua.common.periods import PeriodError, parse_period
+from thidua.indicators import visibility
 
 # Keys of before/after that hold personal data (see awards.privacy and the person page).
 PERSONAL_KEYS = frozenset({"birth_date", "national_id"})
@@ -45,7 +47,7 @@ def _year(period: str) -> int:
 
 
 def _report(user, report) -> bool:
-    return perms.can_view_report_values(user, report)
+    return visibility.can_view_report_values(user, report)
 
 
 def _window(user, window) -> bool:
@@ -84,7 +86,7 @@ def _proposal(user, proposal) -> bool:
 
 
 def _person_data(user, person) -> bool:
-    return perms.can_see_personal_data(user, person)
+    return privacy.can_see_personal_data(user, person)
 
 
 def _backlog_case(user, case) -> bool:

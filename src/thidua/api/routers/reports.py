@@ -22,7 +22,7 @@ from thidua.api.schemas import (
     WriteOut,
 )
 from thidua.api.values import to_inputs
-from thidua.indicators import selectors, services
+from thidua.indicators import selectors, services, visibility
 from thidua.indicators.models import VISIBLE_TO_PEERS, Report
 from thidua.orgs.models import Unit
 
@@ -58,7 +58,7 @@ def report(request: HttpRequest, code: str, period: str, unit_code: str):
     if found is None:
         perms.require(perms.can_view_cluster(request.auth, cluster.pk, p.year))
         return _missing(cluster.code, p.code, unit)
-    perms.require(perms.can_view_report_values(request.auth, found), _denied(found))
+    perms.require(visibility.can_view_report_values(request.auth, found), _denied(found))
     return report_out(found)
 
 
