@@ -27,8 +27,6 @@ from thidua.reports.charts import chart_figure, member_chart, trend_chart
 from thidua.reports.documents import (
     SHIPPED,
     context,
-    place_date,
-    recipients,
     render,
     review_docx,
     sample_facts,
@@ -37,6 +35,7 @@ from thidua.reports.documents import (
 from thidua.reports.excel import review_xlsx
 from thidua.reports.models import DocumentTemplate, NarrativeTemplate
 from thidua.reports.narrative import narrate
+from thidua.reports.official import place_date, recipients
 
 FONT = "Times New Roman"
 
@@ -366,7 +365,7 @@ def test_both_template_models_are_in_the_admin():
 
 
 def test_the_pdf_is_converted_by_libreoffice(tnb_docx, tmp_path):
-    from thidua.reports.documents import docx_to_pdf
+    from thidua.reports.docx import docx_to_pdf
 
     if not (shutil.which("soffice") or shutil.which("libreoffice")):
         if os.environ.get("CI") != "true":
@@ -382,7 +381,7 @@ def test_the_pdf_is_converted_by_libreoffice(tnb_docx, tmp_path):
 
 
 def test_a_missing_libreoffice_is_reported_with_the_install_command(monkeypatch):
-    from thidua.reports import documents
+    from thidua.reports import docx as documents
 
     monkeypatch.setattr(documents.shutil, "which", lambda name: None)
     with pytest.raises(documents.LibreOfficeMissing, match="libreoffice-writer-nogui"):

@@ -27,19 +27,15 @@ from docx.shared import Pt
 
 from tests.ballot_keys import close_ballot, open_ballot
 from thidua.ballots import services as ballots
+from thidua.ballots.minutes import BALLOT_SHIPPED, ballot_minutes_docx
 from thidua.ballots.models import SessionStatus
 from thidua.orgs.models import ReviewMeeting
 from thidua.reports import build_minutes
-from thidua.reports.minutes import (
-    BALLOT_SHIPPED,
-    SCORING_SHIPPED,
-    ballot_minutes_docx,
-    scoring_minutes_docx,
-    template_problem_for,
-)
+from thidua.reports.docx import template_problem_for
 from thidua.reports.models import DocumentKind, DocumentTemplate
 from thidua.scoring import services as scoring
 from thidua.scoring.engine import current_regulation
+from thidua.scoring.minutes import SCORING_SHIPPED, scoring_minutes_docx
 
 pytestmark = pytest.mark.django_db
 
@@ -330,7 +326,7 @@ def test_a_quorum_not_met_is_said_and_nobody_is_proposed(users, tnb, unit):
 
 
 def test_an_open_session_has_no_minutes(opened):
-    from thidua.reports.documents import DocumentError
+    from thidua.reports.docx import DocumentError
 
     with pytest.raises(DocumentError, match="đã kết thúc"):
         ballot_minutes_docx(opened)
@@ -517,7 +513,7 @@ def test_the_commands_write_both_minutes(closed, users, tnb, unit, tmp_path):
 
 
 def test_the_minutes_convert_to_pdf_and_the_first_page_renders(closed, tmp_path):
-    from thidua.reports.documents import docx_to_pdf
+    from thidua.reports.docx import docx_to_pdf
 
     if not (shutil.which("soffice") or shutil.which("libreoffice")):
         if os.environ.get("CI") != "true":

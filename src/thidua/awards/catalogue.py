@@ -96,3 +96,9 @@ def rule_for(award: AwardType, year: int) -> AwardRule | None:
         if r.valid_from <= day and (r.valid_to is None or r.valid_to >= day)
     ]
     return max(candidates, key=lambda r: (r.valid_from, r.version), default=None)
+
+
+def award_name(code: str) -> str:
+    """The award's name for its code; the code itself when no award has it."""
+    found = AwardType.objects.filter(code=code).first()
+    return found.name if found else code

@@ -37,7 +37,8 @@ from thidua.common.errors import Issue, ValidationFailed
 from thidua.common.numbers import format_vn
 from thidua.orgs.models import Unit, UnitKind
 from thidua.reports import build_template as fmt
-from thidua.reports.documents import DocumentError, docx_to_pdf, listed, place_date
+from thidua.reports.docx import DocumentError, docx_to_pdf
+from thidua.reports.official import listed, place_date
 
 GAP = "…"
 LAW = "Luật Thi đua, khen thưởng số 06/2022/QH15 ngày 15 tháng 6 năm 2022"

@@ -5,7 +5,8 @@
 
 Run once after a change: `python -m thidua.reports.build_minutes`. The generated files are
 committed; an official adjusts one in Word and uploads it as a document template of the same
-kind. The Jinja fields are those of `thidua.reports.minutes.SCORING_FIELDS` / `BALLOT_FIELDS`.
+kind. The Jinja fields are those of `thidua.scoring.minutes.SCORING_FIELDS` and
+`thidua.ballots.minutes.BALLOT_FIELDS`.
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ from thidua.reports.build_template import (
 FOLDER = Path(__file__).resolve().parent / "templates_docx"
 SCORING = FOLDER / "scoring_minutes.docx"
 BALLOT = FOLDER / "ballot_minutes.docx"
-SCORE_TABLE = "Bảng điểm"  # caption: minutes.py re-fits the section columns to the regulation
+SCORE_TABLE = "Bảng điểm"  # caption: scoring.minutes re-fits the section columns to the regulation
 SIGN_HALF = Cm(8.25)
 
 

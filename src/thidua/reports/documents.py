@@ -2,40 +2,30 @@
 
 The template is the cluster's active uploaded one, else the shared uploaded one, else the
 shipped `templates_docx/review.docx` (built by `build_template.py`). A template may use the
-fields in FIELDS; an upload using anything else is refused (`template_problem`).
+fields in FIELDS; an upload using anything else is refused (`template_problem`). It renders on
+the engine every document kind shares (`reports.docx`).
 """
 
 from __future__ import annotations
 
 import io
-import os
-import re
-import shutil
-import subprocess
-import tempfile
-import zipfile
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from typing import IO
 
 from django.utils import translation
 from django.utils.translation import gettext as _
-from docx.opc.exceptions import PackageNotFoundError
-from docx.oxml.ns import qn
-from docx.shared import Cm, Twips
-from docx.table import Table
+from docx.shared import Cm
 from docxtpl import DocxTemplate, InlineImage
-from jinja2 import StrictUndefined, TemplateError, TemplateSyntaxError, UndefinedError
-from jinja2.sandbox import SandboxedEnvironment
-from lxml.etree import XMLSyntaxError
 
 from thidua.common.numbers import format_vn
 from thidua.common.periods import YEAR, parse_period
-from thidua.orgs.models import Cluster, Membership, Organiser, ReviewMeeting
+from thidua.orgs.models import Cluster, Membership, ReviewMeeting
+from thidua.reports import docx
 from thidua.reports.aggregation import review
 from thidua.reports.charts import chart_figure, member_chart, with_measure
+from thidua.reports.docx import TEMPLATES, FittedTable, Source
 from thidua.reports.models import DocumentKind, DocumentTemplate
 from thidua.reports.narrative import (
     narrate,
@@ -46,16 +36,23 @@ from thidua.reports.narrative import (
     unit_name,
 )
 from thidua.reports.narrative import rules as narrative_rules
+from thidua.reports.official import (
+    FORM_LANGUAGE,
+    GAP,
+    NBSP,
+    Record,
+    header_name,
+    listed,
+    place_date,
+    recipients,
+    superior,
+    typed_lines,
+)
 
-SHIPPED = Path(__file__).resolve().parent / "templates_docx" / "review.docx"
-VALUE_TABLE = "Bảng số liệu"  # caption of the member × indicator table in the template
+SHIPPED = TEMPLATES / "review.docx"
+VALUE_TABLE = FittedTable("Bảng số liệu")  # the member × indicator table, by its caption
 MAX_COLUMNS = 5  # indicator columns per table on a portrait page
 CHART_WIDTH = Cm(15)
-NBSP = "\u00a0"  # keeps "4. Cà Mau" and "9.360 tỷ đồng" on one line
-GAP = "…"  # what the meeting record does not say is left visibly open, never invented
-# An official document is written in Vietnamese whatever the reader's language; `language`
-# chooses only the narrative paragraph and the words in the charts.
-FORM_LANGUAGE = "vi"
 FIELDS = {
     "superior": "cơ quan chủ quản (chữ in hoa)",
     "issuer": "cơ quan ban hành: tên cụm, khối (chữ in hoa)",
@@ -78,44 +75,6 @@ FIELDS = {
     "signer_title": "chức vụ người ký (chữ in hoa, có thể 2 dòng)",
     "signer_name": "họ tên người ký",
 }
-LO_HINT = "apt-get install -y libreoffice-writer-nogui fonts-liberation2"
-
-
-class DocumentError(Exception):
-    """A document could not be produced; the message is for the user."""
-
-
-class LibreOfficeMissing(DocumentError):
-    pass
-
-
-@dataclass
-class Record:
-    """What the meeting record says, as text; empty where it says nothing."""
-
-    number: str = ""
-    place_name: str = ""
-    held_on: date | None = None
-    attendees: str = ""
-    tasks: str = ""
-    signer_title: str = ""
-    signer_name: str = ""
-    recipients: str = ""
-
-    @classmethod
-    def of(cls, meeting: ReviewMeeting | None) -> Record:
-        if meeting is None:
-            return cls()
-        return cls(
-            number=meeting.document_number,
-            place_name=meeting.place_name,
-            held_on=meeting.held_on,
-            attendees=meeting.attendees,
-            tasks=meeting.tasks,
-            signer_title=meeting.signer_title,
-            signer_name=meeting.signer_name,
-            recipients=meeting.recipients,
-        )
 
 
 @dataclass
@@ -140,7 +99,7 @@ def review_docx(
     period: str,
     *,
     language: str = "vi",
-    template: str | Path | bytes | IO[bytes] | None = None,
+    template: Source | None = None,
     include_submitted: bool = False,
     data: dict | None = None,
     narrative: str | None = None,
@@ -163,13 +122,13 @@ def review_pdf(
     period: str,
     *,
     language: str = "vi",
-    template: str | Path | bytes | IO[bytes] | None = None,
+    template: Source | None = None,
     include_submitted: bool = False,
 ) -> bytes:
-    docx = review_docx(
+    document = review_docx(
         cluster, period, language=language, template=template, include_submitted=include_submitted
     )
-    return docx_to_pdf(docx)
+    return docx.docx_to_pdf(document)
 
 
 def gather(
@@ -191,8 +150,8 @@ def gather(
     return Facts(
         data=data,
         narrative=narrate(data, cluster, language) if narrative is None else narrative,
-        superior=_superior(cluster),
-        issuer=_header_name(cluster.name),
+        superior=superior(cluster),
+        issuer=header_name(cluster.name),
         members=sorted((m.unit.code, m.unit.name) for m in memberships),
         main={c for c, e in data["indicators"].items() if e["threshold"] or c in narrated},
         record=Record.of(meeting),
@@ -202,86 +161,22 @@ def gather(
 
 def template_source(
     cluster: Cluster | None, kind: str = DocumentKind.REVIEW, shipped: Path = SHIPPED
-) -> Path | IO[bytes]:
+) -> Source:
     """The cluster's active upload of `kind`, else the shared active upload, else `shipped`."""
-    uploads = DocumentTemplate.objects.filter(kind=kind, active=True)
-    candidates = [uploads.filter(cluster__isnull=True)]
-    if cluster is not None:
-        candidates.insert(0, uploads.filter(cluster=cluster))
-    for chosen in candidates:
-        found = chosen.order_by("-uploaded_at", "-pk").first()
-        if found is not None and found.file:
-            with found.file.open("rb") as handle:
-                return io.BytesIO(handle.read())
-    return shipped
+    return DocumentTemplate.source_for(cluster, kind, shipped)
 
 
-def render(source: str | Path | bytes | IO[bytes], facts: Facts) -> bytes:
-    tpl = _open(source)
-    tpl.init_docx()
-    grid = _value_table_grid(tpl.docx)
-    with translation.override(FORM_LANGUAGE):
-        tpl.render(context(tpl, facts), jinja_env=_environment(), autoescape=True)
-    if grid:
-        _fit_value_tables(tpl.docx, grid)
-    out = io.BytesIO()
-    tpl.save(out)
-    return out.getvalue()
+def render(source: Source, facts: Facts) -> bytes:
+    return docx.render(source, lambda tpl: context(tpl, facts), VALUE_TABLE)
 
 
-def template_problem(source: str | Path | bytes | IO[bytes]) -> str | None:
+def template_problem(source: Source) -> str | None:
     """Why an uploaded template cannot be used, in Vietnamese; None when it renders."""
-    try:
-        tpl = _open(source)
-        tpl.init_docx()
-    except (zipfile.BadZipFile, PackageNotFoundError, ValueError, KeyError, XMLSyntaxError):
-        return _("Tệp không phải là tệp Word (.docx) hợp lệ.")
-    try:
-        facts = sample_facts()
-        fields = context(tpl, facts)
-        unknown = tpl.get_undeclared_template_variables(jinja_env=_environment(), context=fields)
-        if unknown:
-            return _unknown_field(sorted(unknown)[0])
-        tpl.render(fields, jinja_env=_environment(strict=True), autoescape=True)
-    except UndefinedError as exc:
-        return _unknown_field(_undefined_name(str(exc)))
-    except TemplateSyntaxError as exc:
-        return _("Mẫu viết sai cú pháp ở dòng %(n)s: %(e)s") % {"n": exc.lineno, "e": exc.message}
-    except TemplateError as exc:
-        return _("Mẫu không dựng được: %(e)s") % {"e": exc}
-    return None
+    return docx.template_problem(source, _sample_context, _unknown_field)
 
 
-def docx_to_pdf(docx: bytes, *, timeout: int = 180) -> bytes:
-    soffice = shutil.which("soffice") or shutil.which("libreoffice")
-    if soffice is None:
-        raise LibreOfficeMissing(_("Chưa cài LibreOffice: %(cmd)s") % {"cmd": LO_HINT})
-    with tempfile.TemporaryDirectory(prefix="thidua-pdf-") as tmp:
-        folder = Path(tmp)
-        source = folder / "bao-cao.docx"
-        source.write_bytes(docx)
-        # Its own profile in a temporary HOME: conversions never share or lock a user profile.
-        command = [
-            soffice,
-            "--headless",
-            "--norestore",
-            f"-env:UserInstallation={(folder / 'profile').as_uri()}",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(folder),
-            str(source),
-        ]
-        env = {**os.environ, "HOME": str(folder)}
-        try:
-            done = subprocess.run(command, env=env, capture_output=True, timeout=timeout)
-        except subprocess.TimeoutExpired as exc:
-            raise DocumentError(_("LibreOffice chuyển sang PDF quá lâu.")) from exc
-        pdf = folder / "bao-cao.pdf"
-        if not pdf.exists():
-            detail = (done.stderr or done.stdout).decode("utf-8", "replace").strip()
-            raise DocumentError(_("LibreOffice không chuyển được sang PDF: %(e)s") % {"e": detail})
-        return pdf.read_bytes()
+def _sample_context(tpl: DocxTemplate) -> dict:
+    return context(tpl, sample_facts())
 
 
 # The context of the template
@@ -310,45 +205,12 @@ def context(tpl: DocxTemplate, facts: Facts) -> dict:
         "table_blocks": table_blocks(entries, facts.members),
         "illustrative": any(e.get("illustrative") for e in entries.values()),
         "rankings": rankings(tpl, facts),
-        "tasks": listed(_lines(record.tasks) or [GAP]),
+        "tasks": listed(typed_lines(record.tasks) or [GAP]),
         "attendees": record.attendees.strip() or GAP,
         "recipients": recipients(record.recipients),
         "signer_title": record.signer_title.strip().upper() or GAP,
         "signer_name": record.signer_name.strip() or GAP,
     }
-
-
-def place_date(place: str, day: date | None) -> str:
-    """'Rạch Giá, ngày 06 tháng 8 năm 2019': a leading 0 for days < 10 and months 1–2.
-
-    Not translated: the line belongs to official documents, which are Vietnamese whatever the
-    reader's language (the review report, the minutes, the commendation dossier)."""
-    place = place.strip() or GAP
-    if day is None:
-        return f"{place}, ngày {GAP} tháng {GAP} năm {GAP}"
-    month = f"{day.month:02d}" if day.month <= 2 else str(day.month)
-    return f"{place}, ngày {day.day:02d} tháng {month} năm {day.year}"
-
-
-def recipients(text: str) -> list[str]:
-    """'- X;' for each line and '- Lưu: VT.' last (added when the record has no filing line)."""
-    lines = _lines(text) or [GAP]
-    filing = [line for line in lines if line.lower().startswith("lưu")]
-    lines = [line for line in lines if line not in filing] + (filing or [_("Lưu: VT")])
-    return [f"- {line}" for line in listed(lines)]
-
-
-def listed(lines: list[str]) -> list[str]:
-    """Items of a list end with ';', the last with '.'."""
-    ends = [";"] * (len(lines) - 1) + ["."]
-    return [line if line == GAP else line + end for line, end in zip(lines, ends, strict=False)]
-
-
-def _lines(text: str) -> list[str]:
-    cleaned = (
-        line.strip().lstrip("-–+•").strip().rstrip(";.").strip() for line in text.splitlines()
-    )
-    return [line for line in cleaned if line]
 
 
 def table_blocks(entries: dict, members: list[tuple[str, str]]) -> list[dict]:
@@ -512,84 +374,11 @@ def _sentence(text: str) -> str:
     return text[:1].upper() + text[1:] + ("" if text.endswith(".") else ".")
 
 
-def _superior(cluster: Cluster) -> str:
-    if cluster.organiser_unit_id:
-        return _header_name(cluster.organiser_unit.name)
-    if cluster.organiser == Organiser.CENTRAL:
-        with translation.override(FORM_LANGUAGE):
-            return _header_name(str(Organiser.CENTRAL.label))
-    return ""
-
-
-def _header_name(name: str) -> str:
-    # The decree writes hyphens between parts of a name in the header, as in the motto.
-    return re.sub(r"\s*[–—]\s*", " - ", name).upper()
-
-
-# Templates
-
-
-def _open(source: str | Path | bytes | IO[bytes]) -> DocxTemplate:
-    if isinstance(source, bytes):
-        source = io.BytesIO(source)
-    elif hasattr(source, "read"):
-        source.seek(0)
-        source = io.BytesIO(source.read())
-    return DocxTemplate(source)
-
-
-def _environment(*, strict: bool = False) -> SandboxedEnvironment:
-    # Uploaded templates are user content: the sandbox keeps them to reading the context.
-    if strict:
-        return SandboxedEnvironment(autoescape=True, undefined=StrictUndefined)
-    return SandboxedEnvironment(autoescape=True)
-
-
 def _unknown_field(name: str) -> str:
     return _("Mẫu dùng trường “%(f)s” không có trong dữ liệu báo cáo. Dùng được: %(a)s.") % {
         "f": name,
         "a": ", ".join(sorted(FIELDS)),
     }
-
-
-def _undefined_name(message: str) -> str:
-    found = re.search(r"'([^']+)' is undefined|attribute '([^']+)'", message)
-    return next((g for g in found.groups() if g), message) if found else message
-
-
-def _value_tables(document) -> list[Table]:
-    # From the XML: python-docx caches the body that docxtpl's render replaces.
-    found = []
-    for tbl in document.element.body.iter(qn("w:tbl")):
-        table = Table(tbl, document.part)
-        caption = table._tbl.tblPr.find(qn("w:tblCaption"))
-        if caption is not None and caption.get(qn("w:val")) == VALUE_TABLE:
-            found.append(table)
-    return found
-
-
-def _value_table_grid(document) -> list[int]:
-    """The template's column widths (twips) of the value table, before the loops change them."""
-    tables = _value_tables(document)
-    if not tables:
-        return []
-    return [int(c.get(qn("w:w"))) for c in tables[0]._tbl.tblGrid.findall(qn("w:gridCol"))]
-
-
-def _fit_value_tables(document, grid: list[int]) -> None:
-    """The `tc` loops leave one column per indicator: the first two keep the template's widths,
-    the indicator columns share the rest of the template's table width."""
-    for table in _value_tables(document):
-        columns = table._tbl.tblGrid.findall(qn("w:gridCol"))
-        if len(columns) < 3 or len(grid) < 3:
-            continue
-        each = (sum(grid) - grid[0] - grid[1]) // (len(columns) - 2)
-        widths = grid[:2] + [each] * (len(columns) - 2)
-        for col, width in zip(columns, widths, strict=True):
-            col.set(qn("w:w"), str(width))
-        for row in table.rows:
-            for cell, width in zip(row.cells, widths, strict=False):
-                cell.width = Twips(width)
 
 
 # A sample, to check an uploaded template against the real context without touching data
@@ -645,3 +434,13 @@ def sample_facts() -> Facts:
         main={"grdp_growth"},
         record=record,
     )
+
+
+KIND = docx.Kind(
+    code=DocumentKind.REVIEW,
+    fields=FIELDS,
+    shipped=SHIPPED,
+    sample=_sample_context,
+    unknown=_unknown_field,
+    table=VALUE_TABLE,
+)

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import io
 import string
+from pathlib import Path
+from typing import IO
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from thidua.reports import docx
 
 
 class NarrativeKind(models.TextChoices):
@@ -137,14 +142,27 @@ class DocumentTemplate(models.Model):
         scope = self.cluster.code if self.cluster_id else _("mọi cụm")
         return f"{self.get_kind_display()} ({scope}): {self.file.name}"
 
+    @classmethod
+    def source_for(cls, cluster, kind: str, shipped: Path) -> Path | IO[bytes]:
+        """The cluster's active upload of `kind`, else the shared active upload, else
+        `shipped`."""
+        uploads = cls.objects.filter(kind=kind, active=True)
+        candidates = [uploads.filter(cluster__isnull=True)]
+        if cluster is not None:
+            candidates.insert(0, uploads.filter(cluster=cluster))
+        for chosen in candidates:
+            found = chosen.order_by("-uploaded_at", "-pk").first()
+            if found is not None and found.file:
+                with found.file.open("rb") as handle:
+                    return io.BytesIO(handle.read())
+        return shipped
+
     def clean(self) -> None:
         if not self.file:
             return
-        from thidua.reports.minutes import template_problem_for
-
         self.file.open("rb")
         try:
-            problem = template_problem_for(self.kind, self.file.read())
+            problem = docx.template_problem_for(self.kind, self.file.read())
         finally:
             self.file.seek(0)
         if problem:

@@ -31,10 +31,11 @@ from thidua.api.schemas import (
     VoteIn,
 )
 from thidua.ballots import selectors, services
+from thidua.ballots.minutes import ballot_minutes_docx, ballot_minutes_name
 from thidua.ballots.models import BallotSession, SessionStatus
 from thidua.common.errors import Issue, ValidationFailed
 from thidua.orgs.models import Cluster, Membership
-from thidua.reports.minutes import DOCX, ballot_minutes_docx, ballot_minutes_name
+from thidua.reports.docx import DOCX
 
 router = Router(tags=["ballots"])
 

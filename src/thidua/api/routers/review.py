@@ -12,7 +12,8 @@ from thidua.api import lookups
 from thidua.api.errors import responses
 from thidua.api.schemas import PublicationOut, ReviewOut
 from thidua.reports import publication as publications
-from thidua.reports.documents import LibreOfficeMissing, docx_to_pdf, review_docx, review_pdf
+from thidua.reports.documents import review_docx, review_pdf
+from thidua.reports.docx import LibreOfficeMissing, docx_to_pdf
 from thidua.reports.excel import review_xlsx
 
 router = Router(tags=["review"])

@@ -29,9 +29,10 @@ from thidua.api.values import to_decimal
 from thidua.common.errors import Issue, ValidationFailed
 from thidua.common.periods import parse_period
 from thidua.orgs.models import Cluster, Unit
-from thidua.reports.minutes import DOCX, scoring_minutes_docx, scoring_minutes_name
+from thidua.reports.docx import DOCX
 from thidua.scoring import regulation_io, selectors, services
 from thidua.scoring.engine import score
+from thidua.scoring.minutes import scoring_minutes_docx, scoring_minutes_name
 from thidua.scoring.models import Criterion, ManualScore, Regulation
 
 router = Router(tags=["scoring"])

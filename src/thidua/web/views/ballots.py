@@ -20,10 +20,11 @@ from django.views.decorators.http import require_POST
 from thidua.accounts import permissions as perms
 from thidua.awards.models import AwardType, Subject
 from thidua.ballots import selectors, services
+from thidua.ballots.minutes import ballot_minutes_docx, ballot_minutes_name
 from thidua.ballots.models import BallotSession, SessionStatus
 from thidua.common.errors import ValidationFailed
 from thidua.orgs.models import Cluster
-from thidua.reports.minutes import DOCX, ballot_minutes_docx, ballot_minutes_name
+from thidua.reports.docx import DOCX
 from thidua.web import access
 from thidua.web.minutes import ballot_minutes_url
 from thidua.web.scoring_forms import CorrectionForm, SessionForm, VoteForm, form_issues

@@ -15,7 +15,8 @@ from django.views.decorators.http import require_POST
 from thidua.accounts import permissions as perms
 from thidua.reports import publication as publications
 from thidua.reports.charts import member_chart
-from thidua.reports.documents import LibreOfficeMissing, docx_to_pdf, review_docx, review_pdf
+from thidua.reports.documents import review_docx, review_pdf
+from thidua.reports.docx import LibreOfficeMissing, docx_to_pdf
 from thidua.reports.excel import review_xlsx as review_workbook
 from thidua.web import access, page_cache
 from thidua.web.views import errors

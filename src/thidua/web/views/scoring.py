@@ -17,10 +17,11 @@ from django.views.decorators.http import require_POST
 from thidua.accounts import permissions as perms
 from thidua.common.errors import Conflict, Issue, ValidationFailed
 from thidua.orgs.models import Cluster, Unit
-from thidua.reports.minutes import DOCX, scoring_minutes_docx, scoring_minutes_name
+from thidua.reports.docx import DOCX
 from thidua.scoring import regulation_io, selectors, services
 from thidua.scoring.engine import MemberScore, current_regulation, score
 from thidua.scoring.exports import scores_xlsx
+from thidua.scoring.minutes import scoring_minutes_docx, scoring_minutes_name
 from thidua.scoring.models import Criterion, Regulation
 from thidua.web import access
 from thidua.web.minutes import scoring_minutes_url

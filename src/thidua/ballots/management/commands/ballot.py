@@ -10,9 +10,9 @@ from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError
 
 from thidua.ballots import crypto, services
+from thidua.ballots.minutes import ballot_minutes_docx
 from thidua.ballots.models import BallotSession, SessionStatus
 from thidua.common.errors import ValidationFailed
-from thidua.reports.minutes import ballot_minutes_docx
 
 
 class Command(BaseCommand):

@@ -113,7 +113,8 @@ class Command(BaseCommand):
 def _document(
     cluster, period: str, format: str, language: str, include_submitted: bool, live: bool = False
 ) -> bytes:
-    from thidua.reports.documents import DocumentError, docx_to_pdf, review_docx, review_pdf
+    from thidua.reports.documents import review_docx, review_pdf
+    from thidua.reports.docx import DocumentError, docx_to_pdf
 
     published = None if live or include_submitted else latest(cluster, period)
     make = review_pdf if format == "pdf" else review_docx

@@ -40,7 +40,7 @@ class Command(BaseCommand):
         if format == "docx":
             if not output:
                 raise CommandError("--format docx cần -o TỆP.docx", returncode=2)
-            from thidua.reports.minutes import scoring_minutes_docx
+            from thidua.scoring.minutes import scoring_minutes_docx
 
             Path(output).write_bytes(scoring_minutes_docx(regulation, results=results))
             self.stdout.write(f"Đã ghi biên bản {output}")
