@@ -21,7 +21,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.urls import reverse
 
-from thidua.indicators.importing import FileUnreadable, read_rows, stream_rows
+from thidua.common.spreadsheet import FileUnreadable, read_rows, stream_rows
 
 CONTENT_TYPES = (
     '<?xml version="1.0" encoding="UTF-8"?>'

@@ -6,7 +6,7 @@ import zipfile
 import pytest
 
 from thidua.common.archives import office_problem
-from thidua.indicators.importing import FileUnreadable, read_rows
+from thidua.common.spreadsheet import FileUnreadable, read_rows
 
 
 def xlsx_like(extra: dict[str, bytes] | None = None) -> bytes:

@@ -25,9 +25,18 @@ from thidua.accounts.audit import Change, record_many
 from thidua.awards import backlog
 from thidua.awards.models import AwardEntry, BacklogCase, BacklogProgramme, WarPeriod
 from thidua.common.errors import Issue, ValidationFailed
-from thidua.common.spreadsheet import safe_row
+from thidua.common.spreadsheet import (
+    CellProblem,
+    Column,
+    FileUnreadable,
+    cells,
+    cleaned,
+    locate,
+    missing,
+    read_rows,
+    safe_row,
+)
 from thidua.common.text import name_key, unit_key
-from thidua.indicators.importing import FileUnreadable, read_rows
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # A page's export; a programme holds thousands of cases at most.
@@ -153,7 +162,11 @@ def _parse(actor, rows: list[list], errors: list[Issue]) -> list[tuple[int, back
     if not rows:
         errors.append(Issue(_("Tệp không có dữ liệu.")))
         return []
-    columns = _columns(rows[0], errors)
+    columns = _columns()
+    found = locate(rows[0], columns)
+    for column in missing(found, columns):
+        msg = _("Thiếu cột “%(c)s” ở dòng tiêu đề.") % {"c": column.aliases[0]}
+        errors.append(Issue(msg, row=1))
     if errors:
         return []
     units = _unit_lookup(actor)
@@ -168,25 +181,32 @@ def _parse(actor, rows: list[list], errors: list[Issue]) -> list[tuple[int, back
     for number, raw in enumerate(rows[1:], start=2):
         if not any(c not in (None, "") for c in raw):
             continue
-        cells = {key: raw[i] if i < len(raw) else None for key, i in columns.items()}
-        found = _row_input(number, cells, units, errors)
-        if found is not None:
-            inputs.append((number, found))
+        data = _row_input(number, cells(raw, found), columns, units, errors)
+        if data is not None:
+            inputs.append((number, data))
     return [] if errors else inputs
 
 
-def _columns(header: list, errors: list[Issue]) -> dict[str, int]:
-    by_title = {name_key(title): key for key, title, _width in _headings()}
-    by_title |= {name_key(key): key for key, _title, _width in _headings()}
-    found: dict[str, int] = {}
-    for index, cell in enumerate(header):
-        key = by_title.get(name_key(str(cell or "")))
-        if key and key not in found:
-            found[key] = index
-    missing = [t for k, t, _w in _headings() if k in ("full_name", "war_period") and k not in found]
-    for title in missing:
-        errors.append(Issue(_("Thiếu cột “%(c)s” ở dòng tiêu đề.") % {"c": title}, row=1))
-    return found
+def _columns() -> list[Column]:
+    """The export's columns, named by their heading (in the reader's language) or their key."""
+    cleans = {
+        "full_name": _text,
+        "war_period": _war_period,
+        "received_on": _date,
+        "birth_year": _year,
+        "service_unit": _text,
+        "service_start": _date,
+        "service_end": _date,
+        "posthumous": _flag,
+        "next_of_kin_name": _text,
+        "next_of_kin_relation": _text,
+        "note": _text,
+    }
+    required = ("full_name", "war_period")
+    return [
+        Column(key, (title, key), cleans.get(key), key in required)
+        for key, title, _width in _headings()
+    ]
 
 
 def _unit_lookup(actor) -> dict[str, object]:
@@ -198,26 +218,27 @@ def _unit_lookup(actor) -> dict[str, object]:
     return found
 
 
-def _row_input(number: int, cells: dict, units: dict, errors: list[Issue]):
+def _row_input(number: int, row: dict, columns: list[Column], units: dict, errors: list[Issue]):
     problems: list[Issue] = []
+    by_name = {c.name: c for c in columns}
 
-    def fail(message: str, column: str) -> None:
-        problems.append(Issue(message, row=number, column=column))
+    def value(name: str):
+        return cleaned(row.get(name), by_name[name], number, problems)
 
-    unit = _unit(cells.get("unit"), units, fail)
+    unit = _unit(row.get("unit"), units, number, problems)
     data = backlog.CaseInput(
-        full_name=_text(cells.get("full_name")),
+        full_name=value("full_name"),
         unit=unit,
-        war_period=_war_period(cells.get("war_period"), fail),
-        received_on=_date(cells.get("received_on"), "received_on", fail) or timezone.localdate(),
-        birth_year=_year(cells.get("birth_year"), fail),
-        service_unit=_text(cells.get("service_unit")),
-        service_start=_date(cells.get("service_start"), "service_start", fail),
-        service_end=_date(cells.get("service_end"), "service_end", fail),
-        posthumous=_flag(cells.get("posthumous"), fail),
-        next_of_kin_name=_text(cells.get("next_of_kin_name")),
-        next_of_kin_relation=_text(cells.get("next_of_kin_relation")),
-        note=_text(cells.get("note")),
+        war_period=value("war_period") or "",
+        received_on=value("received_on") or timezone.localdate(),
+        birth_year=value("birth_year"),
+        service_unit=value("service_unit"),
+        service_start=value("service_start"),
+        service_end=value("service_end"),
+        posthumous=bool(value("posthumous")),
+        next_of_kin_name=value("next_of_kin_name"),
+        next_of_kin_relation=value("next_of_kin_relation"),
+        note=value("note"),
     )
     if not problems:
         try:
@@ -236,20 +257,23 @@ def _text(value) -> str:
     return str(value).strip()
 
 
-def _unit(value, units: dict, fail):
+def _unit(value, units: dict, row: int, problems: list[Issue]):
+    """The receiving unit among those the user adds cases for (its own, when only one)."""
     text = _text(value)
     if not text:
         if len({u.pk for u in units.values()}) == 1:
             return next(iter(units.values()))
-        fail(_("Cần ghi đơn vị tiếp nhận (mã hoặc tên đơn vị của bạn)."), "unit")
+        msg = _("Cần ghi đơn vị tiếp nhận (mã hoặc tên đơn vị của bạn).")
+        problems.append(Issue(msg, row=row, column="unit"))
         return None
     found = units.get(text.lower()) or units.get(unit_key(text))
     if found is None:
-        fail(_("“%(u)s” không phải đơn vị bạn được thêm hồ sơ.") % {"u": text}, "unit")
+        msg = _("“%(u)s” không phải đơn vị bạn được thêm hồ sơ.") % {"u": text}
+        problems.append(Issue(msg, row=row, column="unit"))
     return found
 
 
-def _war_period(value, fail) -> str:
+def _war_period(value) -> str:
     text = name_key(_text(value))
     for code, label in WarPeriod.choices:
         if text in (code.replace("_", " "), name_key(str(label))):
@@ -258,25 +282,22 @@ def _war_period(value, fail) -> str:
     hits = {code for word, code in keywords.items() if re.search(rf"\b{word}\b", text)}
     if len(hits) == 1:
         return hits.pop()
-    fail(
+    raise CellProblem(
         _("Thời kỳ “%(v)s” không rõ: ghi chống Pháp, chống Mỹ hoặc bảo vệ Tổ quốc.")
-        % {"v": _text(value)},
-        "war_period",
+        % {"v": _text(value)}
     )
-    return ""
 
 
-def _year(value, fail) -> int | None:
+def _year(value) -> int | None:
     text = _text(value)
     if not text:
         return None
     if not (text.isascii() and text.isdigit()):  # "1975²" or "１９７５" are not years
-        fail(_("Năm sinh “%(v)s” không phải một năm.") % {"v": text}, "birth_year")
-        return None
+        raise CellProblem(_("Năm sinh “%(v)s” không phải một năm.") % {"v": text})
     return int(text)
 
 
-def _date(value, column: str, fail) -> dt.date | None:
+def _date(value) -> dt.date | None:
     if value in (None, ""):
         return None
     if isinstance(value, dt.datetime):
@@ -291,18 +312,18 @@ def _date(value, column: str, fail) -> dt.date | None:
             return dt.date(year, month, day)
         return dt.date.fromisoformat(text)
     except ValueError:
-        fail(_("Ngày “%(v)s” không hợp lệ (ghi ngày/tháng/năm).") % {"v": text}, column)
-        return None
+        raise CellProblem(
+            _("Ngày “%(v)s” không hợp lệ (ghi ngày/tháng/năm).") % {"v": text}
+        ) from None
 
 
-def _flag(value, fail) -> bool:
+def _flag(value) -> bool:
     text = name_key(_text(value))
     if text in _YES:
         return True
     if text not in _NO:
-        fail(
-            _("Cột truy tặng ghi “x” hoặc để trống (nhận được “%(v)s”).") % {"v": _text(value)},
-            "posthumous",
+        raise CellProblem(
+            _("Cột truy tặng ghi “x” hoặc để trống (nhận được “%(v)s”).") % {"v": _text(value)}
         )
     return False
 

@@ -20,8 +20,8 @@ from thidua.awards.models import AwardEntry, AwardType, Person
 from thidua.awards.name_search import matching, remember_words, search
 from thidua.common.bulk import insert_rows, refresh_statistics, reserve_ids, rows_by_keys
 from thidua.common.errors import Issue
+from thidua.common.spreadsheet import Column, FileUnreadable, locate, missing, stream_rows
 from thidua.common.text import name_key, shown, text_problem, unit_key
-from thidua.indicators.importing import FileUnreadable, stream_rows
 from thidua.orgs.models import Unit
 
 # Historical lists can be large and the CLI is trusted, but python-calamine holds the whole sheet
@@ -32,20 +32,19 @@ CLI_LIMIT = 256 * 1024 * 1024
 __all__ = ["import_registry", "matching", "search", "as_public", "as_search_row", "statistics"]
 
 
-def _aliases(*names: str) -> frozenset[str]:
-    return frozenset(name_key(n).replace("_", " ") for n in names)
-
-
-COLUMNS = {
-    "full_name": _aliases("họ và tên", "họ tên", "tên", "full_name", "name", "tập thể, cá nhân"),
-    "birth_year": _aliases("năm sinh", "birth_year", "born"),
-    "unit": _aliases("đơn vị", "đơn vị công tác", "cơ quan, đơn vị", "unit"),
-    "award": _aliases("hình thức khen thưởng", "hình thức", "danh hiệu", "award"),
-    "year": _aliases("năm", "năm khen thưởng", "year"),
-    "decision_number": _aliases("số quyết định", "số qđ", "decision_number", "decision"),
-    "decision_date": _aliases("ngày quyết định", "ngày qđ", "decision_date"),
-}
-REQUIRED = ("full_name", "award", "year")
+COLUMNS = (
+    Column(
+        "full_name",
+        ("họ và tên", "họ tên", "tên", "full_name", "name", "tập thể, cá nhân"),
+        required=True,
+    ),
+    Column("birth_year", ("năm sinh", "birth_year", "born")),
+    Column("unit", ("đơn vị", "đơn vị công tác", "cơ quan, đơn vị", "unit")),
+    Column("award", ("hình thức khen thưởng", "hình thức", "danh hiệu", "award"), required=True),
+    Column("year", ("năm", "năm khen thưởng", "year"), required=True),
+    Column("decision_number", ("số quyết định", "số qđ", "decision_number", "decision")),
+    Column("decision_date", ("ngày quyết định", "ngày qđ", "decision_date")),
+)
 _DATE = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
 
 
@@ -152,18 +151,10 @@ def _parse(first: int, rows, errors: list[Issue]) -> list[tuple]:
 
 
 def _header(cells: list, errors: list[Issue]) -> dict[str, int]:
-    found = {}
-    for index, cell in enumerate(cells):
-        key = name_key(str(cell or "")).replace("_", " ")
-        for column, aliases in COLUMNS.items():
-            if key in aliases and column not in found:
-                found[column] = index
-    for column in REQUIRED:
-        if column not in found:
-            msg = _(
-                "Thiếu cột “%(c)s” ở dòng tiêu đề (ví dụ: Họ và tên, Hình thức khen thưởng, Năm)."
-            )
-            errors.append(Issue(msg % {"c": column}, row=1, column=column))
+    found = locate(cells, COLUMNS)
+    for column in missing(found, COLUMNS):
+        msg = _("Thiếu cột “%(c)s” ở dòng tiêu đề (ví dụ: Họ và tên, Hình thức khen thưởng, Năm).")
+        errors.append(Issue(msg % {"c": column.name}, row=1, column=column.name))
     return found
 
 

@@ -10,22 +10,21 @@ Rows and columns in the errors are those the user sees in Excel: the header is r
 
 from __future__ import annotations
 
-import csv
-import io
-import os
 from dataclasses import dataclass, field
 from decimal import Decimal
-from pathlib import Path
 
-import python_calamine
-from django.conf import settings
 from django.utils.translation import gettext as _
 
-from thidua.common import sheets
 from thidua.common.errors import Issue, ValidationFailed
-from thidua.common.numbers import format_vn
 from thidua.common.periods import Period, PeriodError, parse_period
-from thidua.common.text import name_key, shown, text_problem, unit_key
+from thidua.common.spreadsheet import (
+    Column,
+    FileUnreadable,
+    column_named,
+    header_key,
+    read_rows,
+)
+from thidua.common.text import shown, text_problem, unit_key
 from thidua.indicators import services
 from thidua.indicators.models import Indicator, Value
 from thidua.indicators.selectors import peer_values
@@ -33,46 +32,34 @@ from thidua.indicators.validation import hard_error, value_period
 from thidua.indicators.vnnumbers import NumberError, Reading, read_cell, settle
 from thidua.orgs.models import Cluster, Membership, Unit
 
-EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xlsb", ".xls", ".ods")
-CSV_SUFFIXES = (".csv", ".txt")
-DATA_SHEET = "Số liệu"
 # Marks in the template's hidden code row (row 2) naming the cluster and period it was made for.
 CLUSTER_MARK = "cluster:"
 PERIOD_MARK = "period:"
 _HEADER_SCAN = 15
 
 
-def _aliases(*names: str) -> frozenset[str]:
-    return frozenset(_key(n) for n in names)
-
-
 def _key(text) -> str:
-    return name_key(str(text)).replace("_", " ")
+    return header_key(text)
 
 
-UNIT_CODE = _aliases("mã đơn vị", "mã", "mã tỉnh", "mã ĐV", "unit_code", "code")
-UNIT_NAME = _aliases(
-    "đơn vị", "tên đơn vị", "tỉnh", "tỉnh, thành phố", "tỉnh/thành phố", "địa phương",
-    "thành viên", "unit", "unit_name",
+# The columns of the long layout (and the unit columns of the wide one), by their headers.
+COLUMNS = (
+    Column("unit_code", ("mã đơn vị", "mã", "mã tỉnh", "mã ĐV", "unit_code", "code")),
+    Column(
+        "unit_name",
+        (
+            "đơn vị", "tên đơn vị", "tỉnh", "tỉnh, thành phố", "tỉnh/thành phố", "địa phương",
+            "thành viên", "unit", "unit_name",
+        ),
+    ),
+    Column("indicator", ("chỉ tiêu", "mã chỉ tiêu", "tên chỉ tiêu", "indicator", "indicator_code")),
+    Column("period", ("kỳ", "kỳ báo cáo", "period")),
+    Column("value", ("giá trị", "số liệu", "value")),
+    Column("note", ("ghi chú", "note")),
+    Column("justification", ("giải trình", "justification")),
+    Column("source", ("nguồn", "nguồn số liệu", "source")),
+    Column("ignored", ("stt", "tt", "số tt", "số thứ tự", "đơn vị tính", "measure")),
 )  # fmt: skip
-INDICATOR = _aliases("chỉ tiêu", "mã chỉ tiêu", "tên chỉ tiêu", "indicator", "indicator_code")
-PERIOD = _aliases("kỳ", "kỳ báo cáo", "period")
-VALUE = _aliases("giá trị", "số liệu", "value")
-NOTE = _aliases("ghi chú", "note")
-JUSTIFICATION = _aliases("giải trình", "justification")
-SOURCE = _aliases("nguồn", "nguồn số liệu", "source")
-IGNORED = _aliases("stt", "tt", "số tt", "số thứ tự", "đơn vị tính", "measure")
-_ROLES = {
-    "unit_code": UNIT_CODE,
-    "unit_name": UNIT_NAME,
-    "indicator": INDICATOR,
-    "period": PERIOD,
-    "value": VALUE,
-    "note": NOTE,
-    "justification": JUSTIFICATION,
-    "source": SOURCE,
-    "ignored": IGNORED,
-}
 
 
 @dataclass
@@ -97,17 +84,6 @@ class ImportResult:
         }
 
 
-class FileUnreadable(Exception):
-    def __init__(self, message: str, row: int | None = None, column: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.row = row  # where reading stopped, when known (a CSV cell too long)
-        self.column = column
-
-    def as_issue(self) -> Issue:
-        return Issue(self.message, row=self.row, column=self.column)
-
-
 def import_file(
     actor,
     path,
@@ -129,158 +105,6 @@ def import_file(
     except FileUnreadable as exc:
         return ImportResult(ok=False, errors=[exc.as_issue()], unreadable=True)
     return _Import(actor, cluster, period, rows).run(dry_run, reason)
-
-
-# Reading the file ------------------------------------------------------------------------------
-
-
-def read_rows(source, filename: str | None = None, *, limit: int | None = None) -> list[list]:
-    """The data sheet as rows of cells (None for empty), row 1 first.
-
-    `limit` caps the file size (default: the upload limit); the CLI's registry import of
-    historical lists passes a larger one.
-    """
-    name = filename or getattr(source, "name", None) or str(source)
-    suffix = Path(str(name)).suffix.lower()
-    if suffix not in EXCEL_SUFFIXES + CSV_SUFFIXES:
-        raise FileUnreadable(
-            _("Chỉ nhận tệp Excel (.xlsx) hoặc CSV (.csv); “%(name)s” không phải loại này.")
-            % {"name": Path(str(name)).name}
-        )
-    data = _read_bytes(source, name, limit)
-    _measure(data, suffix, limit)
-    rows = _excel_rows(data, name) if suffix in EXCEL_SUFFIXES else _csv_rows(data)
-    return [[_clean(c) for c in row] for row in rows]
-
-
-def stream_rows(source, filename: str | None = None, *, limit: int | None = None):
-    """The data sheet's rows one at a time (cells as read, not stripped) and row 1's number.
-
-    For large files: an Excel sheet is held once by the reader (python-calamine) and handed
-    out row by row, instead of also being copied into Python lists like `read_rows` does.
-    Returns (first_row_number, iterator of rows); the first row is the header.
-    """
-    name = filename or getattr(source, "name", None) or str(source)
-    suffix = Path(str(name)).suffix.lower()
-    if suffix not in EXCEL_SUFFIXES:
-        return 1, iter(read_rows(source, filename, limit=limit))
-    data = _read_bytes(source, name, limit)
-    _measure(data, suffix, limit)
-    try:
-        book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
-        del data
-        sheet = book.get_sheet_by_name(_data_sheet(book))
-        return sheet.start[0] + 1 if sheet.start else 1, sheet.iter_rows()
-    except (python_calamine.CalamineError, ValueError, OSError, IndexError) as exc:
-        raise FileUnreadable(
-            _("Không đọc được tệp Excel “%(name)s”: tệp hỏng, có mật khẩu hoặc không phải Excel.")
-            % {"name": Path(str(name)).name}
-        ) from exc
-
-
-def _measure(data: bytes, suffix: str, limit: int | None) -> None:
-    """Before the Excel reader sees a workbook: an upload (no `limit`) within the web's limits,
-    a file given to the CLI within the larger ones; never one that would exhaust memory."""
-    limits = sheets.Limits.for_uploads() if limit is None else sheets.Limits.for_cli()
-    try:
-        sheets.check_workbook(data, suffix, limits)
-    except sheets.SheetRefused as exc:
-        raise FileUnreadable(exc.message) from None
-
-
-def _data_sheet(book) -> str:
-    names = [
-        m.name
-        for m in book.sheets_metadata
-        if m.typ == python_calamine.SheetTypeEnum.WorkSheet
-        and m.visible == python_calamine.SheetVisibleEnum.Visible
-    ]
-    return DATA_SHEET if DATA_SHEET in names else (names or book.sheet_names)[0]
-
-
-def _read_bytes(source, name, limit: int | None = None) -> bytes:
-    limit = limit or getattr(settings, "THIDUA_MAX_UPLOAD_BYTES", 20 * 1024 * 1024)
-    if hasattr(source, "read"):
-        data = source.read(limit + 1)
-        too_big = len(data) > limit
-    else:
-        if not os.path.isfile(source):
-            raise FileUnreadable(_("Không tìm thấy tệp “%(name)s”.") % {"name": source})
-        too_big = os.path.getsize(source) > limit
-        data = b"" if too_big else Path(source).read_bytes()
-    if too_big:
-        raise FileUnreadable(
-            _("Tệp quá lớn: giới hạn là %(limit)s MB. Hãy chia nhỏ tệp hoặc xóa các trang thừa.")
-            % {"limit": round(limit / 1024 / 1024, 1)}
-        )
-    if not data:
-        raise FileUnreadable(_("Tệp “%(name)s” rỗng.") % {"name": Path(str(name)).name})
-    return data
-
-
-def _excel_rows(data: bytes, name) -> list[list]:
-    try:
-        book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
-        sheet = _data_sheet(book)
-        # Keep leading empty rows and columns so that row and column numbers match Excel's.
-        return book.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
-    except (python_calamine.CalamineError, ValueError, OSError, IndexError) as exc:
-        raise FileUnreadable(
-            _("Không đọc được tệp Excel “%(name)s”: tệp hỏng, có mật khẩu hoặc không phải Excel.")
-            % {"name": Path(str(name)).name}
-        ) from exc
-
-
-def _csv_rows(data: bytes) -> list[list]:
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise FileUnreadable(
-            _("Tệp CSV phải lưu ở mã UTF-8 (trong Excel: Lưu thành → “CSV UTF-8”).")
-        ) from exc
-    lines = text.splitlines(keepends=True)  # the ends: a quoted cell keeps its line breaks
-    first = next((line for line in lines if line.strip()), "")
-    delimiter = max((";", ",", "\t"), key=first.count) if first else ","
-    reader = csv.reader(lines, delimiter=delimiter)
-    rows: list[list] = []
-    try:
-        rows.extend(reader)
-    except csv.Error as exc:  # a cell over the csv module's limit (131,072 characters)
-        raise _csv_problem(rows, lines, reader.line_num, delimiter) from exc
-    return rows
-
-
-def _csv_problem(rows: list[list], lines: list[str], line: int, delimiter: str) -> FileUnreadable:
-    limit = csv.field_size_limit()
-    index = _long_field(lines[line - 1], delimiter, limit) if 0 < line <= len(lines) else None
-    header = rows[0] if rows else []
-    column = None
-    if index is not None:
-        column = str(header[index]) if index < len(header) and header[index] else str(index + 1)
-    message = _("Ô dài quá %(max)s ký tự (hoặc có dấu ngoặc kép không đóng); không đọc được tệp.")
-    return FileUnreadable(message % {"max": format_vn(limit)}, row=line, column=column)
-
-
-def _long_field(line: str, delimiter: str, limit: int) -> int | None:
-    """Which cell of a CSV line runs past `limit` characters (an error path: a plain loop)."""
-    index, size, quoted = 0, 0, False
-    for ch in line:
-        if ch == '"':
-            quoted = not quoted
-        elif ch == delimiter and not quoted:
-            index, size = index + 1, 0
-        else:
-            size += 1
-            if size > limit:
-                return index
-    return None
-
-
-def _clean(cell):
-    if isinstance(cell, str):
-        cell = cell.strip()
-        return cell or None
-    return cell
 
 
 def _text(cell) -> str:
@@ -809,8 +633,8 @@ def _cell(row: list, col: int | None):
 
 
 def _role(text: str) -> str | None:
-    key = _key(text)
-    return next((role for role, names in _ROLES.items() if key in names), None)
+    found = column_named(text, COLUMNS)
+    return found.name if found else None
 
 
 def _measure_message(header: str, measure: str, indicator: Indicator) -> str:

@@ -6,9 +6,15 @@ from django.core.management.base import BaseCommand, CommandError
 
 from thidua.awards.eligibility import Nominee, evaluate_many
 from thidua.awards.models import Person
+from thidua.common.spreadsheet import Column, FileUnreadable, cells, locate, read_rows
 from thidua.common.text import name_key, text_problem
-from thidua.indicators.importing import FileUnreadable, read_rows
 from thidua.orgs.models import Unit
+
+# The file's columns, by their names as headers (with spaces or '_', any case).
+COLUMNS = tuple(
+    Column(name, (name,))
+    for name in ("person_id", "full_name", "birth_year", "unit_code", "award", "year")
+)
 
 
 class Command(BaseCommand):
@@ -59,11 +65,11 @@ def _from_file(path: str) -> list[Nominee]:
         rows = read_rows(path, path, limit=2 * 1024**3)
     except FileUnreadable as exc:
         raise CommandError(str(exc), returncode=2) from exc
-    header = [name_key(str(c or "")).replace(" ", "_") for c in rows[0]]
+    found = locate(rows[0], COLUMNS)
     people = {}
     nominees, problems = [], []
     for number, raw in enumerate(rows[1:], start=2):
-        row = dict(zip(header, raw, strict=False))
+        row = cells(raw, found)
         if any(isinstance(c, str) and text_problem(c, 300) for c in raw):
             problems.append(f"Dòng {number}: có ô dài quá 300 ký tự hoặc có ký tự điều khiển.")
             continue
