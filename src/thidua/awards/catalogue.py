@@ -100,5 +100,5 @@ def rule_for(award: AwardType, year: int) -> AwardRule | None:
 
 def award_name(code: str) -> str:
     """The award's name for its code; the code itself when no award has it."""
-    found = AwardType.objects.filter(code=code).first()
+    found = AwardType.objects.filter(code=code).first() if code else None
     return found.name if found else code

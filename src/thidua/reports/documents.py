@@ -12,7 +12,6 @@ import io
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from pathlib import Path
 
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -113,8 +112,9 @@ def review_docx(
         data=data,
         narrative=narrative,
     )
-    source = template if template is not None else template_source(cluster)
-    return render(source, facts)
+    if template is None:
+        template = DocumentTemplate.source_for(cluster, DocumentKind.REVIEW, SHIPPED)
+    return render(template, facts)
 
 
 def review_pdf(
@@ -157,13 +157,6 @@ def gather(
         record=Record.of(meeting),
         language=language,
     )
-
-
-def template_source(
-    cluster: Cluster | None, kind: str = DocumentKind.REVIEW, shipped: Path = SHIPPED
-) -> Source:
-    """The cluster's active upload of `kind`, else the shared active upload, else `shipped`."""
-    return DocumentTemplate.source_for(cluster, kind, shipped)
 
 
 def render(source: Source, facts: Facts) -> bytes:

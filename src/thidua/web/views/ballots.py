@@ -18,6 +18,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from thidua.accounts import permissions as perms
+from thidua.awards.catalogue import award_name
 from thidua.awards.models import AwardType, Subject
 from thidua.ballots import selectors, services
 from thidua.ballots.minutes import ballot_minutes_docx, ballot_minutes_name
@@ -133,7 +134,7 @@ def ballot_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "correction_form": CorrectionForm(),
         "corrections": list(session.corrections.all()),
         "minutes_url": ballot_minutes_url(session, request.user),
-        "award_name": _award_name(session.award_code),
+        "award_name": award_name(session.award_code),
     } | _receipt_search(request, session)
     return render(request, "web/ballot.html", context)
 
@@ -144,11 +145,6 @@ def _receipt_search(request: HttpRequest, session: BallotSession) -> dict:
     wanted = "".join(request.GET.get("receipt", "").split()).upper()
     found = next((r for r in receipts if r["receipt"] == wanted), None) if wanted else None
     return {"receipts": receipts, "wanted": wanted, "found": found}
-
-
-def _award_name(code: str) -> str:
-    found = AwardType.objects.filter(code=code).first() if code else None
-    return found.name if found else code
 
 
 @login_required
