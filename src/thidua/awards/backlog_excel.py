@@ -9,7 +9,6 @@ the units the user may add cases for; one bad row and nothing is written.
 from __future__ import annotations
 
 import datetime as dt
-import io
 import re
 from dataclasses import dataclass, field
 
@@ -17,8 +16,6 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
 
 from thidua.accounts import permissions as perms
 from thidua.accounts.audit import Change, record_many
@@ -26,6 +23,7 @@ from thidua.awards import backlog
 from thidua.awards.models import AwardEntry, BacklogCase, BacklogProgramme, WarPeriod
 from thidua.common.spreadsheet import safe_row
 from thidua.common.text import name_key, unit_key
+from thidua.common.xlsx_out import bold, to_bytes
 from thidua.indicators.importing import FileUnreadable, read_rows
 from thidua.indicators.validation import Issue, ValidationFailed
 
@@ -69,7 +67,7 @@ def cases_workbook(programme: BacklogProgramme, cases) -> bytes:
     headings = _headings()
     for index, (_key, _title, width) in enumerate(headings):
         sheet.column_dimensions[chr(ord("A") + index)].width = width
-    sheet.append([_bold(sheet, title) for _key, title, _width in headings])
+    sheet.append([bold(sheet, title) for _key, title, _width in headings])
     for case in cases[:MAX_EXPORT]:
         sheet.append(
             safe_row(
@@ -92,15 +90,7 @@ def cases_workbook(programme: BacklogProgramme, cases) -> bytes:
                 ]
             )
         )
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
-
-
-def _bold(sheet, value: str) -> WriteOnlyCell:
-    cell = WriteOnlyCell(sheet, value=value)
-    cell.font = Font(bold=True)
-    return cell
+    return to_bytes(book)
 
 
 def export_filename(programme: BacklogProgramme) -> str:

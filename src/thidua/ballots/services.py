@@ -18,6 +18,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -25,7 +26,7 @@ from django.utils.translation import gettext as _
 from thidua.accounts import permissions as perms
 from thidua.accounts.audit import record
 from thidua.accounts.models import Role, RoleAssignment
-from thidua.ballots import crypto
+from thidua.ballots import crypto, selectors
 from thidua.ballots.models import (
     Ballot,
     BallotSession,
@@ -80,6 +81,42 @@ def default_electorate(cluster, year: int) -> list[tuple]:
     ):
         chosen.setdefault(a.unit_id, (a.user, a.unit))
     return list(chosen.values())
+
+
+def electors_named(cluster, year: int, usernames: list[str]) -> list[tuple]:
+    """Electors named by username, each with the member unit they represent (if they are its
+    officer): the electorate of a session set up by name (the API) rather than picked from
+    `default_electorate` (the web form)."""
+    users = {u.get_username(): u for u in get_user_model().objects.filter(username__in=usernames)}
+    members = Membership.objects.filter(cluster=cluster, year=year).values_list("unit_id")
+    units = {
+        a.user_id: a.unit
+        for a in RoleAssignment.objects.filter(
+            user__in=users.values(), role=Role.OFFICER, unit_id__in=members
+        ).select_related("unit")
+    }
+    issues = [
+        Issue(_("Không có tài khoản “%(u)s”.") % {"u": name}, row=i, column="electors", value=name)
+        for i, name in enumerate(usernames)
+        if name not in users
+    ]
+    if issues:
+        raise ValidationFailed(issues)
+    return [(users[name], units.get(users[name].pk)) for name in usernames]
+
+
+def candidates_coded(cluster, year: int, codes: list[str]) -> list[tuple]:
+    """Candidates named by unit code, each with its rank; every code must be a member's."""
+    ranked = {unit.code: (unit, rank) for unit, rank in selectors.ranking_candidates(cluster, year)}
+    msg = _("Đơn vị mã %(c)s không phải thành viên của cụm.")
+    issues = [
+        Issue(msg % {"c": c}, row=i, column="candidates", value=c)
+        for i, c in enumerate(codes)
+        if c not in ranked
+    ]
+    if issues:
+        raise ValidationFailed(issues)
+    return [ranked[c] for c in codes]
 
 
 def create_session(

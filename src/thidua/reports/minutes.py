@@ -44,6 +44,7 @@ from thidua.reports.documents import (
 from thidua.reports.models import DocumentKind
 from thidua.scoring.engine import MemberScore, score
 from thidua.scoring.models import ManualScore, Method, Regulation
+from thidua.scoring.wording import tie_break_sentence
 
 FOLDER = Path(__file__).resolve().parent / "templates_docx"
 SCORING_SHIPPED = FOLDER / "scoring_minutes.docx"
@@ -232,7 +233,7 @@ def scoring_context(regulation: Regulation, results: list[MemberScore] | None = 
         "regulation_version": regulation.version,
         "legal_basis": _clause(regulation.legal_basis),
         "sections": _sections(tops),
-        "tie_break": _tie_break(regulation.tie_break or []),
+        "tie_break": tie_break_sentence(regulation.tie_break or []),
         "member_count": len(results),
         "member_noun": cluster.noun_for(kinds),
         "rows": [
@@ -300,22 +301,6 @@ def _points(value: Decimal) -> str:
     value = Decimal(value).normalize()
     decimals = max(0, -value.as_tuple().exponent)
     return format_vn(value, decimals)
-
-
-def _tie_break(rules: list[str]) -> str:
-    labels = []
-    for rule in rules:
-        if rule.startswith("section:"):
-            labels.append(_("điểm nhóm %(c)s") % {"c": rule.split(":", 1)[1]})
-        elif rule == "full_points":
-            labels.append(_("số tiêu chí đạt điểm tối đa"))
-        else:
-            labels.append(rule)
-    if not labels:
-        return _("các đơn vị bằng điểm xếp cùng hạng")
-    return _("xét lần lượt %(keys)s; bằng nhau ở mọi tiêu chí xét thì cùng hạng") % {
-        "keys": ", ".join(labels)
-    }
 
 
 def _table_note(tops) -> str:

@@ -15,13 +15,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from thidua.accounts import permissions as perms
-from thidua.indicators.validation import Conflict, Issue, ValidationFailed
+from thidua.indicators.validation import Conflict, ValidationFailed
 from thidua.orgs.models import Cluster, Unit
 from thidua.reports.minutes import DOCX, scoring_minutes_docx, scoring_minutes_name
 from thidua.scoring import regulation_io, selectors, services
 from thidua.scoring.engine import MemberScore, current_regulation, score
 from thidua.scoring.exports import scores_xlsx
 from thidua.scoring.models import Criterion, Regulation
+from thidua.scoring.wording import tie_break_labels
 from thidua.web import access
 from thidua.web.minutes import scoring_minutes_url
 from thidua.web.scoring_forms import (
@@ -75,24 +76,12 @@ def _regulation_context(request: HttpRequest, cluster: Cluster, year: int, **ext
         "regulation": chosen,
         "versions": versions,
         "nodes": selectors.criteria_tree(chosen) if chosen else [],
-        "tie_break": _tie_break_labels(chosen),
+        "tie_break": tie_break_labels(chosen.tie_break if chosen else []),
         "previous": current_regulation(cluster, year - 1),
         "can_run": perms.can_run_cluster(request.user, cluster.pk, year),
         "upload_form": RegulationUploadForm(),
         "copy_form": CopyForm(initial={"to_year": year + 1}),
     } | extra
-
-
-def _tie_break_labels(regulation: Regulation | None) -> list[str]:
-    labels = []
-    for rule in regulation.tie_break if regulation else []:
-        if rule.startswith("section:"):
-            labels.append(_("điểm nhóm %(c)s") % {"c": rule.split(":", 1)[1]})
-        elif rule == "full_points":
-            labels.append(_("số tiêu chí đạt điểm tối đa"))
-        else:
-            labels.append(rule)
-    return labels
 
 
 @login_required
@@ -119,36 +108,18 @@ def regulation_upload(request: HttpRequest, code: str, year: int) -> HttpRespons
     try:
         if not form.is_valid():
             raise ValidationFailed(form_issues(form))
-        regulation = services.import_regulation(request.user, _read(form, cluster, year))
+        regulation = services.import_regulation_file(
+            request.user,
+            form.cleaned_data["file"].read(),
+            excel=form.is_excel,
+            target=(cluster, year),
+        )
     except ValidationFailed as exc:
         context = _regulation_context(request, cluster, year, issues=exc.issues)
         context["upload_form"] = form
         return render(request, "web/regulation.html", context)
     messages.success(request, _("Đã tạo phiên bản %(v)s của quy định.") % {"v": regulation.version})
     return redirect("web:regulation", code=cluster.code, year=year)
-
-
-def _read(form: RegulationUploadForm, cluster: Cluster, year: int) -> dict:
-    content = form.cleaned_data["file"].read()
-    if form.is_excel:
-        data = _parse_excel(content)
-    else:
-        try:
-            data = regulation_io.parse_yaml(content.decode("utf-8-sig"))
-        except UnicodeDecodeError as exc:
-            raise ValidationFailed([Issue(_("Tệp YAML phải mã hóa UTF-8."))]) from exc
-    regulation_io.require_target(data, cluster, year)
-    return data
-
-
-def _parse_excel(content: bytes) -> dict:
-    try:
-        return regulation_io.parse_xlsx(content)
-    except ValidationFailed:
-        raise
-    except Exception as exc:  # a damaged workbook or one without the two sheets
-        msg = _("Không đọc được tệp Excel của quy định (cần hai trang “Tiêu chí” và “Quy định”).")
-        raise ValidationFailed([Issue(msg)]) from exc
 
 
 @login_required
