@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from thidua.accounts import permissions as perms
 from thidua.accounts.audit import record
+from thidua.awards import audit_actions
 from thidua.awards.decisions import add_entry, decision_issues, entry_audit
 from thidua.awards.models import (
     AwardEntry,
@@ -130,7 +131,7 @@ def create_programme(
             target_date=target_date,
         )
         after = {"code": programme.code, "award": award, "target_date": target_date}
-        record(actor, "awards.backlog.programme_created", programme, None, after, via=via)
+        record(actor, audit_actions.BACKLOG_PROGRAMME_CREATED, programme, None, after, via=via)
     return programme
 
 
@@ -226,7 +227,7 @@ def add_case(actor, programme: BacklogProgramme, data: CaseInput, *, via: str = 
             "posthumous": case.posthumous,
             "warnings": [w.message for w in warnings],
         }
-        record(actor, "awards.backlog.case_added", case, None, after, via=via)
+        record(actor, audit_actions.BACKLOG_CASE_ADDED, case, None, after, via=via)
     return AddedCase(case, warnings)
 
 
@@ -350,14 +351,16 @@ def take_step(
             entry = _registry_entry(locked, decision)
             after["registry_entry"] = entry.pk
             after["decision_number"] = entry.decision_number
-            record(actor, "awards.registry.entry_added", entry, None, entry_audit(entry), via=via)
+            record(
+                actor, audit_actions.REGISTRY_ENTRY_ADDED, entry, None, entry_audit(entry), via=via
+            )
         locked.status = step.target
         locked.decided_on = day if step.target in CLOSED else None
         if note:
             locked.note = "\n".join(x for x in (locked.note, note) if x)
         locked.save(update_fields=["status", "decided_on", "note"])
         after |= {"status": locked.status, "decided_on": locked.decided_on}
-        record(actor, "awards.backlog.case_moved", locked, before, after, note, via=via)
+        record(actor, audit_actions.BACKLOG_CASE_MOVED, locked, before, after, note, via=via)
     return locked
 
 

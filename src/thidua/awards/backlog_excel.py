@@ -19,7 +19,7 @@ from openpyxl import Workbook
 
 from thidua.accounts import permissions as perms
 from thidua.accounts.audit import Change, record_many
-from thidua.awards import backlog
+from thidua.awards import audit_actions, backlog
 from thidua.awards.models import AwardEntry, BacklogCase, BacklogProgramme, WarPeriod
 from thidua.common.spreadsheet import safe_row
 from thidua.common.text import name_key, unit_key
@@ -314,7 +314,7 @@ def _write(actor, programme, inputs, warnings: list[Issue], via: str) -> list[Ba
     )
     changes = [
         Change(
-            "awards.backlog.case_added",
+            audit_actions.BACKLOG_CASE_ADDED,
             c,
             None,
             {
@@ -330,7 +330,7 @@ def _write(actor, programme, inputs, warnings: list[Issue], via: str) -> list[Ba
         for c in cases
     ]
     summary = Change(
-        "awards.backlog.imported",
+        audit_actions.BACKLOG_IMPORTED,
         programme,
         None,
         {"cases": len(cases), "warnings": len(warnings)},

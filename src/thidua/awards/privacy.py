@@ -6,6 +6,7 @@ from django.db import transaction
 
 from thidua.accounts import permissions as perms
 from thidua.accounts.audit import record
+from thidua.awards import audit_actions
 from thidua.awards.models import Person
 
 
@@ -44,5 +45,7 @@ def person_record(actor, person: Person, *, via: str = "web") -> dict:
         ],
     }
     with transaction.atomic():
-        record(actor, "awards.person.exported", person, None, {"sections": sorted(data)}, via=via)
+        record(
+            actor, audit_actions.PERSON_EXPORTED, person, None, {"sections": sorted(data)}, via=via
+        )
     return data

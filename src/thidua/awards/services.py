@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from thidua.accounts import permissions as perms
 from thidua.accounts.audit import record
+from thidua.awards import audit_actions
 from thidua.awards.catalogue import rule_for
 from thidua.awards.deadlines import due_for, nominee_name
 from thidua.awards.decisions import add_entry, decision_issues, entry_audit
@@ -57,26 +58,30 @@ class Transition:
 
 
 TRANSITIONS: dict[str, Transition] = {
-    "submit": Transition(EDITABLE, S.SUBMITTED, "awards.proposal.submitted", UNIT, "gửi"),
+    "submit": Transition(EDITABLE, S.SUBMITTED, audit_actions.PROPOSAL_SUBMITTED, UNIT, "gửi"),
     "check": Transition(
-        (S.SUBMITTED,), S.CHECKED, "awards.proposal.checked", BOARD, "xác nhận hồ sơ đủ cho"
+        (S.SUBMITTED,), S.CHECKED, audit_actions.PROPOSAL_CHECKED, BOARD, "xác nhận hồ sơ đủ cho"
     ),
     "return": Transition(
-        (S.SUBMITTED, S.CHECKED), S.RETURNED, "awards.proposal.returned", BOARD, "trả lại"
+        (S.SUBMITTED, S.CHECKED), S.RETURNED, audit_actions.PROPOSAL_RETURNED, BOARD, "trả lại"
     ),
     "vote": Transition(
-        (S.CHECKED,), S.VOTED, "awards.proposal.voted", BOARD, "ghi kết quả hội đồng cho"
+        (S.CHECKED,), S.VOTED, audit_actions.PROPOSAL_VOTED, BOARD, "ghi kết quả hội đồng cho"
     ),
     "forward": Transition(
-        (S.VOTED,), S.FORWARDED, "awards.proposal.forwarded", BOARD, "trình cấp trên"
+        (S.VOTED,), S.FORWARDED, audit_actions.PROPOSAL_FORWARDED, BOARD, "trình cấp trên"
     ),
     "decide": Transition(
-        (S.VOTED, S.FORWARDED), S.DECIDED, "awards.proposal.decided", BOARD, "ghi quyết định cho"
+        (S.VOTED, S.FORWARDED),
+        S.DECIDED,
+        audit_actions.PROPOSAL_DECIDED,
+        BOARD,
+        "ghi quyết định cho",
     ),
     "reject": Transition(
         (S.SUBMITTED, S.CHECKED, S.VOTED, S.FORWARDED),
         S.REJECTED,
-        "awards.proposal.rejected",
+        audit_actions.PROPOSAL_REJECTED,
         BOARD,
         "kết luận không khen thưởng",
     ),
@@ -215,7 +220,7 @@ def create_proposal(
             "nominee_unit": nominee_unit.pk if nominee_unit else None,
             "proposing_unit": proposing_unit.pk,
         }
-        record(actor, "awards.proposal.created", proposal, None, after, via=via)
+        record(actor, audit_actions.PROPOSAL_CREATED, proposal, None, after, via=via)
     return proposal
 
 
@@ -316,7 +321,7 @@ def update_proposal(
             setattr(locked, key, value)
         locked.version += 1
         locked.save(update_fields=[*changes, "version"])
-        record(actor, "awards.proposal.changed", locked, before, changes, via=via)
+        record(actor, audit_actions.PROPOSAL_CHANGED, locked, before, changes, via=via)
     return locked
 
 
@@ -572,7 +577,7 @@ def decide_proposal(
         entry = _registry_entry(p, number.strip(), decided_on, signer.strip())
         p.decision_number, p.decision_date = number.strip(), decided_on
         p.decision_signer, p.registry_entry = signer.strip(), entry
-        record(actor, "awards.registry.entry_added", entry, None, entry_audit(entry), via=via)
+        record(actor, audit_actions.REGISTRY_ENTRY_ADDED, entry, None, entry_audit(entry), via=via)
         return {"decision_number": p.decision_number, "registry_entry": entry.pk}
 
     return _move(
@@ -698,7 +703,7 @@ def attach_file(
             "size": stored.size,
             "sha256": stored.sha256,
         }
-        record(actor, "awards.proposal.file_added", proposal, None, after, via=via)
+        record(actor, audit_actions.PROPOSAL_FILE_ADDED, proposal, None, after, via=via)
     return stored
 
 

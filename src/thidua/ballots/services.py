@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 from thidua.accounts import permissions as perms
 from thidua.accounts.audit import record
 from thidua.accounts.models import Role, RoleAssignment
-from thidua.ballots import crypto, selectors
+from thidua.ballots import audit_actions, crypto, selectors
 from thidua.ballots.models import (
     Ballot,
     BallotSession,
@@ -165,7 +165,7 @@ def create_session(
         _key_ceremony(session, trustees)
         record(
             actor,
-            "ballots.session.created",
+            audit_actions.SESSION_CREATED,
             session,
             None,
             {
@@ -347,7 +347,7 @@ def collect_share(actor, session: BallotSession, *, via: str = "web") -> str:
         Trustee.objects.filter(pk=trustee.pk).update(collected=True, sealed_share="")
         record(
             actor,
-            "ballots.trustee.collected",
+            audit_actions.TRUSTEE_COLLECTED,
             trustee,
             {"collected": False},
             {"collected": True},
@@ -376,7 +376,7 @@ def open_session(actor, session: BallotSession, *, via: str = "web") -> BallotSe
         session.save(update_fields=["status", "opened_at"])
         record(
             actor,
-            "ballots.session.opened",
+            audit_actions.SESSION_OPENED,
             session,
             {"status": "draft"},
             {"status": "open"},
@@ -409,7 +409,9 @@ def cast_vote(
         Ballot.objects.create(session=session, receipt=receipt, ciphertext=ciphertext)
         Elector.objects.filter(pk=elector.pk).update(voted=True)
         # The audit says that this person voted, never what: the ballot is not referenced.
-        record(actor, "ballots.elector.voted", elector, {"voted": False}, {"voted": True}, via=via)
+        record(
+            actor, audit_actions.ELECTOR_VOTED, elector, {"voted": False}, {"voted": True}, via=via
+        )
         if not Elector.objects.filter(session=session, voted=False).exists():
             _close(session)
     return receipt
@@ -512,7 +514,7 @@ def close_session(
         _close(session)
         record(
             actor,
-            "ballots.session.closed",
+            audit_actions.SESSION_CLOSED,
             session,
             {"status": "open"},
             {"status": session.status, "result": session.result},
@@ -628,13 +630,15 @@ def _count(actor, session, via, *, code=None, partial=None) -> BallotSession:
         else:
             raise _fail(_("Giải mã từng phần không khớp với khóa của bạn hay với phiên này."))
         Trustee.objects.filter(pk=trustee.pk).update(partial=partial)
-        record(actor, "ballots.trustee.counted", trustee, None, {"index": trustee.index}, via=via)
+        record(
+            actor, audit_actions.TRUSTEE_COUNTED, trustee, None, {"index": trustee.index}, via=via
+        )
         given = list(session.trustees.exclude(partial=None).order_by("index"))
         if len(given) >= session.threshold:
             _decrypt_tally(session, given[: session.threshold])
             record(
                 actor,
-                "ballots.session.counted",
+                audit_actions.SESSION_COUNTED,
                 session,
                 {"status": "counting"},
                 {"status": "closed", "result": session.result},

@@ -15,6 +15,7 @@ from thidua.accounts.audit import Change, record, record_many
 from thidua.common.numbers import format_vn
 from thidua.common.periods import parse_period
 from thidua.common.text import over_column
+from thidua.indicators import audit_actions
 from thidua.indicators.models import (
     Indicator,
     Report,
@@ -87,7 +88,7 @@ def open_window(
         window.save()
         record(
             actor,
-            "indicators.window.opened" if created else "indicators.window.changed",
+            audit_actions.WINDOW_OPENED if created else audit_actions.WINDOW_CHANGED,
             window,
             before,
             {"period": p.code, "deadline": deadline, "entry_closes": entry_closes},
@@ -417,7 +418,7 @@ def _store(actor, changed, current, reports, warnings, via, reason) -> None:
         actor,
         [
             Change(
-                "indicators.value.changed" if _key(i) in current else "indicators.value.created",
+                audit_actions.VALUE_CHANGED if _key(i) in current else audit_actions.VALUE_CREATED,
                 reports[i.unit.pk],
                 {"indicator": i.indicator.code, "period": i.period, "value": current[_key(i)].value}
                 if _key(i) in current
@@ -491,7 +492,7 @@ def submit_report(actor, report: Report, *, via: str = "web") -> Report:
     return _transition(
         actor,
         report,
-        "indicators.report.submitted",
+        audit_actions.REPORT_SUBMITTED,
         EDITABLE,
         ReportStatus.SUBMITTED,
         via,
@@ -506,7 +507,7 @@ def accept_report(actor, report: Report, *, via: str = "web") -> Report:
     return _transition(
         actor,
         report,
-        "indicators.report.accepted",
+        audit_actions.REPORT_ACCEPTED,
         (ReportStatus.SUBMITTED,),
         ReportStatus.ACCEPTED,
         via,
@@ -523,7 +524,7 @@ def return_report(actor, report: Report, comment: str, *, via: str = "web") -> R
     return _transition(
         actor,
         report,
-        "indicators.report.returned",
+        audit_actions.REPORT_RETURNED,
         (ReportStatus.SUBMITTED,),
         ReportStatus.RETURNED,
         via,
@@ -538,7 +539,7 @@ def reopen_report(actor, report: Report, reason: str, *, via: str = "web") -> Re
     return _transition(
         actor,
         report,
-        "indicators.report.reopened",
+        audit_actions.REPORT_REOPENED,
         (ReportStatus.ACCEPTED,),
         ReportStatus.RETURNED,
         via,
@@ -554,7 +555,7 @@ def grant_entry_exception(actor, report: Report, until: date, *, via: str = "web
         report.save(update_fields=["entry_exception_until", "updated_at"])
         record(
             actor,
-            "indicators.report.exception_granted",
+            audit_actions.REPORT_EXCEPTION_GRANTED,
             report,
             before,
             {"entry_exception_until": until},

@@ -21,6 +21,7 @@ from thidua.accounts.audit import record
 from thidua.common.periods import parse_period
 from thidua.indicators.models import Report, ReportStatus
 from thidua.orgs.models import Cluster
+from thidua.reports import audit_actions
 from thidua.reports.aggregation import exact_and_shown
 from thidua.reports.models import ReviewPublication
 from thidua.reports.narrative import narrate
@@ -121,7 +122,7 @@ def publish_review(actor, cluster: Cluster, period: str, *, via: str = "web") ->
             "reports": len(publication.reports),
             "replaces": previous.pk if previous else None,
         }
-        record(actor, "reports.review.published", publication, None, after, via=via)
+        record(actor, audit_actions.REVIEW_PUBLISHED, publication, None, after, via=via)
     return publication
 
 

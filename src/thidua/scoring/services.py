@@ -14,7 +14,7 @@ from thidua.common import sheets
 from thidua.common.numbers import format_vn
 from thidua.indicators.validation import Conflict, Issue, ValidationFailed
 from thidua.orgs.models import Cluster, Membership, Unit
-from thidua.scoring import regulation_io
+from thidua.scoring import audit_actions, regulation_io
 from thidua.scoring.models import Criterion, ManualScore, Method, Regulation
 
 MANUAL = (Method.MANUAL, Method.BONUS, Method.PENALTY)
@@ -27,7 +27,7 @@ def import_regulation(actor, data: dict, *, via: str = "web") -> Regulation:
         regulation = regulation_io.create_version(data)
         record(
             actor,
-            "scoring.regulation.imported",
+            audit_actions.REGULATION_IMPORTED,
             regulation,
             None,
             regulation_io.to_dict(regulation),
@@ -207,7 +207,7 @@ def self_score(
         score.save()
         record(
             actor,
-            "scoring.score.self",
+            audit_actions.SCORE_SELF,
             score,
             before,
             {
@@ -256,7 +256,7 @@ def review_score(
         score.save()
         record(
             actor,
-            "scoring.score.reviewed",
+            audit_actions.SCORE_REVIEWED,
             score,
             before,
             {
@@ -278,7 +278,7 @@ def publish(actor, regulation: Regulation, *, via: str = "web") -> Regulation:
         regulation.save(update_fields=["published_at"])
         record(
             actor,
-            "scoring.regulation.published",
+            audit_actions.REGULATION_PUBLISHED,
             regulation,
             None,
             {"published_at": regulation.published_at},
