@@ -117,3 +117,38 @@ def test_every_action_the_demo_and_a_report_workflow_record_is_declared(
     recorded = set(AuditEntry.objects.values_list("action", flat=True).distinct())
     assert {"awards.demo.loaded", "indicators.report.returned"} <= recorded
     assert recorded <= set(audit_actions.declared()), recorded - set(audit_actions.declared())
+
+
+# One reader of the audit trail: accounts.timeline --------------------------------------------
+
+
+@pytest.mark.django_db
+def test_the_timeline_is_one_objects_entries_in_either_order(tnb, indicators, unit, users):
+    from thidua.accounts.timeline import events, timeline
+
+    services.write_values(
+        SYSTEM, tnb, "2019", [ValueInput(unit("80"), indicators["grdp_growth"], "2019", Decimal(7))]
+    )
+    report = Report.objects.get(cluster=tnb, period="2019", unit=unit("80"))
+    report = services.submit_report(users["longan"], report)
+    services.return_report(users["camau"], report, "Thiếu số liệu")
+    newest = list(timeline(report))
+    assert [e.action for e in newest[:2]] == [
+        "indicators.report.returned",
+        "indicators.report.submitted",
+    ]
+    assert {(e.object_type, e.object_id) for e in newest} == {("indicators.report", str(report.pk))}
+    same = timeline(object_type="indicators.report", object_id=str(report.pk), oldest_first=True)
+    assert list(same) == newest[::-1]
+    steps = events(report, prefix="indicators.report.", statuses={"returned": "Trả lại"})
+    assert [(e.label, e.actor, e.status) for e in steps] == [
+        ("Gửi báo cáo", "longan", ""),
+        ("Trả lại", "camau", "Trả lại"),
+    ]
+    assert steps[1].reason == "Thiếu số liệu"
+
+
+def test_no_module_but_the_timeline_reads_one_objects_entries():
+    one_object = re.compile(r"AuditEntry\.objects\.filter\([^)]*object_id=", re.S)
+    readers = [str(p.relative_to(SOURCE)) for p, text in _sources() if one_object.search(text)]
+    assert readers == ["accounts/timeline.py"], readers

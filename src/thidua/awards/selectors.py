@@ -9,10 +9,8 @@ from __future__ import annotations
 
 from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext
-from django.utils.translation import gettext_lazy as _
 
 from thidua.accounts import permissions as perms
-from thidua.accounts.models import AuditEntry
 from thidua.awards import registry, services
 from thidua.awards.catalogue import rule_for
 from thidua.awards.eligibility import Nominee, evaluate
@@ -29,20 +27,6 @@ from thidua.common.text import name_key, unit_key
 from thidua.orgs.models import Unit
 
 PICK_LIMIT = 20
-
-ACTION_LABELS = {
-    "awards.proposal.created": _("Tạo đề nghị"),
-    "awards.proposal.changed": _("Sửa đề nghị"),
-    "awards.proposal.file_added": _("Thêm tài liệu"),
-    "awards.proposal.submitted": _("Gửi đề nghị"),
-    "awards.proposal.checked": _("Xác nhận hồ sơ đủ"),
-    "awards.proposal.returned": _("Trả lại để bổ sung"),
-    "awards.proposal.voted": _("Ghi kết quả bỏ phiếu của hội đồng"),
-    "awards.proposal.forwarded": _("Trình cấp trên"),
-    "awards.proposal.decided": _("Ghi quyết định khen thưởng"),
-    "awards.proposal.rejected": _("Kết luận không khen thưởng"),
-}
-
 
 # Proposals
 
@@ -88,25 +72,6 @@ def verdict_of(proposal: Proposal) -> tuple[dict, bool]:
         unit_id=proposal.nominee_unit_id,
     )
     return evaluate(nominee).as_dict(), False
-
-
-def history(proposal: Proposal) -> list[dict]:
-    """The proposal's audit entries, oldest first, with a label for each action."""
-    entries = AuditEntry.objects.filter(
-        object_type=Proposal._meta.label_lower, object_id=str(proposal.pk)
-    ).order_by("id")
-    return [
-        {
-            "at": e.at,
-            "actor": e.actor_name or "system",
-            "action": e.action,
-            "label": ACTION_LABELS.get(e.action, e.action),
-            "reason": e.reason,
-            "via": e.via,
-            "after": e.after or {},
-        }
-        for e in entries
-    ]
 
 
 def closed_sessions(proposal: Proposal, limit: int = 30) -> list[tuple[str, str]]:

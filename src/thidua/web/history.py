@@ -120,11 +120,6 @@ class Row:
     hidden: int = 0  # personal-data keys left out
 
 
-def entries(object_type: str, object_id: str):
-    """The object's entries, newest first (served by the audit_by_object index)."""
-    return AuditEntry.objects.filter(object_type=object_type, object_id=object_id).order_by("-id")
-
-
 # Keys whose stored value is a code: shown by the name it stands for (issue 20).
 CODE_KEYS = ("indicator", "unit", "award", "award_code")
 # Keys holding an amount: "49630" is shown 49.630 (a year or a count is left as it is).

@@ -8,10 +8,9 @@ from datetime import date
 
 from django.db.models import Count, Q
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
 from thidua.accounts import permissions as perms
-from thidua.accounts.models import AuditEntry
+from thidua.accounts.timeline import Event, events
 from thidua.common.periods import parse_period
 from thidua.covenants.models import Covenant
 from thidua.indicators.models import Indicator, Report, ReportingWindow, ReportStatus, Value
@@ -275,24 +274,6 @@ def value_history(report: Report) -> list[History]:
     return [History(vs[0].indicator, vs[0].period, vs) for vs in grouped.values()]
 
 
-ACTION_LABELS = {
-    "indicators.report.submitted": _("Gửi báo cáo"),
-    "indicators.report.accepted": _("Tiếp nhận"),
-    "indicators.report.returned": _("Trả lại"),
-    "indicators.report.reopened": _("Mở lại để sửa"),
-    "indicators.report.exception_granted": _("Cho phép nhập bổ sung"),
-}
-
-
-def report_log(report: Report) -> list[AuditEntry]:
+def report_log(report: Report) -> list[Event]:
     """The report's transitions (submitted, accepted, returned, …), newest first."""
-    entries = list(
-        AuditEntry.objects.filter(
-            object_type="indicators.report",
-            object_id=str(report.pk),
-            action__startswith="indicators.report.",
-        ).order_by("-id")
-    )
-    for entry in entries:
-        entry.action_label = ACTION_LABELS.get(entry.action, entry.action)
-    return entries
+    return events(report, oldest_first=False, prefix="indicators.report.")

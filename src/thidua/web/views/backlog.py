@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from thidua.accounts.models import AuditEntry
+from thidua.accounts.timeline import events
 from thidua.awards import backlog
 from thidua.awards.backlog_excel import XLSX, cases_workbook, export_filename, import_cases
 from thidua.awards.models import BacklogCase, BacklogProgramme, CaseStatus
@@ -44,10 +44,6 @@ STEP_DONE = {
     "return": gettext_lazy("Đã trả hồ sơ về bước tiếp nhận."),
     "award": gettext_lazy("Đã ghi kết quả khen thưởng; quyết định đã vào sổ khen thưởng."),
     "reject": gettext_lazy("Đã ghi kết luận không đủ điều kiện khen thưởng."),
-}
-ACTION_LABELS = {
-    "awards.backlog.case_added": gettext_lazy("Tiếp nhận hồ sơ"),
-    "awards.backlog.case_moved": gettext_lazy("Chuyển trạng thái"),
 }
 
 
@@ -154,7 +150,7 @@ def case_detail(request: HttpRequest, programme: str, case_id: int) -> HttpRespo
         "reject_form": RejectForm(prefix="reject"),
         "award_form": AwardForm(prefix="award"),
         "entry": backlog.registry_entries([case]).get(case.pk),
-        "history": _history(case),
+        "history": events(case, statuses=dict(CaseStatus.choices)),
         "warnings": backlog.already_awarded(
             case.programme, case.full_name, case.birth_year, exclude=case.pk
         )
@@ -162,24 +158,6 @@ def case_detail(request: HttpRequest, programme: str, case_id: int) -> HttpRespo
         else [],
     }
     return render(request, "web/awards/backlog_case.html", context)
-
-
-def _history(case: BacklogCase) -> list[dict]:
-    statuses = dict(CaseStatus.choices)
-    entries = AuditEntry.objects.filter(
-        object_type=BacklogCase._meta.label_lower, object_id=str(case.pk)
-    ).order_by("id")
-    return [
-        {
-            "at": e.at,
-            "actor": e.actor_name or "system",
-            "label": ACTION_LABELS.get(e.action, e.action),
-            "status": statuses.get((e.after or {}).get("status"), ""),
-            "reason": e.reason,
-            "via": e.via,
-        }
-        for e in entries
-    ]
 
 
 @login_required
