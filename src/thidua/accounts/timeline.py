@@ -12,7 +12,7 @@ from thidua.accounts.audit_actions import label
 from thidua.accounts.models import AuditEntry
 
 
-@dataclass(frozen=True)
+@dataclass
 class Event:
     at: datetime
     actor: str

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from thidua.accounts import audit_actions
 from thidua.accounts.models import AuditEntry
+from thidua.accounts.timeline import Event
 from thidua.awards.models import AwardType, CaseStatus, ProposalStatus
 from thidua.ballots.models import SessionStatus
 from thidua.common.numbers import format_number
@@ -108,13 +109,9 @@ class FieldChange:
 
 
 @dataclass
-class Row:
-    at: datetime
-    actor: str
-    action: str
-    label: str
-    via: str
-    reason: str
+class Row(Event):
+    """An entry with its diff; `via` is shown by its label."""
+
     changes: list[FieldChange] = field(default_factory=list)
     context: list[FieldChange] = field(default_factory=list)  # unchanged keys, for reading
     hidden: int = 0  # personal-data keys left out
