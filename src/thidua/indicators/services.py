@@ -106,26 +106,32 @@ def write_values(
     via: str = "web",
     reason: str = "",
     dry_run: bool = False,
+    skip_unchanged: bool = False,
 ) -> WriteResult:
-    """Write a batch of values for members of `cluster`, all or nothing."""
+    """Write a batch of values for members of `cluster`, all or nothing; with `dry_run` every
+    check runs and nothing is written. With `skip_unchanged` the inputs equal to the stored
+    values are left out before the checks: a full template sent back by an officer does not
+    trip over the other members' rows it may not change."""
     period = parse_period(report_period)
-    units = {i.unit.pk: i.unit for i in inputs}
-    issues = _too_long(inputs, reason) or _check_batch(actor, cluster, period.year, inputs, units)
-    if issues:
-        raise ValidationFailed(issues)
+    given = len(inputs)
+    if not skip_unchanged:
+        _check(actor, cluster, period.year, inputs, reason)
     with transaction.atomic():
-        reports = _reports_for(cluster, units.values(), period.code)
-        current = _current_values(inputs)
-        stale = _stale(inputs, current)
-        if stale:
-            raise Conflict(stale)
-        changed = [i for i in inputs if _differs(current.get(_key(i)), i)]
-        locked = _locked(changed, reports, current)
-        if locked:
-            raise Conflict(locked)
-        issues = _check_reports(actor, cluster, period.code, changed, reports, current, reason)
-        if issues:
-            raise ValidationFailed(issues)
+        if skip_unchanged:
+            # Locked first, so the values read are the ones the write starts from.
+            locked_reports = _existing_reports(cluster, {i.unit.pk for i in inputs}, period.code)
+            current = _current_values(inputs)
+            inputs = [i for i in inputs if _differs(current.get(_key(i)), i)]
+            if not inputs:
+                return WriteResult(written=0, unchanged=given, warnings=[], reports=[])
+            _check(actor, cluster, period.year, inputs, reason)
+        units = {i.unit.pk: i.unit for i in inputs}
+        if skip_unchanged:
+            reports = _reports_for(cluster, units.values(), period.code, locked_reports)
+        else:
+            reports = _reports_for(cluster, units.values(), period.code)
+            current = _current_values(inputs)
+        changed = _checked_changes(actor, cluster, period.code, inputs, reports, current, reason)
         warnings = _warnings(changed)
         if not dry_run:
             _store(actor, changed, current, reports, warnings, via, reason)
@@ -133,10 +139,32 @@ def write_values(
             transaction.set_rollback(True)
     return WriteResult(
         written=len(changed),
-        unchanged=len(inputs) - len(changed),
+        unchanged=given - len(changed),
         warnings=[w for ws in warnings.values() for w in ws],
         reports=list(reports.values()),
     )
+
+
+def _check(actor, cluster: Cluster, year: int, inputs: list[ValueInput], reason: str) -> None:
+    units = {i.unit.pk: i.unit for i in inputs}
+    issues = _too_long(inputs, reason) or _check_batch(actor, cluster, year, inputs, units)
+    if issues:
+        raise ValidationFailed(issues)
+
+
+def _checked_changes(actor, cluster, period: str, inputs, reports, current, reason: str):
+    """The inputs that change something, once none is stale, locked or refused."""
+    stale = _stale(inputs, current)
+    if stale:
+        raise Conflict(stale)
+    changed = [i for i in inputs if _differs(current.get(_key(i)), i)]
+    locked = _locked(changed, reports, current)
+    if locked:
+        raise Conflict(locked)
+    issues = _check_reports(actor, cluster, period, changed, reports, current, reason)
+    if issues:
+        raise ValidationFailed(issues)
+    return changed
 
 
 _TEXTS = ("note", "justification", "source")
@@ -173,12 +201,6 @@ def _stale(inputs: list[ValueInput], current: dict) -> list[Issue]:
             fmt["now"] = now
             issues.append(Issue(msg % fmt, row=item.row, column=item.column, value=str(item.value)))
     return issues
-
-
-def changed_inputs(inputs: list[ValueInput]) -> list[ValueInput]:
-    """The inputs that would write something (a new value, note or justification)."""
-    current = _current_values(inputs)
-    return [i for i in inputs if _differs(current.get(_key(i)), i)]
 
 
 def _key(i: ValueInput) -> tuple[int, int, str]:
@@ -239,13 +261,21 @@ def _placement_issue(item: ValueInput, year: int, seen: set[tuple]) -> str | Non
     return None
 
 
-def _reports_for(cluster, units, period: str) -> dict[int, Report]:
-    existing = {
+def _existing_reports(cluster, unit_ids, period: str) -> dict[int, Report]:
+    return {
         r.unit_id: r
         for r in Report.objects.select_for_update().filter(
-            cluster=cluster, period=period, unit__in=units
+            cluster=cluster, period=period, unit_id__in=unit_ids
         )
     }
+
+
+def _reports_for(cluster, units, period: str, existing=None) -> dict[int, Report]:
+    """The units' reports of the period, locked; the missing ones created. `existing`: the
+    ones already locked."""
+    units = list(units)
+    if existing is None:
+        existing = _existing_reports(cluster, [u.pk for u in units], period)
     missing = [
         Report(cluster=cluster, unit=u, period=period) for u in units if u.pk not in existing
     ]
@@ -253,13 +283,8 @@ def _reports_for(cluster, units, period: str) -> dict[int, Report]:
         # Two first writes for one unit can race: the loser's insert is skipped, and the row
         # lock taken below then serialises both writers on the one report.
         Report.objects.bulk_create(missing, ignore_conflicts=True)
-        existing = {
-            r.unit_id: r
-            for r in Report.objects.select_for_update().filter(
-                cluster=cluster, period=period, unit__in=units
-            )
-        }
-    return existing
+        existing = _existing_reports(cluster, [u.pk for u in units], period)
+    return {u.pk: existing[u.pk] for u in units}
 
 
 def _current_values(inputs) -> dict[tuple, Value]:
