@@ -89,3 +89,49 @@ def test_the_registry_workbook_holds_a_heading_and_a_row_per_entry():
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][0] == "Họ và tên / tập thể" and len(rows) == 1 + len(entries)
     assert rows[1][0] == entries[0].recipient_name
+
+
+# Report.year, the signed-in helper, the workflow tables -----------------------------------
+
+
+def test_a_report_knows_its_year_from_the_one_period_parser(tnb, unit):
+    from thidua.indicators.models import Report
+
+    assert Report(cluster=tnb, unit=unit("80"), period="2019H1").year == 2019
+    assert Report(cluster=tnb, unit=unit("80"), period="2020Q3").year == 2020
+
+
+def test_signed_in_is_a_user_not_the_system_nor_anonymous(users):
+    from django.contrib.auth.models import AnonymousUser
+
+    from thidua.accounts.actors import signed_in, user_or_none
+    from thidua.accounts.permissions import SYSTEM
+
+    assert signed_in(users["longan"]) and user_or_none(users["longan"]) == users["longan"]
+    for nobody in (SYSTEM, AnonymousUser(), None):
+        assert not signed_in(nobody) and user_or_none(nobody) is None
+
+
+def test_the_report_workflow_is_a_table_the_services_and_cli_share(tnb, unit, users):
+    from thidua.indicators import services as reports
+    from thidua.indicators.management.workflow import ACTIONS
+    from thidua.indicators.models import Report, ReportStatus
+
+    draft = Report(cluster=tnb, unit=unit("80"), period="2019", status=ReportStatus.DRAFT)
+    assert reports.available_transitions(users["longan"], draft) == ["submit"]
+    assert reports.available_transitions(users["xem"], draft) == []  # a viewer
+    sent = Report(cluster=tnb, unit=unit("80"), period="2019", status=ReportStatus.SUBMITTED)
+    assert reports.available_transitions(users["camau"], sent) == ["accept", "return"]
+    assert reports.available_transitions(users["longan"], sent) == []
+    for name, (_do, states, _text) in ACTIONS.items():
+        assert states == reports.TRANSITIONS[name].sources
+
+
+def test_the_backlog_steps_are_on_the_same_table_pattern():
+    from thidua.awards import backlog
+    from thidua.awards import services as proposals
+    from thidua.common.transitions import Transition
+
+    for table in (backlog.TRANSITIONS, proposals.TRANSITIONS):
+        assert all(isinstance(t, Transition) and t.action for t in table.values())
+    assert backlog.TRANSITIONS["award"].action == "awards.backlog.case_moved"

@@ -151,7 +151,7 @@ def can_view_report_values(user, report) -> bool:
     """A unit's draft is its own; others see it once submitted."""
     from thidua.indicators.models import VISIBLE_TO_PEERS
 
-    year = int(report.period[:4])
+    year = report.year
     if report.unit_id in officer_unit_ids(user) or can_run_cluster(user, report.cluster_id, year):
         return True
     return report.status in VISIBLE_TO_PEERS and can_view_cluster(user, report.cluster_id, year)

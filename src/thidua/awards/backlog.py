@@ -35,6 +35,7 @@ from thidua.awards.models import (
     WarPeriod,
 )
 from thidua.common.text import name_key
+from thidua.common.transitions import Transition
 from thidua.indicators.validation import Conflict, Issue, ValidationFailed
 from thidua.orgs.models import Unit
 
@@ -56,22 +57,17 @@ REASON_MAX = 1000
 BORN_FROM = 1880
 
 
-@dataclass(frozen=True)
-class Step:
-    sources: tuple[str, ...]
-    target: str
-    who: str
-    label: str  # "Không thể <label> hồ sơ đang ở trạng thái …"
-
-
-STEPS: dict[str, Step] = {
-    "review": Step((C.RECEIVED,), C.IN_REVIEW, UNIT, "bắt đầu thẩm định"),
-    "return": Step((C.IN_REVIEW,), C.RECEIVED, UNIT, "trả về bước tiếp nhận"),
-    "award": Step((C.IN_REVIEW,), C.AWARDED, BOARD, "ghi kết quả khen thưởng cho"),
-    "reject": Step((C.RECEIVED, C.IN_REVIEW), C.REJECTED, BOARD, "kết luận không đủ điều kiện cho"),
+MOVED = audit_actions.BACKLOG_CASE_MOVED
+TRANSITIONS: dict[str, Transition] = {
+    "review": Transition((C.RECEIVED,), C.IN_REVIEW, MOVED, UNIT, "bắt đầu thẩm định"),
+    "return": Transition((C.IN_REVIEW,), C.RECEIVED, MOVED, UNIT, "trả về bước tiếp nhận"),
+    "award": Transition((C.IN_REVIEW,), C.AWARDED, MOVED, BOARD, "ghi kết quả khen thưởng cho"),
+    "reject": Transition(
+        (C.RECEIVED, C.IN_REVIEW), C.REJECTED, MOVED, BOARD, "kết luận không đủ điều kiện cho"
+    ),
 }
 # The generic move (CLI, demo, older callers): the target status names the step.
-STEP_FOR = {s.target: name for name, s in STEPS.items() if name != "reject"} | {
+STEP_FOR = {s.target: name for name, s in TRANSITIONS.items() if name != "reject"} | {
     C.REJECTED: "reject"
 }
 
@@ -158,17 +154,19 @@ def can_view_case(user, case: BacklogCase) -> bool:
     return _may_handle(user, case.unit_id)
 
 
-def _allowed(user, case: BacklogCase, step: Step) -> bool:
+def _allowed(user, case: BacklogCase, step: Transition) -> bool:
     return perms.is_board(user) if step.who == BOARD else _may_handle(user, case.unit_id)
 
 
 def may_take(user, case: BacklogCase, name: str) -> bool:
     """Whether `user` takes step `name` (whatever the case's status now)."""
-    return _allowed(user, case, STEPS[name])
+    return _allowed(user, case, TRANSITIONS[name])
 
 
 def available_steps(user, case: BacklogCase) -> list[str]:
-    return [n for n, s in STEPS.items() if case.status in s.sources and _allowed(user, case, s)]
+    return [
+        n for n, s in TRANSITIONS.items() if s.starts_from(case.status) and _allowed(user, case, s)
+    ]
 
 
 def cases_for(user, programme: BacklogProgramme) -> QuerySet[BacklogCase]:
@@ -314,8 +312,8 @@ def already_awarded(
 
 def check_state(case: BacklogCase, name: str) -> None:
     """The step starts from the case's status, or it is a conflict with it (HTTP 409)."""
-    step = STEPS[name]
-    if case.status not in step.sources:
+    step = TRANSITIONS[name]
+    if not step.starts_from(case.status):
         msg = _("Không thể %(what)s hồ sơ đang ở trạng thái “%(status)s”.")
         values = {"what": step.label, "status": case.get_status_display()}
         raise Conflict([Issue(msg % values, column="status")])
@@ -333,7 +331,7 @@ def take_step(
 ) -> BacklogCase:
     """One step of the table above. A rejection needs its reason; an award needs the decision,
     which is written into the registry (source "backlog case #id")."""
-    step = STEPS[name]
+    step = TRANSITIONS[name]
     perms.require(_allowed(actor, case, step))
     note = (note or "").strip()
     day = on or timezone.localdate()
@@ -360,7 +358,7 @@ def take_step(
             locked.note = "\n".join(x for x in (locked.note, note) if x)
         locked.save(update_fields=["status", "decided_on", "note"])
         after |= {"status": locked.status, "decided_on": locked.decided_on}
-        record(actor, audit_actions.BACKLOG_CASE_MOVED, locked, before, after, note, via=via)
+        record(actor, step.action, locked, before, after, note, via=via)
     return locked
 
 
@@ -427,7 +425,7 @@ def move_case(
     decision: Decision | None = None,
     via: str = "web",
 ) -> BacklogCase:
-    """The step that leads to `status` (see STEPS); refused when no step does."""
+    """The step that leads to `status` (see TRANSITIONS); refused when no step does."""
     name = STEP_FOR.get(status)
     if name is None:
         msg = _("Không chuyển được hồ sơ từ “%(a)s” sang “%(b)s”.")

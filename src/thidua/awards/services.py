@@ -10,7 +10,6 @@ Each step's due date is counted in working days from the award rule's `step_days
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import IO
@@ -21,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from thidua.accounts import permissions as perms
+from thidua.accounts.actors import user_or_none
 from thidua.accounts.audit import record
 from thidua.awards import audit_actions
 from thidua.awards.catalogue import rule_for
@@ -39,6 +39,7 @@ from thidua.awards.models import (
 )
 from thidua.ballots.models import BallotSession, SessionStatus
 from thidua.common.text import name_key
+from thidua.common.transitions import Transition
 from thidua.indicators.validation import Conflict, Issue, ValidationFailed
 from thidua.orgs.models import Unit
 
@@ -46,15 +47,6 @@ S = ProposalStatus
 EDITABLE = (S.DRAFT, S.RETURNED)
 UNDER_REVIEW = (S.SUBMITTED, S.CHECKED, S.VOTED, S.FORWARDED)
 UNIT, BOARD = "unit", "board"
-
-
-@dataclass(frozen=True)
-class Transition:
-    sources: tuple[str, ...]
-    target: str
-    action: str
-    who: str
-    label: str  # "Không thể <label> đề nghị đang ở trạng thái …"
 
 
 TRANSITIONS: dict[str, Transition] = {
@@ -99,7 +91,7 @@ def _today(today: date | None) -> date:
 def may(user, proposal: Proposal, name: str) -> bool:
     """Whether `user` may take transition `name` from the proposal's current status."""
     t = TRANSITIONS[name]
-    return _allowed(user, proposal, t) and proposal.status in t.sources
+    return _allowed(user, proposal, t) and t.starts_from(proposal.status)
 
 
 def _allowed(user, proposal: Proposal, t: Transition) -> bool:
@@ -111,7 +103,7 @@ def _allowed(user, proposal: Proposal, t: Transition) -> bool:
 def check_state(proposal: Proposal, name: str) -> None:
     """The step starts from the proposal's status, or it is a conflict with it (HTTP 409)."""
     t = TRANSITIONS[name]
-    if proposal.status not in t.sources:
+    if not t.starts_from(proposal.status):
         msg = _("Không thể %(what)s đề nghị đang ở trạng thái “%(status)s”.")
         values = {"what": t.label, "status": proposal.get_status_display()}
         raise Conflict([Issue(msg % values)])
@@ -211,7 +203,7 @@ def create_proposal(
             proposing_unit=proposing_unit,
             achievements=achievements.strip(),
             status_since=_today(today),
-            created_by=actor if getattr(actor, "is_authenticated", False) else None,
+            created_by=user_or_none(actor),
         )
         after = {
             "award": award.code,
@@ -692,7 +684,7 @@ def attach_file(
             original_name=_display_name(name),
             size=checked.size,
             sha256=checked.sha256,
-            uploaded_by=actor if getattr(actor, "is_authenticated", False) else None,
+            uploaded_by=user_or_none(actor),
         )
         stored.file.save(f"upload{checked.extension}", ContentFile(checked.data), save=False)
         stored.save()

@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from thidua.accounts import permissions as perms
+from thidua.accounts.actors import user_or_none
 from thidua.accounts.audit import record
 from thidua.accounts.models import Role, RoleAssignment
 from thidua.ballots import audit_actions, crypto, selectors
@@ -151,7 +152,7 @@ def create_session(
             pass_operator=rules.pass_operator,
             pass_basis=rules.pass_basis,
             legal_basis=rules.legal_basis,
-            created_by=actor if getattr(actor, "is_authenticated", False) else None,
+            created_by=user_or_none(actor),
         )
         Candidate.objects.bulk_create(
             [

@@ -11,10 +11,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from thidua.accounts import permissions as perms
+from thidua.accounts.actors import user_or_none
 from thidua.accounts.audit import Change, record, record_many
 from thidua.common.numbers import format_vn
 from thidua.common.periods import parse_period
 from thidua.common.text import over_column
+from thidua.common.transitions import Transition
 from thidua.indicators import audit_actions
 from thidua.indicators.models import (
     Indicator,
@@ -298,9 +300,7 @@ def _current_values(inputs) -> dict[tuple, Value]:
 
 
 def entry_open(actor, report: Report, window: ReportingWindow | None, today: date) -> bool:
-    if perms.is_board(actor) or perms.can_run_cluster(
-        actor, report.cluster_id, int(report.period[:4])
-    ):
+    if perms.is_board(actor) or perms.can_run_cluster(actor, report.cluster_id, report.year):
         return True
     if window is None:
         return False
@@ -413,7 +413,7 @@ def _store(actor, changed, current, reports, warnings, via, reason) -> None:
     old = [current[_key(i)] for i in changed if _key(i) in current]
     if old:
         Value.objects.filter(pk__in=[v.pk for v in old]).update(is_current=False)
-    user = actor if getattr(actor, "is_authenticated", False) else None
+    user = user_or_none(actor)
     new = [
         Value(
             unit=i.unit,
@@ -462,12 +462,38 @@ def _store(actor, changed, current, reports, warnings, via, reason) -> None:
     )
 
 
-def _transition(
-    actor, report: Report, action: str, allowed_from, new_status, via: str, **fields
-) -> Report:
+R = ReportStatus
+UNIT, HEAD = "unit", "head"
+# A report's life cycle: draft/returned ─submit─► submitted ─accept─► accepted ─reopen─► returned;
+# submitted ─return─► returned. The unit's officers submit; whoever runs the cluster the rest.
+TRANSITIONS: dict[str, Transition] = {
+    "submit": Transition(EDITABLE, R.SUBMITTED, audit_actions.REPORT_SUBMITTED, UNIT),
+    "accept": Transition((R.SUBMITTED,), R.ACCEPTED, audit_actions.REPORT_ACCEPTED, HEAD),
+    "return": Transition((R.SUBMITTED,), R.RETURNED, audit_actions.REPORT_RETURNED, HEAD),
+    "reopen": Transition((R.ACCEPTED,), R.RETURNED, audit_actions.REPORT_REOPENED, HEAD),
+}
+
+
+def may_take(actor, report: Report, name: str) -> bool:
+    """Whether `actor` takes step `name` of the report (whatever its status now)."""
+    if TRANSITIONS[name].who == UNIT:
+        return perms.can_enter_for_unit(actor, report.unit_id, report.cluster_id, report.year)
+    return perms.can_run_cluster(actor, report.cluster_id, report.year)
+
+
+def available_transitions(actor, report: Report) -> list[str]:
+    return [
+        name
+        for name, t in TRANSITIONS.items()
+        if t.starts_from(report.status) and may_take(actor, report, name)
+    ]
+
+
+def _transition(actor, report: Report, name: str, via: str, **fields) -> Report:
+    t = TRANSITIONS[name]
     with transaction.atomic():
         report = Report.objects.select_for_update().get(pk=report.pk)
-        if report.status not in allowed_from:
+        if not t.starts_from(report.status):
             raise Conflict(
                 [
                     Issue(
@@ -477,22 +503,21 @@ def _transition(
                 ]
             )
         before = {"status": report.status}
-        report.status = new_status
-        for name, value in fields.items():
-            setattr(report, name, value)
+        report.status = t.target
+        for field_name, value in fields.items():
+            setattr(report, field_name, value)
         report.save()
-        after = {"status": new_status} | {
+        after = {"status": t.target} | {
             k: v
             for k, v in fields.items()
             if k in ("head_comment", "is_late", "entry_exception_until")
         }
-        record(actor, action, report, before, after, fields.get("head_comment", ""), via=via)
+        record(actor, t.action, report, before, after, fields.get("head_comment", ""), via=via)
     return report
 
 
 def submit_report(actor, report: Report, *, via: str = "web") -> Report:
-    year = int(report.period[:4])
-    perms.require(perms.can_enter_for_unit(actor, report.unit_id, report.cluster_id, year))
+    perms.require(may_take(actor, report, "submit"))
     values = list(report.values.filter(is_current=True).select_related("indicator"))
     if not values:
         raise ValidationFailed([Issue(_("Báo cáo chưa có số liệu nào."))])
@@ -517,63 +542,43 @@ def submit_report(actor, report: Report, *, via: str = "web") -> Report:
     return _transition(
         actor,
         report,
-        audit_actions.REPORT_SUBMITTED,
-        EDITABLE,
-        ReportStatus.SUBMITTED,
+        "submit",
         via,
         submitted_at=now,
-        submitted_by=actor if getattr(actor, "is_authenticated", False) else None,
+        submitted_by=user_or_none(actor),
         is_late=late,
     )
 
 
 def accept_report(actor, report: Report, *, via: str = "web") -> Report:
-    perms.require(perms.can_run_cluster(actor, report.cluster_id, int(report.period[:4])))
+    perms.require(may_take(actor, report, "accept"))
     return _transition(
         actor,
         report,
-        audit_actions.REPORT_ACCEPTED,
-        (ReportStatus.SUBMITTED,),
-        ReportStatus.ACCEPTED,
+        "accept",
         via,
         accepted_at=timezone.now(),
-        accepted_by=actor if getattr(actor, "is_authenticated", False) else None,
+        accepted_by=user_or_none(actor),
         changed_since_acceptance=False,
     )
 
 
 def return_report(actor, report: Report, comment: str, *, via: str = "web") -> Report:
-    perms.require(perms.can_run_cluster(actor, report.cluster_id, int(report.period[:4])))
+    perms.require(may_take(actor, report, "return"))
     if not comment.strip():
         raise ValidationFailed([Issue(_("Cần ghi ý kiến khi trả lại báo cáo."), column="comment")])
-    return _transition(
-        actor,
-        report,
-        audit_actions.REPORT_RETURNED,
-        (ReportStatus.SUBMITTED,),
-        ReportStatus.RETURNED,
-        via,
-        head_comment=comment.strip(),
-    )
+    return _transition(actor, report, "return", via, head_comment=comment.strip())
 
 
 def reopen_report(actor, report: Report, reason: str, *, via: str = "web") -> Report:
-    perms.require(perms.can_run_cluster(actor, report.cluster_id, int(report.period[:4])))
+    perms.require(may_take(actor, report, "reopen"))
     if not reason.strip():
         raise ValidationFailed([Issue(_("Cần ghi lý do mở lại báo cáo."), column="reason")])
-    return _transition(
-        actor,
-        report,
-        audit_actions.REPORT_REOPENED,
-        (ReportStatus.ACCEPTED,),
-        ReportStatus.RETURNED,
-        via,
-        head_comment=reason.strip(),
-    )
+    return _transition(actor, report, "reopen", via, head_comment=reason.strip())
 
 
 def grant_entry_exception(actor, report: Report, until: date, *, via: str = "web") -> Report:
-    perms.require(perms.can_run_cluster(actor, report.cluster_id, int(report.period[:4])))
+    perms.require(perms.can_run_cluster(actor, report.cluster_id, report.year))
     with transaction.atomic():
         before = {"entry_exception_until": report.entry_exception_until}
         report.entry_exception_until = until

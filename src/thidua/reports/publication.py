@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 
 from thidua.accounts import permissions as perms
+from thidua.accounts.actors import user_or_none
 from thidua.accounts.audit import record
 from thidua.common.periods import parse_period
 from thidua.indicators.models import Report, ReportStatus
@@ -103,7 +104,7 @@ def publish_review(actor, cluster: Cluster, period: str, *, via: str = "web") ->
             cluster=cluster,
             period=p.code,
             published_at=timezone.now(),
-            published_by=actor if getattr(actor, "is_authenticated", False) else None,
+            published_by=user_or_none(actor),
             published_by_name=_name(actor),
             data=freeze(data),
             data_exact=freeze(exact),

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from thidua.accounts import permissions as perms
+from thidua.accounts.actors import user_or_none
 from thidua.accounts.audit import record
 from thidua.common import sheets
 from thidua.common.numbers import format_vn
@@ -252,7 +253,7 @@ def review_score(
             )
         before = {"review_points": score.review_points, "review_reason": score.review_reason}
         score.review_points, score.review_reason = points, reason.strip()
-        score.reviewed_by = actor if getattr(actor, "is_authenticated", False) else None
+        score.reviewed_by = user_or_none(actor)
         score.save()
         record(
             actor,

@@ -32,7 +32,7 @@ class WindowSummary:
 
     @property
     def year(self) -> int:
-        return int(self.window.period[:4])
+        return self.window.year
 
     @property
     def received(self) -> int:
@@ -47,10 +47,6 @@ class ClusterSummary:
     year: int | None
     members: int
     windows: list[WindowSummary]
-
-
-def _period_year(period: str) -> int:
-    return int(period[:4])
 
 
 def cluster_summaries(cluster_ids: set[int] | None = None) -> list[ClusterSummary]:
@@ -71,7 +67,7 @@ def cluster_summaries(cluster_ids: set[int] | None = None) -> list[ClusterSummar
     windows = defaultdict(list)
     for w in ReportingWindow.objects.order_by("-period"):
         key = (w.cluster_id, w.period)
-        n = members[w.cluster_id].get(_period_year(w.period), 0)
+        n = members[w.cluster_id].get(w.year, 0)
         windows[w.cluster_id].append(WindowSummary(w, n, counts[key], late[key]))
     result = []
     for cluster in clusters:
@@ -86,7 +82,7 @@ def run_windows(user) -> list[ReportingWindow]:
     by_year: dict[int, set[int]] = {}
     result = []
     for w in ReportingWindow.objects.select_related("cluster").order_by("cluster__code", "-period"):
-        year = _period_year(w.period)
+        year = w.year
         if year not in by_year:
             by_year[year] = perms.secretariat_cluster_ids(user, year)
         if w.cluster_id in by_year[year]:
@@ -130,7 +126,7 @@ def officer_dues(user, today: date | None = None) -> list[DueRow]:
     }
     rows = []
     for w in windows:
-        m = by_cluster_year.get((w.cluster_id, _period_year(w.period)))
+        m = by_cluster_year.get((w.cluster_id, w.year))
         if m is None:
             continue
         report = reports.get((w.cluster_id, m.unit_id, w.period))
@@ -175,14 +171,10 @@ def cluster_year(cluster: Cluster, year: int) -> ClusterYear:
     meetings = [
         m
         for m in ReviewMeeting.objects.filter(cluster=cluster).select_related("host")
-        if m.period[:4] == str(year)
+        if parse_period(m.period).year == year
     ]
     windows = sorted(
-        (
-            w
-            for w in ReportingWindow.objects.filter(cluster=cluster)
-            if _period_year(w.period) == year
-        ),
+        (w for w in ReportingWindow.objects.filter(cluster=cluster) if w.year == year),
         key=lambda w: parse_period(w.period).end,
     )
     return ClusterYear(
