@@ -128,7 +128,7 @@ def test_the_report_workflow_is_a_table_the_services_and_cli_share(tnb, unit, us
 
 
 def test_the_backlog_steps_are_on_the_same_table_pattern():
-    from thidua.awards import backlog
+    from thidua.awards import backlog_permissions as backlog
     from thidua.awards import services as proposals
     from thidua.common.transitions import Transition
 

@@ -19,7 +19,7 @@ from openpyxl import Workbook
 
 from thidua.accounts import permissions as perms
 from thidua.accounts.audit import Change, record_many
-from thidua.awards import audit_actions, backlog
+from thidua.awards import audit_actions, backlog, backlog_permissions, backlog_selectors
 from thidua.awards.models import AwardEntry, BacklogCase, BacklogProgramme, WarPeriod
 from thidua.common.spreadsheet import safe_row
 from thidua.common.text import name_key, unit_key
@@ -120,7 +120,7 @@ def import_cases(
     via: str = "web",
 ) -> CaseImport:
     """Read, check every row, then add all cases in one transaction (or none)."""
-    perms.require(backlog.may_add(actor))
+    perms.require(backlog_permissions.may_add(actor))
     result = CaseImport()
     try:
         rows = read_rows(source, filename)
@@ -182,7 +182,7 @@ def _columns(header: list, errors: list[Issue]) -> dict[str, int]:
 def _unit_lookup(actor) -> dict[str, object]:
     """The units the user adds cases for, by code and by name (without diacritics)."""
     found: dict[str, object] = {}
-    for unit in backlog.units_for(actor):
+    for unit in backlog_selectors.units_for(actor):
         found.setdefault(unit.code.lower(), unit)
         found.setdefault(unit_key(unit.name), unit)
     return found
@@ -299,7 +299,7 @@ def _flag(value, fail) -> bool:
 
 def _write(actor, programme, inputs, warnings: list[Issue], via: str) -> list[BacklogCase]:
     for _row, data in inputs:
-        perms.require(backlog.may_add(actor, data.unit.pk))
+        perms.require(backlog_permissions.may_add(actor, data.unit.pk))
     cases = BacklogCase.objects.bulk_create(
         [
             BacklogCase(programme=programme, name_key=name_key(d.full_name), **vars(d))

@@ -298,6 +298,17 @@ class ProposalStatus(models.TextChoices):
     REJECTED = "rejected", _("Không khen thưởng")
 
 
+# The statuses in which the proposing unit still edits a proposal, and those under the board's
+# review (services, selectors and permissions read these; one place).
+PROPOSAL_EDITABLE = (ProposalStatus.DRAFT, ProposalStatus.RETURNED)
+PROPOSAL_UNDER_REVIEW = (
+    ProposalStatus.SUBMITTED,
+    ProposalStatus.CHECKED,
+    ProposalStatus.VOTED,
+    ProposalStatus.FORWARDED,
+)
+
+
 class Proposal(models.Model):
     award_type = models.ForeignKey(AwardType, on_delete=models.PROTECT)
     year = models.PositiveSmallIntegerField(_("năm xét"))

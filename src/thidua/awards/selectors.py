@@ -11,12 +11,14 @@ from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext
 
 from thidua.accounts import permissions as perms
-from thidua.awards import registry, services
+from thidua.awards import registry
 from thidua.awards.catalogue import rule_for
 from thidua.awards.eligibility import Nominee, evaluate
 from thidua.awards.models import (
+    PROPOSAL_EDITABLE,
     AwardRule,
     AwardType,
+    DocumentKind,
     Person,
     Proposal,
     ProposalStatus,
@@ -31,6 +33,38 @@ PICK_LIMIT = 20
 # Proposals
 
 
+def proposals_for(user):
+    """The proposals a user may see: all for the board, else those of the user's units."""
+    qs = Proposal.objects.select_related("award_type", "person", "nominee_unit", "proposing_unit")
+    if perms.is_board(user):
+        return qs
+    return qs.filter(proposing_unit_id__in=perms.proposal_unit_ids(user))
+
+
+_KIND_WORDS = (
+    ("to trinh", DocumentKind.SUBMISSION),
+    ("bao cao thanh tich", DocumentKind.ACHIEVEMENTS),
+    ("bien ban", DocumentKind.MINUTES),
+    ("sang kien", DocumentKind.INITIATIVE),
+)
+
+
+def document_kind(label: str) -> str:
+    """The file kind that satisfies a dossier component named in the rule's `documents`."""
+    key = name_key(label)
+    return next((kind for words, kind in _KIND_WORDS if words in key), DocumentKind.OTHER)
+
+
+def required_documents(proposal: Proposal) -> list[str]:
+    rule = rule_for(proposal.award_type, proposal.year)
+    return list(rule.documents or []) if rule else []
+
+
+def missing_documents(proposal: Proposal) -> list[str]:
+    present = set(proposal.files.values_list("kind", flat=True))
+    return [d for d in required_documents(proposal) if document_kind(d) not in present]
+
+
 def proposal_list(
     user,
     *,
@@ -39,7 +73,7 @@ def proposal_list(
     year: int | None = None,
 ) -> QuerySet[Proposal]:
     """The proposals the user may see, filtered, the most recent first."""
-    qs = services.proposals_for(user).select_related("nominee_unit__parent")
+    qs = proposals_for(user).select_related("nominee_unit__parent")
     if status:
         qs = qs.filter(status=status)
     if award:
@@ -51,7 +85,7 @@ def proposal_list(
 
 def status_counts(user) -> dict[str, int]:
     """How many visible proposals are in each status (one GROUP BY)."""
-    rows = services.proposals_for(user).values("status").annotate(n=Count("id"))
+    rows = proposals_for(user).values("status").annotate(n=Count("id"))
     found = {r["status"]: r["n"] for r in rows}
     return {s: found.get(s, 0) for s in ProposalStatus.values}
 
@@ -63,7 +97,7 @@ def rule_of(proposal: Proposal) -> AwardRule | None:
 def verdict_of(proposal: Proposal) -> tuple[dict, bool]:
     """The verdict kept at submission, or (for a draft, or a returned one being completed) the
     engine's verdict now; the flag says whether it is the kept one."""
-    if proposal.eligibility and proposal.status not in services.EDITABLE:
+    if proposal.eligibility and proposal.status not in PROPOSAL_EDITABLE:
         return proposal.eligibility, True
     nominee = Nominee(
         proposal.award_type.code,

@@ -29,6 +29,8 @@ from thidua.awards.decisions import add_entry, decision_issues, entry_audit
 from thidua.awards.eligibility import Nominee, evaluate
 from thidua.awards.files import check_upload
 from thidua.awards.models import (
+    PROPOSAL_EDITABLE,
+    PROPOSAL_UNDER_REVIEW,
     AwardEntry,
     AwardType,
     DocumentKind,
@@ -37,6 +39,7 @@ from thidua.awards.models import (
     ProposalFile,
     ProposalStatus,
 )
+from thidua.awards.selectors import missing_documents
 from thidua.ballots.models import BallotSession, SessionStatus
 from thidua.common.text import name_key
 from thidua.common.transitions import Transition
@@ -44,8 +47,8 @@ from thidua.indicators.validation import Conflict, Issue, ValidationFailed
 from thidua.orgs.models import Unit
 
 S = ProposalStatus
-EDITABLE = (S.DRAFT, S.RETURNED)
-UNDER_REVIEW = (S.SUBMITTED, S.CHECKED, S.VOTED, S.FORWARDED)
+EDITABLE = PROPOSAL_EDITABLE
+UNDER_REVIEW = PROPOSAL_UNDER_REVIEW
 UNIT, BOARD = "unit", "board"
 
 
@@ -637,29 +640,6 @@ def reject_proposal(
 
 # Dossier files
 
-_KIND_WORDS = (
-    ("to trinh", DocumentKind.SUBMISSION),
-    ("bao cao thanh tich", DocumentKind.ACHIEVEMENTS),
-    ("bien ban", DocumentKind.MINUTES),
-    ("sang kien", DocumentKind.INITIATIVE),
-)
-
-
-def document_kind(label: str) -> str:
-    """The file kind that satisfies a dossier component named in the rule's `documents`."""
-    key = name_key(label)
-    return next((kind for words, kind in _KIND_WORDS if words in key), DocumentKind.OTHER)
-
-
-def required_documents(proposal: Proposal) -> list[str]:
-    rule = rule_for(proposal.award_type, proposal.year)
-    return list(rule.documents or []) if rule else []
-
-
-def missing_documents(proposal: Proposal) -> list[str]:
-    present = set(proposal.files.values_list("kind", flat=True))
-    return [d for d in required_documents(proposal) if document_kind(d) not in present]
-
 
 def attach_file(
     actor,
@@ -709,14 +689,3 @@ def _display_name(name: str) -> str:
     """Only the last path component, for display: the stored name is generated."""
     base = name.replace("\\", "/").rsplit("/", 1)[-1]
     return "".join(ch for ch in base if ch.isprintable())[:255] or "tep"
-
-
-# Reading
-
-
-def proposals_for(user):
-    """The proposals a user may see: all for the board, else those of the user's units."""
-    qs = Proposal.objects.select_related("award_type", "person", "nominee_unit", "proposing_unit")
-    if perms.is_board(user):
-        return qs
-    return qs.filter(proposing_unit_id__in=perms.proposal_unit_ids(user))

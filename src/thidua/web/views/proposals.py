@@ -41,7 +41,7 @@ from thidua.web.award_forms import (
     SubmitForm,
     VersionForm,
 )
-from thidua.web.scoring_forms import form_issues
+from thidua.web.forms import form_issues
 
 PAGE_SIZE = 50
 ZIP = "application/zip"
@@ -181,7 +181,7 @@ def _detail_context(request: HttpRequest, proposal: Proposal, **forms) -> dict:
         "late": late and proposal.status in STEP_FOR_STATUS,
         "verdict_kept": kept,
         "rule_source": rule.source if rule is not None else "",
-        "missing": services.missing_documents(proposal),
+        "missing": selectors.missing_documents(proposal),
         "files": list(proposal.files.select_related("uploaded_by")),
         "history": events(proposal),
         "steps": set(steps),

@@ -24,14 +24,8 @@ from thidua.scoring.exports import scores_xlsx
 from thidua.scoring.models import Criterion, Regulation
 from thidua.scoring.wording import tie_break_labels
 from thidua.web import access
-from thidua.web.minutes import scoring_minutes_url
-from thidua.web.scoring_forms import (
-    CopyForm,
-    RegulationUploadForm,
-    ScoreForm,
-    form_issues,
-    parse_points,
-)
+from thidua.web.forms import form_issues
+from thidua.web.scoring_forms import CopyForm, RegulationUploadForm, ScoreForm, parse_points
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -166,7 +160,7 @@ def ranking_page(request: HttpRequest, code: str, year: int) -> HttpResponse:
         "year": year,
         "regulation": regulation,
         "can_run": perms.can_run_cluster(request.user, cluster.pk, year),
-        "minutes_url": scoring_minutes_url(regulation, request.user),
+        "minutes_url": _minutes_url(regulation, request.user),
     }
     if regulation is not None:
         results = score(regulation)
@@ -313,3 +307,11 @@ def _score(
         messages.success(request, _("Đã lưu điểm tiêu chí %(c)s.") % {"c": criterion.code})
     url = reverse("web:sheet", args=[cluster.code, year, unit.pk])
     return redirect(f"{url}#c-{criterion.code}" if criterion else url)
+
+
+def _minutes_url(regulation: Regulation | None, user) -> str | None:
+    """The scoring minutes' link (biên bản, .docx), for whoever may read them
+    (`scoring.selectors.may_read_minutes`)."""
+    if regulation is None or not selectors.may_read_minutes(user, regulation):
+        return None
+    return reverse("web:scoring_minutes", args=[regulation.cluster.code, regulation.year])
