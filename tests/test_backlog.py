@@ -10,7 +10,8 @@ from django.core.management import CommandError, call_command
 
 from thidua.accounts.models import AuditEntry
 from thidua.awards import backlog
-from thidua.awards.backlog import CaseInput, add_case, move_case, progress
+from thidua.awards.backlog import CaseInput, add_case, move_case
+from thidua.awards.backlog_selectors import progress
 from thidua.awards.models import AwardEntry, AwardType, BacklogCase, BacklogProgramme
 from thidua.common.errors import ValidationFailed
 

@@ -431,6 +431,28 @@ def test_the_query_count_does_not_grow_with_the_rows(tmp_path, tnb, users):
     assert large <= small + 2, (small, large)
 
 
+def test_the_import_reads_the_stored_values_once_and_checks_once(tmp_path, tnb, users):
+    """The importer hands its rows to the service's check (`skip_unchanged`), which reads the
+    current values once; it no longer reads them itself first."""
+    rows = [["mã đơn vị", "chỉ tiêu", "kỳ", "giá trị"]]
+    rows += [[c, "grdp_growth", "2019", "7,5"] for c in TNB_CODES]
+    path = csv_file(tmp_path / "f.csv", rows)
+    for dry_run in (True, False):
+        with transaction.atomic(), CaptureQueriesContext(connection) as ctx:
+            result = import_file(users["camau"], path, tnb, "2019", dry_run=dry_run)
+            transaction.set_rollback(True)
+        assert result.ok and result.written == len(TNB_CODES), result.errors
+        current = [
+            q["sql"]
+            for q in ctx.captured_queries
+            if q["sql"].startswith('SELECT "indicators_value"."id"') and "is_current" in q["sql"]
+        ]
+        assert len(current) == 1, current
+        members = 'SELECT "orgs_membership"."unit_id" AS "unit_id"'
+        checks = [q for q in ctx.captured_queries if q["sql"].startswith(members)]
+        assert len(checks) == 1  # the batch's membership check ran once
+
+
 # The command ---------------------------------------------------------------------------
 
 

@@ -13,7 +13,7 @@ from docx import Document
 
 from tests.ballot_keys import count, open_ballot
 from thidua.accounts.models import AuditEntry
-from thidua.awards import dossier_docs, files, privacy, services
+from thidua.awards import dossier_docs, files, privacy, selectors, services
 from thidua.awards.deadlines import add_working_days
 from thidua.awards.demo import DEMO_SOURCE
 from thidua.awards.models import (
@@ -387,10 +387,10 @@ def test_the_national_id_is_for_the_board_and_the_proposing_units_officers(users
 
 
 def test_a_unit_sees_its_own_proposals_and_the_board_sees_all(users, draft):
-    assert draft in services.proposals_for(users["longan"])
-    assert draft in services.proposals_for(users["bantw"])
-    assert draft not in services.proposals_for(users["kiengiang"])
-    assert not services.proposals_for(users["xem"]).exists()
+    assert draft in selectors.proposals_for(users["longan"])
+    assert draft in selectors.proposals_for(users["bantw"])
+    assert draft not in selectors.proposals_for(users["kiengiang"])
+    assert not selectors.proposals_for(users["xem"]).exists()
 
 
 # Evidence files

@@ -16,6 +16,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
+from thidua.accounts.actors import signed_in
 from thidua.accounts.models import AuditEntry
 
 # Any fixed number works; it names the lock that serialises appends to the chain on PostgreSQL.
@@ -120,7 +121,7 @@ def record_many(actor, changes: Iterable[Change], via: str = "web") -> list[Audi
         last = AuditEntry.objects.order_by("-id").values_list("hash", flat=True).first()
         prev = last or ""
         now = timezone.now()
-        actor_id = actor.pk if actor is not None and actor.is_authenticated else None
+        actor_id = actor.pk if signed_in(actor) else None
         actor_name = actor.get_username() if actor_id else "system"
         entries = []
         for change in changes:

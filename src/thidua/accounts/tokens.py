@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from thidua.accounts import audit_actions
 from thidua.accounts import permissions as perms
 from thidua.accounts.audit import record
 from thidua.accounts.models import ApiToken
@@ -60,7 +61,7 @@ def create_token(actor, user, name: str, unit=None) -> IssuedToken:
         )
         after = {"user": user.get_username(), "name": name, "prefix": token.prefix}
         after["unit"] = unit.code if unit else None
-        record(actor, "accounts.token.created", token, None, after)
+        record(actor, audit_actions.TOKEN_CREATED, token, None, after)
     return IssuedToken(token=token, key=key)
 
 
@@ -74,7 +75,7 @@ def revoke_token(actor, token: ApiToken) -> ApiToken:
         token.save(update_fields=["revoked_at"])
         record(
             actor,
-            "accounts.token.revoked",
+            audit_actions.TOKEN_REVOKED,
             token,
             {"revoked_at": None},
             {"revoked_at": token.revoked_at, "name": token.name, "prefix": token.prefix},

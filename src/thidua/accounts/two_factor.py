@@ -35,6 +35,7 @@ from django_otp import devices_for_user, match_token
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from thidua.accounts import audit_actions
 from thidua.accounts.audit import record
 from thidua.accounts.models import Role, RoleAssignment, Session
 from thidua.accounts.sealed_keys import UnsealError
@@ -183,7 +184,9 @@ def confirm(actor, device: TOTPDevice, token: str) -> bool:
     with transaction.atomic():
         device.confirmed = True
         device.save(update_fields=["confirmed"])
-        record(actor, "accounts.two_factor.enabled", device, None, {"user": actor.get_username()})
+        record(
+            actor, audit_actions.TWO_FACTOR_ENABLED, device, None, {"user": actor.get_username()}
+        )
     return True
 
 
@@ -202,7 +205,7 @@ def disable(actor, token: str) -> bool:
         return False
     with transaction.atomic():
         removed = TOTPDevice.objects.filter(user=actor).delete()[0]
-        record(actor, "accounts.two_factor.disabled", actor, {"devices": removed}, None)
+        record(actor, audit_actions.TWO_FACTOR_DISABLED, actor, {"devices": removed}, None)
     return True
 
 

@@ -9,7 +9,6 @@ the units the user may add cases for; one bad row and nothing is written.
 from __future__ import annotations
 
 import datetime as dt
-import io
 import re
 from dataclasses import dataclass, field
 
@@ -17,12 +16,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
 
 from thidua.accounts import permissions as perms
 from thidua.accounts.audit import Change, record_many
-from thidua.awards import backlog
+from thidua.awards import audit_actions, backlog, backlog_permissions, backlog_selectors
 from thidua.awards.models import AwardEntry, BacklogCase, BacklogProgramme, WarPeriod
 from thidua.common.errors import Issue, ValidationFailed
 from thidua.common.spreadsheet import (
@@ -37,6 +34,7 @@ from thidua.common.spreadsheet import (
     safe_row,
 )
 from thidua.common.text import name_key, unit_key
+from thidua.common.xlsx_out import bold, to_bytes
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # A page's export; a programme holds thousands of cases at most.
@@ -78,7 +76,7 @@ def cases_workbook(programme: BacklogProgramme, cases) -> bytes:
     headings = _headings()
     for index, (_key, _title, width) in enumerate(headings):
         sheet.column_dimensions[chr(ord("A") + index)].width = width
-    sheet.append([_bold(sheet, title) for _key, title, _width in headings])
+    sheet.append([bold(sheet, title) for _key, title, _width in headings])
     for case in cases[:MAX_EXPORT]:
         sheet.append(
             safe_row(
@@ -101,15 +99,7 @@ def cases_workbook(programme: BacklogProgramme, cases) -> bytes:
                 ]
             )
         )
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
-
-
-def _bold(sheet, value: str) -> WriteOnlyCell:
-    cell = WriteOnlyCell(sheet, value=value)
-    cell.font = Font(bold=True)
-    return cell
+    return to_bytes(book)
 
 
 def export_filename(programme: BacklogProgramme) -> str:
@@ -139,7 +129,7 @@ def import_cases(
     via: str = "web",
 ) -> CaseImport:
     """Read, check every row, then add all cases in one transaction (or none)."""
-    perms.require(backlog.may_add(actor))
+    perms.require(backlog_permissions.may_add(actor))
     result = CaseImport()
     try:
         rows = read_rows(source, filename)
@@ -212,7 +202,7 @@ def _columns() -> list[Column]:
 def _unit_lookup(actor) -> dict[str, object]:
     """The units the user adds cases for, by code and by name (without diacritics)."""
     found: dict[str, object] = {}
-    for unit in backlog.units_for(actor):
+    for unit in backlog_selectors.units_for(actor):
         found.setdefault(unit.code.lower(), unit)
         found.setdefault(unit_key(unit.name), unit)
     return found
@@ -330,7 +320,7 @@ def _flag(value) -> bool:
 
 def _write(actor, programme, inputs, warnings: list[Issue], via: str) -> list[BacklogCase]:
     for _row, data in inputs:
-        perms.require(backlog.may_add(actor, data.unit.pk))
+        perms.require(backlog_permissions.may_add(actor, data.unit.pk))
     cases = BacklogCase.objects.bulk_create(
         [
             BacklogCase(programme=programme, name_key=name_key(d.full_name), **vars(d))
@@ -345,7 +335,7 @@ def _write(actor, programme, inputs, warnings: list[Issue], via: str) -> list[Ba
     )
     changes = [
         Change(
-            "awards.backlog.case_added",
+            audit_actions.BACKLOG_CASE_ADDED,
             c,
             None,
             {
@@ -361,7 +351,7 @@ def _write(actor, programme, inputs, warnings: list[Issue], via: str) -> list[Ba
         for c in cases
     ]
     summary = Change(
-        "awards.backlog.imported",
+        audit_actions.BACKLOG_IMPORTED,
         programme,
         None,
         {"cases": len(cases), "warnings": len(warnings)},

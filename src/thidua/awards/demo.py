@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from thidua.accounts.audit import Change, record_many
 from thidua.accounts.permissions import SYSTEM
+from thidua.awards import audit_actions
 from thidua.awards import counts as registry_counts
 from thidua.awards.deadlines import due_for
 from thidua.awards.eligibility import Nominee, evaluate_many
@@ -152,7 +153,7 @@ def load_registry_demo(today: date | None = None) -> None:
     counts["name_words"] = rebuild_words()
     registry_counts.recount()  # the entries above were bulk-written past the counting doors
     summary = Change(
-        "awards.demo.loaded", None, None, counts, "", object_type="awards.demo", object_id="1"
+        audit_actions.DEMO_LOADED, None, None, counts, "", object_type="awards.demo", object_id="1"
     )
     record_many(SYSTEM, [summary], via="demo")
 

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from thidua.accounts import permissions as perms
 from thidua.accounts.audit import Change, record_many
+from thidua.awards import audit_actions
 from thidua.awards.models import AwardEntry, Initiative, Person, Proposal, Rating
 from thidua.common.errors import Issue, ValidationFailed
 from thidua.common.text import unit_key
@@ -194,14 +195,14 @@ def merge_people(
         other.save(update_fields=["merged_into"])
         changes = [
             Change(
-                "awards.person.merged",
+                audit_actions.PERSON_MERGED,
                 keep,
                 {"other": other.pk},
                 {"other": other.pk, "moved": moved, "filled": filled},
                 reason.strip(),
             ),
             Change(
-                "awards.person.merged_into",
+                audit_actions.PERSON_MERGED_INTO,
                 other,
                 {"merged_into": None},
                 {"merged_into": keep.pk},

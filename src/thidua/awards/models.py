@@ -298,8 +298,10 @@ class ProposalStatus(models.TextChoices):
     REJECTED = "rejected", _("Không khen thưởng")
 
 
-# Before the board and the councils: checked, voted on, forwarded, not yet decided.
-UNDER_REVIEW = (
+# The statuses in which the proposing unit still edits a proposal, and those under the board's
+# review (services, selectors and permissions read these; one place).
+PROPOSAL_EDITABLE = (ProposalStatus.DRAFT, ProposalStatus.RETURNED)
+PROPOSAL_UNDER_REVIEW = (
     ProposalStatus.SUBMITTED,
     ProposalStatus.CHECKED,
     ProposalStatus.VOTED,

@@ -8,7 +8,8 @@ from django.db.models import Exists, OuterRef, Q
 
 from thidua.accounts import permissions as perms
 from thidua.accounts.audit import record
-from thidua.awards.models import UNDER_REVIEW, Person, Proposal
+from thidua.awards import audit_actions
+from thidua.awards.models import PROPOSAL_UNDER_REVIEW, Person, Proposal
 from thidua.orgs.models import Membership
 
 
@@ -43,7 +44,7 @@ def _reviews_person(user, person: Person) -> bool:
         cluster_id__in=clusters, unit_id=OuterRef("proposing_unit_id"), year=OuterRef("year")
     )
     return (
-        Proposal.objects.filter(person_id=person.pk, status__in=UNDER_REVIEW)
+        Proposal.objects.filter(person_id=person.pk, status__in=PROPOSAL_UNDER_REVIEW)
         .filter(Q(Exists(member)) | Q(ballot__cluster_id__in=clusters))
         .exists()
     )
@@ -84,5 +85,7 @@ def person_record(actor, person: Person, *, via: str = "web") -> dict:
         ],
     }
     with transaction.atomic():
-        record(actor, "awards.person.exported", person, None, {"sections": sorted(data)}, via=via)
+        record(
+            actor, audit_actions.PERSON_EXPORTED, person, None, {"sections": sorted(data)}, via=via
+        )
     return data

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from thidua.accounts.audit import Change, record_many
-from thidua.awards import counts
+from thidua.awards import audit_actions, counts
 from thidua.awards.models import AwardEntry, AwardType, Person
 from thidua.awards.name_search import matching, remember_words, search
 from thidua.common.bulk import insert_rows, refresh_statistics, reserve_ids, rows_by_keys
@@ -97,7 +97,7 @@ def import_registry(
         if not result.written:
             return result  # the file's entries are all in the registry already: nothing to log
         summary = Change(
-            "awards.registry.imported",
+            audit_actions.REGISTRY_IMPORTED,
             None,
             None,
             {

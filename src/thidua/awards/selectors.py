@@ -9,16 +9,16 @@ from __future__ import annotations
 
 from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext
-from django.utils.translation import gettext_lazy as _
 
 from thidua.accounts import permissions as perms
-from thidua.accounts.models import AuditEntry
-from thidua.awards import privacy, registry, services
+from thidua.awards import privacy, registry
 from thidua.awards.catalogue import rule_for
 from thidua.awards.eligibility import Nominee, evaluate
 from thidua.awards.models import (
+    PROPOSAL_EDITABLE,
     AwardRule,
     AwardType,
+    DocumentKind,
     Person,
     Proposal,
     ProposalStatus,
@@ -30,21 +30,39 @@ from thidua.orgs.models import Unit
 
 PICK_LIMIT = 20
 
-ACTION_LABELS = {
-    "awards.proposal.created": _("Tạo đề nghị"),
-    "awards.proposal.changed": _("Sửa đề nghị"),
-    "awards.proposal.file_added": _("Thêm tài liệu"),
-    "awards.proposal.submitted": _("Gửi đề nghị"),
-    "awards.proposal.checked": _("Xác nhận hồ sơ đủ"),
-    "awards.proposal.returned": _("Trả lại để bổ sung"),
-    "awards.proposal.voted": _("Ghi kết quả bỏ phiếu của hội đồng"),
-    "awards.proposal.forwarded": _("Trình cấp trên"),
-    "awards.proposal.decided": _("Ghi quyết định khen thưởng"),
-    "awards.proposal.rejected": _("Kết luận không khen thưởng"),
-}
-
-
 # Proposals
+
+
+def proposals_for(user):
+    """The proposals a user may see: all for the board, else those of the user's units."""
+    qs = Proposal.objects.select_related("award_type", "person", "nominee_unit", "proposing_unit")
+    if perms.is_board(user):
+        return qs
+    return qs.filter(proposing_unit_id__in=perms.proposal_unit_ids(user))
+
+
+_KIND_WORDS = (
+    ("to trinh", DocumentKind.SUBMISSION),
+    ("bao cao thanh tich", DocumentKind.ACHIEVEMENTS),
+    ("bien ban", DocumentKind.MINUTES),
+    ("sang kien", DocumentKind.INITIATIVE),
+)
+
+
+def document_kind(label: str) -> str:
+    """The file kind that satisfies a dossier component named in the rule's `documents`."""
+    key = name_key(label)
+    return next((kind for words, kind in _KIND_WORDS if words in key), DocumentKind.OTHER)
+
+
+def required_documents(proposal: Proposal) -> list[str]:
+    rule = rule_for(proposal.award_type, proposal.year)
+    return list(rule.documents or []) if rule else []
+
+
+def missing_documents(proposal: Proposal) -> list[str]:
+    present = set(proposal.files.values_list("kind", flat=True))
+    return [d for d in required_documents(proposal) if document_kind(d) not in present]
 
 
 def proposal_list(
@@ -55,7 +73,7 @@ def proposal_list(
     year: int | None = None,
 ) -> QuerySet[Proposal]:
     """The proposals the user may see, filtered, the most recent first."""
-    qs = services.proposals_for(user).select_related("nominee_unit__parent")
+    qs = proposals_for(user).select_related("nominee_unit__parent")
     if status:
         qs = qs.filter(status=status)
     if award:
@@ -67,7 +85,7 @@ def proposal_list(
 
 def status_counts(user) -> dict[str, int]:
     """How many visible proposals are in each status (one GROUP BY)."""
-    rows = services.proposals_for(user).values("status").annotate(n=Count("id"))
+    rows = proposals_for(user).values("status").annotate(n=Count("id"))
     found = {r["status"]: r["n"] for r in rows}
     return {s: found.get(s, 0) for s in ProposalStatus.values}
 
@@ -79,7 +97,7 @@ def rule_of(proposal: Proposal) -> AwardRule | None:
 def verdict_of(proposal: Proposal) -> tuple[dict, bool]:
     """The verdict kept at submission, or (for a draft, or a returned one being completed) the
     engine's verdict now; the flag says whether it is the kept one."""
-    if proposal.eligibility and proposal.status not in services.EDITABLE:
+    if proposal.eligibility and proposal.status not in PROPOSAL_EDITABLE:
         return proposal.eligibility, True
     nominee = Nominee(
         proposal.award_type.code,
@@ -88,25 +106,6 @@ def verdict_of(proposal: Proposal) -> tuple[dict, bool]:
         unit_id=proposal.nominee_unit_id,
     )
     return evaluate(nominee).as_dict(), False
-
-
-def history(proposal: Proposal) -> list[dict]:
-    """The proposal's audit entries, oldest first, with a label for each action."""
-    entries = AuditEntry.objects.filter(
-        object_type=Proposal._meta.label_lower, object_id=str(proposal.pk)
-    ).order_by("id")
-    return [
-        {
-            "at": e.at,
-            "actor": e.actor_name or "system",
-            "action": e.action,
-            "label": ACTION_LABELS.get(e.action, e.action),
-            "reason": e.reason,
-            "via": e.via,
-            "after": e.after or {},
-        }
-        for e in entries
-    ]
 
 
 def closed_sessions(proposal: Proposal, limit: int = 30) -> list[tuple[str, str]]:

@@ -10,7 +10,6 @@ Each step's due date is counted in working days from the award rule's `step_days
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import IO
@@ -21,14 +20,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from thidua.accounts import permissions as perms
+from thidua.accounts.actors import user_or_none
 from thidua.accounts.audit import record
+from thidua.awards import audit_actions
 from thidua.awards.catalogue import rule_for
 from thidua.awards.deadlines import due_for, nominee_name
 from thidua.awards.decisions import add_entry, decision_issues, entry_audit
 from thidua.awards.eligibility import Nominee, evaluate
 from thidua.awards.files import check_upload
 from thidua.awards.models import (
-    UNDER_REVIEW,
+    PROPOSAL_EDITABLE,
+    PROPOSAL_UNDER_REVIEW,
     AwardEntry,
     AwardType,
     DocumentKind,
@@ -37,46 +39,44 @@ from thidua.awards.models import (
     ProposalFile,
     ProposalStatus,
 )
+from thidua.awards.selectors import missing_documents
 from thidua.ballots.models import BallotSession, SessionStatus
 from thidua.common.errors import Conflict, Issue, ValidationFailed
 from thidua.common.text import name_key
+from thidua.common.transitions import Transition
 from thidua.orgs.models import Unit
 
 S = ProposalStatus
-EDITABLE = (S.DRAFT, S.RETURNED)
+EDITABLE = PROPOSAL_EDITABLE
+UNDER_REVIEW = PROPOSAL_UNDER_REVIEW
 UNIT, BOARD = "unit", "board"
 
 
-@dataclass(frozen=True)
-class Transition:
-    sources: tuple[str, ...]
-    target: str
-    action: str
-    who: str
-    label: str  # "Không thể <label> đề nghị đang ở trạng thái …"
-
-
 TRANSITIONS: dict[str, Transition] = {
-    "submit": Transition(EDITABLE, S.SUBMITTED, "awards.proposal.submitted", UNIT, "gửi"),
+    "submit": Transition(EDITABLE, S.SUBMITTED, audit_actions.PROPOSAL_SUBMITTED, UNIT, "gửi"),
     "check": Transition(
-        (S.SUBMITTED,), S.CHECKED, "awards.proposal.checked", BOARD, "xác nhận hồ sơ đủ cho"
+        (S.SUBMITTED,), S.CHECKED, audit_actions.PROPOSAL_CHECKED, BOARD, "xác nhận hồ sơ đủ cho"
     ),
     "return": Transition(
-        (S.SUBMITTED, S.CHECKED), S.RETURNED, "awards.proposal.returned", BOARD, "trả lại"
+        (S.SUBMITTED, S.CHECKED), S.RETURNED, audit_actions.PROPOSAL_RETURNED, BOARD, "trả lại"
     ),
     "vote": Transition(
-        (S.CHECKED,), S.VOTED, "awards.proposal.voted", BOARD, "ghi kết quả hội đồng cho"
+        (S.CHECKED,), S.VOTED, audit_actions.PROPOSAL_VOTED, BOARD, "ghi kết quả hội đồng cho"
     ),
     "forward": Transition(
-        (S.VOTED,), S.FORWARDED, "awards.proposal.forwarded", BOARD, "trình cấp trên"
+        (S.VOTED,), S.FORWARDED, audit_actions.PROPOSAL_FORWARDED, BOARD, "trình cấp trên"
     ),
     "decide": Transition(
-        (S.VOTED, S.FORWARDED), S.DECIDED, "awards.proposal.decided", BOARD, "ghi quyết định cho"
+        (S.VOTED, S.FORWARDED),
+        S.DECIDED,
+        audit_actions.PROPOSAL_DECIDED,
+        BOARD,
+        "ghi quyết định cho",
     ),
     "reject": Transition(
         (S.SUBMITTED, S.CHECKED, S.VOTED, S.FORWARDED),
         S.REJECTED,
-        "awards.proposal.rejected",
+        audit_actions.PROPOSAL_REJECTED,
         BOARD,
         "kết luận không khen thưởng",
     ),
@@ -94,7 +94,7 @@ def _today(today: date | None) -> date:
 def may(user, proposal: Proposal, name: str) -> bool:
     """Whether `user` may take transition `name` from the proposal's current status."""
     t = TRANSITIONS[name]
-    return _allowed(user, proposal, t) and proposal.status in t.sources
+    return _allowed(user, proposal, t) and t.starts_from(proposal.status)
 
 
 def _allowed(user, proposal: Proposal, t: Transition) -> bool:
@@ -106,7 +106,7 @@ def _allowed(user, proposal: Proposal, t: Transition) -> bool:
 def check_state(proposal: Proposal, name: str) -> None:
     """The step starts from the proposal's status, or it is a conflict with it (HTTP 409)."""
     t = TRANSITIONS[name]
-    if proposal.status not in t.sources:
+    if not t.starts_from(proposal.status):
         msg = _("Không thể %(what)s đề nghị đang ở trạng thái “%(status)s”.")
         values = {"what": t.label, "status": proposal.get_status_display()}
         raise Conflict([Issue(msg % values)])
@@ -206,7 +206,7 @@ def create_proposal(
             proposing_unit=proposing_unit,
             achievements=achievements.strip(),
             status_since=_today(today),
-            created_by=actor if getattr(actor, "is_authenticated", False) else None,
+            created_by=user_or_none(actor),
         )
         after = {
             "award": award.code,
@@ -215,7 +215,7 @@ def create_proposal(
             "nominee_unit": nominee_unit.pk if nominee_unit else None,
             "proposing_unit": proposing_unit.pk,
         }
-        record(actor, "awards.proposal.created", proposal, None, after, via=via)
+        record(actor, audit_actions.PROPOSAL_CREATED, proposal, None, after, via=via)
     return proposal
 
 
@@ -316,7 +316,7 @@ def update_proposal(
             setattr(locked, key, value)
         locked.version += 1
         locked.save(update_fields=[*changes, "version"])
-        record(actor, "awards.proposal.changed", locked, before, changes, via=via)
+        record(actor, audit_actions.PROPOSAL_CHANGED, locked, before, changes, via=via)
     return locked
 
 
@@ -572,7 +572,7 @@ def decide_proposal(
         entry = _registry_entry(p, number.strip(), decided_on, signer.strip())
         p.decision_number, p.decision_date = number.strip(), decided_on
         p.decision_signer, p.registry_entry = signer.strip(), entry
-        record(actor, "awards.registry.entry_added", entry, None, entry_audit(entry), via=via)
+        record(actor, audit_actions.REGISTRY_ENTRY_ADDED, entry, None, entry_audit(entry), via=via)
         return {"decision_number": p.decision_number, "registry_entry": entry.pk}
 
     return _move(
@@ -640,29 +640,6 @@ def reject_proposal(
 
 # Dossier files
 
-_KIND_WORDS = (
-    ("to trinh", DocumentKind.SUBMISSION),
-    ("bao cao thanh tich", DocumentKind.ACHIEVEMENTS),
-    ("bien ban", DocumentKind.MINUTES),
-    ("sang kien", DocumentKind.INITIATIVE),
-)
-
-
-def document_kind(label: str) -> str:
-    """The file kind that satisfies a dossier component named in the rule's `documents`."""
-    key = name_key(label)
-    return next((kind for words, kind in _KIND_WORDS if words in key), DocumentKind.OTHER)
-
-
-def required_documents(proposal: Proposal) -> list[str]:
-    rule = rule_for(proposal.award_type, proposal.year)
-    return list(rule.documents or []) if rule else []
-
-
-def missing_documents(proposal: Proposal) -> list[str]:
-    present = set(proposal.files.values_list("kind", flat=True))
-    return [d for d in required_documents(proposal) if document_kind(d) not in present]
-
 
 def attach_file(
     actor,
@@ -687,7 +664,7 @@ def attach_file(
             original_name=_display_name(name),
             size=checked.size,
             sha256=checked.sha256,
-            uploaded_by=actor if getattr(actor, "is_authenticated", False) else None,
+            uploaded_by=user_or_none(actor),
         )
         stored.file.save(f"upload{checked.extension}", ContentFile(checked.data), save=False)
         stored.save()
@@ -698,7 +675,7 @@ def attach_file(
             "size": stored.size,
             "sha256": stored.sha256,
         }
-        record(actor, "awards.proposal.file_added", proposal, None, after, via=via)
+        record(actor, audit_actions.PROPOSAL_FILE_ADDED, proposal, None, after, via=via)
     return stored
 
 
@@ -712,14 +689,3 @@ def _display_name(name: str) -> str:
     """Only the last path component, for display: the stored name is generated."""
     base = name.replace("\\", "/").rsplit("/", 1)[-1]
     return "".join(ch for ch in base if ch.isprintable())[:255] or "tep"
-
-
-# Reading
-
-
-def proposals_for(user):
-    """The proposals a user may see: all for the board, else those of the user's units."""
-    qs = Proposal.objects.select_related("award_type", "person", "nominee_unit", "proposing_unit")
-    if perms.is_board(user):
-        return qs
-    return qs.filter(proposing_unit_id__in=perms.proposal_unit_ids(user))

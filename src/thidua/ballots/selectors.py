@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from thidua.accounts import permissions as perms
+from thidua.accounts.actors import signed_in
 from thidua.ballots.models import BallotSession, Elector, SessionStatus
 from thidua.orgs.models import Unit
 from thidua.scoring.engine import current_regulation, score
@@ -70,7 +71,7 @@ def is_elector(user, session: BallotSession) -> bool:
 
 
 def elector_of(user, session: BallotSession) -> Elector | None:
-    if not getattr(user, "is_authenticated", False):
+    if not signed_in(user):
         return None
     return Elector.objects.filter(session=session, user=user).first()
 
@@ -85,7 +86,7 @@ def sessions_for(cluster, year: int) -> list[BallotSession]:
 
 def waiting_for(user) -> list[BallotSession]:
     """Open sessions in which the user may still vote."""
-    if not getattr(user, "is_authenticated", False):
+    if not signed_in(user):
         return []
     return list(
         BallotSession.objects.filter(

@@ -18,14 +18,16 @@ from datetime import datetime
 from decimal import Decimal
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from thidua.accounts import permissions as perms
+from thidua.accounts.actors import user_or_none
 from thidua.accounts.audit import record
 from thidua.accounts.models import Role, RoleAssignment
-from thidua.ballots import crypto
+from thidua.ballots import audit_actions, crypto, selectors
 from thidua.ballots.models import (
     Ballot,
     BallotSession,
@@ -82,6 +84,42 @@ def default_electorate(cluster, year: int) -> list[tuple]:
     return list(chosen.values())
 
 
+def electors_named(cluster, year: int, usernames: list[str]) -> list[tuple]:
+    """Electors named by username, each with the member unit they represent (if they are its
+    officer): the electorate of a session set up by name (the API) rather than picked from
+    `default_electorate` (the web form)."""
+    users = {u.get_username(): u for u in get_user_model().objects.filter(username__in=usernames)}
+    members = Membership.objects.filter(cluster=cluster, year=year).values_list("unit_id")
+    units = {
+        a.user_id: a.unit
+        for a in RoleAssignment.objects.filter(
+            user__in=users.values(), role=Role.OFFICER, unit_id__in=members
+        ).select_related("unit")
+    }
+    issues = [
+        Issue(_("Không có tài khoản “%(u)s”.") % {"u": name}, row=i, column="electors", value=name)
+        for i, name in enumerate(usernames)
+        if name not in users
+    ]
+    if issues:
+        raise ValidationFailed(issues)
+    return [(users[name], units.get(users[name].pk)) for name in usernames]
+
+
+def candidates_coded(cluster, year: int, codes: list[str]) -> list[tuple]:
+    """Candidates named by unit code, each with its rank; every code must be a member's."""
+    ranked = {unit.code: (unit, rank) for unit, rank in selectors.ranking_candidates(cluster, year)}
+    msg = _("Đơn vị mã %(c)s không phải thành viên của cụm.")
+    issues = [
+        Issue(msg % {"c": c}, row=i, column="candidates", value=c)
+        for i, c in enumerate(codes)
+        if c not in ranked
+    ]
+    if issues:
+        raise ValidationFailed(issues)
+    return [ranked[c] for c in codes]
+
+
 def create_session(
     actor,
     cluster,
@@ -114,7 +152,7 @@ def create_session(
             pass_operator=rules.pass_operator,
             pass_basis=rules.pass_basis,
             legal_basis=rules.legal_basis,
-            created_by=actor if getattr(actor, "is_authenticated", False) else None,
+            created_by=user_or_none(actor),
         )
         Candidate.objects.bulk_create(
             [
@@ -128,7 +166,7 @@ def create_session(
         _key_ceremony(session, trustees)
         record(
             actor,
-            "ballots.session.created",
+            audit_actions.SESSION_CREATED,
             session,
             None,
             {
@@ -310,7 +348,7 @@ def collect_share(actor, session: BallotSession, *, via: str = "web") -> str:
         Trustee.objects.filter(pk=trustee.pk).update(collected=True, sealed_share="")
         record(
             actor,
-            "ballots.trustee.collected",
+            audit_actions.TRUSTEE_COLLECTED,
             trustee,
             {"collected": False},
             {"collected": True},
@@ -339,7 +377,7 @@ def open_session(actor, session: BallotSession, *, via: str = "web") -> BallotSe
         session.save(update_fields=["status", "opened_at"])
         record(
             actor,
-            "ballots.session.opened",
+            audit_actions.SESSION_OPENED,
             session,
             {"status": "draft"},
             {"status": "open"},
@@ -372,7 +410,9 @@ def cast_vote(
         Ballot.objects.create(session=session, receipt=receipt, ciphertext=ciphertext)
         Elector.objects.filter(pk=elector.pk).update(voted=True)
         # The audit says that this person voted, never what: the ballot is not referenced.
-        record(actor, "ballots.elector.voted", elector, {"voted": False}, {"voted": True}, via=via)
+        record(
+            actor, audit_actions.ELECTOR_VOTED, elector, {"voted": False}, {"voted": True}, via=via
+        )
         if not Elector.objects.filter(session=session, voted=False).exists():
             _close(session)
     return receipt
@@ -475,7 +515,7 @@ def close_session(
         _close(session)
         record(
             actor,
-            "ballots.session.closed",
+            audit_actions.SESSION_CLOSED,
             session,
             {"status": "open"},
             {"status": session.status, "result": session.result},
@@ -591,13 +631,15 @@ def _count(actor, session, via, *, code=None, partial=None) -> BallotSession:
         else:
             raise _fail(_("Giải mã từng phần không khớp với khóa của bạn hay với phiên này."))
         Trustee.objects.filter(pk=trustee.pk).update(partial=partial)
-        record(actor, "ballots.trustee.counted", trustee, None, {"index": trustee.index}, via=via)
+        record(
+            actor, audit_actions.TRUSTEE_COUNTED, trustee, None, {"index": trustee.index}, via=via
+        )
         given = list(session.trustees.exclude(partial=None).order_by("index"))
         if len(given) >= session.threshold:
             _decrypt_tally(session, given[: session.threshold])
             record(
                 actor,
-                "ballots.session.counted",
+                audit_actions.SESSION_COUNTED,
                 session,
                 {"status": "counting"},
                 {"status": "closed", "result": session.result},

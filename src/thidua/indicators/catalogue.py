@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from thidua.accounts.audit import record
 from thidua.common.errors import Issue, ValidationFailed
-from thidua.indicators import formula
+from thidua.indicators import audit_actions, formula
 from thidua.indicators.models import Indicator, PlausibilityKind, PlausibilityRule
 
 FIELDS = (
@@ -87,7 +87,7 @@ def load_catalogue(rows: list[dict[str, str]], rules: list[dict[str, str]], acto
         if before is not None:
             ind.version += 1
         ind.save()
-        action = "indicators.indicator.changed" if before else "indicators.indicator.created"
+        action = audit_actions.INDICATOR_CHANGED if before else audit_actions.INDICATOR_CREATED
         record(actor, action, ind, before, data, via="cli")
         changed += 1
     by_code = {i.code: i for i in Indicator.objects.all()}

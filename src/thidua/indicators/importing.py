@@ -28,7 +28,7 @@ from thidua.common.text import shown, text_problem, unit_key
 from thidua.indicators import services
 from thidua.indicators.models import Indicator, Value
 from thidua.indicators.selectors import peer_values
-from thidua.indicators.validation import hard_error, value_period
+from thidua.indicators.validation import value_period
 from thidua.indicators.vnnumbers import NumberError, Reading, read_cell, settle
 from thidua.orgs.models import Cluster, Membership, Unit
 
@@ -286,11 +286,14 @@ class _Import:
         self._resolve_units(header, entries, members)
         self._settle_periods(header, entries)
         self._settle_numbers(entries, members)
-        self._check_values(entries)
-        self._check_duplicates(entries)
+        entries = self._without_duplicates(entries)
         if not self.errors and not entries:
             self.error(_("Tệp không có số liệu nào để nhập."))
         if self.errors:
+            # The service still checks the rows that were read, so one reading lists every error.
+            self._write(
+                header, [e for e in entries if e.value is not None and e.unit], True, reason
+            )
             return self.fail(header)
         return self._write(header, entries, dry_run, reason)
 
@@ -554,29 +557,25 @@ class _Import:
             else:
                 entry.value = value
 
-    def _check_values(self, entries: list[_Entry]) -> None:
-        for entry in entries:
-            if entry.value is None:
-                continue
-            message = hard_error(entry.indicator, entry.value)
-            if message:
-                self.error(message, entry.row, entry.column, entry.reading.raw)
-
-    def _check_duplicates(self, entries: list[_Entry]) -> None:
+    def _without_duplicates(self, entries: list[_Entry]) -> list[_Entry]:
+        """The entries less a second value for one unit, indicator and period (an error)."""
         seen: dict[tuple, int] = {}
+        kept = []
         for entry in entries:
-            if entry.unit is None:
-                continue
-            key = (entry.unit.pk, entry.indicator.pk, entry.period)
-            if key in seen:
+            key = (entry.unit.pk if entry.unit else None, entry.indicator.pk, entry.period)
+            if entry.unit is not None and key in seen:
                 msg = _("Trùng với dòng %(first)s: cùng đơn vị, chỉ tiêu và kỳ.")
                 self.error(msg % {"first": seen[key]}, entry.row, entry.column, entry.reading.raw)
-            else:
-                seen[key] = entry.row
+                continue
+            seen.setdefault(key, entry.row)
+            kept.append(entry)
+        return kept
 
     # Writing -------------------------------------------------------------------------------
 
     def _write(self, header: _Header, entries: list[_Entry], dry_run: bool, reason: str):
+        """The service checks the values (and leaves out those equal to the stored ones) and,
+        unless `dry_run`, writes them: one read of the stored values, one set of checks."""
         inputs = [
             services.ValueInput(
                 unit=e.unit,
@@ -591,29 +590,27 @@ class _Import:
             )
             for e in entries
         ]
-        # Values equal to the stored ones are left out, so that a full template sent back by an
-        # officer does not trip over the other members' rows it may not change.
-        changed = services.changed_inputs(inputs)
         result = ImportResult(
             ok=True, layout=header.layout, period=self.period.code, unchanged=len(inputs)
         )
-        if not changed:
+        if not inputs:
             return result
         try:
             written = services.write_values(
                 self.actor,
                 self.cluster,
                 self.period.code,
-                changed,
+                inputs,
                 via="import",
                 reason=reason,
                 dry_run=dry_run,
+                skip_unchanged=True,
             )
         except ValidationFailed as exc:
             self.errors.extend(_as_typed(exc.issues, entries))
             return self.fail(header)
         result.written = written.written
-        result.unchanged = len(inputs) - written.written
+        result.unchanged = written.unchanged
         result.warnings = _as_typed(written.warnings, entries)
         return result
 

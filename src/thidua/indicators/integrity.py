@@ -12,9 +12,10 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 
 from thidua.accounts.models import AuditEntry
+from thidua.indicators import audit_actions
 from thidua.indicators.models import Report, ReportStatus, Value
 
-VALUE_ACTIONS = ("indicators.value.created", "indicators.value.changed")
+VALUE_ACTIONS = (audit_actions.VALUE_CREATED, audit_actions.VALUE_CHANGED)
 CHUNK = 5000
 
 

@@ -7,6 +7,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from thidua.common.periods import parse_period
+
 
 class Direction(models.TextChoices):
     HIGHER = "higher", _("càng cao càng tốt")
@@ -159,6 +161,10 @@ class ReportingWindow(models.Model):
     def __str__(self) -> str:
         return f"{self.cluster.code} {self.period}"
 
+    @property
+    def year(self) -> int:
+        return parse_period(self.period).year
+
 
 class ReportStatus(models.TextChoices):
     DRAFT = "draft", _("Đang nhập")
@@ -213,6 +219,11 @@ class Report(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit} {self.period} ({self.get_status_display()})"
+
+    @property
+    def year(self) -> int:
+        """The year of the reporting period (memberships, roles and rules are per year)."""
+        return parse_period(self.period).year
 
 
 class Value(models.Model):

@@ -11,11 +11,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from thidua.accounts import permissions as perms
+from thidua.accounts.actors import user_or_none
 from thidua.accounts.audit import Change, record, record_many
 from thidua.common.errors import Conflict, Issue, ValidationFailed
 from thidua.common.numbers import format_vn
 from thidua.common.periods import parse_period
 from thidua.common.text import over_column
+from thidua.common.transitions import Transition
+from thidua.indicators import audit_actions
 from thidua.indicators.models import (
     Indicator,
     Report,
@@ -80,7 +83,7 @@ def open_window(
         window.save()
         record(
             actor,
-            "indicators.window.opened" if created else "indicators.window.changed",
+            audit_actions.WINDOW_OPENED if created else audit_actions.WINDOW_CHANGED,
             window,
             before,
             {"period": p.code, "deadline": deadline, "entry_closes": entry_closes},
@@ -98,26 +101,32 @@ def write_values(
     via: str = "web",
     reason: str = "",
     dry_run: bool = False,
+    skip_unchanged: bool = False,
 ) -> WriteResult:
-    """Write a batch of values for members of `cluster`, all or nothing."""
+    """Write a batch of values for members of `cluster`, all or nothing; with `dry_run` every
+    check runs and nothing is written. With `skip_unchanged` the inputs equal to the stored
+    values are left out before the checks: a full template sent back by an officer does not
+    trip over the other members' rows it may not change."""
     period = parse_period(report_period)
-    units = {i.unit.pk: i.unit for i in inputs}
-    issues = _too_long(inputs, reason) or _check_batch(actor, cluster, period.year, inputs, units)
-    if issues:
-        raise ValidationFailed(issues)
+    given = len(inputs)
+    if not skip_unchanged:
+        _check(actor, cluster, period.year, inputs, reason)
     with transaction.atomic():
-        reports = _reports_for(cluster, units.values(), period.code)
-        current = _current_values(inputs)
-        stale = _stale(inputs, current)
-        if stale:
-            raise Conflict(stale)
-        changed = [i for i in inputs if _differs(current.get(_key(i)), i)]
-        locked = _locked(changed, reports, current)
-        if locked:
-            raise Conflict(locked)
-        issues = _check_reports(actor, cluster, period.code, changed, reports, current, reason)
-        if issues:
-            raise ValidationFailed(issues)
+        if skip_unchanged:
+            # Locked first, so the values read are the ones the write starts from.
+            locked_reports = _existing_reports(cluster, {i.unit.pk for i in inputs}, period.code)
+            current = _current_values(inputs)
+            inputs = [i for i in inputs if _differs(current.get(_key(i)), i)]
+            if not inputs:
+                return WriteResult(written=0, unchanged=given, warnings=[], reports=[])
+            _check(actor, cluster, period.year, inputs, reason)
+        units = {i.unit.pk: i.unit for i in inputs}
+        if skip_unchanged:
+            reports = _reports_for(cluster, units.values(), period.code, locked_reports)
+        else:
+            reports = _reports_for(cluster, units.values(), period.code)
+            current = _current_values(inputs)
+        changed = _checked_changes(actor, cluster, period.code, inputs, reports, current, reason)
         warnings = _warnings(changed)
         if not dry_run:
             _store(actor, changed, current, reports, warnings, via, reason)
@@ -125,10 +134,32 @@ def write_values(
             transaction.set_rollback(True)
     return WriteResult(
         written=len(changed),
-        unchanged=len(inputs) - len(changed),
+        unchanged=given - len(changed),
         warnings=[w for ws in warnings.values() for w in ws],
         reports=list(reports.values()),
     )
+
+
+def _check(actor, cluster: Cluster, year: int, inputs: list[ValueInput], reason: str) -> None:
+    units = {i.unit.pk: i.unit for i in inputs}
+    issues = _too_long(inputs, reason) or _check_batch(actor, cluster, year, inputs, units)
+    if issues:
+        raise ValidationFailed(issues)
+
+
+def _checked_changes(actor, cluster, period: str, inputs, reports, current, reason: str):
+    """The inputs that change something, once none is stale, locked or refused."""
+    stale = _stale(inputs, current)
+    if stale:
+        raise Conflict(stale)
+    changed = [i for i in inputs if _differs(current.get(_key(i)), i)]
+    locked = _locked(changed, reports, current)
+    if locked:
+        raise Conflict(locked)
+    issues = _check_reports(actor, cluster, period, changed, reports, current, reason)
+    if issues:
+        raise ValidationFailed(issues)
+    return changed
 
 
 _TEXTS = ("note", "justification", "source")
@@ -165,12 +196,6 @@ def _stale(inputs: list[ValueInput], current: dict) -> list[Issue]:
             fmt["now"] = now
             issues.append(Issue(msg % fmt, row=item.row, column=item.column, value=str(item.value)))
     return issues
-
-
-def changed_inputs(inputs: list[ValueInput]) -> list[ValueInput]:
-    """The inputs that would write something (a new value, note or justification)."""
-    current = _current_values(inputs)
-    return [i for i in inputs if _differs(current.get(_key(i)), i)]
 
 
 def _key(i: ValueInput) -> tuple[int, int, str]:
@@ -231,13 +256,21 @@ def _placement_issue(item: ValueInput, year: int, seen: set[tuple]) -> str | Non
     return None
 
 
-def _reports_for(cluster, units, period: str) -> dict[int, Report]:
-    existing = {
+def _existing_reports(cluster, unit_ids, period: str) -> dict[int, Report]:
+    return {
         r.unit_id: r
         for r in Report.objects.select_for_update().filter(
-            cluster=cluster, period=period, unit__in=units
+            cluster=cluster, period=period, unit_id__in=unit_ids
         )
     }
+
+
+def _reports_for(cluster, units, period: str, existing=None) -> dict[int, Report]:
+    """The units' reports of the period, locked; the missing ones created. `existing`: the
+    ones already locked."""
+    units = list(units)
+    if existing is None:
+        existing = _existing_reports(cluster, [u.pk for u in units], period)
     missing = [
         Report(cluster=cluster, unit=u, period=period) for u in units if u.pk not in existing
     ]
@@ -245,13 +278,8 @@ def _reports_for(cluster, units, period: str) -> dict[int, Report]:
         # Two first writes for one unit can race: the loser's insert is skipped, and the row
         # lock taken below then serialises both writers on the one report.
         Report.objects.bulk_create(missing, ignore_conflicts=True)
-        existing = {
-            r.unit_id: r
-            for r in Report.objects.select_for_update().filter(
-                cluster=cluster, period=period, unit__in=units
-            )
-        }
-    return existing
+        existing = _existing_reports(cluster, [u.pk for u in units], period)
+    return {u.pk: existing[u.pk] for u in units}
 
 
 def _current_values(inputs) -> dict[tuple, Value]:
@@ -265,9 +293,7 @@ def _current_values(inputs) -> dict[tuple, Value]:
 
 
 def entry_open(actor, report: Report, window: ReportingWindow | None, today: date) -> bool:
-    if perms.is_board(actor) or perms.can_run_cluster(
-        actor, report.cluster_id, int(report.period[:4])
-    ):
+    if perms.is_board(actor) or perms.can_run_cluster(actor, report.cluster_id, report.year):
         return True
     if window is None:
         return False
@@ -380,7 +406,7 @@ def _store(actor, changed, current, reports, warnings, via, reason) -> None:
     old = [current[_key(i)] for i in changed if _key(i) in current]
     if old:
         Value.objects.filter(pk__in=[v.pk for v in old]).update(is_current=False)
-    user = actor if getattr(actor, "is_authenticated", False) else None
+    user = user_or_none(actor)
     new = [
         Value(
             unit=i.unit,
@@ -410,7 +436,7 @@ def _store(actor, changed, current, reports, warnings, via, reason) -> None:
         actor,
         [
             Change(
-                "indicators.value.changed" if _key(i) in current else "indicators.value.created",
+                audit_actions.VALUE_CHANGED if _key(i) in current else audit_actions.VALUE_CREATED,
                 reports[i.unit.pk],
                 {"indicator": i.indicator.code, "period": i.period, "value": current[_key(i)].value}
                 if _key(i) in current
@@ -429,12 +455,38 @@ def _store(actor, changed, current, reports, warnings, via, reason) -> None:
     )
 
 
-def _transition(
-    actor, report: Report, action: str, allowed_from, new_status, via: str, **fields
-) -> Report:
+R = ReportStatus
+UNIT, HEAD = "unit", "head"
+# A report's life cycle: draft/returned ─submit─► submitted ─accept─► accepted ─reopen─► returned;
+# submitted ─return─► returned. The unit's officers submit; whoever runs the cluster the rest.
+TRANSITIONS: dict[str, Transition] = {
+    "submit": Transition(EDITABLE, R.SUBMITTED, audit_actions.REPORT_SUBMITTED, UNIT),
+    "accept": Transition((R.SUBMITTED,), R.ACCEPTED, audit_actions.REPORT_ACCEPTED, HEAD),
+    "return": Transition((R.SUBMITTED,), R.RETURNED, audit_actions.REPORT_RETURNED, HEAD),
+    "reopen": Transition((R.ACCEPTED,), R.RETURNED, audit_actions.REPORT_REOPENED, HEAD),
+}
+
+
+def may_take(actor, report: Report, name: str) -> bool:
+    """Whether `actor` takes step `name` of the report (whatever its status now)."""
+    if TRANSITIONS[name].who == UNIT:
+        return perms.can_enter_for_unit(actor, report.unit_id, report.cluster_id, report.year)
+    return perms.can_run_cluster(actor, report.cluster_id, report.year)
+
+
+def available_transitions(actor, report: Report) -> list[str]:
+    return [
+        name
+        for name, t in TRANSITIONS.items()
+        if t.starts_from(report.status) and may_take(actor, report, name)
+    ]
+
+
+def _transition(actor, report: Report, name: str, via: str, **fields) -> Report:
+    t = TRANSITIONS[name]
     with transaction.atomic():
         report = Report.objects.select_for_update().get(pk=report.pk)
-        if report.status not in allowed_from:
+        if not t.starts_from(report.status):
             raise Conflict(
                 [
                     Issue(
@@ -444,22 +496,21 @@ def _transition(
                 ]
             )
         before = {"status": report.status}
-        report.status = new_status
-        for name, value in fields.items():
-            setattr(report, name, value)
+        report.status = t.target
+        for field_name, value in fields.items():
+            setattr(report, field_name, value)
         report.save()
-        after = {"status": new_status} | {
+        after = {"status": t.target} | {
             k: v
             for k, v in fields.items()
             if k in ("head_comment", "is_late", "entry_exception_until")
         }
-        record(actor, action, report, before, after, fields.get("head_comment", ""), via=via)
+        record(actor, t.action, report, before, after, fields.get("head_comment", ""), via=via)
     return report
 
 
 def submit_report(actor, report: Report, *, via: str = "web") -> Report:
-    year = int(report.period[:4])
-    perms.require(perms.can_enter_for_unit(actor, report.unit_id, report.cluster_id, year))
+    perms.require(may_take(actor, report, "submit"))
     values = list(report.values.filter(is_current=True).select_related("indicator"))
     if not values:
         raise ValidationFailed([Issue(_("Báo cáo chưa có số liệu nào."))])
@@ -484,70 +535,50 @@ def submit_report(actor, report: Report, *, via: str = "web") -> Report:
     return _transition(
         actor,
         report,
-        "indicators.report.submitted",
-        EDITABLE,
-        ReportStatus.SUBMITTED,
+        "submit",
         via,
         submitted_at=now,
-        submitted_by=actor if getattr(actor, "is_authenticated", False) else None,
+        submitted_by=user_or_none(actor),
         is_late=late,
     )
 
 
 def accept_report(actor, report: Report, *, via: str = "web") -> Report:
-    perms.require(perms.can_run_cluster(actor, report.cluster_id, int(report.period[:4])))
+    perms.require(may_take(actor, report, "accept"))
     return _transition(
         actor,
         report,
-        "indicators.report.accepted",
-        (ReportStatus.SUBMITTED,),
-        ReportStatus.ACCEPTED,
+        "accept",
         via,
         accepted_at=timezone.now(),
-        accepted_by=actor if getattr(actor, "is_authenticated", False) else None,
+        accepted_by=user_or_none(actor),
         changed_since_acceptance=False,
     )
 
 
 def return_report(actor, report: Report, comment: str, *, via: str = "web") -> Report:
-    perms.require(perms.can_run_cluster(actor, report.cluster_id, int(report.period[:4])))
+    perms.require(may_take(actor, report, "return"))
     if not comment.strip():
         raise ValidationFailed([Issue(_("Cần ghi ý kiến khi trả lại báo cáo."), column="comment")])
-    return _transition(
-        actor,
-        report,
-        "indicators.report.returned",
-        (ReportStatus.SUBMITTED,),
-        ReportStatus.RETURNED,
-        via,
-        head_comment=comment.strip(),
-    )
+    return _transition(actor, report, "return", via, head_comment=comment.strip())
 
 
 def reopen_report(actor, report: Report, reason: str, *, via: str = "web") -> Report:
-    perms.require(perms.can_run_cluster(actor, report.cluster_id, int(report.period[:4])))
+    perms.require(may_take(actor, report, "reopen"))
     if not reason.strip():
         raise ValidationFailed([Issue(_("Cần ghi lý do mở lại báo cáo."), column="reason")])
-    return _transition(
-        actor,
-        report,
-        "indicators.report.reopened",
-        (ReportStatus.ACCEPTED,),
-        ReportStatus.RETURNED,
-        via,
-        head_comment=reason.strip(),
-    )
+    return _transition(actor, report, "reopen", via, head_comment=reason.strip())
 
 
 def grant_entry_exception(actor, report: Report, until: date, *, via: str = "web") -> Report:
-    perms.require(perms.can_run_cluster(actor, report.cluster_id, int(report.period[:4])))
+    perms.require(perms.can_run_cluster(actor, report.cluster_id, report.year))
     with transaction.atomic():
         before = {"entry_exception_until": report.entry_exception_until}
         report.entry_exception_until = until
         report.save(update_fields=["entry_exception_until", "updated_at"])
         record(
             actor,
-            "indicators.report.exception_granted",
+            audit_actions.REPORT_EXCEPTION_GRANTED,
             report,
             before,
             {"entry_exception_until": until},

@@ -8,7 +8,7 @@ from thidua.indicators.models import VISIBLE_TO_PEERS, Report
 
 def can_view_report_values(user, report: Report) -> bool:
     """A unit's draft is its own; others see it once submitted."""
-    year = int(report.period[:4])
+    year = report.year
     if report.unit_id in perms.officer_unit_ids(user) or perms.can_run_cluster(
         user, report.cluster_id, year
     ):

@@ -17,10 +17,12 @@ from django.db import transaction
 from django.utils import timezone, translation
 
 from thidua.accounts import permissions as perms
+from thidua.accounts.actors import user_or_none
 from thidua.accounts.audit import record
 from thidua.common.periods import parse_period
 from thidua.indicators.models import Report, ReportStatus
 from thidua.orgs.models import Cluster
+from thidua.reports import audit_actions
 from thidua.reports.aggregation import exact_and_shown
 from thidua.reports.models import ReviewPublication
 from thidua.reports.narrative import narrate
@@ -102,7 +104,7 @@ def publish_review(actor, cluster: Cluster, period: str, *, via: str = "web") ->
             cluster=cluster,
             period=p.code,
             published_at=timezone.now(),
-            published_by=actor if getattr(actor, "is_authenticated", False) else None,
+            published_by=user_or_none(actor),
             published_by_name=_name(actor),
             data=freeze(data),
             data_exact=freeze(exact),
@@ -121,7 +123,7 @@ def publish_review(actor, cluster: Cluster, period: str, *, via: str = "web") ->
             "reports": len(publication.reports),
             "replaces": previous.pk if previous else None,
         }
-        record(actor, "reports.review.published", publication, None, after, via=via)
+        record(actor, audit_actions.REVIEW_PUBLISHED, publication, None, after, via=via)
     return publication
 
 

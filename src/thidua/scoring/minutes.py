@@ -33,6 +33,7 @@ from thidua.reports.official import (
 )
 from thidua.scoring.engine import MemberScore, score
 from thidua.scoring.models import ManualScore, Method, Regulation
+from thidua.scoring.wording import tie_break_sentence
 
 SCORING_SHIPPED = TEMPLATES / "scoring_minutes.docx"
 # The scores table, by its caption: rank and unit keep the template's widths, so does the
@@ -115,7 +116,7 @@ def scoring_context(regulation: Regulation, results: list[MemberScore] | None = 
         "regulation_version": regulation.version,
         "legal_basis": clause(regulation.legal_basis),
         "sections": _sections(tops),
-        "tie_break": _tie_break(regulation.tie_break or []),
+        "tie_break": tie_break_sentence(regulation.tie_break or []),
         "member_count": len(results),
         "member_noun": cluster.noun_for(kinds),
         "rows": [
@@ -168,22 +169,6 @@ def _sections(tops) -> list[dict]:
     for item, line in zip(lines, listed([x["line"] for x in lines]), strict=True):
         item["line"] = line
     return lines
-
-
-def _tie_break(rules: list[str]) -> str:
-    labels = []
-    for rule in rules:
-        if rule.startswith("section:"):
-            labels.append(_("điểm nhóm %(c)s") % {"c": rule.split(":", 1)[1]})
-        elif rule == "full_points":
-            labels.append(_("số tiêu chí đạt điểm tối đa"))
-        else:
-            labels.append(rule)
-    if not labels:
-        return _("các đơn vị bằng điểm xếp cùng hạng")
-    return _("xét lần lượt %(keys)s; bằng nhau ở mọi tiêu chí xét thì cùng hạng") % {
-        "keys": ", ".join(labels)
-    }
 
 
 def _table_note(tops) -> str:

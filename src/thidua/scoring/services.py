@@ -9,11 +9,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from thidua.accounts import permissions as perms
+from thidua.accounts.actors import user_or_none
 from thidua.accounts.audit import record
+from thidua.common import sheets
 from thidua.common.errors import Conflict, Issue, ValidationFailed
 from thidua.common.numbers import format_vn
-from thidua.orgs.models import Membership, Unit
-from thidua.scoring import regulation_io
+from thidua.orgs.models import Cluster, Membership, Unit
+from thidua.scoring import audit_actions, regulation_io
 from thidua.scoring.models import Criterion, ManualScore, Method, Regulation
 
 MANUAL = (Method.MANUAL, Method.BONUS, Method.PENALTY)
@@ -26,13 +28,72 @@ def import_regulation(actor, data: dict, *, via: str = "web") -> Regulation:
         regulation = regulation_io.create_version(data)
         record(
             actor,
-            "scoring.regulation.imported",
+            audit_actions.REGULATION_IMPORTED,
             regulation,
             None,
             regulation_io.to_dict(regulation),
             via=via,
         )
     return regulation
+
+
+class Unreadable(ValidationFailed):
+    """A regulation workbook that cannot be read at all (the CLI exits 2 on it, not 1)."""
+
+
+def read_regulation(
+    content: bytes,
+    *,
+    excel: bool,
+    limits: sheets.Limits | None = None,
+    max_chars: int | None = None,
+) -> dict:
+    """A regulation file (YAML, or the Excel copy) as `import_regulation` takes it; every
+    problem with the file itself is a ValidationFailed with a Vietnamese message."""
+    if excel:
+        return _read_excel(content, limits)
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ValidationFailed([Issue(_("Tệp YAML phải mã hóa UTF-8."))]) from exc
+    if max_chars is not None and len(text) > max_chars:
+        raise ValidationFailed([Issue(_("Tệp YAML dài quá %(n)s ký tự.") % {"n": max_chars})])
+    return regulation_io.parse_yaml(text)
+
+
+def _read_excel(content: bytes, limits: sheets.Limits | None) -> dict:
+    from python_calamine import CalamineError
+
+    try:
+        return regulation_io.parse_xlsx(content, limits)
+    except ValidationFailed as exc:  # over a size limit
+        raise Unreadable(exc.issues) from None
+    except (CalamineError, ValueError, KeyError, IndexError, TypeError) as exc:
+        # Not a workbook, or one without the two sheets and their headings.
+        msg = _("Không đọc được tệp Excel của quy định (cần hai trang “Tiêu chí” và “Quy định”).")
+        raise Unreadable([Issue(msg)]) from exc
+
+
+def import_regulation_file(
+    actor,
+    content: bytes,
+    *,
+    excel: bool,
+    target: tuple[Cluster, int] | None = None,
+    via: str = "web",
+    limits: sheets.Limits | None = None,
+    max_chars: int | None = None,
+) -> Regulation:
+    """A regulation file into a new version, the one path of every door. A door that names
+    the regulation (`target`: its cluster and year) has the permission asked before the file is
+    read, so a refused caller learns nothing of it, and the file must be that regulation."""
+    if target is not None:
+        cluster, year = target
+        perms.require(perms.can_run_cluster(actor, cluster.pk, year))
+    data = read_regulation(content, excel=excel, limits=limits, max_chars=max_chars)
+    if target is not None:
+        regulation_io.require_target(data, *target)
+    return import_regulation(actor, data, via=via)
 
 
 def copy_to_year(actor, regulation: Regulation, year: int, *, via: str = "web") -> Regulation:
@@ -147,7 +208,7 @@ def self_score(
         score.save()
         record(
             actor,
-            "scoring.score.self",
+            audit_actions.SCORE_SELF,
             score,
             before,
             {
@@ -192,11 +253,11 @@ def review_score(
             )
         before = {"review_points": score.review_points, "review_reason": score.review_reason}
         score.review_points, score.review_reason = points, reason.strip()
-        score.reviewed_by = actor if getattr(actor, "is_authenticated", False) else None
+        score.reviewed_by = user_or_none(actor)
         score.save()
         record(
             actor,
-            "scoring.score.reviewed",
+            audit_actions.SCORE_REVIEWED,
             score,
             before,
             {
@@ -218,7 +279,7 @@ def publish(actor, regulation: Regulation, *, via: str = "web") -> Regulation:
         regulation.save(update_fields=["published_at"])
         record(
             actor,
-            "scoring.regulation.published",
+            audit_actions.REGULATION_PUBLISHED,
             regulation,
             None,
             {"published_at": regulation.published_at},

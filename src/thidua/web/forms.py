@@ -22,6 +22,16 @@ from thidua.web.selectors import EntryRow
 DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
 
 
+def form_issues(form: forms.Form) -> list[Issue]:
+    """The form's errors as issues, each named by its field's label."""
+    issues = []
+    for name, errors in form.errors.items():
+        field = form.fields.get(name)
+        label = f"{field.label}: " if field is not None and field.label else ""
+        issues += [Issue(f"{label}{e}", column=name) for e in errors]
+    return issues
+
+
 def parse_entry(text: str, indicator: Indicator) -> Decimal | None:
     """A typed value, read by the rule of every door (`vnnumbers.settle`) in the notation the
     form shows (Vietnamese: 9.360 is 9360); an unclear `9.360` for a rate is rejected."""

@@ -18,58 +18,19 @@ from django.utils import timezone
 from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
+from thidua.accounts import audit_actions
 from thidua.accounts.models import AuditEntry
+from thidua.accounts.timeline import Event
 from thidua.awards.models import AwardType, CaseStatus, ProposalStatus
-from thidua.awards.selectors import ACTION_LABELS as AWARD_ACTIONS
 from thidua.ballots.models import SessionStatus
 from thidua.common.numbers import format_number
 from thidua.common.periods import PeriodError, parse_period
 from thidua.indicators.models import Indicator, ReportStatus
 from thidua.orgs.models import Unit
 from thidua.web.history_access import PERSONAL_KEYS
-from thidua.web.selectors import ACTION_LABELS as REPORT_ACTIONS
 
 PAGE_SIZE = 200
 LONG = 200  # characters: a longer value is shown folded
-
-ACTION_LABELS = {
-    **REPORT_ACTIONS,
-    **AWARD_ACTIONS,
-    "indicators.value.created": _("Ghi số liệu mới"),
-    "indicators.value.changed": _("Sửa số liệu"),
-    "indicators.window.opened": _("Mở kỳ báo cáo"),
-    "indicators.window.changed": _("Đổi hạn kỳ báo cáo"),
-    "indicators.indicator.created": _("Thêm chỉ tiêu vào danh mục"),
-    "indicators.indicator.changed": _("Sửa định nghĩa chỉ tiêu"),
-    "scoring.regulation.imported": _("Nạp quy định chấm điểm"),
-    "scoring.regulation.published": _("Công bố kết quả chấm điểm"),
-    "reports.review.published": _("Công bố báo cáo sơ kết, tổng kết"),
-    "scoring.score.self": _("Đơn vị tự chấm"),
-    "scoring.score.reviewed": _("Cụm trưởng thẩm định"),
-    "ballots.session.created": _("Tạo phiên bỏ phiếu"),
-    "ballots.session.opened": _("Mở bỏ phiếu"),
-    "ballots.session.closed": _("Kết thúc bỏ phiếu"),
-    "ballots.elector.voted": _("Đã bỏ phiếu"),
-    "ballots.trustee.collected": _("Người giữ khóa nhận mảnh khóa"),
-    "ballots.trustee.counted": _("Người giữ khóa nhập mảnh khóa để kiểm phiếu"),
-    "ballots.session.counted": _("Kiểm phiếu xong, công bố kết quả"),
-    "awards.person.merged": _("Hợp nhất hồ sơ trùng vào hồ sơ này"),
-    "awards.person.merged_into": _("Hợp nhất vào hồ sơ khác"),
-    "awards.person.exported": _("Xuất hồ sơ cá nhân"),
-    "awards.registry.entry_added": _("Ghi vào sổ khen thưởng"),
-    "awards.registry.imported": _("Nhập sổ khen thưởng"),
-    "awards.backlog.programme_created": _("Tạo chương trình khen thưởng tồn đọng"),
-    "awards.backlog.case_added": _("Tiếp nhận hồ sơ tồn đọng"),
-    "awards.backlog.case_moved": _("Chuyển bước hồ sơ tồn đọng"),
-    "awards.demo.loaded": _("Nạp dữ liệu minh họa"),
-    "accounts.token.created": _("Cấp khóa API"),
-    "accounts.token.revoked": _("Thu hồi khóa API"),
-    "accounts.two_factor.enabled": _("Bật xác thực hai bước"),
-    "accounts.two_factor.disabled": _("Tắt xác thực hai bước"),
-    "accounts.password.changed": _("Đổi mật khẩu"),
-    "accounts.audit.rechained": _("Nâng cấp chuỗi kiểm chứng nhật ký"),
-    "awards.backlog.imported": _("Nhập hồ sơ tồn đọng từ tệp"),
-}
 
 VIA_LABELS = {
     "web": _("trang web"),
@@ -148,21 +109,12 @@ class FieldChange:
 
 
 @dataclass
-class Row:
-    at: datetime
-    actor: str
-    action: str
-    label: str
-    via: str
-    reason: str
+class Row(Event):
+    """An entry with its diff; `via` is shown by its label."""
+
     changes: list[FieldChange] = field(default_factory=list)
     context: list[FieldChange] = field(default_factory=list)  # unchanged keys, for reading
     hidden: int = 0  # personal-data keys left out
-
-
-def entries(object_type: str, object_id: str):
-    """The object's entries, newest first (served by the audit_by_object index)."""
-    return AuditEntry.objects.filter(object_type=object_type, object_id=object_id).order_by("-id")
 
 
 # Keys whose stored value is a code: shown by the name it stands for (issue 20).
@@ -237,7 +189,7 @@ def row(entry: AuditEntry, object_type: str, *, personal: bool, names: Names | N
         at=entry.at,
         actor=entry.actor_name or "system",
         action=entry.action,
-        label=str(ACTION_LABELS.get(entry.action, entry.action)),
+        label=audit_actions.label(entry.action),
         via=str(VIA_LABELS.get(entry.via, entry.via)),
         reason=entry.reason,
         hidden=hidden,

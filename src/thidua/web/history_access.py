@@ -40,7 +40,7 @@ def _official(user, _obj=None) -> bool:
 
 
 def _year(period: str) -> int:
-    return int(period[:4])
+    return parse_period(period).year
 
 
 # The rules, one per object type (model label_lower)
@@ -51,7 +51,7 @@ def _report(user, report) -> bool:
 
 
 def _window(user, window) -> bool:
-    return perms.can_view_cluster(user, window.cluster_id, _year(window.period))
+    return perms.can_view_cluster(user, window.cluster_id, window.year)
 
 
 def _regulation(user, regulation) -> bool:
@@ -118,7 +118,7 @@ RULES: dict[str, Rule] = {
     "indicators.reportingwindow": Rule(
         _window,
         ("cluster",),
-        page=lambda w: reverse("web:cluster", args=[w.cluster.code]) + f"?year={_year(w.period)}",
+        page=lambda w: reverse("web:cluster", args=[w.cluster.code]) + f"?year={w.year}",
     ),
     "indicators.indicator": Rule(_official),
     "reports.reviewpublication": Rule(

@@ -8,10 +8,9 @@ from datetime import date
 
 from django.db.models import Count, Q
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
 from thidua.accounts import permissions as perms
-from thidua.accounts.models import AuditEntry
+from thidua.accounts.timeline import Event, events
 from thidua.common.periods import parse_period
 from thidua.covenants.models import Covenant
 from thidua.indicators.models import Indicator, Report, ReportingWindow, ReportStatus, Value
@@ -33,7 +32,7 @@ class WindowSummary:
 
     @property
     def year(self) -> int:
-        return int(self.window.period[:4])
+        return self.window.year
 
     @property
     def received(self) -> int:
@@ -48,10 +47,6 @@ class ClusterSummary:
     year: int | None
     members: int
     windows: list[WindowSummary]
-
-
-def _period_year(period: str) -> int:
-    return int(period[:4])
 
 
 def cluster_summaries(cluster_ids: set[int] | None = None) -> list[ClusterSummary]:
@@ -72,7 +67,7 @@ def cluster_summaries(cluster_ids: set[int] | None = None) -> list[ClusterSummar
     windows = defaultdict(list)
     for w in ReportingWindow.objects.order_by("-period"):
         key = (w.cluster_id, w.period)
-        n = members[w.cluster_id].get(_period_year(w.period), 0)
+        n = members[w.cluster_id].get(w.year, 0)
         windows[w.cluster_id].append(WindowSummary(w, n, counts[key], late[key]))
     result = []
     for cluster in clusters:
@@ -87,7 +82,7 @@ def run_windows(user) -> list[ReportingWindow]:
     by_year: dict[int, set[int]] = {}
     result = []
     for w in ReportingWindow.objects.select_related("cluster").order_by("cluster__code", "-period"):
-        year = _period_year(w.period)
+        year = w.year
         if year not in by_year:
             by_year[year] = perms.secretariat_cluster_ids(user, year)
         if w.cluster_id in by_year[year]:
@@ -131,7 +126,7 @@ def officer_dues(user, today: date | None = None) -> list[DueRow]:
     }
     rows = []
     for w in windows:
-        m = by_cluster_year.get((w.cluster_id, _period_year(w.period)))
+        m = by_cluster_year.get((w.cluster_id, w.year))
         if m is None:
             continue
         report = reports.get((w.cluster_id, m.unit_id, w.period))
@@ -176,14 +171,10 @@ def cluster_year(cluster: Cluster, year: int) -> ClusterYear:
     meetings = [
         m
         for m in ReviewMeeting.objects.filter(cluster=cluster).select_related("host")
-        if m.period[:4] == str(year)
+        if parse_period(m.period).year == year
     ]
     windows = sorted(
-        (
-            w
-            for w in ReportingWindow.objects.filter(cluster=cluster)
-            if _period_year(w.period) == year
-        ),
+        (w for w in ReportingWindow.objects.filter(cluster=cluster) if w.year == year),
         key=lambda w: parse_period(w.period).end,
     )
     return ClusterYear(
@@ -275,24 +266,6 @@ def value_history(report: Report) -> list[History]:
     return [History(vs[0].indicator, vs[0].period, vs) for vs in grouped.values()]
 
 
-ACTION_LABELS = {
-    "indicators.report.submitted": _("Gửi báo cáo"),
-    "indicators.report.accepted": _("Tiếp nhận"),
-    "indicators.report.returned": _("Trả lại"),
-    "indicators.report.reopened": _("Mở lại để sửa"),
-    "indicators.report.exception_granted": _("Cho phép nhập bổ sung"),
-}
-
-
-def report_log(report: Report) -> list[AuditEntry]:
+def report_log(report: Report) -> list[Event]:
     """The report's transitions (submitted, accepted, returned, …), newest first."""
-    entries = list(
-        AuditEntry.objects.filter(
-            object_type="indicators.report",
-            object_id=str(report.pk),
-            action__startswith="indicators.report.",
-        ).order_by("-id")
-    )
-    for entry in entries:
-        entry.action_label = ACTION_LABELS.get(entry.action, entry.action)
-    return entries
+    return events(report, oldest_first=False, prefix="indicators.report.")

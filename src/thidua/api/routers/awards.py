@@ -21,7 +21,7 @@ from thidua.api.schemas import (
     VerdictOut,
 )
 from thidua.awards import selectors
-from thidua.awards.backlog import progress
+from thidua.awards.backlog_selectors import progress
 from thidua.awards.deadlines import overdue, overdue_row
 from thidua.awards.eligibility import Nominee, evaluate_many
 from thidua.awards.models import BacklogProgramme, Person

@@ -22,7 +22,7 @@ from thidua.api.schemas import (
     BacklogRejectIn,
     BacklogStepIn,
 )
-from thidua.awards import backlog
+from thidua.awards import backlog, backlog_permissions, backlog_selectors
 from thidua.awards.models import BacklogCase, BacklogProgramme, CaseStatus
 from thidua.common.text import name_key
 from thidua.orgs.models import Unit
@@ -57,7 +57,7 @@ def case_out(user, case: BacklogCase, entry_id: int | None = None) -> dict:
         "decided_on": case.decided_on,
         "note": case.note,
         "registry_entry_id": entry_id,
-        "steps": backlog.available_steps(user, case),
+        "steps": backlog_permissions.available_steps(user, case),
     }
 
 
@@ -76,21 +76,21 @@ def _case(request: HttpRequest, programme: str, case_id: int) -> BacklogCase:
     )
     if found is None:
         raise HttpError(404, _("Không có hồ sơ này trong chương trình."))
-    perms.require(backlog.can_view_case(request.auth, found))
+    perms.require(backlog_permissions.can_view_case(request.auth, found))
     return found
 
 
 def _acting(request: HttpRequest, programme: str, case_id: int, step: str) -> BacklogCase:
     """The case, once the caller takes this step and the status allows it (else 409)."""
     case = _case(request, programme, case_id)
-    perms.require(backlog.may_take(request.auth, case, step))
+    perms.require(backlog_permissions.may_take(request.auth, case, step))
     backlog.check_state(case, step)
     return case
 
 
 def _fresh(request: HttpRequest, case: BacklogCase) -> dict:
     found = BacklogCase.objects.select_related("programme", "unit").get(pk=case.pk)
-    entry = backlog.registry_entries([found]).get(found.pk)
+    entry = backlog_selectors.registry_entries([found]).get(found.pk)
     return case_out(request.auth, found, entry.pk if entry else None)
 
 
@@ -108,15 +108,15 @@ def cases(
     offset: int = Query(0, ge=0, le=1_000_000),
 ):
     user = request.auth
-    perms.require(backlog.may_see_cases(user))
-    found = backlog.cases_for(user, _programme(programme)).select_related("programme")
+    perms.require(backlog_permissions.may_see_cases(user))
+    found = backlog_selectors.cases_for(user, _programme(programme)).select_related("programme")
     if status:
         found = found.filter(status=status)
     key = name_key(q)
     if key:
         found = found.filter(name_key__contains=key)
     page = list(found.order_by("-received_on", "-id")[offset : offset + limit])
-    entries = backlog.registry_entries(page)
+    entries = backlog_selectors.registry_entries(page)
     return [case_out(user, c, entries[c.pk].pk if c.pk in entries else None) for c in page]
 
 
@@ -127,7 +127,9 @@ def cases(
 )
 def add(request: HttpRequest, programme: str, payload: BacklogCaseIn):
     user = request.auth
-    perms.require(backlog.may_add(user), _("Chỉ cán bộ thi đua của đơn vị được thêm hồ sơ."))
+    perms.require(
+        backlog_permissions.may_add(user), _("Chỉ cán bộ thi đua của đơn vị được thêm hồ sơ.")
+    )
     found = _programme(programme)
     unit = Unit.objects.filter(pk=payload.unit_id).first()
     if unit is None:

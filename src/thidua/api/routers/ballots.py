@@ -7,7 +7,6 @@ receipt is in the answer to the vote and nowhere else.
 
 from __future__ import annotations
 
-from django.contrib.auth import get_user_model
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,7 +15,6 @@ from ninja import Router, Status
 from ninja.errors import HttpError
 
 from thidua.accounts import permissions as perms
-from thidua.accounts.models import Role, RoleAssignment
 from thidua.api import lookups
 from thidua.api.errors import responses
 from thidua.api.schemas import (
@@ -33,8 +31,7 @@ from thidua.api.schemas import (
 from thidua.ballots import selectors, services
 from thidua.ballots.minutes import ballot_minutes_docx, ballot_minutes_name
 from thidua.ballots.models import BallotSession, SessionStatus
-from thidua.common.errors import Issue, ValidationFailed
-from thidua.orgs.models import Cluster, Membership
+from thidua.orgs.models import Cluster
 from thidua.reports.docx import DOCX
 
 router = Router(tags=["ballots"])
@@ -171,38 +168,11 @@ def _aware(value):
 def _candidates(cluster: Cluster, year: int, codes: list[str] | None) -> list[tuple]:
     if codes is None:
         return selectors.default_candidates(cluster, year)
-    ranked = {unit.code: (unit, rank) for unit, rank in selectors.ranking_candidates(cluster, year)}
-    msg = _("Đơn vị mã %(c)s không phải thành viên của cụm.")
-    issues = [
-        Issue(msg % {"c": c}, row=i, column="candidates", value=c)
-        for i, c in enumerate(codes)
-        if c not in ranked
-    ]
-    if issues:
-        raise ValidationFailed(issues)
-    return [ranked[c] for c in codes]
+    return services.candidates_coded(cluster, year, codes)
 
 
 def _electors(cluster: Cluster, year: int, usernames: list[str] | None) -> list[tuple] | None:
-    """Named electors, each with the member unit they represent (if they are its officer)."""
-    if usernames is None:
-        return None
-    users = {u.get_username(): u for u in get_user_model().objects.filter(username__in=usernames)}
-    members = Membership.objects.filter(cluster=cluster, year=year).values_list("unit_id")
-    units = {
-        a.user_id: a.unit
-        for a in RoleAssignment.objects.filter(
-            user__in=users.values(), role=Role.OFFICER, unit_id__in=members
-        ).select_related("unit")
-    }
-    issues = [
-        Issue(_("Không có tài khoản “%(u)s”.") % {"u": name}, row=i, column="electors", value=name)
-        for i, name in enumerate(usernames)
-        if name not in users
-    ]
-    if issues:
-        raise ValidationFailed(issues)
-    return [(users[name], units.get(users[name].pk)) for name in usernames]
+    return None if usernames is None else services.electors_named(cluster, year, usernames)
 
 
 @router.get(

@@ -87,7 +87,7 @@ def proposal_out(user, p: Proposal) -> dict:
         "decision_date": p.decision_date,
         "decision_signer": p.decision_signer,
         "registry_entry_id": p.registry_entry_id,
-        "missing_documents": services.missing_documents(p),
+        "missing_documents": selectors.missing_documents(p),
         "files": [file_out(f) for f in p.files.all()],
         "transitions": services.available_transitions(user, p),
     }

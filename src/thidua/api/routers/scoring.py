@@ -102,18 +102,15 @@ def regulation(request: HttpRequest, code: str, year: int, version: int | None =
 )
 def import_regulation(request: HttpRequest, code: str, year: int):
     cluster = _viewable(request, code, year)
-    # The service checks this again; asked first, a refused caller learns nothing of the file.
-    perms.require(perms.can_run_cluster(request.auth, cluster.pk, year))
-    try:
-        text = request.body.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise ValidationFailed([Issue(_("Tệp YAML phải mã hóa UTF-8."))]) from exc
-    if len(text) > YAML_TEXT:
-        msg = _("Tệp YAML dài quá %(n)s ký tự.") % {"n": YAML_TEXT}
-        raise ValidationFailed([Issue(msg)])
-    data = regulation_io.parse_yaml(text)
-    regulation_io.require_target(data, cluster, year)
-    return Status(201, regulation_out(services.import_regulation(request.auth, data, via="api")))
+    regulation = services.import_regulation_file(
+        request.auth,
+        request.body,
+        excel=False,
+        target=(cluster, year),
+        via="api",
+        max_chars=YAML_TEXT,
+    )
+    return Status(201, regulation_out(regulation))
 
 
 @router.get(

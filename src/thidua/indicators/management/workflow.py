@@ -14,21 +14,22 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.core.management.base import CommandError
 
+from thidua.accounts.actors import signed_in
 from thidua.accounts.permissions import SYSTEM
 from thidua.common.errors import ValidationFailed
 from thidua.common.periods import PeriodError, parse_period
 from thidua.indicators import services
-from thidua.indicators.models import Report, ReportStatus
+from thidua.indicators.models import Report
 from thidua.orgs.models import Cluster, Membership
 
 VIA = "cli"
 
 # action: (what the service does, the states `--all` picks, whether it needs a comment)
 ACTIONS = {
-    "submit": (services.submit_report, services.EDITABLE, False),
-    "accept": (services.accept_report, (ReportStatus.SUBMITTED,), False),
-    "return": (services.return_report, (ReportStatus.SUBMITTED,), True),
-    "reopen": (services.reopen_report, (ReportStatus.ACCEPTED,), True),
+    "submit": (services.submit_report, services.TRANSITIONS["submit"].sources, False),
+    "accept": (services.accept_report, services.TRANSITIONS["accept"].sources, False),
+    "return": (services.return_report, services.TRANSITIONS["return"].sources, True),
+    "reopen": (services.reopen_report, services.TRANSITIONS["reopen"].sources, True),
 }
 HELP = {
     "submit": "Gửi báo cáo của đơn vị (nháp hoặc bị trả lại) lên cụm trưởng",
@@ -128,7 +129,7 @@ def _reports(cluster: Cluster, period: str, action: str, codes: list[str] | None
     found = Report.objects.filter(cluster=cluster, period=period).select_related("unit")
     if codes is None:
         return list(found.filter(status__in=ACTIONS[action][1]).order_by("unit__code"))
-    year = int(period[:4])
+    year = parse_period(period).year
     members = {
         m.unit.code: m.unit
         for m in Membership.objects.filter(cluster=cluster, year=year).select_related("unit")
@@ -144,7 +145,7 @@ def _reports(cluster: Cluster, period: str, action: str, codes: list[str] | None
 
 def apply(action, actor, reports, cluster, period, comment: str = "") -> Outcome:
     do = ACTIONS[action][0]
-    name = actor.get_username() if getattr(actor, "is_authenticated", False) else "system"
+    name = actor.get_username() if signed_in(actor) else "system"
     outcome = Outcome(action, cluster.code, period, name)
     for report in reports:
         if not isinstance(report, Report):  # a member with no report for the period

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from thidua.accounts import permissions as perms
 from thidua.awards import selectors
-from thidua.awards.backlog import progress
+from thidua.awards.backlog_selectors import progress
 from thidua.awards.deadlines import overdue, overdue_row
 from thidua.awards.duplicates import duplicate_candidates, merge_people
 from thidua.awards.eligibility import Nominee, evaluate
@@ -27,7 +27,7 @@ from thidua.awards.models import (
 from thidua.common.errors import ValidationFailed
 from thidua.web import access
 from thidua.web.award_forms import EligibilityForm, MergeForm
-from thidua.web.scoring_forms import form_issues
+from thidua.web.forms import form_issues
 from thidua.web.views.backlog import case_list_context
 from thidua.web.views.proposals import nominee_pick, verdict_context
 

@@ -17,8 +17,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from thidua.accounts.models import AuditEntry
-from thidua.awards import backlog
+from thidua.accounts.timeline import events
+from thidua.awards import backlog, backlog_permissions, backlog_selectors
 from thidua.awards.backlog_excel import XLSX, cases_workbook, export_filename, import_cases
 from thidua.awards.models import BacklogCase, BacklogProgramme, CaseStatus
 from thidua.common.errors import Issue, ValidationFailed
@@ -32,7 +32,7 @@ from thidua.web.backlog_forms import (
     RejectForm,
     StepForm,
 )
-from thidua.web.scoring_forms import form_issues
+from thidua.web.forms import form_issues
 
 PAGE_SIZE = 50
 # Messages shown for a refused import; the rest are counted.
@@ -44,10 +44,6 @@ STEP_DONE = {
     "return": gettext_lazy("Đã trả hồ sơ về bước tiếp nhận."),
     "award": gettext_lazy("Đã ghi kết quả khen thưởng; quyết định đã vào sổ khen thưởng."),
     "reject": gettext_lazy("Đã ghi kết luận không đủ điều kiện khen thưởng."),
-}
-ACTION_LABELS = {
-    "awards.backlog.case_added": gettext_lazy("Tiếp nhận hồ sơ"),
-    "awards.backlog.case_moved": gettext_lazy("Chuyển trạng thái"),
 }
 
 
@@ -61,7 +57,7 @@ def _case(request: HttpRequest, programme: str, case_id: int) -> BacklogCase:
         pk=case_id,
         programme__code=programme,
     )
-    access.require(backlog.can_view_case(request.user, case))
+    access.require(backlog_permissions.can_view_case(request.user, case))
     return case
 
 
@@ -84,7 +80,7 @@ def _errors(request: HttpRequest, issues: list[Issue]) -> None:
 def _filtered(request: HttpRequest, programme: BacklogProgramme):
     form = CaseFilterForm(request.GET or None)
     filters = form.filters()
-    qs = backlog.cases_for(request.user, programme)
+    qs = backlog_selectors.cases_for(request.user, programme)
     if filters.get("status"):
         qs = qs.filter(status=filters["status"])
     key = name_key(filters.get("q", ""))
@@ -96,7 +92,7 @@ def _filtered(request: HttpRequest, programme: BacklogProgramme):
 def case_list_context(request: HttpRequest, programme: BacklogProgramme) -> dict:
     """What the programme's page shows of its cases to this user (nothing to a viewer)."""
     user = request.user
-    if not backlog.may_see_cases(user):
+    if not backlog_permissions.may_see_cases(user):
         return {"may_see_cases": False, "may_add_cases": False}
     form, qs = _filtered(request, programme)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -104,7 +100,7 @@ def case_list_context(request: HttpRequest, programme: BacklogProgramme) -> dict
     query.pop("page", None)
     return {
         "may_see_cases": True,
-        "may_add_cases": backlog.may_add(user),
+        "may_add_cases": backlog_permissions.may_add(user),
         "case_form": form,
         "case_page": page,
         "case_query": query.urlencode(),
@@ -118,9 +114,9 @@ def case_list_context(request: HttpRequest, programme: BacklogProgramme) -> dict
 @login_required
 def case_new(request: HttpRequest, programme: str) -> HttpResponse:
     user = request.user
-    access.require(backlog.may_add(user))
+    access.require(backlog_permissions.may_add(user))
     found = _programme(programme)
-    form = CaseForm(backlog.units_for(user), request.POST or None)
+    form = CaseForm(backlog_selectors.units_for(user), request.POST or None)
     if request.method == "POST":
         try:
             if not form.is_valid():
@@ -144,7 +140,7 @@ def case_new(request: HttpRequest, programme: str) -> HttpResponse:
 @login_required
 def case_detail(request: HttpRequest, programme: str, case_id: int) -> HttpResponse:
     case = _case(request, programme, case_id)
-    steps = backlog.available_steps(request.user, case)
+    steps = backlog_permissions.available_steps(request.user, case)
     context = {
         "case": case,
         "programme": case.programme,
@@ -153,40 +149,22 @@ def case_detail(request: HttpRequest, programme: str, case_id: int) -> HttpRespo
         "return_form": StepForm(prefix="return"),
         "reject_form": RejectForm(prefix="reject"),
         "award_form": AwardForm(prefix="award"),
-        "entry": backlog.registry_entries([case]).get(case.pk),
-        "history": _history(case),
-        "warnings": backlog.already_awarded(
+        "entry": backlog_selectors.registry_entries([case]).get(case.pk),
+        "history": events(case, statuses=dict(CaseStatus.choices)),
+        "warnings": backlog_selectors.already_awarded(
             case.programme, case.full_name, case.birth_year, exclude=case.pk
         )
-        if case.status in backlog.OPEN
+        if case.status in backlog_permissions.OPEN
         else [],
     }
     return render(request, "web/awards/backlog_case.html", context)
-
-
-def _history(case: BacklogCase) -> list[dict]:
-    statuses = dict(CaseStatus.choices)
-    entries = AuditEntry.objects.filter(
-        object_type=BacklogCase._meta.label_lower, object_id=str(case.pk)
-    ).order_by("id")
-    return [
-        {
-            "at": e.at,
-            "actor": e.actor_name or "system",
-            "label": ACTION_LABELS.get(e.action, e.action),
-            "status": statuses.get((e.after or {}).get("status"), ""),
-            "reason": e.reason,
-            "via": e.via,
-        }
-        for e in entries
-    ]
 
 
 @login_required
 @require_POST
 def case_step(request: HttpRequest, programme: str, case_id: int, step: str) -> HttpResponse:
     case = _case(request, programme, case_id)
-    access.require(backlog.may_take(request.user, case, step))
+    access.require(backlog_permissions.may_take(request.user, case, step))
     form = STEP_FORMS[step](request.POST, prefix=step)
     try:
         if not form.is_valid():
@@ -211,7 +189,7 @@ def case_step(request: HttpRequest, programme: str, case_id: int, step: str) -> 
 @login_required
 def cases_xlsx(request: HttpRequest, programme: str) -> HttpResponse:
     """The cases the user sees, with the page's filters."""
-    access.require(backlog.may_see_cases(request.user))
+    access.require(backlog_permissions.may_see_cases(request.user))
     found = _programme(programme)
     _form, qs = _filtered(request, found)
     response = HttpResponse(cases_workbook(found, qs), content_type=XLSX)
@@ -223,7 +201,7 @@ def cases_xlsx(request: HttpRequest, programme: str) -> HttpResponse:
 @require_POST
 def cases_import(request: HttpRequest, programme: str) -> HttpResponse:
     user = request.user
-    access.require(backlog.may_add(user))
+    access.require(backlog_permissions.may_add(user))
     found = _programme(programme)
     form = ImportForm(request.POST, request.FILES)
     if not form.is_valid():

@@ -13,6 +13,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -27,8 +28,8 @@ from thidua.common.errors import ValidationFailed
 from thidua.orgs.models import Cluster
 from thidua.reports.docx import DOCX
 from thidua.web import access
-from thidua.web.minutes import ballot_minutes_url
-from thidua.web.scoring_forms import CorrectionForm, SessionForm, VoteForm, form_issues
+from thidua.web.ballot_forms import CorrectionForm, SessionForm, VoteForm
+from thidua.web.forms import form_issues
 
 
 def _viewable_cluster(request: HttpRequest, code: str, year: int) -> Cluster:
@@ -133,7 +134,7 @@ def ballot_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_run": perms.can_run_cluster(request.user, session.cluster_id, session.year),
         "correction_form": CorrectionForm(),
         "corrections": list(session.corrections.all()),
-        "minutes_url": ballot_minutes_url(session, request.user),
+        "minutes_url": _minutes_url(session, request.user),
         "award_name": award_name(session.award_code),
     } | _receipt_search(request, session)
     return render(request, "web/ballot.html", context)
@@ -260,3 +261,11 @@ def ballot_correct(request: HttpRequest, pk: int) -> HttpResponse:
         request, _("Đã tạo phiên bỏ phiếu lại; mở phiên mới để các thành viên bỏ phiếu.")
     )
     return _back(new)
+
+
+def _minutes_url(session: BallotSession, user) -> str | None:
+    """The minutes' link (biên bản kiểm phiếu, .docx): a closed session, for whoever may read
+    them (`ballots.selectors.may_read_minutes`)."""
+    if session.status != SessionStatus.CLOSED or not selectors.may_read_minutes(user, session):
+        return None
+    return reverse("web:ballot_minutes", args=[session.pk])

@@ -62,7 +62,7 @@ def worklist_page(request: HttpRequest, code: str, period: str) -> HttpResponse:
 def _act(request: HttpRequest, pk: int, action) -> HttpResponse:
     """Run one service on a report and return to the worklist with its message."""
     report = get_object_or_404(Report.objects.select_related("cluster", "unit"), pk=pk)
-    access.require(perms.can_run_cluster(request.user, report.cluster_id, int(report.period[:4])))
+    access.require(perms.can_run_cluster(request.user, report.cluster_id, report.year))
     try:
         message = action(report)
     except ValidationFailed as exc:

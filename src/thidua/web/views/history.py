@@ -14,6 +14,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from thidua.accounts.timeline import timeline
 from thidua.web import history, history_access
 
 _TYPE = re.compile(r"^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$")
@@ -31,9 +32,9 @@ def object_history(request: HttpRequest, object_type: str, object_id: str) -> Ht
     target = history_access.resolve(request.user, object_type, object_id)
     if not target.allowed:
         raise _not_found()
-    page = Paginator(history.entries(object_type, object_id), history.PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    page = Paginator(
+        timeline(object_type=object_type, object_id=object_id), history.PAGE_SIZE
+    ).get_page(request.GET.get("page"))
     if target.obj is None and page.paginator.count == 0:
         raise _not_found()
     context = {

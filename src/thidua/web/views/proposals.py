@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from thidua.accounts import permissions as perms
+from thidua.accounts.timeline import events
 from thidua.awards import files, selectors, services
 from thidua.awards.deadlines import STEP_FOR_STATUS, nominee_name
 from thidua.awards.dossier_docs import check_batch, dossier_bundle
@@ -40,7 +41,7 @@ from thidua.web.award_forms import (
     SubmitForm,
     VersionForm,
 )
-from thidua.web.scoring_forms import form_issues
+from thidua.web.forms import form_issues
 
 PAGE_SIZE = 50
 ZIP = "application/zip"
@@ -180,9 +181,9 @@ def _detail_context(request: HttpRequest, proposal: Proposal, **forms) -> dict:
         "late": late and proposal.status in STEP_FOR_STATUS,
         "verdict_kept": kept,
         "rule_source": rule.source if rule is not None else "",
-        "missing": services.missing_documents(proposal),
+        "missing": selectors.missing_documents(proposal),
         "files": list(proposal.files.select_related("uploaded_by")),
-        "history": selectors.history(proposal),
+        "history": events(proposal),
         "steps": set(steps),
         "may_upload": services.may_attach(user, proposal),
         "editable": editable,

@@ -6,23 +6,18 @@ Officials see the birth year (it tells namesakes apart); the public look-up neve
 
 from __future__ import annotations
 
-import io
-
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
 
 from thidua.accounts import permissions as perms
 from thidua.awards import registry, selectors
 from thidua.awards.charts import MAX_BARS, statistics_chart
 from thidua.awards.name_search import nearest_names
-from thidua.common.spreadsheet import safe_row
+from thidua.awards.registry_excel import registry_workbook
 from thidua.web import access
 from thidua.web.award_forms import RegistryForm
 
@@ -68,49 +63,9 @@ def registry_xlsx(request: HttpRequest) -> HttpResponse:
     _official(request)
     criteria = RegistryForm(request.GET or None).criteria()
     entries = registry.matching(**criteria)[:MAX_EXPORT] if criteria is not None else []
-    response = HttpResponse(_workbook(entries), content_type=XLSX)
+    response = HttpResponse(registry_workbook(entries), content_type=XLSX)
     response["Content-Disposition"] = 'attachment; filename="so-khen-thuong.xlsx"'
     return response
-
-
-def _workbook(entries) -> bytes:
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet(_("Sổ khen thưởng"))
-    headings = [
-        _("Họ và tên / tập thể"),
-        _("Năm sinh"),
-        _("Đơn vị"),
-        _("Hình thức khen thưởng"),
-        _("Năm"),
-        _("Số quyết định"),
-        _("Ngày quyết định"),
-    ]
-    for width, letter in zip((34, 10, 44, 40, 8, 18, 16), "ABCDEFG", strict=True):
-        sheet.column_dimensions[letter].width = width
-    sheet.append([_bold(sheet, h) for h in headings])
-    for e in entries:
-        sheet.append(
-            safe_row(
-                [
-                    e.recipient_name,
-                    e.birth_year,
-                    e.unit_name,
-                    e.award_type.name,
-                    e.year,
-                    e.decision_number,
-                    e.decision_date.strftime("%d/%m/%Y") if e.decision_date else None,
-                ]
-            )
-        )
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
-
-
-def _bold(sheet, value: str) -> WriteOnlyCell:
-    cell = WriteOnlyCell(sheet, value=value)
-    cell.font = Font(bold=True)
-    return cell
 
 
 def _by(request: HttpRequest) -> str:

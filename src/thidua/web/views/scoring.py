@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from thidua.accounts import permissions as perms
-from thidua.common.errors import Conflict, Issue, ValidationFailed
+from thidua.common.errors import Conflict, ValidationFailed
 from thidua.orgs.models import Cluster, Unit
 from thidua.reports.docx import DOCX
 from thidua.scoring import regulation_io, selectors, services
@@ -23,15 +23,10 @@ from thidua.scoring.engine import MemberScore, current_regulation, score
 from thidua.scoring.exports import scores_xlsx
 from thidua.scoring.minutes import scoring_minutes_docx, scoring_minutes_name
 from thidua.scoring.models import Criterion, Regulation
+from thidua.scoring.wording import tie_break_labels
 from thidua.web import access
-from thidua.web.minutes import scoring_minutes_url
-from thidua.web.scoring_forms import (
-    CopyForm,
-    RegulationUploadForm,
-    ScoreForm,
-    form_issues,
-    parse_points,
-)
+from thidua.web.forms import form_issues
+from thidua.web.scoring_forms import CopyForm, RegulationUploadForm, ScoreForm, parse_points
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -76,24 +71,12 @@ def _regulation_context(request: HttpRequest, cluster: Cluster, year: int, **ext
         "regulation": chosen,
         "versions": versions,
         "nodes": selectors.criteria_tree(chosen) if chosen else [],
-        "tie_break": _tie_break_labels(chosen),
+        "tie_break": tie_break_labels(chosen.tie_break if chosen else []),
         "previous": current_regulation(cluster, year - 1),
         "can_run": perms.can_run_cluster(request.user, cluster.pk, year),
         "upload_form": RegulationUploadForm(),
         "copy_form": CopyForm(initial={"to_year": year + 1}),
     } | extra
-
-
-def _tie_break_labels(regulation: Regulation | None) -> list[str]:
-    labels = []
-    for rule in regulation.tie_break if regulation else []:
-        if rule.startswith("section:"):
-            labels.append(_("điểm nhóm %(c)s") % {"c": rule.split(":", 1)[1]})
-        elif rule == "full_points":
-            labels.append(_("số tiêu chí đạt điểm tối đa"))
-        else:
-            labels.append(rule)
-    return labels
 
 
 @login_required
@@ -120,36 +103,18 @@ def regulation_upload(request: HttpRequest, code: str, year: int) -> HttpRespons
     try:
         if not form.is_valid():
             raise ValidationFailed(form_issues(form))
-        regulation = services.import_regulation(request.user, _read(form, cluster, year))
+        regulation = services.import_regulation_file(
+            request.user,
+            form.cleaned_data["file"].read(),
+            excel=form.is_excel,
+            target=(cluster, year),
+        )
     except ValidationFailed as exc:
         context = _regulation_context(request, cluster, year, issues=exc.issues)
         context["upload_form"] = form
         return render(request, "web/regulation.html", context)
     messages.success(request, _("Đã tạo phiên bản %(v)s của quy định.") % {"v": regulation.version})
     return redirect("web:regulation", code=cluster.code, year=year)
-
-
-def _read(form: RegulationUploadForm, cluster: Cluster, year: int) -> dict:
-    content = form.cleaned_data["file"].read()
-    if form.is_excel:
-        data = _parse_excel(content)
-    else:
-        try:
-            data = regulation_io.parse_yaml(content.decode("utf-8-sig"))
-        except UnicodeDecodeError as exc:
-            raise ValidationFailed([Issue(_("Tệp YAML phải mã hóa UTF-8."))]) from exc
-    regulation_io.require_target(data, cluster, year)
-    return data
-
-
-def _parse_excel(content: bytes) -> dict:
-    try:
-        return regulation_io.parse_xlsx(content)
-    except ValidationFailed:
-        raise
-    except Exception as exc:  # a damaged workbook or one without the two sheets
-        msg = _("Không đọc được tệp Excel của quy định (cần hai trang “Tiêu chí” và “Quy định”).")
-        raise ValidationFailed([Issue(msg)]) from exc
 
 
 @login_required
@@ -196,7 +161,7 @@ def ranking_page(request: HttpRequest, code: str, year: int) -> HttpResponse:
         "year": year,
         "regulation": regulation,
         "can_run": perms.can_run_cluster(request.user, cluster.pk, year),
-        "minutes_url": scoring_minutes_url(regulation, request.user),
+        "minutes_url": _minutes_url(regulation, request.user),
     }
     if regulation is not None:
         results = score(regulation)
@@ -343,3 +308,11 @@ def _score(
         messages.success(request, _("Đã lưu điểm tiêu chí %(c)s.") % {"c": criterion.code})
     url = reverse("web:sheet", args=[cluster.code, year, unit.pk])
     return redirect(f"{url}#c-{criterion.code}" if criterion else url)
+
+
+def _minutes_url(regulation: Regulation | None, user) -> str | None:
+    """The scoring minutes' link (biên bản, .docx), for whoever may read them
+    (`scoring.selectors.may_read_minutes`)."""
+    if regulation is None or not selectors.may_read_minutes(user, regulation):
+        return None
+    return reverse("web:scoring_minutes", args=[regulation.cluster.code, regulation.year])

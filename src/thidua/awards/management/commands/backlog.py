@@ -5,7 +5,7 @@ from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
 
-from thidua.awards.backlog import progress
+from thidua.awards.backlog_selectors import progress
 from thidua.awards.models import BacklogProgramme
 from thidua.common.numbers import format_vn
 

@@ -5,6 +5,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from thidua.accounts.actors import user_or_none
 from thidua.common.errors import Issue
 from thidua.common.periods import PeriodError, parse_period
 from thidua.indicators.importing import ImportResult, import_file
@@ -71,7 +72,7 @@ class Command(BaseCommand):
 
 def _written(actor, cluster: Cluster, result: ImportResult, since: int) -> list[Report]:
     """The reports this import wrote values into (values after `since`, by this actor)."""
-    user = actor if getattr(actor, "is_authenticated", False) else None
+    user = user_or_none(actor)
     values = Value.objects.filter(
         pk__gt=since,
         entered_via="import",

@@ -23,6 +23,8 @@ class Command(BaseCommand):
         exp.add_argument("-o", "--output", required=True, help="FILE.yaml hoặc FILE.xlsx")
         imp = sub.add_parser("import")
         imp.add_argument("file", help="FILE.yaml hoặc FILE.xlsx")
+        imp.add_argument("--cluster", help="chỉ nhận tệp là quy định của cụm này (cùng --year)")
+        imp.add_argument("--year", type=int)
         cp = sub.add_parser("copy")
         cp.add_argument("--cluster", required=True)
         cp.add_argument("--from-year", type=int, required=True)
@@ -52,20 +54,29 @@ class Command(BaseCommand):
             Path(output).write_text(regulation_io.export_yaml(regulation), encoding="utf-8")
         self.stdout.write(f"Đã ghi {output}")
 
-    def _import(self, file, **options):
+    def _import(self, file, cluster=None, year=None, **options):
         path = Path(file)
         if not path.exists():
             raise CommandError(f"Không có tệp {file}.", returncode=2)
-        if path.suffix.lower() == ".xlsx":
-            try:
-                data = regulation_io.parse_xlsx(path.read_bytes(), sheets.Limits.for_cli())
-            except ValidationFailed as exc:
-                raise CommandError(exc.issues[0].message, returncode=2) from None
-            except ValueError as exc:
-                raise CommandError(str(exc), returncode=2) from None
-        else:
-            data = regulation_io.parse_yaml(path.read_text(encoding="utf-8-sig"))
-        regulation = services.import_regulation(SYSTEM, data, via="cli")
+        if (cluster is None) != (year is None):
+            raise CommandError("--cluster và --year đi cùng nhau.", returncode=2)
+        target = None
+        if cluster is not None:
+            found = Cluster.objects.filter(code=cluster).first()
+            if found is None:
+                raise CommandError(f"Không có cụm {cluster}.", returncode=2)
+            target = (found, year)
+        try:
+            regulation = services.import_regulation_file(
+                SYSTEM,
+                path.read_bytes(),
+                excel=path.suffix.lower() == ".xlsx",
+                target=target,
+                via="cli",
+                limits=sheets.Limits.for_cli(),
+            )
+        except services.Unreadable as exc:
+            raise CommandError(exc.issues[0].message, returncode=2) from None
         self.stdout.write(f"Đã tạo {regulation}")
 
     def _copy(self, cluster, from_year, to_year, **options):

@@ -5,6 +5,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
+from thidua.awards import audit_actions
 from thidua.demo import load_demo, login_lines
 from thidua.server import serve
 
@@ -65,4 +66,4 @@ def _holds_other_data() -> bool:
         return False
     if not get_user_model().objects.exists():
         return False
-    return not AuditEntry.objects.filter(action="awards.demo.loaded").exists()
+    return not AuditEntry.objects.filter(action=audit_actions.DEMO_LOADED).exists()
