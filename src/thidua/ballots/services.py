@@ -26,6 +26,7 @@ from thidua.accounts import permissions as perms
 from thidua.accounts.audit import record
 from thidua.accounts.models import Role, RoleAssignment
 from thidua.ballots import crypto
+from thidua.ballots import notices as ballot_notices
 from thidua.ballots.models import (
     Ballot,
     BallotSession,
@@ -345,6 +346,7 @@ def open_session(actor, session: BallotSession, *, via: str = "web") -> BallotSe
             {"status": "open"},
             via=via,
         )
+        ballot_notices.ballot_opened(session)
     return session
 
 
