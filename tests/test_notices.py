@@ -318,3 +318,41 @@ def test_the_head_nudges_a_late_member_once_in_a_while(as_user, users, tnb, unit
     assert len(notices_of(users["longan"], "report_nudge")) == 1
     with pytest.raises(PermissionDenied):  # an officer may not nudge
         windows.nudge(users["kiengiang"], window, unit("80"))
+
+
+# Settings --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        (
+            "smtp+tls://thidua%40tinh.vn:m%E1%BA%ADt@mail.tinh.vn",
+            {"EMAIL_PORT": 587, "EMAIL_USE_TLS": True, "EMAIL_USE_SSL": False,
+             "EMAIL_HOST_USER": "thidua@tinh.vn", "EMAIL_HOST_PASSWORD": "mật",
+             "DEFAULT_FROM_EMAIL": "thidua@tinh.vn"},
+        ),
+        (
+            "smtp+ssl://u:p@mail.tinh.vn:2465",
+            {"EMAIL_PORT": 2465, "EMAIL_USE_TLS": False, "EMAIL_USE_SSL": True},
+        ),
+        ("smtp://127.0.0.1:2525", {"EMAIL_HOST": "127.0.0.1", "EMAIL_PORT": 2525}),
+    ],
+)  # fmt: skip
+def test_thidua_email_url_becomes_djangos_email_settings(monkeypatch, url, expected):
+    from thidua.env import email_config
+
+    monkeypatch.setenv("THIDUA_EMAIL_URL", url)
+    if "%40" not in url:
+        monkeypatch.setenv("THIDUA_EMAIL_FROM", "Thi đua <thidua@tinh.vn>")
+    config = email_config()
+    assert config["THIDUA_EMAIL_ENABLED"] is True
+    assert config["EMAIL_BACKEND"] == "django.core.mail.backends.smtp.EmailBackend"
+    assert {k: config[k] for k in expected} == expected
+
+
+def test_no_email_url_means_in_app_only(monkeypatch):
+    from thidua.env import email_config
+
+    monkeypatch.delenv("THIDUA_EMAIL_URL", raising=False)
+    assert email_config()["THIDUA_EMAIL_ENABLED"] is False
