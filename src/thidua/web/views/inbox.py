@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -24,7 +25,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
         "notices": notices,
         "unread": sum(not n.read for n in notices),
         "email_on": services.email_preference(request.user),
-        "email_configured": services.settings.THIDUA_EMAIL_ENABLED,
+        "email_configured": settings.THIDUA_EMAIL_ENABLED,
     }
     return render(request, "web/inbox.html", context)
 
