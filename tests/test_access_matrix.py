@@ -37,8 +37,15 @@ WEB = {
     "logout": ("post", ALL),  # the anonymous visitor is sent to the login page
     "two_factor": ("get", ALL),
     "password_change": ("get", ALL),
+    "inbox": ("get", ALL),  # each user's own notices
+    "inbox_read": ("post", ALL),
+    "inbox_count": ("get", ALL),
+    "notice_settings": ("post", ALL),  # each user's own e-mail preference
     "cluster": ("get", MEMBERS),
     "worklist": ("get", RUNS),
+    "nudge": ("post", RUNS),  # Long An's 2019H1 report is in: a message, nothing sent
+    "periods": ("get", RUNS),
+    "period_extend": ("post", RUNS),  # without a unit: a message, nothing changes
     "review": ("get", MEMBERS),
     "review_chart": ("get", MEMBERS),
     "review_xlsx": ("get", MEMBERS),

@@ -42,6 +42,20 @@ def run(args, env_overrides, timeout=300):
             {"THIDUA_SECRET_KEY": "k" * 50, "THIDUA_TRUSTED_PROXIES": "nginx"},
             "THIDUA_TRUSTED_PROXIES: 'nginx' is not an IP address or network",
         ),
+        (
+            {"THIDUA_EMAIL_URL": "smtps://mail.example.vn", "THIDUA_EMAIL_FROM": "a@b.vn"},
+            "THIDUA_EMAIL_URL must start with smtp://, smtp+tls:// or smtp+ssl://",
+        ),
+        (
+            {"THIDUA_EMAIL_URL": "smtp://mail.example.vn:port"},
+            "THIDUA_EMAIL_URL: the port is not a number",
+        ),
+        (
+            {"THIDUA_EMAIL_URL": "smtp+tls://mail.example.vn", "THIDUA_EMAIL_FROM": "thidua"},
+            "THIDUA_EMAIL_FROM='thidua' is not an e-mail address",
+        ),
+        ({"THIDUA_EMAIL_URL": "smtp://mail.example.vn"}, "THIDUA_EMAIL_FROM is required"),
+        ({"THIDUA_SITE_URL": "thidua.example.vn"}, "THIDUA_SITE_URL='thidua.example.vn' is not"),
     ],
 )
 def test_a_wrong_setting_stops_with_one_clear_line(tmp_path, overrides, message):

@@ -20,7 +20,7 @@ from thidua.indicators.models import Report, ReportStatus
 from thidua.indicators.services import ValueInput
 
 pytestmark = pytest.mark.django_db
-P = "2019"  # the demo opens TNB's year-end window relative to today
+P = "2019"  # the demo extends TNB's year-end window for every member to two weeks from today
 
 
 def thidua(*args):

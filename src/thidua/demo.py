@@ -21,7 +21,7 @@ from thidua.awards.demo import load_registry_demo
 from thidua.common.text import name_key
 from thidua.covenants.models import Covenant, Movement, Target
 from thidua.indicators import services
-from thidua.indicators.models import Indicator, Report, ReportingWindow, ReportStatus
+from thidua.indicators.models import Extension, Indicator, Report, ReportingWindow, ReportStatus
 from thidua.ops.reference import load_reference
 from thidua.orgs.models import Cluster, ClusterKind, Membership, Organiser, ReviewMeeting
 from thidua.orgs.reference import read_csv, unit_on
@@ -160,16 +160,31 @@ def _load_covenants(clusters: dict[str, Cluster]) -> None:
 
 
 def _open_windows(clusters: dict[str, Cluster], today: date) -> None:
-    # The 2019 mid-year window as it was; the year-end and TP5 windows are opened relative to
-    # the day the demo is loaded so that a visitor can try entering and submitting data.
+    # The windows keep the dates of their time: a 2019 report fell due in 2019 or January 2020
+    # (a deadline "today + 14 days" once made the 2019 year-end report due in 2026). So that a
+    # visitor can still try entering and submitting, every member of the open windows has an
+    # extension to two weeks from the day the demo is loaded, marked as the demo's.
     windows = [
-        (clusters["TNB"], "2019H1", date(2019, 7, 20), date(2019, 7, 31)),
-        (clusters["TNB"], "2019", today + timedelta(days=14), today + timedelta(days=30)),
-        (clusters["TP5"], "2019H1", today + timedelta(days=14), today + timedelta(days=30)),
+        (clusters["TNB"], "2019H1", date(2019, 7, 20), date(2019, 7, 31), None),
+        (clusters["TNB"], "2019", date(2020, 1, 15), date(2020, 1, 31), today),
+        (clusters["TP5"], "2019H1", date(2019, 7, 20), date(2019, 7, 31), today),
     ]
-    for cluster, period, deadline, closes in windows:
-        ReportingWindow.objects.update_or_create(
+    for cluster, period, deadline, closes, extended_from in windows:
+        window, _ = ReportingWindow.objects.update_or_create(
             cluster=cluster, period=period, defaults={"deadline": deadline, "entry_closes": closes}
+        )
+        if extended_from is not None:
+            _extend_for_members(window, extended_from + timedelta(days=14))
+
+
+DEMO_EXTENSION = "Dữ liệu minh họa: gia hạn để thử nhập và gửi báo cáo."
+
+
+def _extend_for_members(window: ReportingWindow, until: date) -> None:
+    members = Membership.objects.filter(cluster=window.cluster, year=window.year)
+    for unit_id in members.values_list("unit_id", flat=True):
+        Extension.objects.update_or_create(
+            window=window, unit_id=unit_id, defaults={"deadline": until, "reason": DEMO_EXTENSION}
         )
 
 
@@ -216,6 +231,7 @@ def _load_users() -> None:
     for demo in DEMO_USERS:
         user, created = User.objects.get_or_create(username=demo.username)
         user.first_name = demo.description
+        user.email = demo_email(demo.username)
         user.is_staff = demo.role == "superuser"
         user.is_superuser = demo.role == "superuser"
         if created or not _is_demo_password(user.password):
@@ -237,13 +253,23 @@ def _load_member_officers() -> None:
     for m in Membership.objects.filter(cluster__code="TNB", year=2019).select_related("unit"):
         username = member_username(m.unit.name)
         user, created = User.objects.get_or_create(username=username)
-        if created:
+        if created or not user.email:
             user.first_name = f"Cán bộ thi đua tỉnh {m.unit.name}"
-            user.password = demo_password_hash()
+            user.email = demo_email(username)
+            if created:
+                user.password = demo_password_hash()
             user.save()
         RoleAssignment.objects.get_or_create(
             user=user, role=Role.OFFICER, unit=m.unit, cluster=None
         )
+
+
+def demo_email(username: str) -> str:
+    """camau@demo.thidua.vn: the demo's addresses (a test's local mail server receives them)."""
+    return f"{username}@{DEMO_MAIL_DOMAIN}"
+
+
+DEMO_MAIL_DOMAIN = "demo.thidua.vn"
 
 
 @functools.cache

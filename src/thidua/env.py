@@ -173,3 +173,73 @@ def sqlite_config(path: Path) -> dict:
             "timeout": 20,
         },
     }
+
+
+EMAIL_SCHEMES = {
+    "smtp": (25, False, False),
+    "smtp+tls": (587, True, False),
+    "smtp+ssl": (465, False, True),
+}
+
+
+def email_config() -> dict:
+    """Django's e-mail settings from THIDUA_EMAIL_URL and THIDUA_EMAIL_FROM; unset = in-app only."""
+    from urllib.parse import unquote, urlsplit
+
+    url = os.environ.get("THIDUA_EMAIL_URL", "").strip()
+    sender = os.environ.get("THIDUA_EMAIL_FROM", "").strip()
+    if not url:
+        return {"THIDUA_EMAIL_ENABLED": False, "DEFAULT_FROM_EMAIL": sender or "thidua@localhost"}
+    parts = urlsplit(url)
+    if parts.scheme not in EMAIL_SCHEMES:
+        raise ConfigError(
+            "THIDUA_EMAIL_URL must start with smtp://, smtp+tls:// or smtp+ssl:// "
+            f"(got {parts.scheme + '://' if parts.scheme else 'no scheme'})"
+        )
+    default_port, tls, ssl = EMAIL_SCHEMES[parts.scheme]
+    try:
+        port = parts.port or default_port
+    except ValueError:
+        raise ConfigError("THIDUA_EMAIL_URL: the port is not a number from 1 to 65535") from None
+    if not parts.hostname:
+        raise ConfigError("THIDUA_EMAIL_URL names no host (smtp://user:pass@host:port)")
+    sender = sender or (
+        unquote(parts.username or "") if "@" in unquote(parts.username or "") else ""
+    )
+    if not sender:
+        raise ConfigError(
+            "THIDUA_EMAIL_FROM is required with THIDUA_EMAIL_URL (the sender address)"
+        )
+    _check_address("THIDUA_EMAIL_FROM", sender)
+    return {
+        "THIDUA_EMAIL_ENABLED": True,
+        "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "EMAIL_HOST": parts.hostname,
+        "EMAIL_PORT": port,
+        "EMAIL_HOST_USER": unquote(parts.username or ""),
+        "EMAIL_HOST_PASSWORD": unquote(parts.password or ""),
+        "EMAIL_USE_TLS": tls,
+        "EMAIL_USE_SSL": ssl,
+        "EMAIL_TIMEOUT": 20,
+        "DEFAULT_FROM_EMAIL": sender,
+    }
+
+
+def _check_address(name: str, address: str) -> None:
+    from email.utils import parseaddr
+
+    bare = parseaddr(address)[1]
+    local, _, domain = bare.rpartition("@")
+    if not local or "." not in domain or any(c.isspace() for c in bare):
+        raise ConfigError(f"{name}={address!r} is not an e-mail address")
+
+
+def site_url() -> str:
+    """THIDUA_SITE_URL: where links in notices and e-mails point (no trailing slash)."""
+    from urllib.parse import urlsplit
+
+    raw = os.environ.get("THIDUA_SITE_URL", "").strip() or "http://127.0.0.1:8000"
+    parts = urlsplit(raw)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ConfigError(f"THIDUA_SITE_URL={raw!r} is not an http:// or https:// address")
+    return raw.rstrip("/")

@@ -10,11 +10,13 @@ from thidua.env import (
     ConfigError,
     data_dir,
     database_config,
+    email_config,
     env_bool,
     env_int,
     env_list,
     env_networks,
     secret_key,
+    site_url,
 )
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -45,6 +47,7 @@ INSTALLED_APPS = [
     "ninja",  # its Swagger UI files: /api/docs works without a CDN
     "thidua.accounts",
     "thidua.orgs",
+    "thidua.notices",
     "thidua.indicators",
     "thidua.covenants",
     "thidua.reports",
@@ -221,3 +224,12 @@ if not 2 <= THIDUA_BALLOT_THRESHOLD <= THIDUA_BALLOT_TRUSTEES or THIDUA_BALLOT_M
         "THIDUA_BALLOT_THRESHOLD must be 2..THIDUA_BALLOT_TRUSTEES and "
         "THIDUA_BALLOT_MIN_BALLOTS at least 2"
     )
+
+# E-mail (THIDUA_EMAIL_URL, THIDUA_EMAIL_FROM): notices also go by e-mail when set; unset, they
+# stay in the in-app inbox only. THIDUA_SITE_URL makes their links absolute.
+globals().update(email_config())
+THIDUA_SITE_URL = site_url()
+# Reminders of a report's deadline, this many working days before it (thidua.ops.reminders).
+THIDUA_REMIND_DAYS = sorted({env_int("THIDUA_REMIND_DAYS", 3, minimum=1), 1}, reverse=True)
+# The head's "Nhắc nhở" for a late member is not sent again within this many hours.
+THIDUA_NUDGE_HOURS = env_int("THIDUA_NUDGE_HOURS", 24, minimum=1)

@@ -23,6 +23,7 @@ from thidua.accounts import permissions as perms
 from thidua.accounts.actors import user_or_none
 from thidua.accounts.audit import record
 from thidua.awards import audit_actions
+from thidua.awards import notices as proposal_notices
 from thidua.awards.catalogue import rule_for
 from thidua.awards.deadlines import due_for, nominee_name
 from thidua.awards.decisions import add_entry, decision_issues, entry_audit
@@ -169,6 +170,7 @@ def _move(
         locked.save()
         after = {"status": locked.status, "due_on": locked.due_on, **changed}
         record(actor, t.action, locked, before, after, reason, via=via)
+        proposal_notices.proposal_waiting(locked, reason)
     return locked
 
 

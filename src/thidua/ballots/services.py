@@ -28,6 +28,7 @@ from thidua.accounts.actors import user_or_none
 from thidua.accounts.audit import record
 from thidua.accounts.models import Role, RoleAssignment
 from thidua.ballots import audit_actions, crypto, selectors
+from thidua.ballots import notices as ballot_notices
 from thidua.ballots.models import (
     Ballot,
     BallotSession,
@@ -383,6 +384,7 @@ def open_session(actor, session: BallotSession, *, via: str = "web") -> BallotSe
             {"status": "open"},
             via=via,
         )
+        ballot_notices.ballot_opened(session)
     return session
 
 

@@ -4,6 +4,7 @@ from django.contrib import admin
 
 from thidua.accounts.admin import ReadOnlyAdmin
 from thidua.indicators.models import (
+    Extension,
     Indicator,
     PlausibilityRule,
     Report,
@@ -46,6 +47,13 @@ class ReportingWindowAdmin(ReadOnlyAdmin):
     list_display = ["cluster", "period", "deadline", "entry_closes", "opened_at"]
     list_filter = ["cluster", "period"]
     search_fields = ["cluster__code", "period"]
+
+
+# Extensions are granted on the periods page (indicators.windows, audited): shown here only.
+@admin.register(Extension)
+class ExtensionAdmin(ReadOnlyAdmin):
+    list_display = ["window", "unit", "deadline", "reason", "granted_at"]
+    list_filter = ["window__cluster", "window__period"]
 
 
 @admin.register(Report)

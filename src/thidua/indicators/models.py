@@ -166,6 +166,38 @@ class ReportingWindow(models.Model):
         return parse_period(self.period).year
 
 
+class Extension(models.Model):
+    """A later deadline for one member unit: on time until then, and entry stays open till then."""
+
+    window = models.ForeignKey(ReportingWindow, on_delete=models.CASCADE, related_name="extensions")
+    unit = models.ForeignKey("orgs.Unit", on_delete=models.PROTECT, related_name="+")
+    deadline = models.DateField(_("hạn nộp được gia hạn đến"))
+    reason = models.CharField(_("lý do gia hạn"), max_length=500, blank=True)
+    granted_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("gia hạn nộp báo cáo")
+        verbose_name_plural = _("gia hạn nộp báo cáo")
+        constraints = [
+            models.UniqueConstraint(fields=["window", "unit"], name="extension_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.window} {self.unit}: {self.deadline}"
+
+
+def unit_deadline(window: ReportingWindow, extension: Extension | None):
+    """The day a member's report is due: its extension's, else the window's."""
+    return extension.deadline if extension is not None else window.deadline
+
+
+def entry_until(window: ReportingWindow, extension: Extension | None):
+    """The last day a member may enter: the lock date, or a later extended deadline."""
+    if extension is not None and extension.deadline > window.entry_closes:
+        return extension.deadline
+    return window.entry_closes
+
+
 class ReportStatus(models.TextChoices):
     DRAFT = "draft", _("Đang nhập")
     SUBMITTED = "submitted", _("Đã gửi")

@@ -7,11 +7,17 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from thidua.common.periods import parse_period
-from thidua.indicators.models import Report, ReportingWindow, ReportStatus, Value
+from thidua.indicators.models import (
+    Extension,
+    Report,
+    ReportingWindow,
+    ReportStatus,
+    Value,
+)
 from thidua.orgs.models import Cluster, Membership, Unit
 
 MISSING = "missing"
@@ -31,6 +37,8 @@ class WorklistRow:
     unjustified: int
     changed_since_acceptance: bool
     values: int
+    deadline: date | None = None  # the window's, or the unit's extension
+    extended: bool = False
 
 
 def window_for(cluster: Cluster, period: str) -> ReportingWindow | None:
@@ -42,7 +50,6 @@ def worklist(cluster: Cluster, period: str, today: date | None = None) -> list[W
     p = parse_period(period)
     today = today or timezone.localdate()
     window = window_for(cluster, p.code)
-    overdue = window is not None and today > window.deadline
     current = Q(values__is_current=True)
     reports = {
         r.unit_id: r
@@ -56,8 +63,14 @@ def worklist(cluster: Cluster, period: str, today: date | None = None) -> list[W
     }
     rows = []
     members = Membership.objects.filter(cluster=cluster, year=p.year).select_related("unit")
+    # Each member's extension in the same query: the dashboard builds a worklist per window.
+    extended = Extension.objects.filter(window=window, unit_id=OuterRef("unit_id"))
+    members = members.annotate(extended_to=Subquery(extended.values("deadline")[:1]))
     for m in members.order_by("unit__code"):
-        rows.append(_row(m, reports.get(m.unit_id), overdue))
+        deadline = (m.extended_to or window.deadline) if window else None
+        row = _row(m, reports.get(m.unit_id), deadline is not None and today > deadline)
+        row.deadline, row.extended = deadline, m.extended_to is not None
+        rows.append(row)
     return rows
 
 

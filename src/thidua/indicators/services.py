@@ -19,12 +19,16 @@ from thidua.common.periods import parse_period
 from thidua.common.text import over_column
 from thidua.common.transitions import Transition
 from thidua.indicators import audit_actions
+from thidua.indicators import notices as report_notices
 from thidua.indicators.models import (
+    Extension,
     Indicator,
     Report,
     ReportingWindow,
     ReportStatus,
     Value,
+    entry_until,
+    unit_deadline,
 )
 from thidua.indicators.validation import Candidate, add_warnings, hard_error, value_period
 from thidua.orgs.models import Cluster, Membership, Unit
@@ -54,42 +58,6 @@ class WriteResult:
     unchanged: int
     warnings: list[Issue]
     reports: list[Report]
-
-
-def open_window(
-    actor, cluster: Cluster, period: str, deadline: date, entry_closes: date, *, via: str = "web"
-):
-    p = parse_period(period)
-    perms.require(perms.can_run_cluster(actor, cluster.pk, p.year))
-    if entry_closes < deadline:
-        raise ValidationFailed(
-            [
-                Issue(
-                    _("Ngày khóa nhập liệu phải sau hoặc trùng hạn nộp báo cáo."),
-                    column="entry_closes",
-                )
-            ]
-        )
-    with transaction.atomic():
-        window, created = ReportingWindow.objects.get_or_create(
-            cluster=cluster,
-            period=p.code,
-            defaults={"deadline": deadline, "entry_closes": entry_closes},
-        )
-        before = (
-            None if created else {"deadline": window.deadline, "entry_closes": window.entry_closes}
-        )
-        window.deadline, window.entry_closes = deadline, entry_closes
-        window.save()
-        record(
-            actor,
-            audit_actions.WINDOW_OPENED if created else audit_actions.WINDOW_CHANGED,
-            window,
-            before,
-            {"period": p.code, "deadline": deadline, "entry_closes": entry_closes},
-            via=via,
-        )
-    return window
 
 
 def write_values(
@@ -292,14 +260,23 @@ def _current_values(inputs) -> dict[tuple, Value]:
     return {(v.unit_id, v.indicator_id, v.period): v for v in rows}
 
 
-def entry_open(actor, report: Report, window: ReportingWindow | None, today: date) -> bool:
+def entry_open(
+    actor, report: Report, window: ReportingWindow | None, today: date, extension=None
+) -> bool:
     if perms.is_board(actor) or perms.can_run_cluster(actor, report.cluster_id, report.year):
         return True
     if window is None:
         return False
-    if today <= window.entry_closes:
+    if today <= entry_until(window, extension):
         return True
     return report.entry_exception_until is not None and today <= report.entry_exception_until
+
+
+def extensions_of(window: ReportingWindow | None) -> dict[int, Extension]:
+    """The window's extensions by unit (one query; none without a window)."""
+    if window is None:
+        return {}
+    return {e.unit_id: e for e in Extension.objects.filter(window=window)}
 
 
 def _locked(changed, reports, current) -> list[Issue]:
@@ -352,6 +329,7 @@ def _held_elsewhere(changed, reports, current) -> dict[int, Report]:
 def _check_reports(actor, cluster, period, changed, reports, current, reason) -> list[Issue]:
     issues: list[Issue] = []
     window = ReportingWindow.objects.filter(cluster=cluster, period=period).first()
+    extensions = extensions_of(window)
     today = timezone.localdate()
     for item in changed:
         report = reports[item.unit.pk]
@@ -364,7 +342,7 @@ def _check_reports(actor, cluster, period, changed, reports, current, reason) ->
             )
             fmt = {"given": item.period, "period": period, "name": item.indicator.name_vi}
             issues.append(Issue(msg % (fmt | {"expected": expected}), **where))
-        elif not entry_open(actor, report, window, today):
+        elif not entry_open(actor, report, window, today, extensions.get(item.unit.pk)):
             issues.append(Issue(_closed_message(window, item.unit), **where))
         elif _was_accepted(report, current.get(_key(item))) and not reason.strip():
             msg = _("Số liệu của %(unit)s đã từng được tiếp nhận: cần ghi lý do sửa số liệu.")
@@ -531,7 +509,8 @@ def submit_report(actor, report: Report, *, via: str = "web") -> Report:
         cluster_id=report.cluster_id, period=report.period
     ).first()
     now = timezone.now()
-    late = window is not None and timezone.localdate(now) > window.deadline
+    extension = extensions_of(window).get(report.unit_id)
+    late = window is not None and timezone.localdate(now) > unit_deadline(window, extension)
     return _transition(
         actor,
         report,
@@ -545,6 +524,13 @@ def submit_report(actor, report: Report, *, via: str = "web") -> Report:
 
 def accept_report(actor, report: Report, *, via: str = "web") -> Report:
     perms.require(may_take(actor, report, "accept"))
+    with transaction.atomic():
+        report = _accept(actor, report, via)
+        report_notices.report_accepted(report)
+    return report
+
+
+def _accept(actor, report: Report, via: str) -> Report:
     return _transition(
         actor,
         report,
@@ -560,14 +546,20 @@ def return_report(actor, report: Report, comment: str, *, via: str = "web") -> R
     perms.require(may_take(actor, report, "return"))
     if not comment.strip():
         raise ValidationFailed([Issue(_("Cần ghi ý kiến khi trả lại báo cáo."), column="comment")])
-    return _transition(actor, report, "return", via, head_comment=comment.strip())
+    with transaction.atomic():
+        report = _transition(actor, report, "return", via, head_comment=comment.strip())
+        report_notices.report_returned(report)
+    return report
 
 
 def reopen_report(actor, report: Report, reason: str, *, via: str = "web") -> Report:
     perms.require(may_take(actor, report, "reopen"))
     if not reason.strip():
         raise ValidationFailed([Issue(_("Cần ghi lý do mở lại báo cáo."), column="reason")])
-    return _transition(actor, report, "reopen", via, head_comment=reason.strip())
+    with transaction.atomic():
+        report = _transition(actor, report, "reopen", via, head_comment=reason.strip())
+        report_notices.report_returned(report, reopened=True)
+    return report
 
 
 def grant_entry_exception(actor, report: Report, until: date, *, via: str = "web") -> Report:

@@ -13,7 +13,16 @@ from thidua.accounts import permissions as perms
 from thidua.accounts.timeline import Event, events
 from thidua.common.periods import parse_period
 from thidua.covenants.models import Covenant
-from thidua.indicators.models import Indicator, Report, ReportingWindow, ReportStatus, Value
+from thidua.indicators.models import (
+    Extension,
+    Indicator,
+    Report,
+    ReportingWindow,
+    ReportStatus,
+    Value,
+    entry_until,
+    unit_deadline,
+)
 from thidua.indicators.services import EDITABLE
 from thidua.indicators.validation import value_period
 from thidua.orgs.models import Cluster, MemberRole, Membership, ReviewMeeting, Unit
@@ -97,6 +106,7 @@ class DueRow:
     window: ReportingWindow
     report: Report | None
     entry_open: bool
+    extension: Extension | None = None
 
     @property
     def label(self) -> str:
@@ -105,6 +115,14 @@ class DueRow:
     @property
     def status_label(self) -> str:
         return self.report.get_status_display() if self.report else ""
+
+    @property
+    def deadline(self) -> date:
+        return unit_deadline(self.window, self.extension)
+
+    @property
+    def entry_closes(self) -> date:
+        return entry_until(self.window, self.extension)
 
 
 def officer_dues(user, today: date | None = None) -> list[DueRow]:
@@ -124,16 +142,18 @@ def officer_dues(user, today: date | None = None) -> list[DueRow]:
             unit_id__in=units, cluster_id__in={w.cluster_id for w in windows}
         )
     }
+    extensions = {(e.window_id, e.unit_id): e for e in Extension.objects.filter(unit_id__in=units)}
     rows = []
     for w in windows:
         m = by_cluster_year.get((w.cluster_id, w.year))
         if m is None:
             continue
         report = reports.get((w.cluster_id, m.unit_id, w.period))
-        is_open = today <= w.entry_closes or bool(
+        extension = extensions.get((w.pk, m.unit_id))
+        is_open = today <= entry_until(w, extension) or bool(
             report and report.entry_exception_until and today <= report.entry_exception_until
         )
-        rows.append(DueRow(m.unit, m.cluster, w, report, is_open))
+        rows.append(DueRow(m.unit, m.cluster, w, report, is_open, extension))
     return rows
 
 

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django_otp import login as otp_login
 
 from thidua.accounts import services, two_factor
+from thidua.notices import services as notices
 
 
 class LoginView(auth_views.LoginView):
@@ -55,6 +56,7 @@ def two_factor_page(request: HttpRequest) -> HttpResponse:
         messages.error(request, _("Mã chưa đúng; kiểm tra giờ trên điện thoại rồi thử lại."))
     required = two_factor.requires_two_factor(request.user)
     context = {"enabled": enabled, "device": device, "required": required}
+    context["email_on"] = notices.email_preference(request.user)
     if device is not None:
         context["qr"] = two_factor.qr_svg(device)
         context["secret"] = b32encode(device.bin_key).decode()

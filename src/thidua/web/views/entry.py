@@ -79,6 +79,7 @@ def _submit(request, form: EntryForm, report: Report | None) -> bool:
 
 def _context(request, form, cluster, p, unit, report) -> dict:
     window = window_for(cluster, p.code)
+    extension = services.extensions_of(window).get(unit.pk)
     editable = report is None or report.status in services.EDITABLE
     return {
         "form": form,
@@ -87,15 +88,16 @@ def _context(request, form, cluster, p, unit, report) -> dict:
         "unit": unit,
         "report": report,
         "window": window,
+        "extension": extension,
         "editable": editable,
-        "entry_open": _entry_open(request.user, report, cluster, unit, p, window),
+        "entry_open": _entry_open(request.user, report, cluster, unit, p, window, extension),
         "needs_reason": bool(report and report.accepted_at),
     }
 
 
-def _entry_open(user, report, cluster, unit, p, window) -> bool:
+def _entry_open(user, report, cluster, unit, p, window, extension) -> bool:
     probe = report or Report(cluster=cluster, unit=unit, period=p.code)
-    return services.entry_open(user, probe, window, timezone.localdate())
+    return services.entry_open(user, probe, window, timezone.localdate(), extension)
 
 
 @login_required
