@@ -7,16 +7,19 @@ by the `holidays` package. How many working days each step gets is data: the awa
 
 from __future__ import annotations
 
-from datetime import date, timedelta
-from functools import lru_cache
+from datetime import date
 
-import holidays
 from django.db.models import Q
 from django.utils import timezone
 
 from thidua.accounts import permissions as perms
 from thidua.awards.catalogue import DEFAULT_STEP_DAYS, rule_for
 from thidua.awards.models import AwardType, Proposal, ProposalStatus
+from thidua.common.workdays import (  # noqa: F401 (the calendar, also used from here)
+    add_working_days,
+    is_working_day,
+    working_days_between,
+)
 
 # The step that is running while a proposal is in a status, and who must act on it.
 STEP_FOR_STATUS = {
@@ -35,36 +38,6 @@ BOARD_ACTS_ON = (
 UNIT_ACTS_ON = (ProposalStatus.RETURNED,)
 # Used when a rule stores no number for a step (older rules, or a step added later).
 FALLBACK_DAYS = {**DEFAULT_STEP_DAYS, "resubmit": 10}
-
-
-@lru_cache(maxsize=128)
-def _holidays(year: int) -> frozenset[date]:
-    return frozenset(holidays.Vietnam(years=year).keys())
-
-
-def is_working_day(day: date) -> bool:
-    return day.weekday() < 5 and day not in _holidays(day.year)
-
-
-def add_working_days(start: date, n: int) -> date:
-    """The n-th working day after `start` (start itself is not counted)."""
-    if n < 0:
-        raise ValueError("n must not be negative")
-    day = start
-    while n > 0:
-        day += timedelta(days=1)
-        if is_working_day(day):
-            n -= 1
-    return day
-
-
-def working_days_between(start: date, end: date) -> int:
-    """Working days after `start` up to and including `end` (0 when end ≤ start)."""
-    count, day = 0, start
-    while day < end:
-        day += timedelta(days=1)
-        count += is_working_day(day)
-    return count
 
 
 def step_days(award: AwardType, year: int, step: str) -> int:

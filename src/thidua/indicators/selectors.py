@@ -11,6 +11,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from thidua.common.periods import parse_period
+from thidua.common.workdays import working_days_between
 from thidua.indicators.models import Report, ReportingWindow, ReportStatus, Value
 from thidua.orgs.models import Cluster, Membership, Unit
 
@@ -31,6 +32,9 @@ class WorklistRow:
     unjustified: int
     changed_since_acceptance: bool
     values: int
+    # Working days past the deadline: still not in (overdue), or how late it was submitted.
+    days_late: int | None = None
+    still_out: bool = False  # not in yet and past the deadline
 
 
 def window_for(cluster: Cluster, period: str) -> ReportingWindow | None:
@@ -42,7 +46,7 @@ def worklist(cluster: Cluster, period: str, today: date | None = None) -> list[W
     p = parse_period(period)
     today = today or timezone.localdate()
     window = window_for(cluster, p.code)
-    overdue = window is not None and today > window.deadline
+    deadline = window.deadline if window is not None else None
     current = Q(values__is_current=True)
     reports = {
         r.unit_id: r
@@ -57,13 +61,14 @@ def worklist(cluster: Cluster, period: str, today: date | None = None) -> list[W
     rows = []
     members = Membership.objects.filter(cluster=cluster, year=p.year).select_related("unit")
     for m in members.order_by("unit__code"):
-        rows.append(_row(m, reports.get(m.unit_id), overdue))
+        rows.append(_row(m, reports.get(m.unit_id), deadline, today))
     return rows
 
 
-def _row(membership: Membership, report: Report | None, overdue: bool) -> WorklistRow:
+def _row(membership: Membership, report: Report | None, deadline, today: date) -> WorklistRow:
     status = report.status if report else MISSING
     not_in = status in (MISSING, ReportStatus.DRAFT, ReportStatus.RETURNED)
+    overdue = deadline is not None and today > deadline
     return WorklistRow(
         unit=membership.unit,
         role=membership.role,
@@ -77,7 +82,21 @@ def _row(membership: Membership, report: Report | None, overdue: bool) -> Workli
         unjustified=report.n_unjustified if report else 0,
         changed_since_acceptance=bool(report and report.changed_since_acceptance),
         values=report.n_values if report else 0,
+        days_late=_days_late(report, not_in, deadline, today),
+        still_out=not_in and overdue,
     )
+
+
+def _days_late(report: Report | None, not_in: bool, deadline, today: date) -> int | None:
+    if deadline is None:
+        return None
+    if not_in:
+        end = today
+    elif report is not None and report.submitted_at is not None:
+        end = timezone.localtime(report.submitted_at).date()
+    else:
+        return None
+    return working_days_between(deadline, end) or None
 
 
 def report_values(report: Report, *, with_history: bool = False):

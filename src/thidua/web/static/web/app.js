@@ -47,11 +47,16 @@ function labelTables(root) {
     rows.forEach((tr) => {
       if (tr.cells.length === 1 && tr.cells[0].colSpan > 1) return; // "nothing found" row
       [...tr.cells].forEach((td, i) => {
-        if (heads[i] && !td.hasAttribute("data-label")) td.dataset.label = heads[i].textContent.trim();
+        if (heads[i] && !td.hasAttribute("data-label")) td.dataset.label = headText(heads[i]);
       });
     });
     table.classList.add("cards");
   });
+}
+// A sortable heading's own words, without its arrow.
+function headText(th) {
+  const link = th.querySelector("a.sort");
+  return ((link && link.firstChild) || th).textContent.trim();
 }
 document.addEventListener("DOMContentLoaded", () => labelTables(document));
 document.addEventListener("htmx:afterSettle", (event) => labelTables(event.target.ownerDocument || document));
