@@ -164,3 +164,26 @@ def test_the_public_look_up_fits_a_phone(demo, phone: Page, live_server):
         "public-3-lookup-none": "/tra-cuu/?q=khong+co+ai+ten+nay",
     }
     fits(phone, live_server.url, pages)
+
+
+def test_the_desktop_keeps_its_tables(demo, browser: Browser, live_server):
+    """At 1366×768 the tables stay tables (the cards are for phones only), sortable headers
+    included, and nothing is wider than the window."""
+    context = browser.new_context(locale="vi-VN", viewport={"width": 1366, "height": 768})
+    page = context.new_page()
+    try:
+        sign_in(page, live_server.url, "bantw")
+        pages = {
+            "desktop-1-worklist": "/clusters/TNB/2019H1/worklist/?sort=status",
+            "desktop-2-proposals": "/awards/proposals/?sort=due",
+            "desktop-3-registry": "/awards/registry/?q=tran+thi&sort=year&dir=desc",
+        }
+        fits(page, live_server.url, pages)
+        for name, path in pages.items():
+            page.goto(live_server.url + path)
+            display = page.evaluate(
+                "getComputedStyle(document.querySelector('main tbody td')).display"
+            )
+            assert display == "table-cell", name
+    finally:
+        context.close()

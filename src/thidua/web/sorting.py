@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.db.models import F
 from django.http import QueryDict
 from django.utils.translation import gettext as _
 
@@ -31,11 +32,14 @@ class Sort:
             column, descending = None, False
         return cls(column, descending, request.GET)
 
-    def order(self, fields: tuple[str, ...], tiebreak: str = "id") -> list[str]:
-        """ORDER BY for the column's fields in the asked direction, the tiebreak last: the same
-        rows always come in the same order, so a page never repeats or skips one."""
-        sign = "-" if self.descending else ""
-        return [sign + f for f in fields] + [sign + tiebreak]
+    def order(self, fields: tuple[str, ...], tiebreak: str = "id") -> list:
+        """ORDER BY for the column's fields in the asked direction, empty values last on every
+        database, the tiebreak last: the same rows always come in the same order, so a page
+        never repeats or skips one."""
+        if self.descending:
+            keys = [F(f).desc(nulls_last=True) for f in fields]
+            return [*keys, F(tiebreak).desc()]
+        return [*(F(f).asc(nulls_last=True) for f in fields), F(tiebreak).asc()]
 
     def sorted(self, rows: list, key) -> list:
         """A bounded list in Python; rows without a value (None) last in either direction."""
