@@ -162,8 +162,13 @@ def test_an_overdue_proposal_says_how_many_working_days_late(as_user):
     row = html[html.index(f'<tr id="proposal-{late.pk}"') :]
     row = row[: row.index("</tr>")]
     assert f"quá hạn {days} ngày làm việc" in row and "overdue" in row
-    page = as_user("bantw").get(f"/awards/proposals/{late.pk}/").content.decode()
+    client = as_user("bantw")
+    page = client.get(f"/awards/proposals/{late.pk}/").content.decode()
     assert f"quá hạn {days} ngày làm việc" in page
+    client.cookies["django_language"] = "en"
+    english = client.get("/awards/proposals/", {"sort": "due"}).content.decode()
+    assert f"{days} working days overdue" in english
+    assert 'title="sorted ascending"' in english
 
 
 # The registry: a bounded result sorted by any column; a large one only by name, by index
