@@ -67,6 +67,7 @@ def visit(page: Page, url: str, pages: dict[str, str]) -> list[str]:
         page.goto(url + path)
         page.wait_for_load_state("networkidle")  # the charts come by htmx
         page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+        page.screenshot(path=str(SHOTS / f"{name}-top.png"))  # what the phone shows first
         found = page.evaluate(OVERFLOW)
         if found["page"] > found["width"]:
             widest = found["widest"] or {}
