@@ -1,7 +1,8 @@
 """Working days: Monday to Friday, not a Vietnamese public holiday (Tết included).
 
-The holidays are those the `holidays` package lists for Vietnam; dossier steps (awards.deadlines)
-and reporting deadlines (extensions, reminders) count in these days.
+The holidays are those the `holidays` package lists for Vietnam; dossier steps (awards.deadlines),
+reporting deadlines (extensions, reminders) and how late a report is (the worklist) count in these
+days.
 """
 
 from __future__ import annotations

@@ -11,13 +11,8 @@ from django.db.models import Count, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from thidua.common.periods import parse_period
-from thidua.indicators.models import (
-    Extension,
-    Report,
-    ReportingWindow,
-    ReportStatus,
-    Value,
-)
+from thidua.common.workdays import working_days_between
+from thidua.indicators.models import Extension, Report, ReportingWindow, ReportStatus, Value
 from thidua.orgs.models import Cluster, Membership, Unit
 
 MISSING = "missing"
@@ -39,6 +34,9 @@ class WorklistRow:
     values: int
     deadline: date | None = None  # the window's, or the unit's extension
     extended: bool = False
+    # Working days past the deadline: still not in (overdue), or how late it was submitted.
+    days_late: int | None = None
+    still_out: bool = False  # not in yet and past the deadline
 
 
 def window_for(cluster: Cluster, period: str) -> ReportingWindow | None:
@@ -68,15 +66,16 @@ def worklist(cluster: Cluster, period: str, today: date | None = None) -> list[W
     members = members.annotate(extended_to=Subquery(extended.values("deadline")[:1]))
     for m in members.order_by("unit__code"):
         deadline = (m.extended_to or window.deadline) if window else None
-        row = _row(m, reports.get(m.unit_id), deadline is not None and today > deadline)
+        row = _row(m, reports.get(m.unit_id), deadline, today)
         row.deadline, row.extended = deadline, m.extended_to is not None
         rows.append(row)
     return rows
 
 
-def _row(membership: Membership, report: Report | None, overdue: bool) -> WorklistRow:
+def _row(membership: Membership, report: Report | None, deadline, today: date) -> WorklistRow:
     status = report.status if report else MISSING
     not_in = status in (MISSING, ReportStatus.DRAFT, ReportStatus.RETURNED)
+    overdue = deadline is not None and today > deadline
     return WorklistRow(
         unit=membership.unit,
         role=membership.role,
@@ -90,7 +89,21 @@ def _row(membership: Membership, report: Report | None, overdue: bool) -> Workli
         unjustified=report.n_unjustified if report else 0,
         changed_since_acceptance=bool(report and report.changed_since_acceptance),
         values=report.n_values if report else 0,
+        days_late=_days_late(report, not_in, deadline, today),
+        still_out=not_in and overdue,
     )
+
+
+def _days_late(report: Report | None, not_in: bool, deadline, today: date) -> int | None:
+    if deadline is None:
+        return None
+    if not_in:
+        end = today
+    elif report is not None and report.submitted_at is not None:
+        end = timezone.localtime(report.submitted_at).date()
+    else:
+        return None
+    return working_days_between(deadline, end) or None
 
 
 def report_values(report: Report, *, with_history: bool = False):

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from django import template
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import get_language
 
 from thidua.common.numbers import format_number
@@ -96,3 +97,21 @@ def basis(text: str | None) -> str:
     """A legal basis without the internal note references; "–" when nothing is left."""
     cleaned = _NOTE_REFERENCE.sub("", str(text or "")).strip(" ;,")
     return cleaned or "–"
+
+
+@register.simple_tag
+def sort_th(sort, column: str, label: str, css: str = "") -> str:
+    """A sortable column's header: a link that sorts by it (again: the other way), its arrow and
+    aria-sort (thidua.web.sorting)."""
+    head = sort.header(column, label)
+    return format_html(
+        '<th{} aria-sort="{}" data-sort="{}"><a class="sort" href="{}" title="{}">{}'
+        '<span class="arrow" aria-hidden="true">{}</span></a></th>',
+        format_html(' class="{}"', css) if css else "",
+        head["aria"],
+        column,
+        head["url"],
+        head["hint"],
+        head["label"],
+        head["arrow"],
+    )

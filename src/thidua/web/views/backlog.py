@@ -33,6 +33,7 @@ from thidua.web.backlog_forms import (
     StepForm,
 )
 from thidua.web.forms import form_issues
+from thidua.web.sorting import Sort
 
 PAGE_SIZE = 50
 # Messages shown for a refused import; the rest are counted.
@@ -77,6 +78,18 @@ def _errors(request: HttpRequest, issues: list[Issue]) -> None:
 # The list, on the programme's page
 
 
+# The case list's sortable columns: ORDER BY fields (the id breaks ties).
+CASE_SORTS = {
+    "id": (),
+    "name": ("name_key", "birth_year"),
+    "born": ("birth_year",),
+    "unit": ("unit__name",),
+    "period": ("war_period",),
+    "received": ("received_on",),
+    "status": ("status",),
+}
+
+
 def _filtered(request: HttpRequest, programme: BacklogProgramme):
     form = CaseFilterForm(request.GET or None)
     filters = form.filters()
@@ -95,6 +108,9 @@ def case_list_context(request: HttpRequest, programme: BacklogProgramme) -> dict
     if not backlog_permissions.may_see_cases(user):
         return {"may_see_cases": False, "may_add_cases": False}
     form, qs = _filtered(request, programme)
+    sort = Sort.of(request, CASE_SORTS)
+    if sort.column:
+        qs = qs.order_by(*sort.order(CASE_SORTS[sort.column]))
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -104,6 +120,7 @@ def case_list_context(request: HttpRequest, programme: BacklogProgramme) -> dict
         "case_form": form,
         "case_page": page,
         "case_query": query.urlencode(),
+        "case_sort": sort,
         "import_form": ImportForm(),
     }
 

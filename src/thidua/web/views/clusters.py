@@ -12,11 +12,13 @@ from django.views.decorators.http import require_POST
 from thidua.accounts import permissions as perms
 from thidua.common.errors import Issue, ValidationFailed
 from thidua.common.periods import parse_period
+from thidua.common.text import name_key
 from thidua.indicators import services
 from thidua.indicators.models import Report
 from thidua.indicators.selectors import window_for, worklist
 from thidua.web import access, selectors
 from thidua.web.forms import ExceptionForm, ReopenForm, ReturnForm
+from thidua.web.sorting import Sort
 
 
 @login_required
@@ -47,14 +49,30 @@ def _year(request: HttpRequest, cluster) -> int:
         raise Http404(_("Năm không hợp lệ.")) from None
 
 
+# What the head sorts the worklist by: still to come in first, then the most overdue.
+_STATUS_ORDER = {"missing": 0, "draft": 1, "returned": 2, "submitted": 3, "accepted": 4}
+WORKLIST_SORTS = {
+    "unit": lambda r: name_key(r.unit.name),
+    "status": lambda r: (_STATUS_ORDER.get(r.status, 9), -(r.days_late or 0)),
+    "submitted": lambda r: r.submitted_at,
+    "values": lambda r: r.values,
+    "warnings": lambda r: (r.warnings, r.unjustified),
+}
+
+
 @login_required
 def worklist_page(request: HttpRequest, code: str, period: str) -> HttpResponse:
     cluster, p = access.runnable_cluster(request.user, code, period)
+    sort = Sort.of(request, WORKLIST_SORTS)
+    rows = worklist(cluster, p.code)  # one row per member: a bounded list, sorted here
+    if sort.column:
+        rows = sort.sorted(rows, WORKLIST_SORTS[sort.column])
     context = {
         "cluster": cluster,
         "period": p,
         "window": window_for(cluster, p.code),
-        "rows": worklist(cluster, p.code),
+        "rows": rows,
+        "sort": sort,
     }
     return render(request, "web/worklist.html", context)
 

@@ -13,6 +13,7 @@ from datetime import date
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models.functions import Coalesce, Lower
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -22,7 +23,7 @@ from django.views.decorators.http import require_POST
 from thidua.accounts import permissions as perms
 from thidua.accounts.timeline import events
 from thidua.awards import files, selectors, services
-from thidua.awards.deadlines import STEP_FOR_STATUS, nominee_name
+from thidua.awards.deadlines import STEP_FOR_STATUS, nominee_name, working_days_between
 from thidua.awards.dossier_docs import check_batch, dossier_bundle
 from thidua.awards.models import Person, Proposal, ProposalStatus, Verification
 from thidua.ballots.models import BallotSession
@@ -42,6 +43,7 @@ from thidua.web.award_forms import (
     VersionForm,
 )
 from thidua.web.forms import form_issues
+from thidua.web.sorting import Sort
 
 PAGE_SIZE = 50
 ZIP = "application/zip"
@@ -70,15 +72,36 @@ def _errors(request: HttpRequest, issues: list[Issue]) -> None:
 # The list
 
 
+# The list's sortable columns: ORDER BY fields (the id breaks ties).
+PROPOSAL_SORTS = {
+    "id": (),
+    "nominee": ("sort_name",),
+    "award": ("award_type__name",),
+    "year": ("year",),
+    "unit": ("proposing_unit__name",),
+    "status": ("status",),
+    "due": ("due_on",),
+}
+
+
 @login_required
 def proposal_list(request: HttpRequest) -> HttpResponse:
     user = request.user
     access.require(perms.uses_proposals(user))
     form = ProposalFilterForm(request.GET or None)
     rows = selectors.proposal_list(user, **form.filters())
+    sort = Sort.of(request, PROPOSAL_SORTS)
+    if sort.column:
+        if sort.column == "nominee":
+            name = Coalesce("person__name_key", Lower("nominee_unit__name"))
+            rows = rows.annotate(sort_name=name)
+        rows = rows.order_by(*sort.order(PROPOSAL_SORTS[sort.column]))
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
+    today = timezone.localdate()
+    for p in page.object_list:
+        p.days_late = days_late(p, today)
     context = {
         "form": form,
         "page": page,
@@ -88,8 +111,16 @@ def proposal_list(request: HttpRequest) -> HttpResponse:
         "is_board": perms.is_board(user),
         "can_propose": bool(perms.proposal_unit_ids(user)),
         "query": query.urlencode(),
+        "sort": sort,
     }
     return render(request, "web/awards/proposals.html", context)
+
+
+def days_late(proposal: Proposal, today: date) -> int | None:
+    """Working days past the due date of the step the proposal waits on (None: not late)."""
+    if proposal.due_on is None or proposal.status not in STEP_FOR_STATUS:
+        return None
+    return working_days_between(proposal.due_on, today) or None
 
 
 # A new proposal: pick the nominee, then the award, year and achievements
@@ -179,6 +210,7 @@ def _detail_context(request: HttpRequest, proposal: Proposal, **forms) -> dict:
         "proposal": proposal,
         "nominee": nominee_name(proposal),
         "late": late and proposal.status in STEP_FOR_STATUS,
+        "days": days_late(proposal, timezone.localdate()),
         "verdict_kept": kept,
         "rule_source": rule.source if rule is not None else "",
         "missing": selectors.missing_documents(proposal),

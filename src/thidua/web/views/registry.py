@@ -16,10 +16,12 @@ from django.utils.translation import gettext as _
 from thidua.accounts import permissions as perms
 from thidua.awards import registry, selectors
 from thidua.awards.charts import MAX_BARS, statistics_chart
-from thidua.awards.name_search import nearest_names
+from thidua.awards.name_search import by_name, nearest_names
 from thidua.awards.registry_excel import registry_workbook
+from thidua.common.text import name_key
 from thidua.web import access
 from thidua.web.award_forms import RegistryForm
+from thidua.web.sorting import Sort
 
 PAGE_SIZE = 50
 # The page's Excel copy; a bigger extract is the CLI's work.
@@ -31,21 +33,38 @@ def _official(request: HttpRequest) -> None:
     access.require(perms.is_official(request.user))
 
 
+# The columns the results sort by. Up to SORT_BOUND results are sorted here whatever the column;
+# past that only by name, and only without a name typed (the (name_key, year) index reads them
+# in that order), so that no sort makes the database order the whole registry.
+SORT_BOUND = 1000
+REGISTRY_SORTS = {
+    "name": lambda e: (e.name_key, e.pk),
+    "born": lambda e: None if e.birth_year is None else (e.birth_year, e.pk),
+    "unit": lambda e: (name_key(e.unit_name), e.pk) if e.unit_name else None,
+    "award": lambda e: (name_key(e.award_type.name), e.pk),
+    "year": lambda e: (e.year, e.pk),
+    "decided": lambda e: None if e.decision_date is None else (e.decision_date, e.pk),
+}
+
+
 @login_required
 def registry_page(request: HttpRequest) -> HttpResponse:
     _official(request)
     form = RegistryForm(request.GET or None)
     criteria = form.criteria()
-    page = None
+    page, sort, unsorted, approximate = None, Sort.of(request, REGISTRY_SORTS), False, False
     if criteria is not None:
         found = registry.matching(**criteria)
         found.cap = MAX_EXPORT + 1  # counted up to "more than the export holds"
-        page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
+        hits, sort, unsorted = _sorted(found, sort, criteria)
+        page = Paginator(hits, PAGE_SIZE).get_page(request.GET.get("page"))
+        approximate = found.approximate
     query = request.GET.copy()
     query.pop("page", None)
     context = {
         "form": form,
         "page": page,
+        "approximate": approximate,
         "searched": criteria["query"] if criteria else "",
         # Nothing found for a name: the nearest names of the registry, as links (issue 20).
         "suggestions": nearest_names(criteria["query"])
@@ -54,8 +73,27 @@ def registry_page(request: HttpRequest) -> HttpResponse:
         "rows": [(e, registry.as_search_row(e)) for e in page.object_list] if page else [],
         "query": query.urlencode(),
         "max_export": MAX_EXPORT,
+        "sort": sort,
+        "unsorted": unsorted,
+        "sort_bound": SORT_BOUND,
     }
     return render(request, "web/awards/registry.html", context)
+
+
+def _sorted(found, sort: Sort, criteria: dict):
+    """The hits in the asked column's order; (hits, sort, True) when there are too many to sort
+    by that column (then in the search's own order, and the page says so)."""
+    if sort.column is None:
+        return found, sort, False
+    total = found.count()
+    if total <= SORT_BOUND:
+        return sort.sorted(found[:total], REGISTRY_SORTS[sort.column]), sort, False
+    if sort.column == "name" and not name_key(criteria["query"]):
+        filters = {k: v for k, v in criteria.items() if k != "query"}
+        hits = by_name(descending=sort.descending, **filters)
+        hits.cap = found.cap
+        return hits, sort, False
+    return found, Sort(None, False, sort.query), True
 
 
 @login_required
