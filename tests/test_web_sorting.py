@@ -20,7 +20,7 @@ from thidua.awards.demo import BACKLOG_CODE
 from thidua.awards.models import AwardEntry, Proposal
 from thidua.common.text import name_key
 from thidua.common.workdays import working_days_between
-from thidua.indicators.models import ReportingWindow
+from thidua.indicators.models import Extension, ReportingWindow
 from thidua.indicators.selectors import worklist
 from thidua.web.views.registry import SORT_BOUND
 
@@ -79,6 +79,7 @@ def test_sorting_the_worklist_costs_no_query_per_row(as_user):
 def test_an_overdue_report_says_how_many_working_days_late(as_user, tnb):
     # The whole-year period: nobody has submitted; its deadline moved to before today.
     window = ReportingWindow.objects.get(cluster=tnb, period="2019")
+    Extension.objects.filter(window=window).delete()  # the demo extends every member's deadline
     today = timezone.localdate()
     window.deadline = today - timedelta(days=10)
     window.save(update_fields=["deadline"])
@@ -92,6 +93,7 @@ def test_an_overdue_report_says_how_many_working_days_late(as_user, tnb):
 
 def test_working_days_late_skip_weekends_and_tet(tnb):
     window = ReportingWindow.objects.get(cluster=tnb, period="2019")
+    Extension.objects.filter(window=window).delete()
     window.deadline = date(2026, 2, 13)  # Friday before Tết Bính Ngọ
     window.save(update_fields=["deadline"])
     # Tết holidays run to 20 February 2026 (a Friday); the 23rd (Monday) is the first
