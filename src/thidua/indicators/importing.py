@@ -20,6 +20,7 @@ from pathlib import Path
 import python_calamine
 from django.conf import settings
 from django.utils.translation import gettext as _
+from openpyxl.utils import get_column_letter
 
 from thidua.common import sheets
 from thidua.common.numbers import format_vn
@@ -85,6 +86,9 @@ class ImportResult:
     period: str = ""
     # The file itself could not be read (missing, too large, not Excel/CSV, damaged).
     unreadable: bool = False
+    # What a valid file writes, cell by cell (old → new); the unchanged cells are only counted.
+    changes: list[Change] = field(default_factory=list)
+    reports: list = field(default_factory=list)  # the reports written to (not in a dry run)
 
     def as_dict(self) -> dict:
         return {
@@ -94,6 +98,21 @@ class ImportResult:
             "errors": [i.as_dict() for i in self.errors],
             "warnings": [i.as_dict() for i in self.warnings],
         }
+
+
+@dataclass
+class Change:
+    """One cell of the file that writes something: the value it replaces and the new one."""
+
+    unit: Unit
+    indicator: Indicator
+    period: str
+    old: Decimal | None
+    new: Decimal
+    typed: str  # the cell as written in the file
+    row: int | None
+    cell: str | None
+    warnings: list[str] = field(default_factory=list)
 
 
 class FileUnreadable(Exception):
@@ -425,14 +444,25 @@ class _Import:
         self.rows = rows
         self.errors: list[Issue] = []
         self.period: Period | None = None
+        self.columns: dict[str, int] = {}  # header text → column index, for cell references
         self.catalogue = _Catalogue(list(Indicator.objects.all()))
 
     def error(self, message: str, row: int | None = None, column=None, value=None) -> None:
         text = None if value is None else _text(value)
         self.errors.append(Issue(message, row=row, column=column, value=text))
 
+    def locate(self, issues: list[Issue]) -> list[Issue]:
+        """Give each issue with a row and a known column its cell reference (H10), as Excel
+        names it; the header row's own issues point at the header cell."""
+        for issue in issues:
+            col = self.columns.get(issue.column) if issue.column is not None else None
+            if issue.row is not None and col is not None and issue.cell is None:
+                issue.cell = f"{get_column_letter(col + 1)}{issue.row}"
+        return issues
+
     def fail(self, header: _Header | None = None) -> ImportResult:
         self.errors.sort(key=lambda i: i.row or 0)
+        self.locate(self.errors)
         return ImportResult(
             ok=False,
             errors=self.errors,
@@ -444,6 +474,8 @@ class _Import:
         header = self._find_header()
         if header is None:
             return self.fail()
+        for c, label in sorted(header.labels.items(), reverse=True):
+            self.columns[label] = c  # a repeated header text names its first column
         self._check_marks(header)
         if header.layout == "long":
             entries = self._long_entries(header)
@@ -768,7 +800,8 @@ class _Import:
         ]
         # Values equal to the stored ones are left out, so that a full template sent back by an
         # officer does not trip over the other members' rows it may not change.
-        changed = services.changed_inputs(inputs)
+        pairs = services.changes(inputs)
+        changed = [item for item, _old in pairs]
         result = ImportResult(
             ok=True, layout=header.layout, period=self.period.code, unchanged=len(inputs)
         )
@@ -789,8 +822,30 @@ class _Import:
             return self.fail(header)
         result.written = written.written
         result.unchanged = len(inputs) - written.written
-        result.warnings = _as_typed(written.warnings, entries)
+        result.warnings = self.locate(_as_typed(written.warnings, entries))
+        result.changes = self._changes(pairs, entries, result.warnings)
+        result.reports = [] if dry_run else written.reports
         return result
+
+    def _changes(self, pairs, entries: list[_Entry], warnings: list[Issue]) -> list[Change]:
+        typed = {(e.row, e.column): e.reading.raw for e in entries}
+        said: dict[tuple, list[str]] = {}
+        for w in warnings:
+            said.setdefault((w.row, w.column), []).append(w.message)
+        return [
+            Change(
+                unit=item.unit,
+                indicator=item.indicator,
+                period=item.period,
+                old=old.value if old is not None else None,
+                new=item.value,
+                typed=typed.get((item.row, item.column), ""),
+                row=item.row,
+                cell=self.locate([Issue("", row=item.row, column=item.column)])[0].cell,
+                warnings=said.get((item.row, item.column), []),
+            )
+            for item, old in pairs
+        ]
 
 
 def _as_typed(issues: list[Issue], entries: list[_Entry]) -> list[Issue]:

@@ -176,8 +176,13 @@ def _stale(inputs: list[ValueInput], current: dict) -> list[Issue]:
 
 def changed_inputs(inputs: list[ValueInput]) -> list[ValueInput]:
     """The inputs that would write something (a new value, note or justification)."""
+    return [item for item, _old in changes(inputs)]
+
+
+def changes(inputs: list[ValueInput]) -> list[tuple[ValueInput, Value | None]]:
+    """Each input that would write something, with the current value it replaces (or None)."""
     current = _current_values(inputs)
-    return [i for i in inputs if _differs(current.get(_key(i)), i)]
+    return [(i, current.get(_key(i))) for i in inputs if _differs(current.get(_key(i)), i)]
 
 
 def _key(i: ValueInput) -> tuple[int, int, str]:

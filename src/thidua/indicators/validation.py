@@ -27,6 +27,7 @@ class Issue:
     row: int | None = None
     column: str | None = None
     value: str | None = None
+    cell: str | None = None  # the spreadsheet's reference ("H10") when the issue comes from a file
 
     def as_dict(self) -> dict:
         return {
@@ -34,6 +35,7 @@ class Issue:
             "column": self.column,
             "value": self.value,
             "message": self.message,
+            "cell": self.cell,
         }
 
 
