@@ -48,6 +48,7 @@ WEB = {
     "template_xlsx": ("get", MEMBERS),
     "upload": ("get", ENTERS),
     "upload_confirm": ("post", ENTERS),
+    "upload_errors": ("get", ENTERS),  # a token of another session leads back to the upload
     "entry": ("get", ENTERS),
     "entry_check": ("post", ENTERS),
     "report": ("get", MEMBERS),
@@ -301,7 +302,7 @@ def web_url(name: str, objects) -> str:
     values = {
         "code": "TNB",
         "period": OPEN
-        if name in ("entry", "entry_check", "upload", "upload_confirm")
+        if name in ("entry", "entry_check", "upload", "upload_confirm", "upload_errors")
         else "2019H1",
         "year": 2019,
         "unit_id": objects["unit"].pk,
@@ -314,6 +315,7 @@ def web_url(name: str, objects) -> str:
         "file_id": objects["file"].pk,
         "object_type": "awards.proposal",
         "object_id": str(objects["proposal"].pk),
+        "token": "0" * 32,
     }
     return reverse(f"web:{name}", kwargs={k: values[k] for k in pattern.pattern.converters})
 

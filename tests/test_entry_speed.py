@@ -169,7 +169,8 @@ def test_english_mode_shows_and_reads_english_numbers(as_user, entry_url, long_a
     client = as_user("longan")
     client.post(entry_url, {"v_grdp": "21.345,6", "save": "1"})
     client.cookies["django_language"] = "en"
-    assert 'value="21,345.6"' in client.get(entry_url).content.decode()
+    page = client.get(entry_url).content.decode()
+    assert 'value="21,345.6"' in page and "Write numbers in English notation" in page
     client.post(entry_url, {"v_grdp": "21,345.7", "ver_grdp": "1", "save": "1"})
     assert current(long_an, "grdp").value == Decimal("21345.7")
 
@@ -314,4 +315,25 @@ def test_another_user_cannot_download_someone_elses_errors(as_user, users, clien
     response = bad_upload(as_user("longan"))
     url = reverse("web:upload_errors", args=["TNB", "2019", response.context["errors_token"]])
     client.force_login(users["kiengiang"])
-    assert client.get(url).status_code == 404
+    response = client.get(url, follow=True)
+    assert response.redirect_chain == [(reverse("web:upload", args=["TNB", "2019"]), 302)]
+    assert "Tệp đánh dấu lỗi không còn" in response.content.decode()
+
+
+def test_a_cell_reference_is_the_cell_the_officer_typed_in_the_template(as_user):
+    client = as_user("longan")
+    book = load_workbook(io.BytesIO(client.get("/clusters/TNB/2019/template.xlsx").content))
+    sheet = book["Số liệu"]
+    codes = {c.value: c.column_letter for c in sheet[2] if c.value}  # the hidden code row
+    row = next(c.row for c in sheet["A"] if c.value == "80")
+    ref = f"{codes['grdp_growth']}{row}"
+    sheet[ref] = "bảy"
+    data = io.BytesIO()
+    book.save(data)
+    upload = SimpleUploadedFile("mau.xlsx", data.getvalue())
+    response = client.post(reverse("web:upload", args=["TNB", "2019"]), {"file": upload})
+    [error] = response.context["result"].errors
+    assert error.cell == ref and error.as_dict()["cell"] == ref
+    url = reverse("web:upload_errors", args=["TNB", "2019", response.context["errors_token"]])
+    marked = load_workbook(io.BytesIO(client.get(url).content))["Số liệu"][ref]
+    assert marked.value == "bảy" and "“bảy” không phải là số" in marked.comment.text

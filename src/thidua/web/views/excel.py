@@ -8,7 +8,7 @@ from pathlib import Path
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -135,12 +135,13 @@ def upload_errors(request: HttpRequest, code: str, period: str, token: str) -> H
     """The refused upload with its bad cells filled red and the message in each cell's comment."""
     cluster, p = access.enterable_cluster(request.user, code, period)
     item = request.session.get(_ERRORS_KEY, {}).get(token)
-    if not item or (item["cluster"], item["period"]) != (cluster.code, p.code):
-        raise Http404
-    try:
-        data = Path(item["path"]).read_bytes()
-    except FileNotFoundError:
-        raise Http404 from None  # purged after the keeping time
+    data = None
+    if item and (item["cluster"], item["period"]) == (cluster.code, p.code):
+        path = Path(item["path"])
+        data = path.read_bytes() if path.is_file() else None  # purged after the keeping time
+    if data is None:  # another session's, or an old link: back to the upload, saying why
+        messages.error(request, _("Tệp đánh dấu lỗi không còn; hãy tải lên lại tệp để kiểm tra."))
+        return redirect("web:upload", code=cluster.code, period=p.code)
     response = HttpResponse(data, content_type=XLSX)
     stem = Path(item["name"]).stem.encode("ascii", "ignore").decode() or "tep"
     response["Content-Disposition"] = f'attachment; filename="loi-{stem}.xlsx"'
