@@ -109,7 +109,6 @@ class Change:
     period: str
     old: Decimal | None
     new: Decimal
-    typed: str  # the cell as written in the file
     row: int | None
     cell: str | None
     warnings: list[str] = field(default_factory=list)
@@ -451,13 +450,17 @@ class _Import:
         text = None if value is None else _text(value)
         self.errors.append(Issue(message, row=row, column=column, value=text))
 
+    def cell_of(self, row: int | None, column: str | None) -> str | None:
+        """The cell reference (H10) as Excel names it, when the row and the column are known."""
+        col = self.columns.get(column) if column is not None else None
+        if row is None or col is None:
+            return None
+        return f"{get_column_letter(col + 1)}{row}"
+
     def locate(self, issues: list[Issue]) -> list[Issue]:
-        """Give each issue with a row and a known column its cell reference (H10), as Excel
-        names it; the header row's own issues point at the header cell."""
+        """Give each issue its cell; the header row's own issues point at the header cell."""
         for issue in issues:
-            col = self.columns.get(issue.column) if issue.column is not None else None
-            if issue.row is not None and col is not None and issue.cell is None:
-                issue.cell = f"{get_column_letter(col + 1)}{issue.row}"
+            issue.cell = issue.cell or self.cell_of(issue.row, issue.column)
         return issues
 
     def fail(self, header: _Header | None = None) -> ImportResult:
@@ -823,12 +826,11 @@ class _Import:
         result.written = written.written
         result.unchanged = len(inputs) - written.written
         result.warnings = self.locate(_as_typed(written.warnings, entries))
-        result.changes = self._changes(pairs, entries, result.warnings)
+        result.changes = self._changes(pairs, result.warnings)
         result.reports = [] if dry_run else written.reports
         return result
 
-    def _changes(self, pairs, entries: list[_Entry], warnings: list[Issue]) -> list[Change]:
-        typed = {(e.row, e.column): e.reading.raw for e in entries}
+    def _changes(self, pairs, warnings: list[Issue]) -> list[Change]:
         said: dict[tuple, list[str]] = {}
         for w in warnings:
             said.setdefault((w.row, w.column), []).append(w.message)
@@ -839,9 +841,8 @@ class _Import:
                 period=item.period,
                 old=old.value if old is not None else None,
                 new=item.value,
-                typed=typed.get((item.row, item.column), ""),
                 row=item.row,
-                cell=self.locate([Issue("", row=item.row, column=item.column)])[0].cell,
+                cell=self.cell_of(item.row, item.column),
                 warnings=said.get((item.row, item.column), []),
             )
             for item, old in pairs
