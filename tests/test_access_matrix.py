@@ -55,6 +55,7 @@ WEB = {
     "template_xlsx": ("get", MEMBERS),
     "upload": ("get", ENTERS),
     "upload_confirm": ("post", ENTERS),
+    "upload_errors": ("get", ENTERS),  # a token of another session leads back to the upload
     "entry": ("get", ENTERS),
     "entry_check": ("post", ENTERS),
     "report": ("get", MEMBERS),
@@ -308,7 +309,7 @@ def web_url(name: str, objects) -> str:
     values = {
         "code": "TNB",
         "period": OPEN
-        if name in ("entry", "entry_check", "upload", "upload_confirm")
+        if name in ("entry", "entry_check", "upload", "upload_confirm", "upload_errors")
         else "2019H1",
         "year": 2019,
         "unit_id": objects["unit"].pk,
@@ -321,6 +322,7 @@ def web_url(name: str, objects) -> str:
         "file_id": objects["file"].pk,
         "object_type": "awards.proposal",
         "object_id": str(objects["proposal"].pk),
+        "token": "0" * 32,
     }
     return reverse(f"web:{name}", kwargs={k: values[k] for k in pattern.pattern.converters})
 

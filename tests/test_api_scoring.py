@@ -305,6 +305,7 @@ def test_unknown_candidates_or_electors_are_422_with_their_row(as_user):
         "column": "candidates",
         "value": "01",
         "message": "",
+        "cell": None,  # a list item, not a spreadsheet cell
     }
     response = _create(as_user("camau"), electors=["nobody"])
     assert body(response)["detail"][0]["column"] == "electors"

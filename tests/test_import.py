@@ -490,7 +490,7 @@ def test_the_import_command_rejects_a_bad_file_with_exit_1_and_error_lines(bad_f
     code, out = run_import(bad_file, "--cluster", "TNB", "--period", "2019")
     assert code == 1
     assert "Dòng 3, cột grdp_growth, giá trị “abc”: " in out
-    assert "Dòng 3, cột budget_revenue, giá trị “-5”: " in out
+    assert "Ô C3 · Dòng 3, cột budget_revenue, giá trị “-5”: " in out
     assert counts() == before
 
 
@@ -500,7 +500,8 @@ def test_the_import_command_prints_json(bad_file):
     assert code == 1
     assert data["ok"] is False and data["written"] == 0
     assert {"row": 3, "column": "grdp_growth", "value": "abc"}.items() <= data["errors"][0].items()
-    assert set(data["errors"][0]) == {"row", "column", "value", "message"}
+    assert set(data["errors"][0]) == {"row", "column", "value", "message", "cell"}
+    assert data["errors"][0]["cell"] == "B3"  # the cell as Excel names it
     assert "“" in out  # ensure_ascii=False keeps Vietnamese readable
 
 

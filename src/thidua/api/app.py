@@ -35,8 +35,9 @@ Xác thực: phiên đăng nhập của trình duyệt (kèm CSRF khi ghi), ho�
 `Authorization: Bearer td_…` (tạo bằng `thidua token create --user U --name N`).
 
 Số trong JSON là số thập phân chính xác; khi gửi, có thể dùng số hoặc chuỗi (`"8.2"`).
-Lỗi kiểm tra (422): `{"detail": [{"row", "column", "value", "message"}]}`, trong đó `row` là
-vị trí trong danh sách `values` (từ 0) và `column` là tên trường.
+Lỗi kiểm tra (422): `{"detail": [{"row", "column", "value", "message", "cell"}]}`, trong đó
+`row` là vị trí trong danh sách `values` (từ 0), `column` là tên trường và `cell` là ô của
+bảng tính (ví dụ "H10") khi lỗi đến từ một tệp, không thì null.
 """
 
 

@@ -82,6 +82,7 @@ def _issue(error: dict) -> dict:
         "column": names[-1] if names else None,
         "value": raw if isinstance(raw, str) else None,
         "message": str(error.get("msg", "")).removeprefix("Value error, "),
+        "cell": None,
     }
 
 

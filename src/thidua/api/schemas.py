@@ -93,6 +93,7 @@ class IssueOut(Schema):
     column: str | None = None
     value: str | None = None
     message: str
+    cell: str | None = None  # "H10" when the issue is a cell of an uploaded sheet
 
 
 class ValidationErrors(Schema):

@@ -13,6 +13,7 @@ class Issue:
     row: int | None = None
     column: str | None = None
     value: str | None = None
+    cell: str | None = None  # the spreadsheet's reference ("H10") when the issue comes from a file
 
     def as_dict(self) -> dict:
         return {
@@ -20,6 +21,7 @@ class Issue:
             "column": self.column,
             "value": self.value,
             "message": self.message,
+            "cell": self.cell,
         }
 
 

@@ -39,6 +39,14 @@ def format_measure(value: Decimal | None, measure: str, decimals: int) -> str:
     return f"{text}%" if measure == "%" else f"{text} {measure}"
 
 
+def typed_decimals(value: Decimal, decimals: int) -> int:
+    """The decimals to show a stored value with: the indicator's, or more when the value has
+    them (21.345,6 typed for a whole-number indicator comes back as 21.345,6, not 21.346)."""
+    exponent = Decimal(value).normalize().as_tuple().exponent
+    stored = -exponent if isinstance(exponent, int) and exponent < 0 else 0
+    return max(int(decimals), stored)
+
+
 def format_number(value: Decimal | int | None, decimals: int = 0) -> str:
     """A number as the page's language writes it: 49.630,5 in Vietnamese (the default, and in
     every document), 49,630.5 when the user chose English."""

@@ -241,8 +241,8 @@ def _fill_help(ws: Worksheet, cluster: Cluster, period: Period) -> None:
         % {"year": period.year},
         _("7. Số liệu đã có trong hệ thống được điền sẵn; chỉ những ô thay đổi được ghi lại, "
           "mọi thay đổi đều được lưu lịch sử."),
-        _("8. Tệp có lỗi bị từ chối toàn bộ, kèm danh sách dòng, cột và giá trị cần sửa; sửa "
-          "xong thì nhập lại cả tệp."),
+        _("8. Tệp có lỗi bị từ chối toàn bộ, kèm danh sách ô (ví dụ H10), dòng, cột và giá trị "
+          "cần sửa, và một bản của tệp tô đỏ các ô lỗi; sửa xong thì nhập lại cả tệp."),
         "",
         _("Nhập tệp bằng dòng lệnh: thidua import TEP.xlsx --cluster %(cluster)s --period "
           "%(period)s") % {"cluster": cluster.code, "period": period.code},

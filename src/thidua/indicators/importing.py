@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
+from openpyxl.utils import get_column_letter
 
 from thidua.common.errors import Issue, ValidationFailed
 from thidua.common.periods import Period, PeriodError, parse_period
@@ -73,6 +74,9 @@ class ImportResult:
     period: str = ""
     # The file itself could not be read (missing, too large, not Excel/CSV, damaged).
     unreadable: bool = False
+    # What a valid file writes, cell by cell (old → new); the unchanged cells are only counted.
+    changes: list[Change] = field(default_factory=list)
+    reports: list = field(default_factory=list)  # the reports written to (not in a dry run)
 
     def as_dict(self) -> dict:
         return {
@@ -82,6 +86,20 @@ class ImportResult:
             "errors": [i.as_dict() for i in self.errors],
             "warnings": [i.as_dict() for i in self.warnings],
         }
+
+
+@dataclass
+class Change:
+    """One cell of the file that writes something: the value it replaces and the new one."""
+
+    unit: Unit
+    indicator: Indicator
+    period: str
+    old: Decimal | None
+    new: Decimal
+    row: int | None
+    cell: str | None
+    warnings: list[str] = field(default_factory=list)
 
 
 def import_file(
@@ -250,14 +268,29 @@ class _Import:
         self.rows = rows
         self.errors: list[Issue] = []
         self.period: Period | None = None
+        self.columns: dict[str, int] = {}  # header text → column index, for cell references
         self.catalogue = _Catalogue(list(Indicator.objects.all()))
 
     def error(self, message: str, row: int | None = None, column=None, value=None) -> None:
         text = None if value is None else _text(value)
         self.errors.append(Issue(message, row=row, column=column, value=text))
 
+    def cell_of(self, row: int | None, column: str | None) -> str | None:
+        """The cell reference (H10) as Excel names it, when the row and the column are known."""
+        col = self.columns.get(column) if column is not None else None
+        if row is None or col is None:
+            return None
+        return f"{get_column_letter(col + 1)}{row}"
+
+    def locate(self, issues: list[Issue]) -> list[Issue]:
+        """Give each issue its cell; the header row's own issues point at the header cell."""
+        for issue in issues:
+            issue.cell = issue.cell or self.cell_of(issue.row, issue.column)
+        return issues
+
     def fail(self, header: _Header | None = None) -> ImportResult:
         self.errors.sort(key=lambda i: i.row or 0)
+        self.locate(self.errors)
         return ImportResult(
             ok=False,
             errors=self.errors,
@@ -269,6 +302,8 @@ class _Import:
         header = self._find_header()
         if header is None:
             return self.fail()
+        for c, label in sorted(header.labels.items(), reverse=True):
+            self.columns[label] = c  # a repeated header text names its first column
         self._check_marks(header)
         if header.layout == "long":
             entries = self._long_entries(header)
@@ -611,8 +646,28 @@ class _Import:
             return self.fail(header)
         result.written = written.written
         result.unchanged = written.unchanged
-        result.warnings = _as_typed(written.warnings, entries)
+        result.warnings = self.locate(_as_typed(written.warnings, entries))
+        result.changes = self._changes(written.changes, result.warnings)
+        result.reports = [] if dry_run else written.reports
         return result
+
+    def _changes(self, pairs, warnings: list[Issue]) -> list[Change]:
+        said: dict[tuple, list[str]] = {}
+        for w in warnings:
+            said.setdefault((w.row, w.column), []).append(w.message)
+        return [
+            Change(
+                unit=item.unit,
+                indicator=item.indicator,
+                period=item.period,
+                old=old.value if old is not None else None,
+                new=item.value,
+                row=item.row,
+                cell=self.cell_of(item.row, item.column),
+                warnings=said.get((item.row, item.column), []),
+            )
+            for item, old in pairs
+        ]
 
 
 def _as_typed(issues: list[Issue], entries: list[_Entry]) -> list[Issue]:

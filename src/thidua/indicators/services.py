@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
@@ -58,6 +58,8 @@ class WriteResult:
     unchanged: int
     warnings: list[Issue]
     reports: list[Report]
+    # Each input that writes something, with the stored value it replaces (None: a new one).
+    changes: list[tuple[ValueInput, Value | None]] = field(default_factory=list)
 
 
 def write_values(
@@ -105,6 +107,7 @@ def write_values(
         unchanged=given - len(changed),
         warnings=[w for ws in warnings.values() for w in ws],
         reports=list(reports.values()),
+        changes=[(i, current.get(_key(i))) for i in changed],
     )
 
 

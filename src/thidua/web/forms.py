@@ -8,11 +8,11 @@ from decimal import Decimal
 from django import forms
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from thidua.common.errors import Issue
-from thidua.common.numbers import format_vn
+from thidua.common.numbers import format_number, format_vn, typed_decimals
 from thidua.indicators import vnnumbers
 from thidua.indicators.models import Indicator
 from thidua.indicators.services import ValueInput
@@ -32,25 +32,30 @@ def form_issues(form: forms.Form) -> list[Issue]:
     return issues
 
 
+def page_style() -> vnnumbers.NumberStyle:
+    """The notation the form shows and reads: Vietnamese (8,2; 49.630), English in English."""
+    if get_language() == "en":
+        return vnnumbers.NumberStyle.PLAIN
+    return vnnumbers.NumberStyle.VIETNAMESE
+
+
 def parse_entry(text: str, indicator: Indicator) -> Decimal | None:
     """A typed value, read by the rule of every door (`vnnumbers.settle`) in the notation the
     form shows (Vietnamese: 9.360 is 9360); an unclear `9.360` for a rate is rejected."""
     reading = vnnumbers.read_cell(text)
     if reading is None:
         return None
-    [value] = vnnumbers.settle([(reading, indicator)], style=vnnumbers.NumberStyle.VIETNAMESE)
+    [value] = vnnumbers.settle([(reading, indicator)], style=page_style())
     if isinstance(value, vnnumbers.NumberError):
         raise value
     return value
 
 
 def value_text(value: Decimal | None, decimals: int) -> str:
-    """A stored value in the form's own notation, never losing a stored decimal."""
+    """A stored value in the form's own notation, with the decimals it was typed with."""
     if value is None:
         return ""
-    exponent = value.normalize().as_tuple().exponent
-    stored = -exponent if isinstance(exponent, int) and exponent < 0 else 0
-    return format_vn(value, max(decimals, stored))
+    return format_number(value, typed_decimals(value, decimals))
 
 
 class EntryForm(forms.Form):
@@ -118,6 +123,19 @@ class EntryForm(forms.Form):
         for row in self.rows:
             code = row.indicator.code
             yield row, self[f"v_{code}"], self[f"j_{code}"]
+
+    def problems(self) -> list[tuple[str | None, str, str]]:
+        """Every error of a failed save, in the page's order: (field id to link to or None,
+        what it is about, the message), for the summary at the top of the page."""
+        out = [(None, "", str(e)) for e in self.non_field_errors()]
+        for row in self.rows:
+            code, name = row.indicator.code, row.indicator.display_name(get_language() or "vi")
+            for prefix, about in (("v", name), ("j", _("%(name)s: giải trình") % {"name": name})):
+                field = self[f"{prefix}_{code}"]
+                out += [(field.id_for_label, about, str(e)) for e in field.errors]
+        reason = str(self.fields["reason"].label)
+        out += [("id_reason", reason, str(e)) for e in self["reason"].errors]
+        return out
 
 
 class ReturnForm(forms.Form):

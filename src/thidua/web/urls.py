@@ -56,6 +56,7 @@ urlpatterns = [
     path(_PERIOD + "template.xlsx", excel.template_xlsx, name="template_xlsx"),
     path(_PERIOD + "upload/", excel.upload, name="upload"),
     path(_PERIOD + "upload/confirm/", excel.upload_confirm, name="upload_confirm"),
+    path(_PERIOD + "upload/errors/<slug:token>.xlsx", excel.upload_errors, name="upload_errors"),
     path(_ENTRY, entry.entry, name="entry"),
     path(_ENTRY + "check/<slug:indicator>/", entry.check, name="entry_check"),
     path("reports/<int:pk>/", reports.report_detail, name="report"),

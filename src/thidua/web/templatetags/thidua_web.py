@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import get_language
 
-from thidua.common.numbers import format_number
+from thidua.common.numbers import format_number, typed_decimals
 from thidua.common.periods import PeriodError, parse_period
 
 register = template.Library()
@@ -23,8 +23,19 @@ def vn(value: Decimal | int | None, decimals: int = 0) -> str:
     return format_number(value, int(decimals))
 
 
+@register.filter
+def vn_typed(value: Decimal | None, decimals: int = 0) -> str:
+    """A stored value with the decimals it was typed with, at least the indicator's."""
+    if value is None:
+        return "–"
+    return format_number(value, typed_decimals(value, decimals))
+
+
 @register.simple_tag
-def measure(value: Decimal | None, unit: str, decimals: int) -> str:
+def measure(value: Decimal | None, unit: str, decimals: int, typed: bool = False) -> str:
+    """`typed`: a value as entered, never rounded below its own decimals (a stored figure)."""
+    if typed and value is not None:
+        decimals = typed_decimals(value, decimals)
     text = format_number(value, int(decimals))
     if value is None:
         return text
@@ -58,6 +69,12 @@ def get(mapping: dict, key):
 def iname(indicator) -> str:
     """The indicator's name in the page's language."""
     return indicator.display_name(get_language() or "vi")
+
+
+@register.filter
+def join_names(indicators) -> str:
+    """Indicators' names in the page's language, separated by commas."""
+    return ", ".join(iname(i) for i in indicators)
 
 
 @register.filter

@@ -7,8 +7,8 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from thidua.accounts import permissions as perms
@@ -16,6 +16,7 @@ from thidua.common.errors import Issue, ValidationFailed
 from thidua.common.periods import Period
 from thidua.indicators import services
 from thidua.indicators.models import Report
+from thidua.indicators.required import blank_required, required_indicators
 from thidua.indicators.selectors import window_for
 from thidua.orgs.models import Cluster, Membership, Unit
 from thidua.web import access, selectors
@@ -36,14 +37,52 @@ def entry(request: HttpRequest, code: str, period: str, unit_id: int) -> HttpRes
     cluster, p, unit = _scope(request, code, period, unit_id)
     report = Report.objects.filter(cluster=cluster, unit=unit, period=p.code).first()
     form = EntryForm(selectors.entry_rows(unit, p.code), request.POST or None)
+    blanks: list = []
     if request.method == "POST" and form.is_valid():
         if _save(request, form, cluster, p, unit) and "submit" in request.POST:
+            # Saved: the page shown if the submit is refused carries the new versions.
+            form.rows = selectors.entry_rows(unit, p.code)
             report = Report.objects.filter(cluster=cluster, unit=unit, period=p.code).first()
-            if _submit(request, form, report):
+            blanks = _unconfirmed_blanks(request, form, cluster, p, unit, report)
+            if not blanks and _submit(request, form, report):
                 return redirect("web:report", pk=report.pk)
         if not form.errors:
             return redirect(request.path)
-    return render(request, "web/entry.html", _context(request, form, cluster, p, unit, report))
+    elif request.method == "POST":
+        _dry_run(request, form, cluster, p, unit)
+    context = _context(request, form, cluster, p, unit, report)
+    context["blanks"] = blanks
+    return render(request, "web/entry.html", context)
+
+
+def _dry_run(request, form: EntryForm, cluster: Cluster, p: Period, unit: Unit) -> None:
+    """A form with unreadable numbers is not saved; the readable ones are still checked, so that
+    the summary lists every problem at once instead of one round at a time."""
+    inputs = form.inputs(unit)
+    if not inputs:
+        return
+    try:
+        services.write_values(request.user, cluster, p.code, inputs, dry_run=True)
+    except ValidationFailed as exc:
+        form.add_issues(exc.issues)
+
+
+def _unconfirmed_blanks(request, form: EntryForm, cluster, p: Period, unit, report) -> list:
+    """Required indicators left blank that the officer has not confirmed sending blank: the
+    submit is refused, naming them (the page's script asks before sending; this is the rule)."""
+    if report is None:
+        return []
+    blank = blank_required(cluster, p.code, [unit.pk])[unit.pk]
+    # From the script's confirmation or, without it, the page's checkbox.
+    confirmed = set(",".join(request.POST.getlist("confirm_blank")).split(","))
+    if not blank or {i.code for i in blank} <= confirmed:
+        return []
+    names = ", ".join(i.display_name(get_language() or "vi") for i in blank)
+    form.add_error(
+        None,
+        _("Còn trống chỉ tiêu bắt buộc: %(names)s. Báo cáo chưa được gửi.") % {"names": names},
+    )
+    return blank
 
 
 def _save(request, form: EntryForm, cluster: Cluster, p: Period, unit: Unit) -> bool:
@@ -92,6 +131,7 @@ def _context(request, form, cluster, p, unit, report) -> dict:
         "editable": editable,
         "entry_open": _entry_open(request.user, report, cluster, unit, p, window, extension),
         "needs_reason": bool(report and report.accepted_at),
+        "required": {i.code for i in required_indicators(cluster, p.code)},
     }
 
 

@@ -14,14 +14,20 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from thidua.accounts import permissions as perms
 from thidua.common.private_files import open_private
+from thidua.indicators.error_sheet import marked_workbook
 from thidua.indicators.excel_template import write_template
-from thidua.indicators.importing import import_file
+from thidua.indicators.importing import FileUnreadable, ImportResult, import_file, read_rows
+from thidua.indicators.models import Report
+from thidua.indicators.required import blank_required
+from thidua.indicators.services import EDITABLE
 from thidua.web import access, uploads
 from thidua.web.forms import UploadForm
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 _SESSION_KEY = "thidua_uploads"
+_ERRORS_KEY = "thidua_upload_errors"  # token → the marked copy of a refused upload
 
 
 @login_required
@@ -89,12 +95,57 @@ def upload(request: HttpRequest, code: str, period: str) -> HttpResponse:
             result = import_file(
                 request.user, path, cluster, p.code, dry_run=True, filename=upload_file.name
             )
+            errors_token = _keep_errors(request, path, upload_file.name, result, cluster, p)
         finally:
             if result is None or not result.ok:
                 _forget(request, token)  # a refused file is not kept: it comes back fixed
-        context |= {"result": result, "token": token, "filename": upload_file.name}
+        context |= {
+            "result": result,
+            "token": token,
+            "filename": upload_file.name,
+            "errors_token": errors_token,
+        }
     template = "web/_upload_result.html" if request.htmx else "web/upload.html"
     return render(request, template, context)
+
+
+def _keep_errors(request, path: str, name: str, result: ImportResult, cluster, p) -> str | None:
+    """A refused file's copy with its bad cells marked, kept for download like an upload."""
+    if result.ok or not any(issue.cell for issue in result.errors):
+        return None
+    try:
+        data = marked_workbook(read_rows(path, name), result.errors)
+    except FileUnreadable:
+        return None
+    token = uuid.uuid4().hex
+    target = uploads.upload_dir() / f"{token}-loi.xlsx"
+    with open_private(target) as out:
+        out.write(data)
+    kept = request.session.get(_ERRORS_KEY, {})
+    place = (cluster.code, p.code)
+    for old in [t for t, i in kept.items() if (i["cluster"], i["period"]) == place]:
+        Path(kept.pop(old)["path"]).unlink(missing_ok=True)  # the earlier refusal's copy
+    kept[token] = {"path": str(target), "name": name, "cluster": cluster.code, "period": p.code}
+    request.session[_ERRORS_KEY] = kept
+    return token
+
+
+@login_required
+def upload_errors(request: HttpRequest, code: str, period: str, token: str) -> HttpResponse:
+    """The refused upload with its bad cells filled red and the message in each cell's comment."""
+    cluster, p = access.enterable_cluster(request.user, code, period)
+    item = request.session.get(_ERRORS_KEY, {}).get(token)
+    data = None
+    if item and (item["cluster"], item["period"]) == (cluster.code, p.code):
+        path = Path(item["path"])
+        data = path.read_bytes() if path.is_file() else None  # purged after the keeping time
+    if data is None:  # another session's, or an old link: back to the upload, saying why
+        messages.error(request, _("Tệp đánh dấu lỗi không còn; hãy tải lên lại tệp để kiểm tra."))
+        return redirect("web:upload", code=cluster.code, period=p.code)
+    response = HttpResponse(data, content_type=XLSX)
+    stem = Path(item["name"]).stem.encode("ascii", "ignore").decode() or "tep"
+    response["Content-Disposition"] = f'attachment; filename="loi-{stem}.xlsx"'
+    return response
 
 
 @login_required
@@ -106,17 +157,12 @@ def upload_confirm(request: HttpRequest, code: str, period: str) -> HttpResponse
     if item is None:
         messages.error(request, _("Tệp đã tải lên không còn; hãy tải lên lại."))
         return redirect("web:upload", code=cluster.code, period=p.code)
+    errors_token = None
     try:
         result = import_file(request.user, item["path"], cluster, p.code, filename=item["name"])
+        errors_token = _keep_errors(request, item["path"], item["name"], result, cluster, p)
     finally:
         _forget(request, token)  # written or refused, the file has served
-    if result.ok:
-        messages.success(
-            request,
-            _("Đã nhập %(w)s số liệu từ %(f)s (%(u)s không đổi).")
-            % {"w": result.written, "u": result.unchanged, "f": item["name"]},
-        )
-        return redirect("web:upload", code=cluster.code, period=p.code)
     context = {
         "cluster": cluster,
         "period": p,
@@ -124,5 +170,27 @@ def upload_confirm(request: HttpRequest, code: str, period: str) -> HttpResponse
         "token": None,
         "filename": item["name"],
         "form": None,
+        "errors_token": errors_token,
     }
-    return render(request, "web/upload.html", context)
+    if not result.ok:
+        return render(request, "web/upload.html", context)
+    messages.success(
+        request,
+        _("Đã nhập %(w)s số liệu từ %(f)s (%(u)s không đổi).")
+        % {"w": result.written, "u": result.unchanged, "f": item["name"]},
+    )
+    context["to_submit"] = _to_submit(request.user, cluster, p, result)
+    return render(request, "web/upload_done.html", context)
+
+
+def _to_submit(user, cluster, p, result: ImportResult) -> list[dict]:
+    """The reports the import wrote to that the user may now send, each with its blank
+    required indicators (named on the button's confirmation)."""
+    written = Report.objects.filter(pk__in=[r.pk for r in result.reports], status__in=EDITABLE)
+    runs = perms.can_run_cluster(user, cluster.pk, p.year)  # as can_enter_for_unit, once
+    own = perms.officer_unit_ids(user)
+    reports = [
+        r for r in written.select_related("unit").order_by("unit__code") if runs or r.unit_id in own
+    ]
+    blanks = blank_required(cluster, p.code, [r.unit_id for r in reports])
+    return [{"report": r, "blanks": blanks[r.unit_id]} for r in reports]

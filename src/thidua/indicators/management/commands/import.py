@@ -126,4 +126,5 @@ def issue_line(issue: Issue) -> str:
         parts.append(f"cột {issue.column}")
     if issue.value not in (None, ""):
         parts.append(f"giá trị “{issue.value}”")
-    return f"{', '.join(parts)}: {issue.message}" if parts else issue.message
+    where = f"Ô {issue.cell} · " if issue.cell else ""  # the cell as Excel names it (H10)
+    return f"{where}{', '.join(parts)}: {issue.message}" if parts else issue.message
