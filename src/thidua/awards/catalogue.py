@@ -14,7 +14,9 @@ from importlib import resources
 
 import yaml
 from django.db import transaction
+from django.utils import timezone
 
+from thidua.awards.aliases import load_aliases
 from thidua.awards.models import AwardRule, AwardType
 
 RULE_FIELDS = (
@@ -42,10 +44,12 @@ def load_catalogue(entries: list[dict] | None = None) -> int:
                 "subjects": entry["subjects"],
                 "conferred_by": entry.get("conferred_by", ""),
                 "rank": entry.get("rank", 0),
+                "implies": entry.get("implies", []),
             },
         )
         for rule in entry.get("rules", []):
             created += _add_rule(award, rule)
+        created += load_aliases(award, entry.get("aliases", []))
     return created
 
 
@@ -86,10 +90,12 @@ def _add_rule(award: AwardType, rule: dict) -> int:
     return 1
 
 
-def rule_for(award: AwardType, year: int) -> AwardRule | None:
-    """The rule in force for an assessment year (its 31 December): the latest start date, and
-    of rules starting the same day the highest version (a correction of the earlier one)."""
-    day = date(year, 12, 31)
+def rule_for(award: AwardType, year: int, on: date | None = None) -> AwardRule | None:
+    """The rule in force on the day the proposal is considered (`on`; without it, today, and
+    never before the end of the assessed year): the latest start date, and of rules starting
+    the same day the highest version (a correction of the earlier one). A title of 2023
+    considered in February 2024 is judged under the rules in force then (law.md §3.4)."""
+    day = on or max(timezone.localdate(), date(year, 12, 31))
     candidates = [
         r
         for r in award.rules.all()
