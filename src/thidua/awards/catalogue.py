@@ -9,6 +9,7 @@ equal dates, the highest version.
 
 from __future__ import annotations
 
+import functools
 from datetime import date
 from importlib import resources
 
@@ -102,3 +103,18 @@ def rule_for(award: AwardType, year: int, on: date | None = None) -> AwardRule |
         if r.valid_from <= day and (r.valid_to is None or r.valid_to >= day)
     ]
     return max(candidates, key=lambda r: (r.valid_from, r.version), default=None)
+
+
+@functools.cache
+def _instruments() -> list[dict]:
+    text = resources.files("thidua.data").joinpath("legal_instruments.yaml").read_text("utf-8")
+    return yaml.safe_load(text)
+
+
+def decree_on(day: date) -> str:
+    """The law and the decree detailing it in force on `day`, as a verdict names them."""
+    for item in _instruments():
+        if item["valid_from"] <= day and (item.get("valid_to") is None or day <= item["valid_to"]):
+            flag = "" if item["verification"] == "VERIFIED" else f" – {item['verification']}"
+            return f"{item['law']}; {item['decree']}{flag}"
+    return ""

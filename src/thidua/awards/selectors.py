@@ -15,7 +15,7 @@ from thidua.accounts import permissions as perms
 from thidua.accounts.models import AuditEntry
 from thidua.awards import registry, services
 from thidua.awards.catalogue import rule_for
-from thidua.awards.eligibility import Nominee, evaluate
+from thidua.awards.eligibility import considered_on, evaluate, proposal_nominee
 from thidua.awards.models import (
     AwardRule,
     AwardType,
@@ -73,7 +73,7 @@ def status_counts(user) -> dict[str, int]:
 
 
 def rule_of(proposal: Proposal) -> AwardRule | None:
-    return rule_for(proposal.award_type, proposal.year)
+    return rule_for(proposal.award_type, proposal.year, considered_on(proposal))
 
 
 def verdict_of(proposal: Proposal) -> tuple[dict, bool]:
@@ -81,13 +81,7 @@ def verdict_of(proposal: Proposal) -> tuple[dict, bool]:
     engine's verdict now; the flag says whether it is the kept one."""
     if proposal.eligibility and proposal.status not in services.EDITABLE:
         return proposal.eligibility, True
-    nominee = Nominee(
-        proposal.award_type.code,
-        proposal.year,
-        person_id=proposal.person_id,
-        unit_id=proposal.nominee_unit_id,
-    )
-    return evaluate(nominee).as_dict(), False
+    return evaluate(proposal_nominee(proposal)).as_dict(), False
 
 
 def history(proposal: Proposal) -> list[dict]:

@@ -58,6 +58,8 @@ ACTION_LABELS = {
     "awards.person.exported": _("Xuất hồ sơ cá nhân"),
     "awards.registry.entry_added": _("Ghi vào sổ khen thưởng"),
     "awards.registry.imported": _("Nhập sổ khen thưởng"),
+    "awards.alias.added": _("Thêm tên gọi khác của hình thức khen thưởng"),
+    "awards.alias.removed": _("Xóa tên gọi khác của hình thức khen thưởng"),
     "awards.backlog.programme_created": _("Tạo chương trình khen thưởng tồn đọng"),
     "awards.backlog.case_added": _("Tiếp nhận hồ sơ tồn đọng"),
     "awards.backlog.case_moved": _("Chuyển bước hồ sơ tồn đọng"),
@@ -118,6 +120,8 @@ FIELD_LABELS = {
     "note": _("Ghi chú"),
     "justification": _("Giải trình"),
     "eligible": _("Đủ điều kiện"),
+    "outcome": _("Kết quả xét điều kiện"),
+    "origin": _("Nguồn"),
     "council_result": _("Kết quả bỏ phiếu của hội đồng"),
 }
 
