@@ -208,6 +208,8 @@ def _verdict(nominee: Nominee, award: AwardType | None, records: Records, on: da
                 )
             ],
             [],
+            award_name=award.name,
+            on=on,
         )
     rule = rule_for(award, nominee.year, on)
     if rule is None:
