@@ -96,12 +96,9 @@ def import_registry(
     """
     result = RegistryImport()
     limit = getattr(settings, "THIDUA_REGISTRY_MAX_BYTES", CLI_LIMIT)
-    matcher = Matcher()
+    mapped: dict[str, int] = {}
     try:
-        mapped = resolve_mapping(mapping or {}, matcher)
-        for name, award_id in mapped.items():
-            matcher.add(name, award_id)
-        parsed, used = _read(source, filename, limit, result, matcher)
+        parsed, used = _read(source, filename, limit, result, mapping or {}, mapped)
     except FileUnreadable as exc:
         result.errors.append(exc.as_issue())
         return result
@@ -144,12 +141,16 @@ def import_registry(
     return result
 
 
-def _read(source, filename, limit: int, result: RegistryImport, matcher) -> tuple[list, set]:
-    """The checked rows and the keys of the award names they used. The reader's copy of the
-    sheet is gone when this returns: the matching and the write that follow reuse its memory
-    instead of stacking on it (1M rows into the national registry: peak 1.46 → 1.06 GB,
-    docs/benchmarks.md)."""
-    first, rows = stream_rows(source, filename, limit=limit)
+def _read(source, filename, limit: int, result: RegistryImport, mapping, mapped) -> tuple:
+    """The checked rows and the keys of the award names they used; `mapped` gets the mapping's
+    award ids. The reader's copy of the sheet is gone when this returns: the matching and the
+    write that follow reuse its memory instead of stacking on it (1M rows into the national
+    registry: peak 1.46 → 1.06 GB, docs/benchmarks.md)."""
+    first, rows = stream_rows(source, filename, limit=limit)  # an unreadable file: no query
+    matcher = Matcher()
+    mapped.update(resolve_mapping(mapping, matcher))
+    for name, award_id in mapped.items():
+        matcher.add(name, award_id)
     return _parse(first, rows, result, matcher)
 
 
