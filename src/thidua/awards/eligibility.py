@@ -371,6 +371,7 @@ class _Context:
         self.nominee, self.records, self.year = nominee, records, nominee.year
         self.key = nominee.key
         self.window_start: int | None = None  # the year the prior award's window counts from
+        self.window_min: int | None = None  # the years the window needs (window_years)
         self.no_window_said = False  # the missing window was explained once
         self.since_conferral: dict[str, int] = {}
 
@@ -521,6 +522,7 @@ def _window_years(c: dict, ctx: _Context) -> Check:
     if years is None:
         return _no_window("window_years", ctx)
     ok = len(years) >= c["min"]
+    ctx.window_min = c["min"]
     span = _span(years[0], ctx.year) if years else f"năm {ctx.year}"
     return Check(
         "window_years",
@@ -534,6 +536,10 @@ def _window_ratings(c: dict, ctx: _Context) -> Check:
     years = _window(ctx)
     if years is None:
         return _no_window("window_ratings", ctx)
+    # "liên tục từ 05 năm trở lên tính đến thời điểm đề nghị" (Art 44.1.e, 73.1.b): the last
+    # N years up to the assessed one, N the window's length in years.
+    if ctx.window_min:
+        years = range(max(years[0], ctx.year - ctx.window_min + 1), ctx.year + 1)
     got = {y: ctx.ratings().get(y) for y in years}
     bad = [y for y, r in got.items() if not _at_least(r, c["min"])]
     detail = f"Liên tục {_from(c['min'])} trong {_span(years[0], ctx.year)}"
