@@ -473,8 +473,11 @@ class _Keys:
 ENTRY_COLUMNS = (
     "award_type_id", "year", "person_id", "unit_id", "recipient_name", "name_key", "birth_year",
     "unit_name", "is_collective", "decision_number", "decision_date", "signer", "source",
-    "created_at", "period_from", "period_stated",
+    "created_at",
 )  # fmt: skip
+# The import also writes the achievement period; other writers (benchmarks, the generator)
+# leave it to the columns' defaults (no period, stated).
+IMPORT_COLUMNS = (*ENTRY_COLUMNS, "period_from", "period_stated")
 PERSON_COLUMNS = (
     "id", "full_name", "name_key", "birth_date", "birth_year", "gender", "unit_id", "unit_name",
     "position", "national_id", "merged_into_id", "created_at",
@@ -512,7 +515,7 @@ def _write(rows: list[tuple]) -> tuple[int, int]:
                 collective, decision, decided, "", "import", now, since, stated,
             )  # fmt: skip
 
-    written = insert_rows(AwardEntry._meta.db_table, ENTRY_COLUMNS, entries())
+    written = insert_rows(AwardEntry._meta.db_table, IMPORT_COLUMNS, entries())
     counts.add(tallied)
     remember_words(keys.names())
     return written, created
