@@ -242,3 +242,28 @@ def test_a_row_with_neither_year_nor_decision_date_is_refused(db, tmp_path):
     rows = [["Hồ Văn K", 1970, "Sở X", "LĐTT", "", "1/QĐ", ""]]
     result = import_registry(write(tmp_path, sheet(rows)))
     assert not result.ok and [(e.row, e.column) for e in result.errors] == [(2, "year")]
+
+
+def test_the_admin_adds_an_alias_through_the_audited_service(db, users):
+    from django.test import Client
+
+    client = Client()
+    client.force_login(users["admin"])
+    gk = AwardType.objects.get(code="GK")
+    added = client.post(
+        "/admin/awards/awardalias/add/",
+        {"text": "Giấy khen của Giám đốc Công an …", "award_type": gk.pk},
+    )
+    assert added.status_code == 302, added.content.decode()[:500]
+    alias = AwardAlias.objects.get(text="Giấy khen của Giám đốc Công an …")
+    assert (alias.award_type, alias.pattern, alias.origin) == (gk, True, AliasOrigin.BOARD)
+    entry = AuditEntry.objects.get(action="awards.alias.added", object_id=str(alias.pk))
+    assert entry.via == "admin"
+    clash = client.post("/admin/awards/awardalias/add/", {"text": "CSTĐCS", "award_type": gk.pk})
+    assert clash.status_code == 200 and "đã là tên của" in clash.content.decode()
+    assert not AwardAlias.objects.filter(text="CSTĐCS", award_type=gk).exists()
+    removed = client.post(f"/admin/awards/awardalias/{alias.pk}/delete/", {"post": "yes"})
+    assert removed.status_code == 302 and not AwardAlias.objects.filter(pk=alias.pk).exists()
+    assert AuditEntry.objects.filter(
+        action="awards.alias.removed", object_id=str(alias.pk)
+    ).exists()
