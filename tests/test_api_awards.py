@@ -198,7 +198,11 @@ def test_the_whole_workflow_through_the_api(as_user, draft, closed_session):
         assert added.status_code == 201, added.content
     assert body(officer.get(V1 + base))["missing_documents"] == []
     submitted = body(post(officer, base + "/submit"))
-    assert submitted["status"] == "submitted" and submitted["eligibility"]["eligible"] is True
+    # Records meet every checkable condition; "tiêu biểu xuất sắc" is left to verify, so the
+    # verdict is "chưa đủ căn cứ" (not eligible yet) and no justification is asked for.
+    assert submitted["status"] == "submitted"
+    assert submitted["eligibility"]["outcome"] == "to_verify"
+    assert submitted["eligibility"]["eligible"] is False
     assert post(officer, base + "/check").status_code == 403
     assert body(post(board, base + "/check"))["status"] == "checked"
     assert (
@@ -252,10 +256,12 @@ def test_the_eligibility_of_one_nominee(as_user, person):
         as_user("longan"), "/eligibility", {"award": "CSTDBT", "year": 2025, "person_id": person.pk}
     )
     data = body(response)
-    assert data["eligible"] is True and len(data["conditions"]) == 3
+    # Three CSTĐCS and the initiative are in the records; "tiêu biểu xuất sắc" is to verify.
+    assert data["outcome"] == "to_verify" and data["eligible"] is False
+    assert [c["status"] for c in data["conditions"]] == ["passed", "passed", "to_verify"]
     assert data["rule"]["verification"] == "VERIFIED"
-    assert "Điều 22" in data["rule"]["legal_basis"]
-    assert any("CSTDCS 2024" in r for c in data["conditions"] for r in c["records"])
+    assert "Điều 22" in data["rule"]["legal_basis"] and "06/2022/QH15" in data["rule"]["decree"]
+    assert any("Chiến sĩ thi đua cơ sở 2024" in r for c in data["conditions"] for r in c["records"])
 
 
 def test_the_eligibility_of_a_batch_reads_each_nominee(as_user, person, dept):
@@ -265,7 +271,7 @@ def test_the_eligibility_of_a_batch_reads_each_nominee(as_user, person, dept):
         {"award": "TTLDTT", "year": 2025, "unit_id": dept.pk},
     ]
     data = body(post(as_user("longan"), "/eligibility/batch", {"nominees": nominees}))
-    assert [v["eligible"] for v in data][:2] == [True, False]
+    assert [v["outcome"] for v in data][:2] == ["to_verify", "ineligible"]
     assert data[2]["unit_id"] == dept.pk and data[2]["rule"]["verification"] == "UNVERIFIED"
 
 

@@ -45,7 +45,11 @@ def test_loading_the_catalogue_again_writes_nothing_and_keeps_the_old_versions()
     after = list(AwardRule.objects.order_by("id").values_list("id", "version", "verification"))
     assert after == before
     bk = AwardRule.objects.filter(award_type__code="BK_TTG").order_by("version")
-    assert [(r.version, r.verification) for r in bk] == [(1, "UNVERIFIED"), (2, "VERIFIED")]
+    assert [(r.version, r.verification, r.valid_from.year) for r in bk] == [
+        (1, "UNVERIFIED", 2024),
+        (2, "VERIFIED", 2024),
+        (3, "PARTIAL", 2014),  # the rule of the earlier law, for proposals considered before 2024
+    ]
 
 
 def test_between_two_rules_of_one_start_date_the_higher_version_applies():

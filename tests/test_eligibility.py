@@ -1,4 +1,5 @@
-"""Each encoded rule, eligible and not: broken streaks, windows counted from the decision year."""
+"""Each encoded rule, eligible and not: broken streaks, windows counted from the achievement
+period stated in the earlier decision (Decree 98/2023/NĐ-CP Art 30(9))."""
 
 from datetime import date
 
@@ -16,7 +17,7 @@ def person(db):
     )
 
 
-def titled(person, code, *years, decided=None):
+def titled(person, code, *years, decided=None, stated=True):
     award = AwardType.objects.get(code=code)
     for y in years:
         AwardEntry.objects.create(
@@ -27,6 +28,7 @@ def titled(person, code, *years, decided=None):
             birth_year=person.birth_year,
             decision_number=f"{y}/QĐ",
             decision_date=decided or date(y + 1, 1, 15),
+            period_stated=stated,
         )
 
 
@@ -43,11 +45,14 @@ def conditions(verdict):
 def test_lao_dong_tien_tien_needs_a_good_rating(person):
     rated(person, {2025: "HTT"})
     verdict = evaluate(Nominee("LDTT", 2025, person_id=person.pk))
-    assert verdict.eligible and verdict.rule["verification"] == "VERIFIED"
+    assert verdict.rule["verification"] == "VERIFIED"
     assert verdict.rule["version"] == 2  # version 1 (PARTIAL) stays stored, superseded
     assert verdict.missing  # the attestation of conduct is evidence to attach
+    # The conduct cannot be read from records: "cần xác minh", so "chưa đủ căn cứ", not eligible.
+    assert verdict.outcome == "to_verify" and not verdict.eligible
+    assert conditions(verdict) == {"rating": True, "attestation": False}
     rated(person, {2024: "HT"})
-    assert not evaluate(Nominee("LDTT", 2024, person_id=person.pk)).eligible
+    assert evaluate(Nominee("LDTT", 2024, person_id=person.pk)).outcome == "ineligible"
 
 
 def test_chien_si_thi_dua_co_so_needs_ldtt_and_an_initiative_or_an_excellent_year(person):
@@ -65,7 +70,9 @@ def test_chien_si_thi_dua_co_so_needs_ldtt_and_an_initiative_or_an_excellent_yea
 def test_cstd_bo_tinh_needs_three_consecutive_cstdcs(person):
     titled(person, "CSTDCS", 2023, 2024, 2025)
     Initiative.objects.create(person=person, year=2024, title="Phần mềm", scope="bo_tinh")
-    assert evaluate(Nominee("CSTDBT", 2025, person_id=person.pk)).eligible
+    verdict = evaluate(Nominee("CSTDBT", 2025, person_id=person.pk))
+    # "Tiêu biểu xuất sắc" is the council's to judge: the records leave it to verify.
+    assert verdict.outcome == "to_verify", [c.detail for c in verdict.conditions]
 
 
 def test_a_streak_broken_by_one_year_fails_and_says_which(person):
@@ -95,26 +102,34 @@ def test_national_title_needs_two_consecutive_province_titles_and_a_national_ini
 def hcld_history(
     person, bk_decided: int, first: int, last: int, htxs=(2022,), cstdcs=(2021, 2022, 2023)
 ):
-    titled(person, "BK_TTG", bk_decided - 1, decided=date(bk_decided, 3, 1))
+    """A Bằng khen Thủ tướng for the achievements of the year before `first`, decided in March
+    of `bk_decided`, then ratings and CSTĐCS titles."""
+    titled(person, "BK_TTG", first - 1, decided=date(bk_decided, 3, 1))
     rated(person, {y: ("HTXS" if y in htxs else "HTT") for y in range(first, last + 1)})
     titled(person, "CSTDCS", *cstdcs)
 
 
-def test_labour_order_third_class_counts_five_years_from_the_decision_year(person):
-    hcld_history(person, bk_decided=2020, first=2021, last=2025)
-    verdict = evaluate(Nominee("HCLD_III", 2025, person_id=person.pk))
+def test_labour_order_third_class_counts_five_years_from_the_achievement_year(person):
+    # Bằng khen Thủ tướng for the achievements of 2020, decided 15/03/2021: 2021–2025 are the
+    # five years after it.
+    hcld_history(person, bk_decided=2021, first=2021, last=2025)
+    verdict = evaluate(Nominee("HCLD_III", 2025, person_id=person.pk, on=date(2026, 3, 1)))
     assert verdict.eligible, [c.detail for c in verdict.conditions]
     assert verdict.rule["legal_basis"].startswith("Điểm e khoản 1 Điều 44")
+    prior = verdict.conditions[0].detail
+    assert "thành tích năm 2020" in prior and "khoản 9 Điều 30 Nghị định 98/2023/NĐ-CP" in prior
 
 
-def test_the_window_starts_after_the_decision_not_the_award_year(db):
+def test_the_window_counts_from_the_decision_only_when_it_states_no_period(db):
     late = Person.objects.create(full_name="Lê Văn Bình", birth_year=1970)
-    # Awarded for 2020, but decided in 2021: 2021–2025 is only four years after the decision.
-    hcld_history(
-        late, bk_decided=2021, first=2022, last=2025, htxs=(2023,), cstdcs=(2022, 2023, 2024)
-    )
-    verdict = evaluate(Nominee("HCLD_III", 2025, person_id=late.pk))
+    # Decided in 2021 with no achievement period stated (the registry took the year from the
+    # decision): 2022–2025 is only four years.
+    titled(late, "BK_TTG", 2021, decided=date(2021, 3, 15), stated=False)
+    rated(late, {y: "HTXS" for y in range(2021, 2026)})
+    titled(late, "CSTDCS", 2022, 2023, 2024)
+    verdict = evaluate(Nominee("HCLD_III", 2025, person_id=late.pk, on=date(2026, 3, 1)))
     assert conditions(verdict)["window_years"] is False
+    assert "không ghi thời gian lập thành tích" in verdict.conditions[0].detail
 
 
 def test_one_weak_year_in_the_window_breaks_the_order(person):
@@ -162,7 +177,7 @@ def test_an_excellent_collective_needs_its_member_shares(department):
         titled(p, "LDTT", 2025)
     titled(people[0], "CSTDCS", 2025)
     verdict = evaluate(Nominee("TTLDXS", 2025, unit_id=department.pk))
-    assert verdict.eligible, [c.detail for c in verdict.conditions]
+    assert verdict.outcome == "to_verify", [c.detail for c in verdict.conditions]
     AwardEntry.objects.filter(person=people[6], award_type__code="LDTT").delete()
     verdict = evaluate(Nominee("TTLDXS", 2025, unit_id=department.pk))
     assert conditions(verdict)["member_title_share"] is False  # 6/10 is below 70%
@@ -218,8 +233,12 @@ def test_a_collectives_history_survives_a_merger(db):
 
 
 def test_no_rule_in_force_is_said_plainly(person):
-    verdict = evaluate(Nominee("LDTT", 2010, person_id=person.pk))
-    assert not verdict.eligible and "Chưa có tiêu chuẩn" in verdict.conditions[0].detail
+    verdict = evaluate(Nominee("LDTT", 2010, person_id=person.pk, on=date(2011, 1, 20)))
+    assert not verdict.eligible
+    assert verdict.conditions[0].detail == (
+        "Chưa có tiêu chuẩn Lao động tiên tiến áp dụng vào ngày xét đề nghị 20/01/2011 "
+        "(thành tích năm 2010)."
+    )
 
 
 def test_a_batch_is_evaluated_in_a_handful_of_queries(db, django_assert_max_num_queries):
@@ -233,4 +252,5 @@ def test_a_batch_is_evaluated_in_a_handful_of_queries(db, django_assert_max_num_
     ]
     with django_assert_max_num_queries(12):
         verdicts = evaluate_many(nominees)
-    assert sum(v.eligible for v in verdicts) == 60
+    assert sum(v.outcome == "to_verify" for v in verdicts) == 60  # LĐTT: conduct to verify
+    assert sum(v.outcome == "ineligible" for v in verdicts) == 60  # no Bằng khen Thủ tướng

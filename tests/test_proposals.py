@@ -162,14 +162,15 @@ def test_submitting_stores_the_eligibility_verdict_and_sets_the_check_deadline(u
     services.submit_proposal(users["longan"], draft, today=TODAY)
     draft.refresh_from_db()
     assert draft.status == S.SUBMITTED
-    assert draft.eligibility["eligible"] is True
+    assert draft.eligibility["outcome"] == "to_verify"  # "tiêu biểu xuất sắc" is to verify
     assert (
         draft.eligibility["award"] == "CSTDBT" and draft.eligibility["person_id"] == draft.person_id
     )
     assert {c["rule"] for c in draft.eligibility["conditions"]} >= {"title_streak", "initiative"}
     assert draft.status_since == TODAY and draft.due_on == add_working_days(TODAY, 10)
     entry = AuditEntry.objects.get(action="awards.proposal.submitted", object_id=str(draft.pk))
-    assert entry.before["status"] == "draft" and entry.after["eligible"] is True
+    assert entry.before["status"] == "draft"
+    assert entry.after["outcome"] == "chưa đủ căn cứ (cần xác minh)"
 
 
 def test_an_ineligible_nominee_is_submitted_only_with_a_written_justification(users, dept):
@@ -178,7 +179,7 @@ def test_an_ineligible_nominee_is_submitted_only_with_a_written_justification(us
     with pytest.raises(ValidationFailed) as refused:
         services.submit_proposal(users["longan"], proposal)
     assert "giải trình" in refused.value.issues[0].message
-    assert any("CSTDCS" in i.message for i in refused.value.issues[1:])
+    assert any("Chiến sĩ thi đua cơ sở" in i.message for i in refused.value.issues[1:])
     proposal.refresh_from_db()
     assert proposal.status == S.DRAFT and proposal.eligibility is None
     services.submit_proposal(users["longan"], proposal, justification="Thành tích đột xuất.")

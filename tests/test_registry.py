@@ -130,8 +130,8 @@ def test_eligibility_cli_prints_the_contract_json(db, capsys):
         "eligibility", "--person", str(person.pk), "--award", "LDTT", "--year", "2025", "--json"
     )
     data = json.loads(capsys.readouterr().out)
-    assert data["eligible"] is True
-    assert {"rule", "passed", "detail"} <= set(data["conditions"][0])
+    assert data["outcome"] == "to_verify" and data["eligible"] is False  # conduct to verify
+    assert {"rule", "passed", "detail", "status"} <= set(data["conditions"][0])
     assert data["missing"]
 
 

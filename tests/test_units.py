@@ -87,3 +87,30 @@ def test_a_predecessor_keeps_its_own_history(old_tay_ninh_reported, indicators):
     long_an = unit_on("80", date(2019, 1, 1))
     points = unit_series(long_an, indicators["budget_revenue"])
     assert [(p.period, p.value, p.derived) for p in points] == [("2019H1", Decimal("9360"), False)]
+
+
+def test_hue_became_a_centrally_run_city_on_1_january_2025(db):
+    """Resolution 175/2024/QH15: Thừa Thiên Huế became the city Huế on 2025-01-01, code 46 kept,
+    and the 2025-07-01 reorganisation left it unchanged."""
+    assert unit_on("46", date(2024, 12, 31)).name == "Thừa Thiên Huế"
+    hue = unit_on("46", date(2025, 1, 1))
+    assert (hue.name, hue.kind, hue.valid_from) == ("Huế", "city", date(2025, 1, 1))
+    assert unit_on("46", date(2025, 7, 1)) == hue
+    link = Lineage.objects.get(successor=hue)
+    assert link.predecessor.name == "Thừa Thiên Huế"
+    assert (link.change, link.effective) == ("renamed", date(2025, 1, 1))
+    assert "175/2024/QH15" in link.legal_basis
+
+
+def test_reloading_moves_hue_stored_with_the_old_date_instead_of_adding_a_unit(db):
+    """A database loaded from the old data (Huế from 2025-07-01) is corrected in place."""
+    hue = unit_on("46", date(2025, 7, 1))
+    Unit.objects.filter(pk=hue.pk).update(valid_from=date(2025, 7, 1))
+    old = unit_on("46", date(2024, 1, 1))
+    Unit.objects.filter(pk=old.pk).update(valid_to=date(2025, 6, 30))
+    Lineage.objects.filter(successor=hue).update(effective=date(2025, 7, 1), change="unchanged")
+    units, links = Unit.objects.count(), Lineage.objects.count()
+    assert load_provinces() == 0 and load_lineage() == 0
+    assert (Unit.objects.count(), Lineage.objects.count()) == (units, links)
+    assert unit_on("46", date(2025, 3, 1)).pk == hue.pk
+    assert Lineage.objects.get(successor=hue).effective == date(2025, 1, 1)

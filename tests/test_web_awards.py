@@ -225,9 +225,9 @@ def test_an_officer_cannot_see_another_units_draft(as_user, draft, who):
 
 def test_the_proposal_page_shows_verdict_records_basis_and_what_is_missing(as_user, draft):
     page = text(as_user("longan").get(url("proposal", draft.pk)))
-    assert "Đủ điều kiện theo dữ liệu" in page
+    assert "Chưa đủ căn cứ: còn điều kiện cần xác minh" in page
     assert page.count('class="pass"') == 2 and 'class="attest"' in page and "✓" in page
-    assert "CSTDCS 2024 (QĐ 24/QĐ-STC)" in page  # a record the verdict used
+    assert "Chiến sĩ thi đua cơ sở 2024 (QĐ 24/QĐ-STC)" in page  # a record the verdict used
     assert "Điều 22 Luật Thi đua, khen thưởng 06/2022/QH15" in page
     assert "đã đối chiếu văn bản" in page
     assert 'id="missing"' in page and "Tờ trình" in page and "Biên bản họp" in page
@@ -400,7 +400,7 @@ def test_the_eligibility_checker_gives_the_verdict_for_an_officers_person(as_use
     response = client.get(
         url("eligibility"), {"person": person.pk, "award": "CSTDBT", "year": 2025}
     )
-    assert response.context["verdict"]["eligible"] is True
+    assert response.context["verdict"]["outcome"] == "to_verify"
     assert "Chiến sĩ thi đua Bộ, ban, ngành, tỉnh" in text(response)
     assert as_user("camau").get(url("eligibility"), {"person": person.pk}).status_code == 403
 

@@ -762,8 +762,14 @@ class NomineeIn(InSchema):
     unit_id: OptionalId = None
 
 
+class EligibilityIn(NomineeIn):
+    on: date | None = Field(
+        None, description="Ngày xét đề nghị (mặc định hôm nay): xét theo tiêu chuẩn có hiệu lực."
+    )
+
+
 class EligibilityBatchIn(InSchema):
-    nominees: list[NomineeIn] = Field(max_length=500)
+    nominees: list[EligibilityIn] = Field(max_length=500)
 
 
 class ConditionOut(Schema):
@@ -771,6 +777,10 @@ class ConditionOut(Schema):
     passed: bool
     detail: str
     records: list[str] = Field(description="Dữ liệu đã dùng: xếp loại, danh hiệu, sáng kiến.")
+    status: Literal["passed", "failed", "to_verify"] = Field(
+        "passed",
+        description="to_verify: dữ liệu không quyết định được (cần xác minh); không tính là đạt.",
+    )
 
 
 class RuleRefOut(Schema):
@@ -780,6 +790,7 @@ class RuleRefOut(Schema):
         description="UNVERIFIED: tiêu chuẩn chưa đối chiếu văn bản, kết quả chỉ để tham khảo."
     )
     legal_basis: str
+    decree: str = Field("", description="Luật và nghị định có hiệu lực vào ngày xét.")
 
 
 class VerdictOut(Schema):
@@ -791,6 +802,12 @@ class VerdictOut(Schema):
     conditions: list[ConditionOut]
     missing: list[str] = Field(description="Minh chứng phải kèm hồ sơ (không kiểm tra được).")
     rule: RuleRefOut | None = None
+    award_name: str = ""
+    outcome: Literal["eligible", "to_verify", "ineligible"] = Field(
+        "ineligible", description="to_verify: chưa đủ căn cứ, còn điều kiện cần xác minh."
+    )
+    outcome_text: str = ""
+    on: date | None = Field(None, description="Ngày xét: tiêu chuẩn có hiệu lực ngày này.")
 
 
 class ProposalIn(NomineeIn):

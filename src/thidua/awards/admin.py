@@ -3,12 +3,16 @@
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from thidua.accounts.admin import ReadOnlyAdmin
-from thidua.awards.models import AwardRule, AwardType, Verification
+from thidua.accounts.permissions import is_board
+from thidua.awards.aliases import Matcher, add_alias, remove_alias, split_pattern
+from thidua.awards.models import AwardAlias, AwardRule, AwardType, Verification
 
 _BADGE = {
     Verification.VERIFIED: "#1a7f37",
@@ -59,3 +63,52 @@ class AwardRuleAdmin(ReadOnlyAdmin):
     @admin.display(description=_("mức kiểm chứng"), ordering="verification")
     def level(self, rule: AwardRule) -> str:
         return verification_badge(rule)
+
+
+class AliasForm(forms.ModelForm):
+    class Meta:
+        model = AwardAlias
+        fields = ["text", "award_type"]
+
+    def clean(self):
+        data = super().clean()
+        text, award = data.get("text"), data.get("award_type")
+        if text and award:
+            matcher = Matcher()
+            known = matcher.find(split_pattern(text)[0])
+            if known is not None and known != award.pk:
+                msg = _("“%(n)s” đã là tên của “%(a)s”.")
+                raise ValidationError(msg % {"n": text, "a": matcher.names[known]})
+        return data
+
+
+@admin.register(AwardAlias)
+class AwardAliasAdmin(admin.ModelAdmin):
+    """Names registries use for an award: the board adds and removes them here; every change
+    goes through `aliases.add_alias`/`remove_alias` (permission check and audit entry)."""
+
+    list_display = ["text", "award_type", "pattern", "origin", "created_at"]
+    list_filter = ["origin", "award_type"]
+    search_fields = ["text", "award_type__code", "award_type__name"]
+    form = AliasForm
+    list_select_related = ["award_type"]
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return obj is None and is_board(request.user)  # an alias is added or removed, not edited
+
+    def has_add_permission(self, request) -> bool:
+        return is_board(request.user)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return is_board(request.user)
+
+    def save_model(self, request, obj, form, change) -> None:
+        saved = add_alias(request.user, obj.text, obj.award_type, via="admin")
+        obj.pk = saved.pk if saved else None
+
+    def delete_model(self, request, obj) -> None:
+        remove_alias(request.user, obj, via="admin")
+
+    def delete_queryset(self, request, queryset) -> None:
+        for alias in queryset:
+            remove_alias(request.user, alias, via="admin")

@@ -23,9 +23,13 @@ BACKLOG_PROGRAMME_CREATED = "awards.backlog.programme_created"
 BACKLOG_CASE_ADDED = "awards.backlog.case_added"
 BACKLOG_CASE_MOVED = "awards.backlog.case_moved"
 BACKLOG_IMPORTED = "awards.backlog.imported"
+ALIAS_ADDED = "awards.alias.added"
+ALIAS_REMOVED = "awards.alias.removed"
 DEMO_LOADED = "awards.demo.loaded"
 
 LABELS = {
+    ALIAS_ADDED: _("Thêm tên gọi khác của hình thức khen thưởng"),
+    ALIAS_REMOVED: _("Xóa tên gọi khác của hình thức khen thưởng"),
     PROPOSAL_CREATED: _("Tạo đề nghị"),
     PROPOSAL_CHANGED: _("Sửa đề nghị"),
     PROPOSAL_FILE_ADDED: _("Thêm tài liệu"),

@@ -9,12 +9,15 @@ equal dates, the highest version.
 
 from __future__ import annotations
 
+import functools
 from datetime import date
 from importlib import resources
 
 import yaml
 from django.db import transaction
+from django.utils import timezone
 
+from thidua.awards.aliases import load_aliases
 from thidua.awards.models import AwardRule, AwardType
 
 RULE_FIELDS = (
@@ -42,10 +45,12 @@ def load_catalogue(entries: list[dict] | None = None) -> int:
                 "subjects": entry["subjects"],
                 "conferred_by": entry.get("conferred_by", ""),
                 "rank": entry.get("rank", 0),
+                "implies": entry.get("implies", []),
             },
         )
         for rule in entry.get("rules", []):
             created += _add_rule(award, rule)
+        created += load_aliases(award, entry.get("aliases", []))
     return created
 
 
@@ -86,10 +91,12 @@ def _add_rule(award: AwardType, rule: dict) -> int:
     return 1
 
 
-def rule_for(award: AwardType, year: int) -> AwardRule | None:
-    """The rule in force for an assessment year (its 31 December): the latest start date, and
-    of rules starting the same day the highest version (a correction of the earlier one)."""
-    day = date(year, 12, 31)
+def rule_for(award: AwardType, year: int, on: date | None = None) -> AwardRule | None:
+    """The rule in force on the day the proposal is considered (`on`; without it, today, and
+    never before the end of the assessed year): the latest start date, and of rules starting
+    the same day the highest version (a correction of the earlier one). A title of 2023
+    considered in February 2024 is judged under the rules in force then (law.md §3.4)."""
+    day = on or max(timezone.localdate(), date(year, 12, 31))
     candidates = [
         r
         for r in award.rules.all()
@@ -102,3 +109,18 @@ def award_name(code: str) -> str:
     """The award's name for its code; the code itself when no award has it."""
     found = AwardType.objects.filter(code=code).first() if code else None
     return found.name if found else code
+
+
+@functools.cache
+def _instruments() -> list[dict]:
+    text = resources.files("thidua.data").joinpath("legal_instruments.yaml").read_text("utf-8")
+    return yaml.safe_load(text)
+
+
+def decree_on(day: date) -> str:
+    """The law and the decree detailing it in force on `day`, as a verdict names them."""
+    for item in _instruments():
+        if item["valid_from"] <= day and (item.get("valid_to") is None or day <= item["valid_to"]):
+            flag = "" if item["verification"] == "VERIFIED" else f" – {item['verification']}"
+            return f"{item['law']}; {item['decree']}{flag}"
+    return ""

@@ -40,8 +40,8 @@ UNIT_ACTS_ON = (ProposalStatus.RETURNED,)
 FALLBACK_DAYS = {**DEFAULT_STEP_DAYS, "resubmit": 10}
 
 
-def step_days(award: AwardType, year: int, step: str) -> int:
-    rule = rule_for(award, year)
+def step_days(award: AwardType, year: int, step: str, on: date | None = None) -> int:
+    rule = rule_for(award, year, on)
     days = (rule.step_days if rule is not None else None) or {}
     return int(days.get(step, FALLBACK_DAYS.get(step, 10)))
 
@@ -51,7 +51,8 @@ def due_for(proposal: Proposal, since: date) -> date | None:
     step = STEP_FOR_STATUS.get(proposal.status)
     if step is None:
         return None
-    return add_working_days(since, step_days(proposal.award_type, proposal.year, step))
+    days = step_days(proposal.award_type, proposal.year, step, since)
+    return add_working_days(since, days)
 
 
 def overdue(user, today: date | None = None) -> list[Proposal]:

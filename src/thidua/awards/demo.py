@@ -588,7 +588,9 @@ def _eligible(pools: dict[tuple[str, str], list]) -> set[tuple[int, str]]:
     """(id of the nominee object, award) pairs the engine finds eligible, in one batch."""
     asked = [(n, code) for (_p, code), ns in pools.items() if code != "any" for n in ns]
     verdicts = evaluate_many([_nominee(n, code) for n, code in asked])
-    return {(id(n), code) for (n, code), v in zip(asked, verdicts, strict=True) if v.eligible}
+    # Eligible as far as the records go: nothing they contradict (the rest is to verify).
+    pairs = zip(asked, verdicts, strict=True)
+    return {(id(n), code) for (n, code), v in pairs if v.outcome != "ineligible"}
 
 
 def _nominee(n, code: str) -> Nominee:
@@ -682,7 +684,7 @@ def _judge(proposals: list[Proposal]) -> None:
     )
     for p, v in zip(sent, verdicts, strict=True):
         p.eligibility = v.as_dict()
-        if not v.eligible:
+        if v.outcome == "ineligible":
             p.justification = (
                 "Đơn vị đề nghị giải trình: thành tích đột xuất trong năm chưa có trong dữ liệu "
                 "(minh họa)."

@@ -7,10 +7,13 @@ Conditions are data (AwardRule.conditions), one evaluator per kind:
   title_streak {title, years}        holds `title` in each of the last `years` years
   consecutive_conferrals {title, count, max_gap}
                                      the last `count` conferrals follow each other (gap ≤ max_gap)
-  initiative {scope, years=1, count=1, since_conferral}
-                                     initiatives recognised at `scope` or wider in the window
-  prior_award {award}                an earlier award; its decision year opens the window
-  window_years {min}                 years since that decision (Y − decision year) ≥ min
+  initiative {scope, years=1, count=1, since_conferral, window}
+                                     initiatives recognised at `scope` or wider in the years
+                                     (`window`: the years since the prior award)
+  prior_award {award}                an earlier award; the achievement period its decision states
+                                     opens the window (the decision's year when it states none:
+                                     Decree 98/2023/NĐ-CP Art 30(9))
+  window_years {min}                 years since that period (Y − its last year) ≥ min
   window_ratings {min}               every year of the window rated at least `min`
   window_rating_count {rating, count}
   window_title_count {title, count}
@@ -19,19 +22,25 @@ Conditions are data (AwardRule.conditions), one evaluator per kind:
   member_title_share {title, pct, strict}
   member_title_count {title, count}
   cluster_leader {organiser}         elected leader (ballot) or first in the published scoring
-  attestation {text}                 not checkable from records: listed as evidence to attach
+  attestation {text}                 not checkable from records: "cần xác minh", listed as
+                                     evidence to attach; it keeps the verdict at "chưa đủ căn cứ"
   any {conditions}                   one of the listed conditions
-Records are fetched for all nominees at once (a handful of queries for a batch).
+A verdict is taken under the rules in force on the day the proposal is considered
+(`Nominee.on`, today by default), counting titles earned under earlier laws. Records are
+fetched for all nominees at once (a handful of queries for a batch).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import date
+from typing import NamedTuple
 
 from django.db.models import Count
+from django.utils import timezone
 
-from thidua.awards.catalogue import rule_for
+from thidua.awards.catalogue import decree_on, rule_for
 from thidua.awards.leaders import leading_units
 from thidua.awards.models import (
     RATING_ORDER,
@@ -57,12 +66,32 @@ def _from(code: str) -> str:
     return f"từ {RATING_NAMES[code]} trở lên"
 
 
+def _span(first: int, last: int) -> str:
+    """'năm 2025' for one year, 'các năm 2021–2025' for several."""
+    return f"năm {last}" if first >= last else f"các năm {first}–{last}"
+
+
+def _vndate(day: date) -> str:
+    return day.strftime("%d/%m/%Y")
+
+
+# The decree detailing the law that says from when "N years since the earlier award" counts.
+WINDOW_BASIS = "khoản 9 Điều 30 Nghị định 98/2023/NĐ-CP"
+PASSED, FAILED, TO_VERIFY = "passed", "failed", "to_verify"
+OUTCOME_TEXT = {
+    "eligible": "đủ điều kiện",
+    "to_verify": "chưa đủ căn cứ (cần xác minh)",
+    "ineligible": "chưa đủ điều kiện",
+}
+
+
 @dataclass(frozen=True)
 class Nominee:
     award: str
     year: int
     person_id: int | None = None
     unit_id: int | None = None
+    on: date | None = None  # the day the proposal is considered; today when None
 
     @property
     def key(self) -> tuple[str, int]:
@@ -75,6 +104,10 @@ class Check:
     passed: bool
     detail: str
     records: list[str] = field(default_factory=list)
+    status: str = ""  # passed, failed, or to_verify (the records cannot decide it)
+
+    def __post_init__(self):
+        self.status = self.status or (PASSED if self.passed else FAILED)
 
     def as_dict(self) -> dict:
         return {
@@ -82,7 +115,12 @@ class Check:
             "passed": self.passed,
             "detail": self.detail,
             "records": self.records,
+            "status": self.status,
         }
+
+
+def _to_verify(rule: str, detail: str, records: list[str] | None = None) -> Check:
+    return Check(rule, False, detail, records or [], status=TO_VERIFY)
 
 
 @dataclass
@@ -92,6 +130,17 @@ class Verdict:
     conditions: list[Check]
     missing: list[str]
     rule: dict | None = None
+    award_name: str = ""
+    on: date | None = None
+
+    @property
+    def outcome(self) -> str:
+        """eligible; to_verify (nothing failed, something the records cannot decide: "chưa đủ
+        căn cứ"); ineligible."""
+        statuses = {c.status for c in self.conditions}
+        if FAILED in statuses or not self.conditions:
+            return "ineligible"
+        return "to_verify" if TO_VERIFY in statuses else "eligible"
 
     def as_dict(self) -> dict:
         return {
@@ -103,7 +152,28 @@ class Verdict:
             "conditions": [c.as_dict() for c in self.conditions],
             "missing": self.missing,
             "rule": self.rule,
+            "award_name": self.award_name or self.nominee.award,
+            "outcome": self.outcome,
+            "outcome_text": OUTCOME_TEXT[self.outcome],
+            "on": self.on.isoformat() if self.on else None,
         }
+
+
+def considered_on(proposal) -> date:
+    """The day a proposal is considered: the day its kept verdict was taken (submission),
+    today for a draft."""
+    kept = (proposal.eligibility or {}).get("on")
+    return date.fromisoformat(kept) if kept else timezone.localdate()
+
+
+def proposal_nominee(proposal, on: date | None = None) -> Nominee:
+    return Nominee(
+        proposal.award_type.code,
+        proposal.year,
+        person_id=proposal.person_id,
+        unit_id=proposal.nominee_unit_id,
+        on=on or considered_on(proposal),
+    )
 
 
 def evaluate(nominee: Nominee) -> Verdict:
@@ -112,11 +182,12 @@ def evaluate(nominee: Nominee) -> Verdict:
 
 def evaluate_many(nominees: list[Nominee]) -> list[Verdict]:
     awards = {a.code: a for a in AwardType.objects.prefetch_related("rules")}
-    records = Records(nominees)
-    return [_verdict(n, awards.get(n.award), records) for n in nominees]
+    records = Records(nominees, awards)
+    today = timezone.localdate()
+    return [_verdict(n, awards.get(n.award), records, n.on or today) for n in nominees]
 
 
-def _verdict(nominee: Nominee, award: AwardType | None, records: Records) -> Verdict:
+def _verdict(nominee: Nominee, award: AwardType | None, records: Records, on: date) -> Verdict:
     if award is None:
         return Verdict(
             nominee,
@@ -137,24 +208,22 @@ def _verdict(nominee: Nominee, award: AwardType | None, records: Records) -> Ver
                 )
             ],
             [],
+            award_name=award.name,
+            on=on,
         )
-    rule = rule_for(award, nominee.year)
+    rule = rule_for(award, nominee.year, on)
     if rule is None:
-        return Verdict(
-            nominee,
-            False,
-            [
-                Check(
-                    "rule",
-                    False,
-                    f"Chưa có tiêu chuẩn {award.name} áp dụng cho năm {nominee.year}.",
-                )
-            ],
-            [],
+        detail = (
+            f"Chưa có tiêu chuẩn {award.name} áp dụng vào ngày xét đề nghị {_vndate(on)} "
+            f"(thành tích năm {nominee.year})."
         )
+        return Verdict(nominee, False, [Check("rule", False, detail)], [], None, award.name, on)
     ctx = _Context(nominee, records)
     checks, missing = [], []
     for condition in rule.conditions:
+        windowed = condition["rule"] in WINDOW_RULES or condition.get("window")
+        if windowed and ctx.window_start is None and ctx.no_window_said:
+            continue  # said once: the window cannot be set without the earlier award
         check = _evaluate(condition, ctx)
         if condition["rule"] == "attestation":
             missing.append(condition["text"])
@@ -165,14 +234,41 @@ def _verdict(nominee: Nominee, award: AwardType | None, records: Records) -> Ver
         "valid_from": rule.valid_from.isoformat(),
         "verification": rule.verification,
         "legal_basis": rule.legal_basis,
+        "decree": decree_on(on),
     }
-    return Verdict(nominee, eligible, checks, missing, info)
+    return Verdict(nominee, eligible, checks, missing, info, award.name, on)
+
+
+class Held(NamedTuple):
+    """A title or award held: the achievement year (the last of a period), the year the next
+    award's window counts from, the decision number, the period's first year, and whether the
+    decision stated the period."""
+
+    code: str
+    year: int
+    base: int
+    number: str
+    since: int | None
+    stated: bool
+
+    def when(self) -> str:
+        if self.since and self.since < self.year:
+            return f"thành tích giai đoạn {self.since}–{self.year}"
+        return f"thành tích năm {self.year}"
 
 
 class Records:
     """Ratings, registry entries and initiatives of every nominee (and members of collectives)."""
 
-    def __init__(self, nominees: list[Nominee]):
+    def __init__(self, nominees: list[Nominee], awards: dict[str, AwardType] | None = None):
+        awards = awards if awards is not None else {a.code: a for a in AwardType.objects.all()}
+        self.names = {code: a.name for code, a in awards.items()}
+        # title → the codes that count for it (itself and those presupposing it: CSTĐCS → LĐTT)
+        self.counting: dict[str, set[str]] = defaultdict(set)
+        for code, a in awards.items():
+            self.counting[code].add(code)
+            for implied in a.implies or []:
+                self.counting[implied].add(code)
         people = {n.person_id for n in nominees if n.person_id}
         units = {n.unit_id for n in nominees if n.unit_id}
         self._leaders: dict[tuple, list] = {}
@@ -190,16 +286,20 @@ class Records:
             )
         ):
             self.ratings[("p", person_id) if person_id else ("u", unit_id)][year] = rating
-        self.titles: dict[tuple, list[tuple]] = defaultdict(list)
+        self.titles: dict[tuple, list[Held]] = defaultdict(list)
         entries = AwardEntry.objects.filter(person_id__in=people) | AwardEntry.objects.filter(
             unit_id__in=all_units, is_collective=True
         )
         for e in entries.values_list(
-            "person_id", "unit_id", "award_type__code", "year", "decision_date", "decision_number"
-        ):
-            person_id, unit_id, code, year, decided, number = e
+            "person_id", "unit_id", "award_type__code", "year", "decision_date", "decision_number",
+            "period_from", "period_stated",
+        ):  # fmt: skip
+            person_id, unit_id, code, year, decided, number, since, stated = e
             key = ("p", person_id) if person_id else ("u", unit_id)
-            self.titles[key].append((code, year, decided.year if decided else year, number or "—"))
+            # Decree 98/2023 Art 30(9): from the achievement period the decision states, from
+            # the decision's date only when it states none.
+            base = year if stated or not decided else decided.year
+            self.titles[key].append(Held(code, year, base, number or "—", since, stated))
         self.initiatives: dict[int, list[tuple]] = defaultdict(list)
         for person_id, year, scope, title in Initiative.objects.filter(
             person_id__in=people
@@ -219,14 +319,23 @@ class Records:
             .values_list("person__unit_id", "year", "rating", "n")
         ):
             self.member_ratings[(unit_id, year, rating)] = n
-        self.member_titles: dict[tuple, int] = {}
-        for unit_id, year, code, n in (
+        self.member_titles: dict[tuple, set[int]] = defaultdict(set)
+        for unit_id, year, code, person_id in (
             AwardEntry.objects.filter(person__unit_id__in=units, person__merged_into=None)
-            .values("person__unit_id", "year", "award_type__code")
-            .annotate(n=Count("person_id", distinct=True))
-            .values_list("person__unit_id", "year", "award_type__code", "n")
+            .values_list("person__unit_id", "year", "award_type__code", "person_id")
+            .distinct()
         ):
-            self.member_titles[(unit_id, year, code)] = n
+            self.member_titles[(unit_id, year, code)].add(person_id)
+
+    def members_holding(self, unit_id: int, year: int, title: str) -> int:
+        """Members holding `title` in `year`, or a title that presupposes it, each once."""
+        held: set[int] = set()
+        for code in self.counting.get(title, {title}):
+            held |= self.member_titles.get((unit_id, year, code), set())
+        return len(held)
+
+    def name(self, code: str) -> str:
+        return self.names.get(code, code)
 
     def leaders(self, year: int, organiser: str) -> list[tuple[int, str]]:
         key = (year, organiser)
@@ -261,20 +370,25 @@ class _Context:
     def __init__(self, nominee: Nominee, records: Records):
         self.nominee, self.records, self.year = nominee, records, nominee.year
         self.key = nominee.key
-        self.window_start: int | None = None  # the decision year of the prior award
+        self.window_start: int | None = None  # the year the prior award's window counts from
+        self.window_min: int | None = None  # the years the window needs (window_years)
+        self.no_window_said = False  # the missing window was explained once
         self.since_conferral: dict[str, int] = {}
 
     def ratings(self) -> dict[int, str]:
         return self.records.ratings.get(self.key, {})
 
-    def titles(self) -> list[tuple]:
+    def name(self, code: str) -> str:
+        return self.records.name(code)
+
+    def titles(self) -> list[Held]:
         if self.nominee.unit_id:
             units = {self.nominee.unit_id} | self.records.lineage.get(self.nominee.unit_id, set())
             return [t for u in units for t in self.records.titles.get(("u", u), [])]
         return self.records.titles.get(self.key, [])
 
     def years_with(self, title: str) -> dict[int, str]:
-        return {year: number for code, year, _d, number in self.titles() if code == title}
+        return {t.year: t.number for t in self.titles() if t.code == title}
 
 
 def _evaluate(condition: dict, ctx: _Context) -> Check:
@@ -292,41 +406,36 @@ def _rating(c: dict, ctx: _Context) -> Check:
     got = ctx.ratings().get(ctx.year)
     ok = _at_least(got, c["min"])
     detail = f"Xếp loại năm {ctx.year}: {_rating_name(got)} (cần {_from(c['min'])})."
-    return Check("rating", ok, detail, [f"{ctx.year}: {got}"] if got else [])
+    return Check("rating", ok, detail, [f"{ctx.year}: {_rating_name(got)}"] if got else [])
 
 
 def _rating_streak(c: dict, ctx: _Context) -> Check:
     years = range(ctx.year - c["years"] + 1, ctx.year + 1)
     got = {y: ctx.ratings().get(y) for y in years}
     bad = [y for y, r in got.items() if not _at_least(r, c["min"])]
-    detail = (
-        f"{c['years']} năm liên tục ({years[0]}–{ctx.year}) từ {RATING_NAMES[c['min']]} trở lên"
-    )
+    detail = f"{c['years']} năm liên tục ({_span(years[0], ctx.year)}) {_from(c['min'])}"
     detail += ": đạt." if not bad else f": không đạt năm {', '.join(map(str, bad))}."
-    return Check("rating_streak", not bad, detail, [f"{y}: {r or '—'}" for y, r in got.items()])
+    records = [f"{y}: {_rating_name(r) if r else '—'}" for y, r in got.items()]
+    return Check("rating_streak", not bad, detail, records)
 
 
 def _title(c: dict, ctx: _Context) -> Check:
     held = ctx.years_with(c["title"])
     ok = ctx.year in held
-    detail = f"Danh hiệu {c['title']} năm {ctx.year}: {'có' if ok else 'chưa có'}."
-    return Check(
-        "title", ok, detail, [f"{c['title']} {ctx.year} (QĐ {held[ctx.year]})"] if ok else []
-    )
+    name = ctx.name(c["title"])
+    detail = f"Danh hiệu {name} năm {ctx.year}: {'có' if ok else 'chưa có'}."
+    return Check("title", ok, detail, [f"{name} {ctx.year} (QĐ {held[ctx.year]})"] if ok else [])
 
 
 def _title_streak(c: dict, ctx: _Context) -> Check:
     held = ctx.years_with(c["title"])
     years = list(range(ctx.year - c["years"] + 1, ctx.year + 1))
     gaps = [y for y in years if y not in held]
-    detail = f"{c['years']} lần liên tục {c['title']} ({years[0]}–{ctx.year})"
+    name = ctx.name(c["title"])
+    detail = f"{c['years']} lần liên tục {name} ({_span(years[0], ctx.year)})"
     detail += ": đạt." if not gaps else f": thiếu năm {', '.join(map(str, gaps))}."
-    return Check(
-        "title_streak",
-        not gaps,
-        detail,
-        [f"{c['title']} {y} (QĐ {held[y]})" for y in years if y in held],
-    )
+    records = [f"{name} {y} (QĐ {held[y]})" for y in years if y in held]
+    return Check("title_streak", not gaps, detail, records)
 
 
 def _consecutive_conferrals(c: dict, ctx: _Context) -> Check:
@@ -336,45 +445,58 @@ def _consecutive_conferrals(c: dict, ctx: _Context) -> Check:
     )
     if years:
         ctx.since_conferral[c["title"]] = years[0]
-    detail = f"{c['count']} lần liên tục {c['title']} (cách nhau không quá {c['max_gap']} năm): "
+    name = ctx.name(c["title"])
+    detail = f"{c['count']} lần liên tục {name} (cách nhau không quá {c['max_gap']} năm): "
     detail += (
         "đạt (" + ", ".join(map(str, years)) + ")."
         if ok
         else f"có {len(years)} lần ({', '.join(map(str, years)) or 'không có'})."
     )
-    return Check("consecutive_conferrals", ok, detail, [f"{c['title']} {y}" for y in years])
+    return Check("consecutive_conferrals", ok, detail, [f"{name} {y}" for y in years])
+
+
+_SCOPES = {"co_so": "cơ sở", "bo_tinh": "Bộ/tỉnh", "toan_quoc": "toàn quốc"}
 
 
 def _initiative(c: dict, ctx: _Context) -> Check:
     if ctx.nominee.person_id is None:
         return Check("initiative", False, "Sáng kiến chỉ xét cho cá nhân.")
     start = ctx.since_conferral.get(c.get("since_conferral"), ctx.year - c.get("years", 1) + 1)
+    if c.get("window"):
+        if ctx.window_start is None:
+            return _no_window("initiative", ctx)
+        start = ctx.window_start + 1
     found = [
         (y, s, t)
         for y, s, t in ctx.records.initiatives.get(ctx.nominee.person_id, [])
         if start <= y <= ctx.year and SCOPE_ORDER[s] >= SCOPE_ORDER[c["scope"]]
     ]
     need = c.get("count", 1)
-    scope = {"co_so": "cơ sở", "bo_tinh": "Bộ/tỉnh", "toan_quoc": "toàn quốc"}[c["scope"]]
     detail = (
-        f"Sáng kiến được công nhận phạm vi {scope} trở lên trong {start}–{ctx.year}: "
-        f"{len(found)} (cần {need})."
+        f"Sáng kiến được công nhận phạm vi {_SCOPES[c['scope']]} trở lên trong "
+        f"{_span(start, ctx.year)}: {len(found)} (cần {need})."
     )
     return Check("initiative", len(found) >= need, detail, [f"{t} ({y})" for y, _s, t in found])
 
 
 def _prior_award(c: dict, ctx: _Context) -> Check:
-    earlier = [(d, y, n) for code, y, d, n in ctx.titles() if code == c["award"] and d < ctx.year]
+    earlier = [t for t in ctx.titles() if t.code == c["award"] and t.base < ctx.year]
+    name = ctx.name(c["award"])
     if not earlier:
-        return Check("prior_award", False, f"Chưa có {c['award']} trước năm {ctx.year}.")
-    decided, year, number = max(earlier)
-    ctx.window_start = decided
+        return Check("prior_award", False, f"Chưa có {name} cho thành tích trước năm {ctx.year}.")
+    held = max(earlier, key=lambda t: (t.base, t.year))
+    ctx.window_start = held.base
+    if held.stated:
+        counted = f"tính từ thời gian lập thành tích ghi trong quyết định ({held.base})"
+    else:
+        counted = (
+            f"quyết định không ghi thời gian lập thành tích nên tính từ năm ban hành ({held.base})"
+        )
     return Check(
         "prior_award",
         True,
-        f"Đã được tặng {c['award']} (QĐ {number}, năm quyết định {decided}); "
-        "tính từ năm sau quyết định.",
-        [f"{c['award']} {year} (QĐ {number})"],
+        f"Đã được tặng {name} (QĐ {held.number}, {held.when()}); {counted}, theo {WINDOW_BASIS}.",
+        [f"{name} {held.year} (QĐ {held.number})"],
     )
 
 
@@ -382,45 +504,60 @@ def _window(ctx: _Context) -> range | None:
     return range(ctx.window_start + 1, ctx.year + 1) if ctx.window_start is not None else None
 
 
-def _no_window(rule: str) -> Check:
+WINDOW_RULES = {"window_years", "window_ratings", "window_rating_count", "window_title_count"}
+
+
+def _no_window(rule: str, ctx: _Context) -> Check:
+    ctx.no_window_said = True
     return Check(
-        rule, False, "Không xác định được khoảng thời gian xét (chưa có khen thưởng trước đó)."
+        rule,
+        False,
+        "Các điều kiện tính từ lần khen thưởng trước (số năm, xếp loại, danh hiệu trong thời "
+        "gian đó) chưa xét được vì chưa có lần khen thưởng đó.",
     )
 
 
 def _window_years(c: dict, ctx: _Context) -> Check:
     years = _window(ctx)
     if years is None:
-        return _no_window("window_years")
+        return _no_window("window_years", ctx)
     ok = len(years) >= c["min"]
+    ctx.window_min = c["min"]
+    span = _span(years[0], ctx.year) if years else f"năm {ctx.year}"
     return Check(
         "window_years",
         ok,
-        f"Từ năm {years[0]} đến {ctx.year}: {len(years)} năm (cần {c['min']} năm trở lên).",
+        f"Từ lần khen thưởng trước đến năm {ctx.year} ({span}): {len(years)} năm "
+        f"(cần {c['min']} năm trở lên).",
     )
 
 
 def _window_ratings(c: dict, ctx: _Context) -> Check:
     years = _window(ctx)
     if years is None:
-        return _no_window("window_ratings")
+        return _no_window("window_ratings", ctx)
+    # "liên tục từ 05 năm trở lên tính đến thời điểm đề nghị" (Art 44.1.e, 73.1.b): the last
+    # N years up to the assessed one, N the window's length in years.
+    if ctx.window_min:
+        years = range(max(years[0], ctx.year - ctx.window_min + 1), ctx.year + 1)
     got = {y: ctx.ratings().get(y) for y in years}
     bad = [y for y, r in got.items() if not _at_least(r, c["min"])]
-    detail = f"Các năm {years[0]}–{ctx.year} liên tục từ {RATING_NAMES[c['min']]} trở lên"
+    detail = f"Liên tục {_from(c['min'])} trong {_span(years[0], ctx.year)}"
     detail += ": đạt." if not bad else f": không đạt năm {', '.join(map(str, bad))}."
-    return Check("window_ratings", not bad, detail, [f"{y}: {r or '—'}" for y, r in got.items()])
+    records = [f"{y}: {_rating_name(r) if r else '—'}" for y, r in got.items()]
+    return Check("window_ratings", not bad, detail, records)
 
 
 def _window_rating_count(c: dict, ctx: _Context) -> Check:
     years = _window(ctx)
     if years is None:
-        return _no_window("window_rating_count")
+        return _no_window("window_rating_count", ctx)
     hits = [y for y in years if ctx.ratings().get(y) == c["rating"]]
     ok = len(hits) >= c["count"]
     return Check(
         "window_rating_count",
         ok,
-        f"Số năm {_rating_name(c['rating'])} trong {years[0]}–{ctx.year}: "
+        f"Số năm {_rating_name(c['rating'])} trong {_span(years[0], ctx.year)}: "
         f"{len(hits)} (cần {c['count']}).",
         [str(y) for y in hits],
     )
@@ -429,15 +566,15 @@ def _window_rating_count(c: dict, ctx: _Context) -> Check:
 def _window_title_count(c: dict, ctx: _Context) -> Check:
     years = _window(ctx)
     if years is None:
-        return _no_window("window_title_count")
+        return _no_window("window_title_count", ctx)
     held = ctx.years_with(c["title"])
     hits = [y for y in years if y in held]
-    ok = len(hits) >= c["count"]
+    name = ctx.name(c["title"])
     return Check(
         "window_title_count",
-        ok,
-        f"Số lần {c['title']} trong {years[0]}–{ctx.year}: {len(hits)} (cần {c['count']}).",
-        [f"{c['title']} {y} (QĐ {held[y]})" for y in hits],
+        len(hits) >= c["count"],
+        f"Số lần {name} trong {_span(years[0], ctx.year)}: {len(hits)} (cần {c['count']}).",
+        [f"{name} {y} (QĐ {held[y]})" for y in hits],
     )
 
 
@@ -467,29 +604,33 @@ def _member_rating_share(c: dict, ctx: _Context) -> Check:
     return Check(
         "member_rating_share",
         ok,
-        f"{good}/{total} thành viên xếp loại {_from(c['min'])} ({share:.0f}%, cần {c['pct']}%).",
+        f"{good}/{total} thành viên xếp loại {_from(c['min'])} năm {ctx.year} "
+        f"({share:.0f}%, cần {c['pct']}%).",
     )
 
 
 def _member_title_share(c: dict, ctx: _Context) -> Check:
     total = _members(ctx)
-    held = ctx.records.member_titles.get((ctx.nominee.unit_id, ctx.year, c["title"]), 0)
+    held = ctx.records.members_holding(ctx.nominee.unit_id, ctx.year, c["title"])
     share = held * 100 / total if total else 0
     ok = total > 0 and (share > c["pct"] if c.get("strict") else share >= c["pct"])
     sign = "trên" if c.get("strict") else "từ"
+    also = sorted(ctx.name(x) for x in ctx.records.counting.get(c["title"], ()) if x != c["title"])
+    counted = f", kể cả {', '.join(also)}" if also else ""
     return Check(
         "member_title_share",
         ok,
-        f"{held}/{total} thành viên đạt {c['title']} ({share:.0f}%, cần {sign} {c['pct']}%).",
+        f"{held}/{total} thành viên đạt {ctx.name(c['title'])} năm {ctx.year}{counted} "
+        f"({share:.0f}%, cần {sign} {c['pct']}%).",
     )
 
 
 def _member_title_count(c: dict, ctx: _Context) -> Check:
-    held = ctx.records.member_titles.get((ctx.nominee.unit_id, ctx.year, c["title"]), 0)
+    held = ctx.records.members_holding(ctx.nominee.unit_id, ctx.year, c["title"])
     return Check(
         "member_title_count",
         held >= c["count"],
-        f"{held} thành viên đạt {c['title']} năm {ctx.year} (cần {c['count']}).",
+        f"{held} thành viên đạt {ctx.name(c['title'])} năm {ctx.year} (cần {c['count']}).",
     )
 
 
@@ -508,18 +649,23 @@ def _cluster_leader(c: dict, ctx: _Context) -> Check:
 
 
 def _attestation(c: dict, ctx: _Context) -> Check:
-    return Check(
-        "attestation", True, f"Không kiểm tra được từ dữ liệu; cần minh chứng: {c['text']}"
-    )
+    return _to_verify("attestation", f"Cần xác minh (không kiểm tra được từ dữ liệu): {c['text']}.")
+
+
+def _sentence(text: str) -> str:
+    return text.rstrip(" .;")
 
 
 def _any(c: dict, ctx: _Context) -> Check:
     checks = [_evaluate(k, ctx) for k in c["conditions"]]
-    ok = any(k.passed for k in checks)
-    detail = (
-        (c.get("label") or "Một trong các điều kiện") + ": " + "; ".join(k.detail for k in checks)
-    )
-    return Check("any", ok, detail, [r for k in checks if k.passed for r in k.records])
+    if any(k.passed for k in checks):
+        status = PASSED
+    else:
+        status = TO_VERIFY if any(k.status == TO_VERIFY for k in checks) else FAILED
+    label = c.get("label") or "Một trong các điều kiện"
+    detail = f"{label}: " + "; ".join(_sentence(k.detail) for k in checks) + "."
+    records = [r for k in checks if k.passed for r in k.records]
+    return Check("any", status == PASSED, detail, records, status=status)
 
 
 HANDLERS = {

@@ -49,6 +49,8 @@ class AwardType(models.Model):
         _("thứ bậc"), default=0, help_text=_("Lớn hơn là cao hơn; dùng cho “hình thức cao hơn”.")
     )
     active = models.BooleanField(default=True)
+    # Titles this one presupposes (CSTĐCS presupposes LĐTT): a member holding it counts for them.
+    implies = models.JSONField(_("bao hàm danh hiệu"), default=list, blank=True)
 
     class Meta:
         verbose_name = _("danh hiệu, hình thức khen thưởng")
@@ -61,6 +63,36 @@ class AwardType(models.Model):
     def save(self, *args, **kwargs):
         self.name_key = name_key(self.name)
         super().save(*args, **kwargs)
+
+
+class AliasOrigin(models.TextChoices):
+    CATALOGUE = "catalogue", _("danh mục (tệp dữ liệu)")
+    BOARD = "board", _("Ban Thi đua – Khen thưởng thêm")
+    IMPORT = "import", _("ánh xạ khi nhập sổ")
+
+
+class AwardAlias(models.Model):
+    """Another name of an award as registries write it (the law's names, provincial wording,
+    abbreviations). Matched on `key` (no case, diacritics, punctuation or extra spaces); a
+    pattern (text ending in “…”) names every wording that begins with it. A key names one
+    award only, so two awards are never confused."""
+
+    award_type = models.ForeignKey(AwardType, on_delete=models.CASCADE, related_name="aliases")
+    text = models.CharField(_("tên gọi khác"), max_length=300)
+    key = models.CharField(max_length=300, unique=True, editable=False)
+    pattern = models.BooleanField(_("mẫu (mọi tên bắt đầu như vậy)"), default=False)
+    origin = models.CharField(
+        _("nguồn"), max_length=10, choices=AliasOrigin.choices, default=AliasOrigin.BOARD
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("tên gọi khác của hình thức khen thưởng")
+        verbose_name_plural = _("tên gọi khác của hình thức khen thưởng")
+        ordering = ["award_type", "text"]
+
+    def __str__(self) -> str:
+        return f"{self.text} → {self.award_type.code}"
 
 
 class AwardRule(models.Model):
@@ -234,6 +266,14 @@ class AwardEntry(models.Model):
     signer = models.CharField(_("người ký"), max_length=200, blank=True)
     source = models.CharField(_("nguồn"), max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # The achievement period: `year` is its (last) year, `period_from` its first when the
+    # decision names several ("2016–2020"). `period_stated` is False when the decision states no
+    # period and `year` was taken from the decision date: the next award's window then counts
+    # from the decision (Decree 98/2023/NĐ-CP Art 30(9)).
+    period_from = models.PositiveSmallIntegerField(_("thành tích từ năm"), null=True, blank=True)
+    period_stated = models.BooleanField(
+        _("quyết định ghi thời gian thành tích"), default=True, db_default=True
+    )
 
     class Meta:
         verbose_name = _("khen thưởng đã trao")

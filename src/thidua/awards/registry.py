@@ -16,10 +16,11 @@ from django.utils.translation import gettext as _
 
 from thidua.accounts.audit import Change, record_many
 from thidua.awards import audit_actions, counts
-from thidua.awards.models import AwardEntry, AwardType, Person
+from thidua.awards.aliases import Matcher, alias_key, resolve_mapping, save_aliases
+from thidua.awards.models import AliasOrigin, AwardEntry, AwardType, Person
 from thidua.awards.name_search import matching, remember_words, search
 from thidua.common.bulk import insert_rows, refresh_statistics, reserve_ids, rows_by_keys
-from thidua.common.errors import Issue
+from thidua.common.errors import Issue, ValidationFailed
 from thidua.common.spreadsheet import Column, FileUnreadable, locate, missing, stream_rows
 from thidua.common.text import name_key, shown, text_problem, unit_key
 from thidua.orgs.models import Unit
@@ -41,11 +42,14 @@ COLUMNS = (
     Column("birth_year", ("năm sinh", "birth_year", "born")),
     Column("unit", ("đơn vị", "đơn vị công tác", "cơ quan, đơn vị", "unit")),
     Column("award", ("hình thức khen thưởng", "hình thức", "danh hiệu", "award"), required=True),
-    Column("year", ("năm", "năm khen thưởng", "year"), required=True),
+    Column("year", ("năm", "năm khen thưởng", "year")),
     Column("decision_number", ("số quyết định", "số qđ", "decision_number", "decision")),
     Column("decision_date", ("ngày quyết định", "ngày qđ", "decision_date")),
 )
 _DATE = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
+# An achievement period as decisions write it: "2016-2020", "2016 – 2020", "giai đoạn 2016–2020".
+_PERIOD = re.compile(r"^(?:giai đoạn|gđ|năm)?\s*(\d{4})\s*[-–—/]\s*(\d{4})$", re.I)
+_FIRST_ROWS = 5  # rows listed with an unknown award name
 
 
 @dataclass
@@ -55,6 +59,9 @@ class RegistryImport:
     unchanged: int = 0  # rows naming an entry already in the registry (or earlier in the file)
     people_created: int = 0
     errors: list[Issue] = field(default_factory=list)
+    # Award names the catalogue does not know: {"name", "rows" (count), "first_rows"}.
+    unknown_awards: list[dict] = field(default_factory=list)
+    aliases_added: list[dict] = field(default_factory=list)  # used --map items kept as aliases
 
     def as_dict(self) -> dict:
         return {
@@ -63,24 +70,39 @@ class RegistryImport:
             "unchanged": self.unchanged,
             "people_created": self.people_created,
             "errors": [e.as_dict() for e in self.errors],
+            "unknown_awards": self.unknown_awards,
+            "aliases_added": self.aliases_added,
         }
 
 
 def import_registry(
-    source, *, actor=None, dry_run: bool = False, filename=None, via: str = "cli", progress=None
+    source,
+    *,
+    actor=None,
+    dry_run: bool = False,
+    filename=None,
+    via: str = "cli",
+    progress=None,
+    mapping: dict[str, str] | None = None,
 ) -> RegistryImport:
     """Validate every row, then write all of them in one transaction, or nothing.
 
     Built for lists of a million rows: the sheet is read once and handed out row by row,
     repeated cells (award names, years, dates, names) are converted once, people are matched
     in one query and rows are written with COPY (PostgreSQL) or executemany (SQLite).
+    `mapping` ({name in the file: award code}, `--map`) names awards the catalogue does not
+    know; a mapping a row used is kept as an alias (audited) when the import is written.
     """
     result = RegistryImport()
     limit = getattr(settings, "THIDUA_REGISTRY_MAX_BYTES", CLI_LIMIT)
+    mapped: dict[str, int] = {}
     try:
-        parsed = _read(source, filename, limit, result.errors)
+        parsed, used = _read(source, filename, limit, result, mapping or {}, mapped)
     except FileUnreadable as exc:
         result.errors.append(exc.as_issue())
+        return result
+    except ValidationFailed as exc:
+        result.errors.extend(exc.issues)
         return result
     if result.errors:
         return result
@@ -90,6 +112,10 @@ def import_registry(
             result.written = _count_new(parsed)
             result.unchanged = len(parsed) - result.written
             return result
+        kept = {n: a for n, a in mapped.items() if alias_key(n) in used}
+        for alias in save_aliases(actor, kept, origin=AliasOrigin.IMPORT, via=via):
+            if alias is not None:
+                result.aliases_added.append({"name": alias.text, "award": alias.award_type.code})
         if progress:
             progress(len(parsed))
         result.written, result.people_created = _write(parsed)
@@ -114,12 +140,17 @@ def import_registry(
     return result
 
 
-def _read(source, filename, limit: int, errors: list[Issue]) -> list[tuple]:
-    """The checked rows. The reader's copy of the sheet is gone when this returns: the matching
-    and the write that follow reuse its memory instead of stacking on it (1M rows into the
-    national registry: peak 1.46 → 1.06 GB, docs/benchmarks.md)."""
-    first, rows = stream_rows(source, filename, limit=limit)
-    return _parse(first, rows, errors)
+def _read(source, filename, limit: int, result: RegistryImport, mapping, mapped) -> tuple:
+    """The checked rows and the keys of the award names they used; `mapped` gets the mapping's
+    award ids. The reader's copy of the sheet is gone when this returns: the matching and the
+    write that follow reuse its memory instead of stacking on it (1M rows into the national
+    registry: peak 1.46 → 1.06 GB, docs/benchmarks.md)."""
+    first, rows = stream_rows(source, filename, limit=limit)  # an unreadable file: no query
+    matcher = Matcher()
+    mapped.update(resolve_mapping(mapping, matcher))
+    for name, award_id in mapped.items():
+        matcher.add(name, award_id)
+    return _parse(first, rows, result, matcher)
 
 
 def _refresh_statistics() -> None:
@@ -127,43 +158,43 @@ def _refresh_statistics() -> None:
 
 
 # A parsed row: (full_name, birth_year, unit_name, award_type_id, year, decision_number,
-# decision_date). Plain tuples: a million dataclass instances would cost memory and time.
+# decision_date, period_from, period_stated). Plain tuples: a million dataclass instances would
+# cost memory and time.
 _FIELDS = ("full_name", "birth_year", "unit", "award", "year", "decision_number", "decision_date")
 
 
-def _parse(first: int, rows, errors: list[Issue]) -> list[tuple]:
+def _parse(first: int, rows, result: RegistryImport, matcher) -> tuple[list, set]:
+    errors = result.errors
     header_cells = next(rows, None)
     if header_cells is None:
         errors.append(Issue(_("Tệp không có dữ liệu.")))
-        return []
+        return [], set()
     header = _header(header_cells, errors)
     if errors:
-        return []
-    check = _Checker(header, _award_lookup())
+        return [], set()
+    check = _Checker(header, matcher)
     parsed = []
     for number, raw in enumerate(rows, start=first + 1):
         row = check(number, raw, errors)
         if row is not None:
             parsed.append(row)
+    if check.unknown:
+        result.unknown_awards = check.unknown_report()
+        errors[:0] = check.unknown_issues()  # first: the few names that matter
     if errors:
         parsed.clear()
-    return parsed
+    return parsed, check.used
 
 
 def _header(cells: list, errors: list[Issue]) -> dict[str, int]:
     found = locate(cells, COLUMNS)
-    for column in missing(found, COLUMNS):
+    absent = [column.name for column in missing(found, COLUMNS)]
+    if "year" not in found and "decision_date" not in found:
+        absent.append("year")  # the achievement year, or else the decision's date
+    for column in absent:
         msg = _("Thiếu cột “%(c)s” ở dòng tiêu đề (ví dụ: Họ và tên, Hình thức khen thưởng, Năm).")
-        errors.append(Issue(msg % {"c": column.name}, row=1, column=column.name))
+        errors.append(Issue(msg % {"c": column}, row=1, column=column))
     return found
-
-
-def _award_lookup() -> dict[str, int]:
-    lookup = {}
-    for pk, code, key in AwardType.objects.values_list("pk", "code", "name_key"):
-        lookup[name_key(code)] = pk
-        lookup[key] = pk
-    return lookup
 
 
 def _text(value) -> str:
@@ -177,15 +208,18 @@ def _text(value) -> str:
 class _Checker:
     """Checks one row at a time; each distinct cell value is converted only once."""
 
-    def __init__(self, header: dict[str, int], awards: dict[str, int]):
+    def __init__(self, header: dict[str, int], matcher):
         self.positions = [header.get(f) for f in _FIELDS]
         present = [p for p in self.positions if p is not None]
         self.width = max(present) + 1
-        self.awards = awards
+        self.matcher = matcher
         self.this_year = dt.date.today().year
         self.award_cells: dict = {}
         self.int_cells: dict = {}
+        self.year_cells: dict = {}
         self.date_cells: dict = {}
+        self.used: set[str] = set()  # keys of the award names the rows matched
+        self.unknown: dict[str, list] = {}  # key → [name as first written, rows, first rows]
 
     def cells(self, raw) -> list:
         if len(raw) < self.width:
@@ -200,9 +234,9 @@ class _Checker:
         if not full_name and all(c in (None, "") for c in raw):
             return None  # a blank line
         award = self.award(award_cell)
-        year = self.integer(year_cell)
-        born = self.integer(born_cell) if born_cell not in (None, "") else None
         decided = self.date(date_cell)
+        year, period_from, stated = self.period(year_cell, decided)
+        born = self.integer(born_cell) if born_cell not in (None, "") else None
         unit_name = unit_cell.strip() if type(unit_cell) is str else _text(unit_cell)
         decision = number_cell.strip() if type(number_cell) is str else _text(number_cell)
         texts = (full_name, unit_name, decision)
@@ -218,7 +252,7 @@ class _Checker:
             self.explain(number, full_name, award, year, born, born_cell, decided, raw, errors)
             _explain_texts(number, texts, born, errors)
             return None
-        return (full_name, born, unit_name, award, year, decision, decided)
+        return (full_name, born, unit_name, award, year, decision, decided, period_from, stated)
 
     def bad_born(self, cell, born: int | None) -> bool:
         return cell not in (None, "") and (born is None or not 1880 <= born <= self.this_year)
@@ -227,10 +261,60 @@ class _Checker:
         try:
             return self.award_cells[cell]
         except KeyError:
-            found = self.award_cells[cell] = self.awards.get(name_key(_text(cell)))
+            found = self.award_cells[cell] = self.find_award(cell)
             return found
         except TypeError:  # an unhashable cell
-            return self.awards.get(name_key(_text(cell)))
+            return self.find_award(cell)
+
+    def find_award(self, cell) -> int | None:
+        text = _text(cell)
+        found = self.matcher.find(text)
+        if found is not None:
+            self.used.add(alias_key(text))
+        return found
+
+    def period(self, cell, decided) -> tuple[int | None, int | None, bool]:
+        """(year, first year of a period, whether the file states it); an empty cell takes
+        the decision's year, not stated."""
+        if cell in (None, ""):
+            return (decided.year if decided else None), None, False
+        try:
+            return self.year_cells[cell]
+        except KeyError:
+            found = self.year_cells[cell] = _period(cell)
+            return found
+        except TypeError:
+            return _period(cell)
+
+    def note_unknown(self, number: int, cell) -> None:
+        text = " ".join(_text(cell).split())
+        found = self.unknown.setdefault(alias_key(text), [text, 0, []])
+        found[1] += 1
+        if len(found[2]) < _FIRST_ROWS:
+            found[2].append(number)
+
+    def unknown_report(self) -> list[dict]:
+        return [
+            {"name": name, "rows": n, "first_rows": rows}
+            for name, n, rows in sorted(self.unknown.values(), key=lambda u: -u[1])
+        ]
+
+    def unknown_issues(self) -> list[Issue]:
+        msg = _(
+            "Không có hình thức khen thưởng “%(a)s” trong danh mục: %(n)s dòng (đầu tiên: dòng "
+            "%(rows)s). Nếu là tên địa phương của một hình thức có sẵn, nhập lại với "
+            '--map "%(a)s=MÃ" (hoặc nhờ Ban Thi đua – Khen thưởng thêm tên gọi khác).'
+        )
+        return [
+            Issue(
+                msg
+                % {"a": u["name"], "n": u["rows"], "rows": ", ".join(map(str, u["first_rows"]))},
+                row=u["first_rows"][0],
+                column="award",
+                value=u["name"],
+            )
+            for u in self.unknown_report()
+        ]
 
     def integer(self, cell) -> int | None:
         try:
@@ -255,18 +339,19 @@ class _Checker:
 
         if not full_name:
             fail("full_name", "", _("Thiếu họ và tên (hoặc tên tập thể)."))
-        if award is None:
-            fail(
-                "award",
-                cells[3],
-                _("Không có hình thức khen thưởng “%(a)s” trong danh mục.")
-                % {"a": _text(cells[3])},
-            )
+        if award is None and not _text(cells[3]):
+            fail("award", "", _("Thiếu hình thức khen thưởng."))
+        elif award is None:
+            self.note_unknown(number, cells[3])  # one error per distinct name, after the rows
         if year is None or not 1945 <= year <= self.this_year + 1:
             fail(
                 "year",
                 cells[4],
-                _("Năm khen thưởng phải là số từ 1945 đến %(y)s.") % {"y": self.this_year + 1},
+                _(
+                    "Năm (thời gian lập thành tích) phải là một năm từ 1945 đến %(y)s hoặc một "
+                    "giai đoạn như 2016–2020; để trống thì lấy năm của ngày quyết định."
+                )
+                % {"y": self.this_year + 1},
             )
         if self.bad_born(born_cell, born):
             fail("birth_year", born_cell, _("Năm sinh không hợp lệ (để trống nếu là tập thể)."))
@@ -313,6 +398,17 @@ def _int(value) -> int | None:
     text = _text(value)
     # ASCII digits only: "2020²" or "２０２０" are not years ("²".isdigit() is True, int() fails).
     return int(text) if text.isascii() and text.isdigit() else None
+
+
+def _period(cell) -> tuple[int | None, int | None, bool]:
+    year = _int(cell)
+    if year is not None:
+        return year, None, True
+    match = _PERIOD.match(_text(cell))
+    if match is None:
+        return None, None, True
+    start, end = int(match.group(1)), int(match.group(2))
+    return (end, start, True) if start < end else (None, None, True)
 
 
 def _date(value) -> dt.date | None | bool:
@@ -373,6 +469,9 @@ ENTRY_COLUMNS = (
     "unit_name", "is_collective", "decision_number", "decision_date", "signer", "source",
     "created_at",
 )  # fmt: skip
+# The import also writes the achievement period; other writers (benchmarks, the generator)
+# leave it to the columns' defaults (no period, stated).
+IMPORT_COLUMNS = (*ENTRY_COLUMNS, "period_from", "period_stated")
 PERSON_COLUMNS = (
     "id", "full_name", "name_key", "birth_date", "birth_year", "gender", "unit_id", "unit_name",
     "position", "national_id", "merged_into_id", "created_at",
@@ -395,7 +494,7 @@ def _write(rows: list[tuple]) -> tuple[int, int]:
         for i in _by_name_key(rows, name):
             if not new(i):
                 continue
-            full_name, born, unit_name, award, year, decision, decided = rows[i]
+            full_name, born, unit_name, award, year, decision, decided, since, stated = rows[i]
             person = people[i]
             collective = born is None
             text = full_name if collective else unit_name
@@ -407,10 +506,10 @@ def _write(rows: list[tuple]) -> tuple[int, int]:
             tallied[year, award, unit_name] += 1
             yield (
                 award, year, person, unit, full_name, name(full_name), born, unit_name,
-                collective, decision, decided, "", "import", now,
+                collective, decision, decided, "", "import", now, since, stated,
             )  # fmt: skip
 
-    written = insert_rows(AwardEntry._meta.db_table, ENTRY_COLUMNS, entries())
+    written = insert_rows(AwardEntry._meta.db_table, IMPORT_COLUMNS, entries())
     counts.add(tallied)
     remember_words(keys.names())
     return written, created
@@ -464,7 +563,7 @@ def _new_entries(rows: list[tuple], people: list[int | None], keys: _Keys):
             seen.add(identity(person, name, award, year, decision or ""))
 
     def new(i: int) -> bool:
-        full_name, _born, _unit, award, year, decision, _date = rows[i]
+        full_name, _born, _unit, award, year, decision, *_rest = rows[i]
         key = identity(people[i], full_name, award, year, decision)
         if key in seen:
             return False

@@ -13,7 +13,7 @@ from django.utils.translation import gettext
 from thidua.accounts import permissions as perms
 from thidua.awards import privacy, registry
 from thidua.awards.catalogue import rule_for
-from thidua.awards.eligibility import Nominee, evaluate
+from thidua.awards.eligibility import considered_on, evaluate, proposal_nominee
 from thidua.awards.models import (
     PROPOSAL_EDITABLE,
     AwardRule,
@@ -56,7 +56,7 @@ def document_kind(label: str) -> str:
 
 
 def required_documents(proposal: Proposal) -> list[str]:
-    rule = rule_for(proposal.award_type, proposal.year)
+    rule = rule_for(proposal.award_type, proposal.year, considered_on(proposal))
     return list(rule.documents or []) if rule else []
 
 
@@ -91,7 +91,7 @@ def status_counts(user) -> dict[str, int]:
 
 
 def rule_of(proposal: Proposal) -> AwardRule | None:
-    return rule_for(proposal.award_type, proposal.year)
+    return rule_for(proposal.award_type, proposal.year, considered_on(proposal))
 
 
 def verdict_of(proposal: Proposal) -> tuple[dict, bool]:
@@ -99,13 +99,7 @@ def verdict_of(proposal: Proposal) -> tuple[dict, bool]:
     engine's verdict now; the flag says whether it is the kept one."""
     if proposal.eligibility and proposal.status not in PROPOSAL_EDITABLE:
         return proposal.eligibility, True
-    nominee = Nominee(
-        proposal.award_type.code,
-        proposal.year,
-        person_id=proposal.person_id,
-        unit_id=proposal.nominee_unit_id,
-    )
-    return evaluate(nominee).as_dict(), False
+    return evaluate(proposal_nominee(proposal)).as_dict(), False
 
 
 def closed_sessions(proposal: Proposal, limit: int = 30) -> list[tuple[str, str]]:

@@ -27,7 +27,7 @@ from thidua.awards import notices as proposal_notices
 from thidua.awards.catalogue import rule_for
 from thidua.awards.deadlines import due_for, nominee_name
 from thidua.awards.decisions import add_entry, decision_issues, entry_audit
-from thidua.awards.eligibility import Nominee, evaluate
+from thidua.awards.eligibility import considered_on, evaluate, proposal_nominee
 from thidua.awards.files import check_upload
 from thidua.awards.models import (
     PROPOSAL_EDITABLE,
@@ -353,15 +353,21 @@ def submit_proposal(
     """Runs the eligibility engine and keeps its verdict; an ineligible nominee needs a reason."""
 
     def apply(p: Proposal) -> dict:
-        verdict = evaluate(
-            Nominee(p.award_type.code, p.year, person_id=p.person_id, unit_id=p.nominee_unit_id)
-        ).as_dict()
-        if not verdict["eligible"] and not justification.strip():
+        # Judged under the rules in force on the day it is submitted (considered).
+        verdict = evaluate(proposal_nominee(p, today or timezone.localdate())).as_dict()
+        # Conditions the records cannot decide ("cần xác minh") are shown by the dossier's
+        # evidence; only a condition the records contradict needs a written justification.
+        refuted = verdict["outcome"] == "ineligible"
+        if refuted and not justification.strip():
             raise ValidationFailed(_ineligible_issues(verdict))
         p.eligibility = verdict
-        p.justification = justification.strip() if not verdict["eligible"] else ""
+        p.justification = justification.strip() if refuted else ""
         p.note = ""
-        return {"eligible": verdict["eligible"], "justification": p.justification}
+        return {
+            "eligible": verdict["eligible"],
+            "outcome": verdict["outcome_text"],  # in words: the history shows it as it is
+            "justification": p.justification,
+        }
 
     return _move(
         actor,
@@ -376,7 +382,7 @@ def submit_proposal(
 
 
 def _ineligible_issues(verdict: dict) -> list[Issue]:
-    failed = [c["detail"] for c in verdict["conditions"] if not c["passed"]]
+    failed = [c["detail"] for c in verdict["conditions"] if c.get("status") == "failed"]
     head = _(
         "Theo dữ liệu, đối tượng chưa đủ điều kiện; cần giải trình bằng văn bản để vẫn gửi đề nghị."
     )
@@ -478,7 +484,7 @@ def council_outcome(proposal: Proposal, session: BallotSession, candidate_id: in
         msg = _("Phiên bỏ phiếu xét %(a)s, không phải %(b)s.")
         raise _fail(msg % {"a": session.award_code, "b": proposal.award_type.code}, "ballot")
     row = _result_row(session.result, proposal, candidate_id)
-    rule = rule_for(proposal.award_type, proposal.year)
+    rule = rule_for(proposal.award_type, proposal.year, considered_on(proposal))
     result = session.result
     basis_kind = (rule.vote_basis if rule else "") or session.pass_basis
     basis = result["electorate"] if basis_kind == "electorate" else result["present"]

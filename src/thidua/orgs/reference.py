@@ -24,11 +24,19 @@ def _date(text: str) -> date | None:
 
 @transaction.atomic
 def load_provinces() -> int:
-    existing = {(u.code, u.valid_from): u for u in Unit.objects.all()}
+    units = list(Unit.objects.all())
+    existing = {(u.code, u.valid_from): u for u in units}
+    # A start date corrected in the data (Huế: 2025-07-01 → 2025-01-01) moves the stored unit
+    # instead of adding a second one with the same code and name.
+    current = {(u.code, u.name): u for u in units if u.valid_to is None}
     created = 0
     for row in read_csv("provinces.csv"):
         key = (row["code"], _date(row["valid_from"]))
-        unit = existing.get(key) or Unit(code=row["code"], valid_from=key[1])
+        unit = existing.get(key)
+        if unit is None and not row["valid_to"].strip():
+            unit = current.get((row["code"], row["name"]))
+        unit = unit or Unit(code=row["code"], valid_from=key[1])
+        unit.valid_from = key[1]
         unit.name = row["name"]
         unit.kind = _KINDS.get(row["kind"], UnitKind.OTHER)
         unit.valid_to = _date(row["valid_to"])
@@ -48,11 +56,15 @@ def load_lineage() -> int:
     for row in read_csv("lineage_2025.csv"):
         effective = date.fromisoformat(row["effective"])
         before = date.fromordinal(effective.toordinal() - 1)
+        # One link per predecessor and successor: a corrected date updates it.
         _, made = Lineage.objects.update_or_create(
             predecessor=unit_on(row["old_code"], before),
             successor=unit_on(row["new_code"], effective),
-            effective=effective,
-            defaults={"change": row["change"], "legal_basis": row["legal_basis"]},
+            defaults={
+                "effective": effective,
+                "change": row["change"],
+                "legal_basis": row["legal_basis"],
+            },
         )
         created += made
     return created

@@ -140,6 +140,13 @@ class MergeForm(forms.Form):
 class EligibilityForm(forms.Form):
     award = forms.ChoiceField(label=gettext_lazy("Hình thức khen thưởng"))
     year = _year(gettext_lazy("Năm xét"), required=True)
+    on = forms.DateField(
+        label=gettext_lazy("Ngày xét đề nghị"),
+        required=False,
+        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=gettext_lazy("Để trống: hôm nay. Xét theo tiêu chuẩn có hiệu lực ngày này."),
+    )
 
     def __init__(self, awards, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -79,6 +79,8 @@ FIELD_LABELS = {
     "note": _("Ghi chú"),
     "justification": _("Giải trình"),
     "eligible": _("Đủ điều kiện"),
+    "outcome": _("Kết quả xét điều kiện"),
+    "origin": _("Nguồn"),
     "council_result": _("Kết quả bỏ phiếu của hội đồng"),
 }
 

@@ -14,7 +14,7 @@ from thidua.api.routers.proposals import nominee_objects
 from thidua.api.schemas import (
     BacklogOut,
     EligibilityBatchIn,
-    NomineeIn,
+    EligibilityIn,
     OverdueOut,
     PersonOut,
     PersonRefOut,
@@ -36,12 +36,16 @@ router = Router(tags=["awards"])
     response=responses({200: VerdictOut}, 403, 404, 422),
     summary="Xét điều kiện của một cá nhân hoặc tập thể cho một hình thức và năm",
 )
-def eligibility(request: HttpRequest, payload: NomineeIn):
+def eligibility(request: HttpRequest, payload: EligibilityIn):
     perms.require(perms.uses_proposals(request.auth))
     person, unit = nominee_objects(payload.person_id, payload.unit_id)
     perms.require(selectors.may_check(request.auth, person=person, unit=unit), _refused())
     nominee = Nominee(
-        payload.award, payload.year, person_id=payload.person_id, unit_id=payload.unit_id
+        payload.award,
+        payload.year,
+        person_id=payload.person_id,
+        unit_id=payload.unit_id,
+        on=payload.on,
     )
     return evaluate_many([nominee])[0].as_dict()
 
@@ -75,7 +79,8 @@ def eligibility_batch(request: HttpRequest, payload: EligibilityBatchIn):
             raise HttpError(404, msg)
         perms.require(selectors.may_check(user, person=person, unit=unit), _refused())
     nominees = [
-        Nominee(n.award, n.year, person_id=n.person_id, unit_id=n.unit_id) for n in payload.nominees
+        Nominee(n.award, n.year, person_id=n.person_id, unit_id=n.unit_id, on=n.on)
+        for n in payload.nominees
     ]
     return [v.as_dict() for v in evaluate_many(nominees)]
 

@@ -77,6 +77,7 @@ def _verdict(data: dict, picked: dict) -> dict:
         data["year"],
         person_id=person.pk if person else None,
         unit_id=unit.pk if unit else None,
+        on=data.get("on"),
     )
     return evaluate(nominee).as_dict()
 

@@ -242,8 +242,10 @@ def verdict_context(verdict: dict) -> dict:
     level = rule["verification"] if rule else None
     labels = dict(Verification.choices)
     valid_from = rule.get("valid_from") if rule else None
+    on = verdict.get("on")
     return {
         "verdict": verdict,
+        "verdict_on": date.fromisoformat(on) if on else None,
         "rule": rule,
         "rule_from": date.fromisoformat(valid_from) if valid_from else None,
         "verification_label": labels.get(level, level or ""),

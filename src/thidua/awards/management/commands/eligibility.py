@@ -1,6 +1,9 @@
 from __future__ import annotations
 
 import json
+from argparse import ArgumentTypeError
+from dataclasses import replace
+from datetime import date, datetime
 
 from django.core.management.base import BaseCommand, CommandError
 
@@ -29,15 +32,20 @@ class Command(BaseCommand):
         parser.add_argument("--award")
         parser.add_argument("--year", type=int)
         parser.add_argument("--file")
+        parser.add_argument(
+            "--on",
+            type=_day,
+            help="Ngày xét đề nghị (YYYY-MM-DD hoặc DD/MM/YYYY; mặc định hôm nay): xét theo "
+            "tiêu chuẩn có hiệu lực ngày đó",
+        )
         parser.add_argument("--json", action="store_true")
 
-    def handle(self, *args, person, unit, award, year, file, json: bool, **options):
+    def handle(self, *args, person, unit, award, year, file, on, json: bool, **options):
         if file:
-            nominees = _from_file(file)
+            nominees = [replace(n, on=on) for n in _from_file(file)]
         elif (person or unit) and award and year:
-            nominees = [
-                Nominee(award, year, person_id=person, unit_id=_unit(unit, year) if unit else None)
-            ]
+            unit_id = _unit(unit, year) if unit else None
+            nominees = [Nominee(award, year, person_id=person, unit_id=unit_id, on=on)]
             if person and not Person.objects.filter(pk=person).exists():
                 raise CommandError(f"Không có cá nhân mã {person}.", returncode=2)
         else:
@@ -51,9 +59,16 @@ class Command(BaseCommand):
             self.stdout.write(_text(v))
 
 
-def _unit(code: str, year: int) -> int:
-    from datetime import date
+def _day(text: str) -> date:
+    for form in ("%Y-%m-%d", "%d/%m/%Y"):
+        try:
+            return datetime.strptime(text.strip(), form).date()
+        except ValueError:
+            continue
+    raise ArgumentTypeError(f"Ngày “{text}” không hợp lệ (YYYY-MM-DD hoặc DD/MM/YYYY).")
 
+
+def _unit(code: str, year: int) -> int:
     found = Unit.objects.valid_on(date(year, 12, 31)).filter(code=code).first()
     if found is None:
         raise CommandError(f"Không có đơn vị mã {code} năm {year}.", returncode=2)
@@ -127,16 +142,19 @@ def _by_name(people: dict, problems: list[str]) -> list[Nominee]:
     return out
 
 
+_MARKS = {"passed": "✓", "failed": "✗", "to_verify": "?"}
+
+
 def _text(v: dict) -> str:
     who = f"cá nhân #{v['person_id']}" if v["person_id"] else f"tập thể #{v['unit_id']}"
-    verdict = "ĐỦ ĐIỀU KIỆN" if v["eligible"] else "CHƯA ĐỦ ĐIỀU KIỆN"
-    lines = [f"{who} – {v['award']} {v['year']}: {verdict}"]
+    when = f", xét ngày {date.fromisoformat(v['on']):%d/%m/%Y}" if v.get("on") else ""
+    head = f"{who} – {v['award_name']} năm {v['year']}{when}: {v['outcome_text'].upper()}"
+    lines = [head]
     if v.get("rule"):
         lines.append(f"  Căn cứ: {v['rule']['legal_basis']} ({v['rule']['verification']})")
-    for c in v["conditions"]:
-        lines.append(f"  [{'✓' if c['passed'] else '✗'}] {c['detail']}")
-    for m in v["missing"]:
-        lines.append(f"  [ ] Cần minh chứng: {m}")
+        if v["rule"].get("decree"):
+            lines.append(f"  Văn bản đang có hiệu lực: {v['rule']['decree']}")
+    lines += [f"  [{_MARKS[c['status']]}] {c['detail']}" for c in v["conditions"]]
     return "\n".join(lines)
 
 

@@ -6,12 +6,15 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from thidua.awards import counts, warm
+from thidua.awards.aliases import parse_mapping
 from thidua.awards.registry import as_search_row, import_registry, search, statistics
+from thidua.common.errors import ValidationFailed
 
 
 class Command(BaseCommand):
     help = (
-        "Sổ khen thưởng: import FILE [--dry-run] [--json]; search QUERY [--born YEAR]; "
+        'Sổ khen thưởng: import FILE [--dry-run] [--json] [--map "Tên=MÃ" ...]; '
+        "search QUERY [--born YEAR]; "
         "stats [--by ...] [--verify] [--recount] [--json]; warm"
     )
 
@@ -23,6 +26,14 @@ class Command(BaseCommand):
         imp.add_argument("file")
         imp.add_argument("--dry-run", action="store_true")
         imp.add_argument("--json", action="store_true")
+        imp.add_argument(
+            "--map",
+            action="append",
+            default=[],
+            metavar="TÊN=MÃ",
+            help="Tên hình thức khen thưởng trong tệp = mã trong danh mục (lặp lại được); "
+            "ánh xạ đã dùng được lưu thành tên gọi khác",
+        )
         find = sub.add_parser("search", help="Tìm theo tên, không phân biệt dấu")
         find.add_argument("query")
         find.add_argument("--born", type=int)
@@ -53,8 +64,14 @@ class Command(BaseCommand):
     def handle(self, *args, action, **options):
         getattr(self, f"_{action}")(**options)
 
-    def _import(self, file, dry_run, json: bool, **options):
-        result = import_registry(file, dry_run=dry_run, filename=file, progress=self._writing)
+    def _import(self, file, dry_run, json: bool, map: list[str], **options):
+        try:
+            mapping = parse_mapping(map)
+        except ValidationFailed as exc:
+            raise CommandError(exc.issues[0].message, returncode=2) from exc
+        result = import_registry(
+            file, dry_run=dry_run, filename=file, progress=self._writing, mapping=mapping
+        )
         if json:
             self.stdout.write(_dumps(result.as_dict()))
         elif result.ok:
@@ -63,6 +80,8 @@ class Command(BaseCommand):
                 f"{verb} {result.written} dòng, {result.unchanged} dòng đã có trong sổ; "
                 f"{result.people_created} cá nhân mới."
             )
+            for a in result.aliases_added:
+                self.stdout.write(f"Đã lưu tên gọi khác: “{a['name']}” = {a['award']}.")
         else:
             for e in result.errors:
                 where = f"Dòng {e.row}, cột {e.column}, giá trị “{e.value}”: " if e.row else ""
