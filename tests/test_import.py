@@ -335,6 +335,25 @@ def test_unchanged_values_of_other_members_do_not_stop_an_officer(tmp_path, tnb,
     assert (result.written, result.unchanged) == (1, 2)
 
 
+def test_a_file_with_reading_errors_still_lists_its_value_errors_once_each(tmp_path, tnb, users):
+    path = csv_file(
+        tmp_path / "f.csv",
+        [
+            ["đơn vị", "chỉ tiêu", "kỳ", "giá trị"],
+            ["Long An", "grdp_growth", "2018", "9,5"],
+            ["Tiền Giang", "on_time_dossier_rate", "2019", "105"],
+            ["Mèo Vạc", "grdp_growth", "2019", "7"],
+        ],
+    )
+    before = counts()
+    result = import_file(users["camau"], path, tnb, "2019")
+    assert not result.ok
+    assert sorted(e.row for e in result.errors) == [2, 3, 4]  # one error a row, none twice
+    assert (3, "giá trị", "105") in where(result)
+    assert "không được lớn hơn 100" in result.errors[1].message
+    assert counts() == before
+
+
 def test_a_long_file_needs_its_period_when_rows_span_several(tmp_path, tnb, users):
     path = csv_file(
         tmp_path / "f.csv",

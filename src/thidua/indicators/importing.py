@@ -325,10 +325,10 @@ class _Import:
         if not self.errors and not entries:
             self.error(_("Tệp không có số liệu nào để nhập."))
         if self.errors:
-            # The service still checks the rows that were read, so one reading lists every error.
-            self._write(
-                header, [e for e in entries if e.value is not None and e.unit], True, reason
-            )
+            # The service still checks the values that were read, so one reading lists every
+            # error of the file.
+            read = [e for e in entries if e.value is not None and e.unit is not None]
+            self._write(header, read, True, reason)
             return self.fail(header)
         return self._write(header, entries, dry_run, reason)
 
