@@ -295,4 +295,5 @@ def login_lines() -> list[str]:
     others = Membership.objects.filter(cluster__code="TNB", year=2019).select_related("unit")
     names = sorted(member_username(m.unit.name) for m in others)
     lines.append("  Cán bộ thi đua của từng tỉnh cụm TNB (cùng mật khẩu): " + ", ".join(names))
+    lines.append(f"  E-mail của mỗi tài khoản: <tài khoản>@{DEMO_MAIL_DOMAIN} (nhận thông báo)")
     return lines
