@@ -93,6 +93,8 @@ def report_paths() -> dict[str, str]:
     paths = {
         "officer-1-dashboard": "/",
         "officer-2-entry": f"/entry/TNB/2019H1/{report.unit_id if report else unit.pk}/",
+        # The year's report is still open: the form as the officer types into it.
+        "officer-2b-entry-open": f"/entry/TNB/2019/{report.unit_id if report else unit.pk}/",
         "officer-3-upload": "/clusters/TNB/2019H1/upload/",
     }
     if report is not None:
