@@ -20,8 +20,8 @@ from thidua.indicators.models import Report
 from thidua.indicators.services import ValueInput
 
 SOURCE = Path(__file__).resolve().parents[1] / "src" / "thidua"
-APPS = ("accounts", "indicators", "scoring", "reports", "ballots", "awards")
-NAME = re.compile(r'"((?:accounts|indicators|scoring|reports|ballots|awards)\.[a-z_]+\.[a-z_]+)"')
+APPS = ("accounts", "indicators", "scoring", "reports", "ballots", "awards", "notices")
+NAME = re.compile(r'"((?:accounts|indicators|scoring|reports|ballots|awards|notices)\.[a-z_]+\.[a-z_]+)"')
 # `audit_actions.X`, or `awards_actions.X` where a module uses two apps' actions.
 CONSTANT = re.compile(
     r"\b(?:(accounts|indicators|scoring|reports|ballots|awards)_actions|audit_actions)"

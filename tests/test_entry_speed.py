@@ -21,7 +21,7 @@ from tests.test_web import as_user, entry_url, long_an  # noqa: F401 (fixtures)
 from thidua.covenants.models import Covenant, Target
 from thidua.indicators.error_sheet import ERROR_FILL
 from thidua.indicators.models import Indicator, Report, ReportStatus, Value
-from thidua.indicators.required import blank_required, required_indicators
+from thidua.scoring.required import blank_required, required_indicators
 
 pytestmark = pytest.mark.django_db
 

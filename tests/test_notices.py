@@ -114,7 +114,7 @@ def test_a_user_who_turned_email_off_gets_the_notice_in_app_only(
 ):
     response = as_user("longan").post("/tai-khoan/thong-bao/", {})  # the box unticked
     assert response.status_code == 302
-    assert AuditEntry.objects.filter(action="notices.email_preference").exists()
+    assert AuditEntry.objects.filter(action="notices.email.preference_changed").exists()
     with django_capture_on_commit_callbacks(execute=True):
         services.return_report(users["camau"], submitted, COMMENT)
     assert len(notices_of(users["longan"], "report_returned")) == 1

@@ -8,6 +8,8 @@ VALUE_CREATED = "indicators.value.created"
 VALUE_CHANGED = "indicators.value.changed"
 WINDOW_OPENED = "indicators.window.opened"
 WINDOW_CHANGED = "indicators.window.changed"
+WINDOW_EXTENDED = "indicators.window.extended"
+WINDOW_NUDGED = "indicators.window.nudged"
 INDICATOR_CREATED = "indicators.indicator.created"
 INDICATOR_CHANGED = "indicators.indicator.changed"
 REPORT_SUBMITTED = "indicators.report.submitted"
@@ -21,6 +23,8 @@ LABELS = {
     VALUE_CHANGED: _("Sửa số liệu"),
     WINDOW_OPENED: _("Mở kỳ báo cáo"),
     WINDOW_CHANGED: _("Đổi hạn kỳ báo cáo"),
+    WINDOW_EXTENDED: _("Gia hạn nộp báo cáo cho đơn vị"),
+    WINDOW_NUDGED: _("Nhắc đơn vị nộp báo cáo"),
     INDICATOR_CREATED: _("Thêm chỉ tiêu vào danh mục"),
     INDICATOR_CHANGED: _("Sửa định nghĩa chỉ tiêu"),
     REPORT_SUBMITTED: _("Gửi báo cáo"),

@@ -11,10 +11,11 @@ from django.utils.translation import gettext as _
 
 from thidua.accounts import permissions as perms
 from thidua.accounts.audit import record
-from thidua.accounts.models import AuditEntry
+from thidua.accounts.timeline import timeline
 from thidua.common.errors import Issue, ValidationFailed
 from thidua.common.periods import parse_period
 from thidua.common.workdays import add_working_days
+from thidua.indicators import audit_actions
 from thidua.indicators import notices as report_notices
 from thidua.indicators.models import Extension, Report, ReportingWindow, ReportStatus
 from thidua.orgs.models import Cluster, Membership, Unit
@@ -45,7 +46,7 @@ def open_window(
         window.save()
         record(
             actor,
-            "indicators.window.opened" if created else "indicators.window.changed",
+            audit_actions.WINDOW_OPENED if created else audit_actions.WINDOW_CHANGED,
             window,
             before,
             {"period": p.code, "deadline": deadline, "entry_closes": entry_closes},
@@ -92,7 +93,7 @@ def extend_deadline(
             window=window, unit=unit, defaults={"deadline": new, "reason": reason.strip()}
         )
         after = {"unit": unit.code, "period": window.period, "deadline": new}
-        record(actor, "indicators.window.extended", window, before, after, reason, via=via)
+        record(actor, audit_actions.WINDOW_EXTENDED, window, before, after, reason, via=via)
         report_notices.deadline_extended(extension)
     return extension
 
@@ -127,9 +128,7 @@ def nudge(actor, window: ReportingWindow, unit: Unit, *, via: str = "web") -> in
         if done.exclude(status__in=(ReportStatus.DRAFT, ReportStatus.RETURNED)).exists():
             msg = _("%(unit)s đã gửi báo cáo; không cần nhắc.") % {"unit": unit.name}
             raise ValidationFailed([Issue(msg)])
-        earlier = AuditEntry.objects.filter(
-            action="indicators.window.nudged", object_id=str(locked.pk), at__gte=since
-        )
+        earlier = timeline(locked).filter(action=audit_actions.WINDOW_NUDGED, at__gte=since)
         if earlier.filter(after__unit=unit.code).exists():
             msg = _("Đã nhắc %(unit)s trong %(h)s giờ qua; chưa nhắc lại được.")
             raise ValidationFailed(
@@ -140,5 +139,5 @@ def nudge(actor, window: ReportingWindow, unit: Unit, *, via: str = "web") -> in
             msg = _("%(unit)s chưa có tài khoản cán bộ thi đua để nhận nhắc nhở.")
             raise ValidationFailed([Issue(msg % {"unit": unit.name})])
         after = {"unit": unit.code, "period": locked.period, "told": told}
-        record(actor, "indicators.window.nudged", locked, None, after, via=via)
+        record(actor, audit_actions.WINDOW_NUDGED, locked, None, after, via=via)
     return told

@@ -12,6 +12,7 @@ from django.db import transaction
 
 from thidua.accounts import permissions as perms
 from thidua.accounts.audit import record
+from thidua.notices import audit_actions
 from thidua.notices.models import Notice, Preference
 
 log = logging.getLogger(__name__)
@@ -93,9 +94,8 @@ def set_email_preference(user, wanted: bool, *, via: str = "web") -> None:
     with transaction.atomic():
         before = email_preference(user)
         Preference.objects.update_or_create(user_id=user.pk, defaults={"email": wanted})
-        record(
-            user, "notices.email_preference", user, {"email": before}, {"email": wanted}, via=via
-        )
+        change = ({"email": before}, {"email": wanted})
+        record(user, audit_actions.EMAIL_PREFERENCE, user, *change, via=via)
 
 
 def mark_read(user, notice_ids: Iterable[int] | None = None) -> int:

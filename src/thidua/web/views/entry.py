@@ -16,9 +16,9 @@ from thidua.common.errors import Issue, ValidationFailed
 from thidua.common.periods import Period
 from thidua.indicators import services
 from thidua.indicators.models import Report
-from thidua.indicators.required import blank_required, required_indicators
 from thidua.indicators.selectors import window_for
 from thidua.orgs.models import Cluster, Membership, Unit
+from thidua.scoring.required import blank_required, required_indicators
 from thidua.web import access, selectors
 from thidua.web.forms import EntryForm
 

@@ -20,8 +20,8 @@ from thidua.indicators.error_sheet import marked_workbook
 from thidua.indicators.excel_template import write_template
 from thidua.indicators.importing import FileUnreadable, ImportResult, import_file, read_rows
 from thidua.indicators.models import Report
-from thidua.indicators.required import blank_required
 from thidua.indicators.services import EDITABLE
+from thidua.scoring.required import blank_required
 from thidua.web import access, uploads
 from thidua.web.forms import UploadForm
 
