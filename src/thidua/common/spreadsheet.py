@@ -7,7 +7,7 @@ from collections.abc import Iterable
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-def safe(value):
+def safe(value: object) -> object:
     """Text starting like a formula gets a leading apostrophe; numbers and dates pass as is."""
     if isinstance(value, str) and value.startswith(FORMULA_START):
         return "'" + value
