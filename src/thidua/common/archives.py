@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+from collections.abc import Iterable
 
 from django.utils.translation import gettext as _
 
@@ -41,7 +42,9 @@ def office_problem(
         return _unpacked_problem(archive, entries, max_unpacked)
 
 
-def _unpacked_problem(archive: zipfile.ZipFile, entries, limit: int) -> str | None:
+def _unpacked_problem(
+    archive: zipfile.ZipFile, entries: Iterable[zipfile.ZipInfo], limit: int
+) -> str | None:
     total = 0
     try:
         for entry in entries:

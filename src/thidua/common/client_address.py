@@ -10,9 +10,13 @@ the look-up's rate limit (`web.ratelimit`) and the login lockout (AXES_CLIENT_IP
 from __future__ import annotations
 
 import ipaddress
+from collections.abc import Iterable
 
 from django.conf import settings
 from django.http import HttpRequest
+
+IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 
 def client_address(request: HttpRequest) -> str:
@@ -31,12 +35,12 @@ def client_address(request: HttpRequest) -> str:
     return address
 
 
-def _is_trusted(address: str, proxies) -> bool:
+def _is_trusted(address: str, proxies: Iterable[IPNetwork]) -> bool:
     parsed = _parsed(address)
     return parsed is not None and any(parsed in network for network in proxies)
 
 
-def _parsed(address: str):
+def _parsed(address: str) -> IPAddress | None:
     try:
         return ipaddress.ip_address(address)
     except ValueError:

@@ -10,14 +10,15 @@ ones the ORM would have passed; the rows are model instances exactly as the quer
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
 from django.db import connections, router
-from django.db.models import Model, Q
-from django.db.models.query import get_related_populators
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.models import Field, Model, Q
+from django.db.models.query import get_related_populators  # type: ignore[attr-defined]
 
 
 @dataclass(frozen=True)
@@ -52,7 +53,7 @@ class Prepared:
         self.related, self.annotate = related, annotate
         self._key = ("thidua-prepared", model._meta.label, lookups, related, annotate)
 
-    def all(self, *values) -> list[Model]:
+    def all(self, *values: Any) -> list[Model]:
         if None in values:  # the ORM would write IS NULL, not "= NULL"
             raise ValueError(f"{self._key[1:]}: None is not a value to look up")
         connection = connections[router.db_for_read(self.model)]
@@ -60,11 +61,11 @@ class Prepared:
         rows = fetch(connection, compiled.sql, _adapted(compiled.fields, values, connection))
         return [self._instance(compiled, row) for row in rows]
 
-    def first(self, *values) -> Model | None:
+    def first(self, *values: Any) -> Model | None:
         found = self.all(*values)
         return found[0] if found else None
 
-    def _instance(self, compiled: _Compiled, row) -> Model:
+    def _instance(self, compiled: _Compiled, row: Sequence[Any]) -> Model:
         if compiled.converters:
             row = list(row)
             for pos, converters, expression in compiled.converters:
@@ -77,7 +78,7 @@ class Prepared:
             setattr(obj, name, row[pos])
         return obj
 
-    def _compiled(self, connection, values) -> _Compiled:
+    def _compiled(self, connection: BaseDatabaseWrapper, values: tuple[Any, ...]) -> _Compiled:
         # Kept on the connection object: one per thread, so converters never cross threads.
         cache = connection.__dict__.setdefault("_thidua_prepared", {})
         compiled = cache.get(self._key)
@@ -85,7 +86,7 @@ class Prepared:
             compiled = cache[self._key] = self._compile(connection, values)
         return compiled
 
-    def _compile(self, connection, values) -> _Compiled:
+    def _compile(self, connection: BaseDatabaseWrapper, values: tuple[Any, ...]) -> _Compiled:
         conditions = Q(*zip(self.lookups, values, strict=True))  # in this order, unlike kwargs
         queryset = self.model._default_manager.filter(conditions)
         if self.related:
@@ -112,13 +113,13 @@ class Prepared:
         annotations = tuple(compiler.annotation_col_map.items())
         return _Compiled(sql, fields, own, attnames, converters, related, annotations, connection)
 
-    def _field(self, lookup: str):
+    def _field(self, lookup: str) -> Any:
         name = lookup.split("__", 1)[0]
         meta = self.model._meta
         return meta.pk if name == "pk" else meta.get_field(name)
 
 
-def fetch(connection, sql: str, params=()) -> list[tuple]:
+def fetch(connection: BaseDatabaseWrapper, sql: str, params: Sequence[Any] = ()) -> list[tuple]:
     """All rows of a statement run on every request. On PostgreSQL it is prepared on the
     server the first time and kept per connection (unless the connection was opened with
     preparing off: env.database_config): no parsing and planning again, 40–130 µs of a
@@ -129,29 +130,34 @@ def fetch(connection, sql: str, params=()) -> list[tuple]:
         return cursor.fetchall()
 
 
-def _cursor(connection):
+def _cursor(connection: BaseDatabaseWrapper) -> Any:
     # While queries are logged (DEBUG, CaptureQueriesContext) the plain cursor runs: Django
     # takes the logged SQL from psycopg's client-side query, which a prepared run lacks.
     if connection.vendor == "postgresql" and not connection.queries_logged:
         connection.ensure_connection()
         if connection.connection.prepare_threshold is not None:
             preparing = _preparing_cursor_class()(connection.connection)
-            return connection._prepare_cursor(preparing)  # Django's wrapper, as its own
+            # Django's own wrapper, as for its own cursors
+            return connection._prepare_cursor(preparing)  # type: ignore[attr-defined]
     return connection.cursor()
 
 
 @cache
-def _preparing_cursor_class():
-    from django.db.backends.postgresql.base import ServerBindingCursor
+def _preparing_cursor_class() -> type:
+    from django.db.backends.postgresql.base import (  # type: ignore[attr-defined]
+        ServerBindingCursor,
+    )
 
     class PreparingCursor(ServerBindingCursor):
-        def execute(self, query, params=None, **kwargs):
+        def execute(self, query: Any, params: Any = None, **kwargs: Any) -> Any:
             return super().execute(query, params, prepare=True, **kwargs)
 
     return PreparingCursor
 
 
-def _adapted(fields, values, connection) -> list:
+def _adapted(
+    fields: Sequence[Field], values: Sequence[Any], connection: BaseDatabaseWrapper
+) -> list:
     return [
         f.get_db_prep_value(v, connection, prepared=False)
         for f, v in zip(fields, values, strict=True)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import stat
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 FOLDER_MODE = 0o700
 FILE_MODE = 0o600
@@ -29,7 +29,7 @@ def private_folder(path: Path) -> Path:
     return path
 
 
-def open_private(path: Path, mode: str = "wb", **kwargs) -> IO:
+def open_private(path: Path, mode: str = "wb", **kwargs: Any) -> IO:
     """`open(path, mode)` for writing, the file created 0600 (an existing one is tightened)."""
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE)
     try:

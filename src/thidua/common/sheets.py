@@ -23,6 +23,7 @@ import functools
 import io
 import re
 import zipfile
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from xml.parsers import expat
 
@@ -165,7 +166,7 @@ class _Budget:
             raise SheetRefused(_too_large(self.limit))
 
 
-def _chunks(archive: zipfile.ZipFile, entry: zipfile.ZipInfo, budget: _Budget):
+def _chunks(archive: zipfile.ZipFile, entry: zipfile.ZipInfo, budget: _Budget) -> Iterator[bytes]:
     try:
         with archive.open(entry) as member:
             while chunk := member.read(_CHUNK):
@@ -175,7 +176,9 @@ def _chunks(archive: zipfile.ZipFile, entry: zipfile.ZipInfo, budget: _Budget):
         raise SheetRefused(_broken(), broken=True) from exc
 
 
-def _check_member(archive, entry, limits: Limits, budget: _Budget) -> None:
+def _check_member(
+    archive: zipfile.ZipFile, entry: zipfile.ZipInfo, limits: Limits, budget: _Budget
+) -> None:
     """Every member is unpacked (counted); cells are looked for in every one of them, since the
     workbook's relationships may name any member as a sheet."""
     area = _Area(limits)
@@ -228,9 +231,10 @@ class _Area:
             return
         declared = found[1].decode("ascii", "replace")
         corners = [_REF.match(part) for part in declared.split(":")]
-        if all(corners):
-            rows = max(int(c[2]) for c in corners)
-            columns = max(column_number(c[1]) for c in corners)
+        matched = [c for c in corners if c is not None]
+        if len(matched) == len(corners):
+            rows = max(int(c[2]) for c in matched)
+            columns = max(column_number(c[1]) for c in matched)
             _check_area(
                 self.limits, rows, columns, _("Tệp khai báo vùng %(ref)s") % {"ref": declared}
             )
@@ -277,8 +281,9 @@ def _beyond(columns: int, rows: int) -> re.Pattern:
 
 def _above(known: str, lead: str, span: str, longest: int) -> str:
     """A pattern for the strings that come after `known` when compared by length first, then
-    symbol by symbol (column letters; row numbers, which have no leading zeros)."""
-    low, high = span
+    symbol by symbol (column letters; row numbers, which have no leading zeros). `span` is the
+    lowest and the highest symbol, e.g. "AZ"."""
+    low, high = span[0], span[1]
     choices = (
         [f"{lead}[{low}-{high}]{{{len(known)},{longest - 1}}}"] if len(known) < longest else []
     )
@@ -352,7 +357,7 @@ class _Exact:
         self.parser.StartDoctypeDeclHandler = self.refuse
         self.parser.EntityDeclHandler = self.refuse
 
-    def walk(self, chunks) -> None:
+    def walk(self, chunks: Iterable[bytes]) -> None:
         try:
             for chunk in chunks:
                 self.parser.Parse(chunk, False)
@@ -360,7 +365,7 @@ class _Exact:
         except expat.ExpatError as exc:
             raise SheetRefused(_broken(), broken=True) from exc
 
-    def refuse(self, *args) -> None:
+    def refuse(self, *args: object) -> None:
         raise SheetRefused(_("Tệp Excel có khai báo DOCTYPE/ENTITY; không nhận."))
 
     def start(self, name: str, attrs: dict) -> None:

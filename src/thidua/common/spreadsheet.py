@@ -32,7 +32,7 @@ DATA_SHEET = "Số liệu"  # the sheet read from a workbook that has it, else t
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-def safe(value):
+def safe(value: object) -> object:
     """Text starting like a formula gets a leading apostrophe; numbers and dates pass as is."""
     if isinstance(value, str) and value.startswith(FORMULA_START):
         return "'" + value

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from django.db.models import Model
 from django.utils.translation import gettext as _
 
 _UNIT_PREFIXES = (
@@ -66,11 +67,11 @@ def text_problem(text: str, limit: int, *, lines: bool = False) -> str | None:
     return None
 
 
-def over_column(model, name: str, text: str) -> str | None:
+def over_column(model: type[Model], name: str, text: str) -> str | None:
     """Why `text` does not fit the column `name` of `model`, or None: refused on every database
     (SQLite would keep it whole, PostgreSQL would fail)."""
-    limit = model._meta.get_field(name).max_length
-    if len(text) <= limit:
+    limit = getattr(model._meta.get_field(name), "max_length", None)
+    if limit is None or len(text) <= limit:
         return None
     msg = _("%(field)s dài %(n)s ký tự, quá giới hạn %(max)s ký tự.")
     return msg % {"field": name, "n": len(text), "max": limit}
