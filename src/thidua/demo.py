@@ -25,7 +25,13 @@ from thidua.indicators import services
 from thidua.indicators.catalogue import load_catalogue
 from thidua.indicators.models import Indicator, Report, ReportingWindow, ReportStatus
 from thidua.orgs.models import Cluster, ClusterKind, Membership, Organiser, ReviewMeeting
-from thidua.orgs.reference import load_lineage, load_provinces, read_csv, unit_on
+from thidua.orgs.reference import (
+    load_departments,
+    load_lineage,
+    load_provinces,
+    read_csv,
+    unit_on,
+)
 from thidua.reports.loading import load_narrative_templates
 from thidua.scoring.demo import load_demo_scoring
 
@@ -94,6 +100,7 @@ _DAY_2019 = date(2019, 7, 1)
 def load_reference() -> None:
     load_provinces()
     load_lineage()
+    load_departments()
     load_catalogue(read_csv("indicators.csv"), read_csv("plausibility_rules.csv"))
     load_narrative_templates()
     load_award_catalogue()

@@ -18,6 +18,7 @@ from thidua.accounts.audit import Change, record_many
 from thidua.awards import counts
 from thidua.awards.models import AwardEntry, AwardType, Person
 from thidua.awards.name_search import matching, remember_words, search
+from thidua.awards.people_match import PeopleMatcher
 from thidua.common.bulk import insert_rows, refresh_statistics, reserve_ids, rows_by_keys
 from thidua.common.text import name_key, shown, text_problem, unit_key
 from thidua.indicators.importing import FileUnreadable, stream_rows
@@ -343,7 +344,7 @@ def _date(value) -> dt.date | None | bool:
 
 
 class _Keys:
-    """name_key, the written identity of a name and unit_key, each computed once per text."""
+    """name_key, the written form of a name and unit_key, each computed once per text."""
 
     def __init__(self):
         self._names: dict[str, str] = {}
@@ -372,9 +373,6 @@ class _Keys:
         if key is None:
             key = self.unit_cache[text] = unit_key(text)
         return key
-
-    def identity(self, full_name: str, birth_year: int | None, unit_name: str) -> tuple:
-        return (self.written(full_name), birth_year, self.unit(unit_name))
 
 
 ENTRY_COLUMNS = (
@@ -506,29 +504,21 @@ def _match_people(
     """The person of each row (None for a collective) and how many people were created
     (`create=False`, a dry run: a person not found is a negative stand-in id, one per person).
 
-    The same person when the written name, birth year and unit agree. Candidates are found by
-    the diacritic-free key (indexed), but the decision compares the name as written: Nguyễn Văn
-    Hùng and Nguyễn Văn Hưng share a key and are two people. One query finds the candidates of
-    every row; the new people are written in one go.
+    The same person when the written name, birth year and unit agree, the unit read as of the
+    row's year and compared through the lineage (thidua.awards.people_match): Sở Tài chính tỉnh
+    Long An of 2024 and Sở Tài chính tỉnh Tây Ninh of 2025 are one place. Candidates are found
+    by the diacritic-free key (indexed), but the decision compares the name as written: Nguyễn
+    Văn Hùng and Nguyễn Văn Hưng share a key and are two people. A fixed number of queries
+    finds the candidates of every row; the new people are written in one go, with their unit
+    where it resolves.
     """
-    slots, wanted = _identities(rows, keys)
-    found: dict[tuple, int] = {}
-    table = Person._meta.db_table
-    candidates = rows_by_keys(
-        f"SELECT id, full_name, birth_year, unit_name FROM {table} WHERE merged_into_id IS NULL",
-        "name_key",
-        {keys.name(w[0]) for w in wanted.values()},
-        order_by="id",
-    )
-    # Namesakes by key are many in a national registry: keep only the people the file names.
-    for pk, full_name, born, unit_name in candidates:
-        identity = keys.identity(full_name, born, unit_name)
-        if identity in wanted:
-            found.setdefault(identity, pk)
+    matcher = PeopleMatcher()
+    slots, wanted = _identities(rows, keys, matcher)
+    found = matcher.match(wanted)
     missing = [ident for ident in wanted if ident not in found]
     if create:
-        ids = reserve_ids(table, len(missing))
-        _insert_people(table, ids, (wanted[i] for i in missing), keys)
+        ids = reserve_ids(Person._meta.db_table, len(missing))
+        _insert_people(Person._meta.db_table, ids, (wanted[i] for i in missing), keys)
     else:
         ids = [-n for n in range(1, len(missing) + 1)]
     found.update(zip(missing, ids, strict=True))
@@ -542,34 +532,42 @@ def _insert_people(table: str, ids, people, keys: _Keys) -> None:
         table,
         PERSON_COLUMNS,
         (
-            (pk, w[0], keys.name(w[0]), None, w[1], "", None, w[2], "", "", None, now)
+            (pk, w[0], keys.name(w[0]), None, w[1], "", w[3], w[2], "", "", None, now)
             for pk, w in zip(ids, people, strict=True)
         ),
     )
 
 
-def _identities(rows: list[tuple], keys: _Keys) -> tuple[array, dict[tuple, tuple]]:
-    """Each row's slot in `wanted` (-1 for a collective), and the distinct identities.
+def _identities(
+    rows: list[tuple], keys: _Keys, matcher: PeopleMatcher
+) -> tuple[array, dict[tuple, tuple]]:
+    """Each row's slot in `wanted` (-1 for a collective), and the distinct identities with
+    (name, birth year, unit as written, unit id, year) of their latest row.
 
-    The hottest loop of a big import: the key caches are read inline, not through methods.
+    The hottest loop of a big import: the caches are read inline, not through methods.
     """
     wanted: dict[tuple, tuple] = {}
     slot_of: dict[tuple, int] = {}
     slots = array("l")
-    written, units = keys.written_cache, keys.unit_cache
-    for full_name, born, unit_name, *_rest in rows:
+    written = keys.written_cache
+    places: dict[tuple, tuple] = {}  # (unit as written, year) → (anchor, unit id)
+    units = matcher.units
+    for full_name, born, unit_name, _award, year, *_rest in rows:
         if born is None:
             slots.append(-1)
             continue
         w = written.get(full_name) or keys.written(full_name)
-        u = units.get(unit_name)
-        if u is None:
-            u = keys.unit(unit_name)
-        identity = (w, born, u)
+        place = places.get((unit_name, year))
+        if place is None:
+            unit = units.find(unit_name, year) if unit_name else None
+            place = places[unit_name, year] = (matcher.anchor(unit, unit_name), unit)
+        identity = (w, born, place[0])
         slot = slot_of.get(identity)
         if slot is None:
             slot = slot_of[identity] = len(wanted)
-            wanted[identity] = (full_name, born, unit_name)
+            wanted[identity] = (full_name, born, unit_name, place[1], year)
+        elif year > wanted[identity][4]:
+            wanted[identity] = (full_name, born, unit_name, place[1], year)
         slots.append(slot)
     return slots, wanted
 

@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from thidua.accounts.permissions import SYSTEM
 from thidua.awards.duplicates import duplicate_candidates, merge_people
+from thidua.awards.histories import CLI_LIMIT, import_histories
 from thidua.awards.models import Person
 from thidua.awards.privacy import person_record
 from thidua.indicators.validation import ValidationFailed
@@ -15,7 +16,8 @@ from thidua.indicators.validation import ValidationFailed
 class Command(BaseCommand):
     help = (
         "Hồ sơ cá nhân: duplicates [--json] (có thể trùng: cùng tên, năm sinh, đơn vị); "
-        "merge KEEP_ID OTHER_ID --reason TEXT (hợp nhất, giữ mọi bản ghi)"
+        "merge KEEP_ID OTHER_ID --reason TEXT (hợp nhất, giữ mọi bản ghi); "
+        "import FILE [--dry-run] [--json] (xếp loại, sáng kiến, đơn vị theo năm)"
     )
 
     def add_arguments(self, parser):
@@ -31,11 +33,40 @@ class Command(BaseCommand):
         merge.add_argument("--reason", required=True)
         merge.add_argument("--json", action="store_true")
 
+        imp = sub.add_parser(
+            "import",
+            help="Nhập quá trình hằng năm (xếp loại, sáng kiến, đơn vị) từ Excel/CSV, "
+            "tất cả hoặc không",
+        )
+        imp.add_argument("file")
+        imp.add_argument("--dry-run", action="store_true")
+        imp.add_argument("--json", action="store_true")
+
     def handle(self, *args, action, **options):
         getattr(self, f"_{action}")(**options)
 
     def _export(self, person: int, output: str | None, **options):
         _export_person(self, person, output)
+
+    def _import(self, file: str, dry_run: bool, json: bool, **options):
+        result = import_histories(SYSTEM, file, filename=file, dry_run=dry_run, limit=CLI_LIMIT)
+        if json:
+            self.stdout.write(_dumps(result.as_dict()))
+        elif result.ok:
+            verb = "Sẽ ghi" if dry_run else "Đã ghi"
+            self.stdout.write(
+                f"{verb} {result.written} dòng, {result.unchanged} dòng không đổi; "
+                f"{result.people_created} cá nhân mới."
+            )
+        else:
+            for e in result.errors:
+                where = f"Dòng {e.row}, cột {e.column}, giá trị “{e.value}”: " if e.row else ""
+                self.stdout.write(where + e.message)
+        if not result.ok:
+            unreadable = len(result.errors) == 1 and result.errors[0].row is None
+            raise CommandError(
+                "Tệp bị từ chối; không có gì được ghi.", returncode=2 if unreadable else 1
+            )
 
     def _duplicates(self, json: bool, **options):
         groups = duplicate_candidates()
