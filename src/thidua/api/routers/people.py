@@ -1,0 +1,34 @@
+"""People's yearly histories (ratings, initiatives, units by year) from a sheet."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja import File, Form, Router, Status, UploadedFile
+
+from thidua.api.errors import responses
+from thidua.api.schemas import HistoryImportOut
+from thidua.awards.histories import import_histories
+from thidua.indicators.validation import Issue, ValidationFailed
+
+router = Router(tags=["people"])
+NO_FILE = File(None)
+
+
+@router.post(
+    "/people/import",
+    response=responses({200: HistoryImportOut, 422: HistoryImportOut}, 403),
+    summary="Nhập quá trình hằng năm của cá nhân, tập thể (xếp loại, sáng kiến, đơn vị) từ "
+    "Excel/CSV: tất cả hoặc không; cán bộ đơn vị chỉ nhập người của đơn vị mình",
+)
+def import_(
+    request: HttpRequest,
+    dry_run: bool = Form(False, description="Chỉ kiểm tra, không ghi."),
+    file: UploadedFile | None = NO_FILE,
+):
+    if file is None:
+        raise ValidationFailed([Issue(_("Cần chọn tệp Excel (.xlsx) hoặc CSV."), column="file")])
+    result = import_histories(
+        request.auth, file, filename=file.name or "", dry_run=dry_run, via="api"
+    )
+    return Status(200 if result.ok else 422, result.as_dict())
