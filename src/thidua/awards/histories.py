@@ -43,6 +43,16 @@ COLUMNS = {
     "initiative_scope": _aliases("phạm vi sáng kiến", "phạm vi", "initiative_scope"),
 }
 REQUIRED = ("full_name", "year")
+# The columns as a Vietnamese header names them (the error table of the web page).
+LABELS = {
+    "full_name": "Họ và tên",
+    "birth_year": "Năm sinh",
+    "unit": "Đơn vị",
+    "year": "Năm",
+    "rating": "Xếp loại",
+    "initiative": "Sáng kiến",
+    "initiative_scope": "Phạm vi sáng kiến",
+}
 
 
 def _compact(text: str) -> str:

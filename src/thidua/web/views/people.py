@@ -7,7 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from thidua.awards.histories import COLUMNS, import_histories, may_import
+from thidua.awards.histories import LABELS, import_histories, may_import
 from thidua.web import access
 from thidua.web.forms import HistoryUploadForm
 
@@ -23,5 +23,6 @@ def people_import(request: HttpRequest) -> HttpResponse:
         result = import_histories(
             request.user, upload, filename=upload.name, dry_run=dry_run, via="web"
         )
-    context = {"form": form, "result": result, "dry_run": dry_run, "columns": list(COLUMNS)}
+    errors = [(e, LABELS.get(e.column, e.column)) for e in result.errors[:200]] if result else []
+    context = {"form": form, "result": result, "dry_run": dry_run, "errors": errors}
     return render(request, "web/awards/people_import.html", context)
