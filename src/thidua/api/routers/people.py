@@ -6,9 +6,10 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import File, Form, Router, Status, UploadedFile
 
+from thidua.accounts import permissions as perms
 from thidua.api.errors import responses
 from thidua.api.schemas import HistoryImportOut
-from thidua.awards.histories import import_histories
+from thidua.awards.histories import import_histories, may_import
 from thidua.indicators.validation import Issue, ValidationFailed
 
 router = Router(tags=["people"])
@@ -26,6 +27,9 @@ def import_(
     dry_run: bool = Form(False, description="Chỉ kiểm tra, không ghi."),
     file: UploadedFile | None = NO_FILE,
 ):
+    perms.require(
+        may_import(request.auth), _("Chỉ cán bộ thi đua của đơn vị hoặc Ban TĐKT được nhập.")
+    )
     if file is None:
         raise ValidationFailed([Issue(_("Cần chọn tệp Excel (.xlsx) hoặc CSV."), column="file")])
     result = import_histories(
