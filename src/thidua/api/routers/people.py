@@ -8,7 +8,7 @@ from ninja import File, Form, Router, Status, UploadedFile
 
 from thidua.accounts import permissions as perms
 from thidua.api.errors import responses
-from thidua.api.schemas import HistoryImportOut
+from thidua.api.schemas import HistoryImportOut, ValidationErrors
 from thidua.awards.histories import import_histories, may_import
 from thidua.indicators.validation import Issue, ValidationFailed
 
@@ -18,7 +18,9 @@ NO_FILE = File(None)
 
 @router.post(
     "/people/import",
-    response=responses({200: HistoryImportOut, 422: HistoryImportOut}, 403),
+    # 422: the import's own answer (ok false, errors by row and column); a request the API
+    # cannot read at all (no file, a wrong field) answers as every operation does.
+    response=responses({200: HistoryImportOut, 422: HistoryImportOut | ValidationErrors}, 403),
     summary="Nhập quá trình hằng năm của cá nhân, tập thể (xếp loại, sáng kiến, đơn vị) từ "
     "Excel/CSV: tất cả hoặc không; cán bộ đơn vị chỉ nhập người của đơn vị mình",
 )
