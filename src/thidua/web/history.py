@@ -58,6 +58,7 @@ ACTION_LABELS = {
     "awards.person.exported": _("Xuất hồ sơ cá nhân"),
     "awards.registry.entry_added": _("Ghi vào sổ khen thưởng"),
     "awards.registry.imported": _("Nhập sổ khen thưởng"),
+    "awards.histories.imported": _("Nhập quá trình xếp loại, sáng kiến"),
     "awards.backlog.programme_created": _("Tạo chương trình khen thưởng tồn đọng"),
     "awards.backlog.case_added": _("Tiếp nhận hồ sơ tồn đọng"),
     "awards.backlog.case_moved": _("Chuyển bước hồ sơ tồn đọng"),
