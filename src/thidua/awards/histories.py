@@ -11,7 +11,7 @@ imports only his own unit's people). Set-based: a fixed number of queries whatev
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from thidua.accounts import permissions as perms
 from thidua.accounts.audit import record_many
 from thidua.awards.history_write import write_histories
+from thidua.awards.imports import RowsImport
 from thidua.awards.models import RatingLevel, Scope
 from thidua.common.text import name_key, shown, text_problem
 from thidua.indicators.importing import FileUnreadable, read_rows
@@ -80,22 +81,9 @@ SCOPES = {
 }
 
 
-@dataclass
-class HistoryImport:
-    ok: bool = False
-    written: int = 0
-    unchanged: int = 0
-    people_created: int = 0
-    errors: list[Issue] = field(default_factory=list)
-
-    def as_dict(self) -> dict:
-        return {
-            "ok": self.ok,
-            "written": self.written,
-            "unchanged": self.unchanged,
-            "people_created": self.people_created,
-            "errors": [e.as_dict() for e in self.errors],
-        }
+class HistoryImport(RowsImport):
+    """ok, written (rows that created or corrected a record), unchanged, people_created,
+    errors."""
 
 
 @dataclass

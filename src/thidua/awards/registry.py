@@ -7,7 +7,6 @@ import functools
 import re
 import unicodedata
 from array import array
-from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -16,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from thidua.accounts.audit import Change, record_many
 from thidua.awards import counts
+from thidua.awards.imports import RowsImport
 from thidua.awards.models import AwardEntry, AwardType, Person
 from thidua.awards.name_search import matching, remember_words, search
 from thidua.awards.people_match import PeopleMatcher
@@ -50,22 +50,9 @@ REQUIRED = ("full_name", "award", "year")
 _DATE = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
 
 
-@dataclass
-class RegistryImport:
-    ok: bool = False
-    written: int = 0
-    unchanged: int = 0  # rows naming an entry already in the registry (or earlier in the file)
-    people_created: int = 0
-    errors: list[Issue] = field(default_factory=list)
-
-    def as_dict(self) -> dict:
-        return {
-            "ok": self.ok,
-            "written": self.written,
-            "unchanged": self.unchanged,
-            "people_created": self.people_created,
-            "errors": [e.as_dict() for e in self.errors],
-        }
+class RegistryImport(RowsImport):
+    """ok, written, unchanged (rows naming an entry already in the registry, or earlier in
+    the file), people_created, errors."""
 
 
 def import_registry(

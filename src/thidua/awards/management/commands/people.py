@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 from thidua.accounts.permissions import SYSTEM
 from thidua.awards.duplicates import duplicate_candidates, merge_people
 from thidua.awards.histories import CLI_LIMIT, import_histories
+from thidua.awards.imports import report
 from thidua.awards.models import Person
 from thidua.awards.privacy import person_record
 from thidua.indicators.validation import ValidationFailed
@@ -50,23 +51,7 @@ class Command(BaseCommand):
 
     def _import(self, file: str, dry_run: bool, json: bool, **options):
         result = import_histories(SYSTEM, file, filename=file, dry_run=dry_run, limit=CLI_LIMIT)
-        if json:
-            self.stdout.write(_dumps(result.as_dict()))
-        elif result.ok:
-            verb = "Sẽ ghi" if dry_run else "Đã ghi"
-            self.stdout.write(
-                f"{verb} {result.written} dòng, {result.unchanged} dòng không đổi; "
-                f"{result.people_created} cá nhân mới."
-            )
-        else:
-            for e in result.errors:
-                where = f"Dòng {e.row}, cột {e.column}, giá trị “{e.value}”: " if e.row else ""
-                self.stdout.write(where + e.message)
-        if not result.ok:
-            unreadable = len(result.errors) == 1 and result.errors[0].row is None
-            raise CommandError(
-                "Tệp bị từ chối; không có gì được ghi.", returncode=2 if unreadable else 1
-            )
+        report(self, result, as_json=json, dry_run=dry_run, kept="không đổi")
 
     def _duplicates(self, json: bool, **options):
         groups = duplicate_candidates()

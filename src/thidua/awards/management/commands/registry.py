@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from thidua.awards import counts, warm
+from thidua.awards.imports import report
 from thidua.awards.registry import as_search_row, import_registry, search, statistics
 
 
@@ -55,24 +56,7 @@ class Command(BaseCommand):
 
     def _import(self, file, dry_run, json: bool, **options):
         result = import_registry(file, dry_run=dry_run, filename=file, progress=self._writing)
-        if json:
-            self.stdout.write(_dumps(result.as_dict()))
-        elif result.ok:
-            verb = "Sẽ ghi" if dry_run else "Đã ghi"
-            self.stdout.write(
-                f"{verb} {result.written} dòng, {result.unchanged} dòng đã có trong sổ; "
-                f"{result.people_created} cá nhân mới."
-            )
-        else:
-            for e in result.errors:
-                where = f"Dòng {e.row}, cột {e.column}, giá trị “{e.value}”: " if e.row else ""
-                self.stdout.write(where + e.message)
-        if not result.ok:
-            unreadable = len(result.errors) == 1 and result.errors[0].row is None
-            raise CommandError(
-                "Tệp bị từ chối; không có gì được ghi.", returncode=2 if unreadable else 1
-            )
-
+        report(self, result, as_json=json, dry_run=dry_run, kept="đã có trong sổ")
         if result.ok and result.written and not dry_run:
             warm.warm()  # the new entries' index pages, and the rest, for the next searches
 
