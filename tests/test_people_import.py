@@ -300,5 +300,8 @@ def test_the_registry_gives_people_their_unit_and_matches_through_the_lineage(db
     assert result.ok and (result.written, result.people_created) == (2, 1)
     person = Person.objects.get(full_name=NAME)
     assert person.unit.code == "80.STC.2025"
+    # each entry's unit as of its year
+    units = dict(person.awards.values_list("year", "unit__code"))
+    assert units == {2024: "80.STC", 2025: "80.STC.2025"}
     histories = import_histories(SYSTEM, sheet(tmp_path, MERGER))
     assert histories.people_created == 0  # the registry's person, found through the lineage

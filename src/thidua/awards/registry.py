@@ -20,10 +20,9 @@ from thidua.awards.models import AwardEntry, AwardType, Person
 from thidua.awards.name_search import matching, remember_words, search
 from thidua.awards.people_match import PeopleMatcher
 from thidua.common.bulk import insert_rows, refresh_statistics, reserve_ids, rows_by_keys
-from thidua.common.text import name_key, shown, text_problem, unit_key
+from thidua.common.text import name_key, shown, text_problem
 from thidua.indicators.importing import FileUnreadable, stream_rows
 from thidua.indicators.validation import Issue
-from thidua.orgs.models import Unit
 
 # Historical lists can be large and the CLI is trusted, but python-calamine holds the whole sheet
 # in memory (~0.7–1 GB for 1,000,000 rows, a ~40 MB file): refuse bigger files clearly instead
@@ -331,12 +330,11 @@ def _date(value) -> dt.date | None | bool:
 
 
 class _Keys:
-    """name_key, the written form of a name and unit_key, each computed once per text."""
+    """name_key and the written form of a name, each computed once per text."""
 
     def __init__(self):
         self._names: dict[str, str] = {}
         self.written_cache: dict[str, str] = {}
-        self.unit_cache: dict[str, str] = {}
 
     def name(self, text: str) -> str:
         key = self._names.get(text)
@@ -355,12 +353,6 @@ class _Keys:
             )
         return key
 
-    def unit(self, text: str) -> str:
-        key = self.unit_cache.get(text)
-        if key is None:
-            key = self.unit_cache[text] = unit_key(text)
-        return key
-
 
 ENTRY_COLUMNS = (
     "award_type_id", "year", "person_id", "unit_id", "recipient_name", "name_key", "birth_year",
@@ -375,10 +367,11 @@ PERSON_COLUMNS = (
 
 def _write(rows: list[tuple]) -> tuple[int, int]:
     keys = _Keys()
-    people, created = _match_people(rows, keys)
+    matcher = PeopleMatcher()
+    people, created = _match_people(rows, keys, matcher)
     new = _new_entries(rows, people, keys)
-    units = _unit_ids()
-    unit_of: dict[str, int | None] = {}
+    find = matcher.units.find
+    unit_of: dict[tuple, int | None] = {}
     now = connection.ops.adapt_datetimefield_value(timezone.now())
     day = dt.date.isoformat if connection.vendor == "sqlite" else None
     name = keys.name
@@ -393,9 +386,11 @@ def _write(rows: list[tuple]) -> tuple[int, int]:
             person = people[i]
             collective = born is None
             text = full_name if collective else unit_name
-            unit = unit_of.get(text, 0)
+            # The unit as of the entry's year: "Sở Tài chính tỉnh Tây Ninh" of 2024 is the
+            # department of the Tây Ninh before the merger.
+            unit = unit_of.get((text, year), 0)
             if unit == 0:
-                unit = unit_of[text] = units.get(keys.unit(text))
+                unit = unit_of[text, year] = find(text, year) if text else None
             if day and decided:
                 decided = day(decided)
             tallied[year, award, unit_name] += 1
@@ -413,7 +408,7 @@ def _write(rows: list[tuple]) -> tuple[int, int]:
 def _count_new(rows: list[tuple]) -> int:
     """What an import would write (a dry run): people not yet known have no entries."""
     keys = _Keys()
-    people, _created = _match_people(rows, keys, create=False)
+    people, _created = _match_people(rows, keys, PeopleMatcher(), create=False)
     new = _new_entries(rows, people, keys)
     return sum(1 for i in range(len(rows)) if new(i))
 
@@ -474,19 +469,8 @@ def _by_name_key(rows: list[tuple], name) -> list[int]:
     return sorted(range(len(rows)), key=lambda i: name(rows[i][0]))
 
 
-def _unit_ids() -> dict[str, int]:
-    """Unit ids by name key, as the rows name them (the current units, then the former ones)."""
-    units = dict(Unit.objects.filter(valid_to__isnull=True).values_list("name_key", "pk"))
-    units.update(
-        (k, pk)
-        for k, pk in Unit.objects.filter(valid_to__isnull=False).values_list("name_key", "pk")
-        if k
-    )
-    return units
-
-
 def _match_people(
-    rows: list[tuple], keys: _Keys, *, create: bool = True
+    rows: list[tuple], keys: _Keys, matcher: PeopleMatcher, *, create: bool = True
 ) -> tuple[list[int | None], int]:
     """The person of each row (None for a collective) and how many people were created
     (`create=False`, a dry run: a person not found is a negative stand-in id, one per person).
@@ -499,7 +483,6 @@ def _match_people(
     finds the candidates of every row; the new people are written in one go, with their unit
     where it resolves.
     """
-    matcher = PeopleMatcher()
     slots, wanted = _identities(rows, keys, matcher)
     found = matcher.match(wanted)
     missing = [ident for ident in wanted if ident not in found]
