@@ -19,6 +19,8 @@ from thidua.awards.duplicates import duplicate_candidates
 from thidua.awards.eligibility import Nominee, Records, _Context, _rating_streak, evaluate
 from thidua.awards.histories import import_histories
 from thidua.awards.models import Initiative, Person, PersonUnit, Rating
+from thidua.awards.privacy import person_record
+from thidua.awards.selectors import person_card
 from thidua.orgs.lineage import UnitResolver
 from thidua.orgs.models import Lineage, Unit
 
@@ -89,6 +91,11 @@ def test_a_history_across_the_merger_is_one_person_and_one_streak(db, tmp_path):
     ctx.records.ratings[("p", person.pk)] = dict(person.ratings.values_list("year", "rating"))
     assert _rating_streak({"min": "HTXS", "years": 3}, ctx).passed
     assert AuditEntry.objects.filter(action="awards.histories.imported").count() == 1
+    # the person's page and export show where each year was spent
+    card = person_card(SYSTEM, person)
+    assert [(r["year"], r["unit"]) for r in card["ratings"]] == [(2025, TN), (2024, LA), (2023, LA)]
+    exported = person_record(SYSTEM, person, via="cli")["units_by_year"]
+    assert [u["unit"] for u in exported] == [LA, LA, TN]
 
 
 def test_a_reimport_writes_nothing(db, tmp_path):

@@ -4,8 +4,8 @@ birth year and the unit agree, the unit compared through the lineage.
 A unit that resolves is compared by its root (what it became after the 2025 merger), so
 "Sở Tài chính tỉnh Long An" of 2024 and "Sở Tài chính tỉnh Tây Ninh" of 2025 are one place; a
 unit text that names no known unit is compared as written (without diacritics or prefixes).
-Candidates come in two queries whatever the number of rows: the people under the file's name
-keys, then the units they worked in by year.
+Candidates come in one query whatever the number of rows: the people under the file's name
+keys with the units they worked in by year.
 """
 
 from __future__ import annotations
@@ -48,42 +48,32 @@ class PeopleMatcher:
 
     def match(self, identities: Iterable[tuple]) -> dict[tuple, int]:
         """The existing person of each identity (the lowest id when records are already split:
-        `people duplicates` lists those)."""
+        `people duplicates` lists those). One query: the people under the file's name keys,
+        each with the units it worked in by year (the key table is filled once)."""
         wanted = set(identities)
         if not wanted:
             return {}
-        keys = {name_key(w[0]) for w in wanted}
-        people = Person._meta.db_table
+        people, years = Person._meta.db_table, PersonUnit._meta.db_table
         found: dict[tuple, int] = {}
         candidates = rows_by_keys(
-            f"SELECT id, full_name, birth_year, unit_id, unit_name FROM {people} "
-            "WHERE merged_into_id IS NULL",
-            "name_key",
-            keys,
-            order_by="id",
+            f"SELECT p.id, p.full_name, p.birth_year, p.unit_id, p.unit_name, y.unit_id, "
+            f"y.unit_name FROM {people} p LEFT JOIN {years} y ON y.person_id = p.id "
+            "WHERE p.merged_into_id IS NULL",
+            "p.name_key",
+            {name_key(w[0]) for w in wanted},
+            order_by="p.id",
         )
-        names: dict[int, tuple] = {}
-        for pk, full_name, born, unit_id, unit_name in candidates:
-            names[pk] = (written(full_name), born)
-            anchor = self.anchor(unit_id, "") if unit_id else self.text_anchor(unit_name or "")
-            self._keep(found, wanted, (*names[pk], anchor), pk)
-        for pk, unit_id, unit_name in self._years(keys):
-            if pk in names:
-                anchor = self.anchor(unit_id, "") if unit_id else self.text_anchor(unit_name)
-                self._keep(found, wanted, (*names[pk], anchor), pk)
+        for pk, full_name, born, unit_id, unit_name, year_unit, year_text in candidates:
+            who = (written(full_name), born)
+            self._keep(found, wanted, (*who, self._anchor(unit_id, unit_name)), pk)
+            if year_unit or year_text:
+                self._keep(found, wanted, (*who, self._anchor(year_unit, year_text)), pk)
         return found
+
+    def _anchor(self, unit_id: int | None, text: str | None) -> tuple:
+        return self.anchor(unit_id, "") if unit_id else self.text_anchor(text or "")
 
     @staticmethod
     def _keep(found: dict, wanted: set, identity: tuple, pk: int) -> None:
         if identity in wanted and (identity not in found or pk < found[identity]):
             found[identity] = pk
-
-    @staticmethod
-    def _years(keys: set[str]):
-        table, people = PersonUnit._meta.db_table, Person._meta.db_table
-        return rows_by_keys(
-            f"SELECT pu.person_id, pu.unit_id, pu.unit_name FROM {table} pu "
-            f"JOIN {people} p ON p.id = pu.person_id WHERE p.merged_into_id IS NULL",
-            "p.name_key",
-            keys,
-        )
