@@ -106,6 +106,7 @@ WEB = {
     "overdue": ("get", PROPOSERS),
     "person": ("get", ALL),  # the national ID only for OWNER | BOARD (test_web_awards)
     "duplicates": ("get", BOARD),
+    "people_import": ("get", PROPOSERS),  # each officer his own unit's people (test_people_*)
     "duplicates_merge": ("post", BOARD),
     "backlog": ("get", ALL),  # counts for all; the cases' names only for PROPOSERS (their own)
     "backlog_xlsx": ("get", PROPOSERS),  # each officer its own units' cases, the board all
@@ -200,6 +201,7 @@ API = {
     ("post", "/api/v1/eligibility/batch"): PROPOSERS,
     ("get", "/api/v1/people"): PROPOSERS,
     ("get", "/api/v1/people/{person_id}"): ALL,
+    ("post", "/api/v1/people/import"): PROPOSERS,
     ("get", "/api/v1/overdue"): PROPOSERS,
     ("get", "/api/v1/backlog/{programme}"): ALL,
     ("get", B): PROPOSERS,  # each officer its own units' cases

@@ -21,7 +21,9 @@ from thidua.indicators.services import ValueInput
 
 SOURCE = Path(__file__).resolve().parents[1] / "src" / "thidua"
 APPS = ("accounts", "indicators", "scoring", "reports", "ballots", "awards", "notices")
-NAME = re.compile(r'"((?:accounts|indicators|scoring|reports|ballots|awards|notices)\.[a-z_]+\.[a-z_]+)"')
+NAME = re.compile(
+    r'"((?:accounts|indicators|scoring|reports|ballots|awards|notices)\.[a-z_]+\.[a-z_]+)"'
+)
 # `audit_actions.X`, or `awards_actions.X` where a module uses two apps' actions.
 CONSTANT = re.compile(
     r"\b(?:(accounts|indicators|scoring|reports|ballots|awards)_actions|audit_actions)"

@@ -15,7 +15,7 @@ from tests.ballot_keys import count, open_ballot
 from thidua.accounts.models import AuditEntry
 from thidua.awards import dossier_docs, files, privacy, selectors, services
 from thidua.awards.deadlines import add_working_days
-from thidua.awards.demo import DEMO_SOURCE
+from thidua.awards.demo import DEMO_SOURCE, DEPARTMENTS, TNB
 from thidua.awards.models import (
     AwardEntry,
     AwardRule,
@@ -541,9 +541,12 @@ def test_a_batch_is_one_proposing_unit_and_visible_to_the_actor(users, voted):
 
 
 def test_the_demo_registry_has_about_three_thousand_people_and_every_state(db):
-    people = Person.objects.filter(unit__note=DEMO_SOURCE).count()
-    assert 2900 <= people <= 3100
-    assert Unit.objects.filter(kind="department", note=DEMO_SOURCE).count() == 96
+    # The demo's eight departments in each of the twelve TNB provinces: six of them from the
+    # reference data (data/departments.csv, with the 2025 lineage), two the demo's own.
+    codes = [f"{province}.{abbr}" for province in TNB for abbr, _name in DEPARTMENTS]
+    depts = Unit.objects.filter(kind="department", code__in=codes)
+    assert depts.count() == 96
+    assert 2900 <= Person.objects.filter(unit__in=depts).count() <= 3100
     for status in S.values:
         assert Proposal.objects.filter(status=status).count() >= 3, status
     decided = Proposal.objects.filter(status=S.DECIDED)

@@ -19,6 +19,7 @@ from thidua.api.routers import (
     clusters,
     indicators,
     me,
+    people,
     proposals,
     registry,
     reports,
@@ -63,5 +64,6 @@ errors.install(api)
 
 for module in (me, units, clusters, indicators, reports, review, scoring, ballots):
     api.add_router("/v1/", module.router)
-for module in (proposals, awards, backlog, registry):
+# people before awards: /people/import is not /people/{person_id}.
+for module in (proposals, people, awards, backlog, registry):
     api.add_router("/v1/", module.router)

@@ -1064,3 +1064,18 @@ class StatisticOut(Schema):
     key: str
     label: str
     count: int
+
+
+class ImportIssueOut(Schema):
+    row: int | None = None
+    column: str | None = None
+    value: str | None = None
+    message: str
+
+
+class HistoryImportOut(Schema):
+    ok: bool
+    written: int = Field(description="Dòng ghi mới hoặc sửa (xếp loại, sáng kiến, đơn vị).")
+    unchanged: int = Field(description="Dòng đã có đúng như vậy: không ghi gì.")
+    people_created: int
+    errors: list[ImportIssueOut]

@@ -19,6 +19,7 @@ PERSON_MERGED_INTO = "awards.person.merged_into"
 PERSON_EXPORTED = "awards.person.exported"
 REGISTRY_ENTRY_ADDED = "awards.registry.entry_added"
 REGISTRY_IMPORTED = "awards.registry.imported"
+HISTORIES_IMPORTED = "awards.histories.imported"
 BACKLOG_PROGRAMME_CREATED = "awards.backlog.programme_created"
 BACKLOG_CASE_ADDED = "awards.backlog.case_added"
 BACKLOG_CASE_MOVED = "awards.backlog.case_moved"
@@ -28,6 +29,7 @@ ALIAS_REMOVED = "awards.alias.removed"
 DEMO_LOADED = "awards.demo.loaded"
 
 LABELS = {
+    HISTORIES_IMPORTED: _("Nhập quá trình xếp loại, sáng kiến"),
     ALIAS_ADDED: _("Thêm tên gọi khác của hình thức khen thưởng"),
     ALIAS_REMOVED: _("Xóa tên gọi khác của hình thức khen thưởng"),
     PROPOSAL_CREATED: _("Tạo đề nghị"),

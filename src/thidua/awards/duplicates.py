@@ -19,7 +19,8 @@ from django.utils.translation import gettext as _
 from thidua.accounts import permissions as perms
 from thidua.accounts.audit import Change, record_many
 from thidua.awards import audit_actions
-from thidua.awards.models import AwardEntry, Initiative, Person, Proposal, Rating
+from thidua.awards.models import AwardEntry, Initiative, Person, PersonUnit, Proposal, Rating
+from thidua.awards.people_match import PeopleMatcher
 from thidua.common.errors import Issue, ValidationFailed
 from thidua.common.text import unit_key
 
@@ -65,12 +66,13 @@ def duplicate_candidates() -> list[DuplicateGroup]:
     for person in found.order_by("id"):
         if (person.name_key, person.birth_year) in wanted:
             groups[(person.name_key, person.birth_year)].append(person)
-    result = [g for people in groups.values() for g in _similar_groups(people)]
+    units = PeopleMatcher()
+    result = [g for people in groups.values() for g in _similar_groups(people, units)]
     _add_counts(result)
     return sorted(result, key=lambda g: (g.full_name, g.birth_year))
 
 
-def _similar_groups(people: list[Person]) -> list[DuplicateGroup]:
+def _similar_groups(people: list[Person], units: PeopleMatcher) -> list[DuplicateGroup]:
     """Connected components of 'same or similar unit' among namesakes of one birth year."""
     parent = list(range(len(people)))
     reasons: dict[int, str] = {}
@@ -82,7 +84,7 @@ def _similar_groups(people: list[Person]) -> list[DuplicateGroup]:
 
     for i, a in enumerate(people):
         for j in range(i + 1, len(people)):
-            reason = similar_units(a, people[j])
+            reason = similar_units(a, people[j], units)
             if reason and _spelled(a) != _spelled(people[j]):
                 reason += _(" (họ tên viết khác dấu: cần đối chiếu)")
             if reason:
@@ -98,10 +100,15 @@ def _similar_groups(people: list[Person]) -> list[DuplicateGroup]:
     ]
 
 
-def similar_units(a: Person, b: Person) -> str | None:
+def similar_units(a: Person, b: Person, units: PeopleMatcher | None = None) -> str | None:
     """Why two namesakes may be one person, or None when their units tell them apart."""
+    if a.unit_id and b.unit_id and a.unit_id == b.unit_id:
+        return _("cùng đơn vị")
+    linked = units and _linked(a, b, units)
+    if linked:
+        return linked
     if a.unit_id and b.unit_id:
-        return _("cùng đơn vị") if a.unit_id == b.unit_id else None
+        return None
     ta, tb = _tokens(a), _tokens(b)
     if not ta or not tb:
         return _("một hồ sơ không ghi đơn vị")
@@ -110,6 +117,20 @@ def similar_units(a: Person, b: Person) -> str | None:
     if len(ta & tb) / len(ta | tb) >= _SIMILAR:
         return _("tên đơn vị gần giống")
     return None
+
+
+def _linked(a: Person, b: Person, units: PeopleMatcher) -> str | None:
+    """Two units that are one through the lineage (the 2025 merger): the department of Long An
+    of 2024 and the department of Tây Ninh of 2025. Not the same unit: that is said apart."""
+    found = [p.unit_id or units.units.find(p.unit_name) for p in (a, b)]
+    if None in found or found[0] == found[1]:
+        return None
+    root = units.units.root(found[0])
+    if root != units.units.root(found[1]):
+        return None
+    names = [units.units.name(pk) for pk in found]
+    msg = _("đơn vị kế thừa nhau sau sắp xếp (%(a)s → %(b)s; nay là %(now)s)")
+    return msg % {"a": names[0], "b": names[1], "now": units.units.name(root)}
 
 
 def _spelled(person: Person) -> str:
@@ -122,7 +143,9 @@ def _unit_text(person: Person) -> str:
     if person.unit is None:
         return ""
     parent = person.unit.parent
-    return f"{person.unit.name} {parent.name}" if parent else person.unit.name
+    if parent and parent.name not in person.unit.name:
+        return f"{person.unit.name} {parent.name}"
+    return person.unit.name
 
 
 def _tokens(person: Person) -> set[str]:
@@ -242,6 +265,10 @@ def _repoint(keep: Person, other: Person, same_years: set[int]) -> dict[str, int
         "awards": AwardEntry.objects.filter(person=other).update(person=keep),
         "proposals": Proposal.objects.filter(person=other).update(person=keep),
         "merged_earlier": Person.objects.filter(merged_into=other).update(merged_into=keep),
+        # A year's unit already known for `keep` stays; the other years come over.
+        "units_by_year": PersonUnit.objects.filter(person=other)
+        .exclude(year__in=PersonUnit.objects.filter(person=keep).values("year"))
+        .update(person=keep),
     }
 
 

@@ -230,6 +230,29 @@ class Initiative(models.Model):
         return f"{self.title} ({self.get_scope_display()}, {self.year})"
 
 
+class PersonUnit(models.Model):
+    """Where a person worked in a year, as the history file says: the unit it resolves to (as
+    of that year, through the lineage) and the text as written, kept even when it names no
+    known unit."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="units_by_year")
+    year = models.PositiveSmallIntegerField(_("năm"))
+    unit = models.ForeignKey(
+        "orgs.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    unit_name = models.CharField(_("đơn vị (như ghi trong tệp)"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("đơn vị công tác theo năm")
+        verbose_name_plural = _("đơn vị công tác theo năm")
+        constraints = [
+            models.UniqueConstraint(fields=["person", "year"], name="person_unit_year"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} {self.year}: {self.unit or self.unit_name}"
+
+
 class AwardEntry(models.Model):
     """One award given: the registry. A collective's entry has no person and no birth year."""
 

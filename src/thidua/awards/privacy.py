@@ -51,8 +51,9 @@ def _reviews_person(user, person: Person) -> bool:
 
 
 def person_record(actor, person: Person, *, via: str = "web") -> dict:
-    """Everything thidua holds on a person: identity, ratings, titles and awards, initiatives,
-    proposals. Personal data leaves the system only through here, and each time is audited."""
+    """Everything thidua holds on a person: identity, ratings, units by year, titles and
+    awards, initiatives, proposals. Personal data leaves the system only through here, and
+    each time is audited."""
     perms.require(can_see_personal_data(actor, person))
     data = {
         "person": {
@@ -66,6 +67,12 @@ def person_record(actor, person: Person, *, via: str = "web") -> dict:
             "national_id": person.national_id,
         },
         "ratings": list(person.ratings.order_by("year").values("year", "rating")),
+        "units_by_year": [
+            {"year": year, "unit": name or written, "as_written": written}
+            for year, name, written in person.units_by_year.order_by("year").values_list(
+                "year", "unit__name", "unit_name"
+            )
+        ],
         "awards": [
             {
                 "award": e.award_type.name,

@@ -17,13 +17,14 @@ from django.utils.translation import gettext as _
 from thidua.accounts.audit import Change, record_many
 from thidua.awards import audit_actions, counts
 from thidua.awards.aliases import Matcher, alias_key, resolve_mapping, save_aliases
+from thidua.awards.imports import RowsImport
 from thidua.awards.models import AliasOrigin, AwardEntry, AwardType, Person
 from thidua.awards.name_search import matching, remember_words, search
+from thidua.awards.people_match import PeopleMatcher
 from thidua.common.bulk import insert_rows, refresh_statistics, reserve_ids, rows_by_keys
 from thidua.common.errors import Issue, ValidationFailed
 from thidua.common.spreadsheet import Column, FileUnreadable, locate, missing, stream_rows
-from thidua.common.text import name_key, shown, text_problem, unit_key
-from thidua.orgs.models import Unit
+from thidua.common.text import name_key, shown, text_problem
 
 # Historical lists can be large and the CLI is trusted, but python-calamine holds the whole sheet
 # in memory (~0.7–1 GB for 1,000,000 rows, a ~40 MB file): refuse bigger files clearly instead
@@ -53,23 +54,16 @@ _FIRST_ROWS = 5  # rows listed with an unknown award name
 
 
 @dataclass
-class RegistryImport:
-    ok: bool = False
-    written: int = 0
-    unchanged: int = 0  # rows naming an entry already in the registry (or earlier in the file)
-    people_created: int = 0
-    errors: list[Issue] = field(default_factory=list)
-    # Award names the catalogue does not know: {"name", "rows" (count), "first_rows"}.
+class RegistryImport(RowsImport):
+    """ok, written, unchanged (rows naming an entry already in the registry, or earlier in
+    the file), people_created, errors; and the award names the catalogue does not know
+    ({"name", "rows" (count), "first_rows"}) and the used --map items kept as aliases."""
+
     unknown_awards: list[dict] = field(default_factory=list)
-    aliases_added: list[dict] = field(default_factory=list)  # used --map items kept as aliases
+    aliases_added: list[dict] = field(default_factory=list)
 
     def as_dict(self) -> dict:
-        return {
-            "ok": self.ok,
-            "written": self.written,
-            "unchanged": self.unchanged,
-            "people_created": self.people_created,
-            "errors": [e.as_dict() for e in self.errors],
+        return super().as_dict() | {
             "unknown_awards": self.unknown_awards,
             "aliases_added": self.aliases_added,
         }
@@ -430,12 +424,11 @@ def _date(value) -> dt.date | None | bool:
 
 
 class _Keys:
-    """name_key, the written identity of a name and unit_key, each computed once per text."""
+    """name_key and the written form of a name, each computed once per text."""
 
     def __init__(self):
         self._names: dict[str, str] = {}
         self.written_cache: dict[str, str] = {}
-        self.unit_cache: dict[str, str] = {}
 
     def name(self, text: str) -> str:
         key = self._names.get(text)
@@ -454,15 +447,6 @@ class _Keys:
             )
         return key
 
-    def unit(self, text: str) -> str:
-        key = self.unit_cache.get(text)
-        if key is None:
-            key = self.unit_cache[text] = unit_key(text)
-        return key
-
-    def identity(self, full_name: str, birth_year: int | None, unit_name: str) -> tuple:
-        return (self.written(full_name), birth_year, self.unit(unit_name))
-
 
 ENTRY_COLUMNS = (
     "award_type_id", "year", "person_id", "unit_id", "recipient_name", "name_key", "birth_year",
@@ -480,10 +464,11 @@ PERSON_COLUMNS = (
 
 def _write(rows: list[tuple]) -> tuple[int, int]:
     keys = _Keys()
-    people, created = _match_people(rows, keys)
+    matcher = PeopleMatcher()
+    people, created = _match_people(rows, keys, matcher)
     new = _new_entries(rows, people, keys)
-    units = _unit_ids()
-    unit_of: dict[str, int | None] = {}
+    find = matcher.units.find
+    unit_of: dict[tuple, int | None] = {}
     now = connection.ops.adapt_datetimefield_value(timezone.now())
     day = dt.date.isoformat if connection.vendor == "sqlite" else None
     name = keys.name
@@ -498,9 +483,11 @@ def _write(rows: list[tuple]) -> tuple[int, int]:
             person = people[i]
             collective = born is None
             text = full_name if collective else unit_name
-            unit = unit_of.get(text, 0)
+            # The unit as of the entry's year: "Sở Tài chính tỉnh Tây Ninh" of 2024 is the
+            # department of the Tây Ninh before the merger.
+            unit = unit_of.get((text, year), 0)
             if unit == 0:
-                unit = unit_of[text] = units.get(keys.unit(text))
+                unit = unit_of[text, year] = find(text, year) if text else None
             if day and decided:
                 decided = day(decided)
             tallied[year, award, unit_name] += 1
@@ -518,7 +505,7 @@ def _write(rows: list[tuple]) -> tuple[int, int]:
 def _count_new(rows: list[tuple]) -> int:
     """What an import would write (a dry run): people not yet known have no entries."""
     keys = _Keys()
-    people, _created = _match_people(rows, keys, create=False)
+    people, _created = _match_people(rows, keys, PeopleMatcher(), create=False)
     new = _new_entries(rows, people, keys)
     return sum(1 for i in range(len(rows)) if new(i))
 
@@ -579,46 +566,26 @@ def _by_name_key(rows: list[tuple], name) -> list[int]:
     return sorted(range(len(rows)), key=lambda i: name(rows[i][0]))
 
 
-def _unit_ids() -> dict[str, int]:
-    """Unit ids by name key, as the rows name them (the current units, then the former ones)."""
-    units = dict(Unit.objects.filter(valid_to__isnull=True).values_list("name_key", "pk"))
-    units.update(
-        (k, pk)
-        for k, pk in Unit.objects.filter(valid_to__isnull=False).values_list("name_key", "pk")
-        if k
-    )
-    return units
-
-
 def _match_people(
-    rows: list[tuple], keys: _Keys, *, create: bool = True
+    rows: list[tuple], keys: _Keys, matcher: PeopleMatcher, *, create: bool = True
 ) -> tuple[list[int | None], int]:
     """The person of each row (None for a collective) and how many people were created
     (`create=False`, a dry run: a person not found is a negative stand-in id, one per person).
 
-    The same person when the written name, birth year and unit agree. Candidates are found by
-    the diacritic-free key (indexed), but the decision compares the name as written: Nguyễn Văn
-    Hùng and Nguyễn Văn Hưng share a key and are two people. One query finds the candidates of
-    every row; the new people are written in one go.
+    The same person when the written name, birth year and unit agree, the unit read as of the
+    row's year and compared through the lineage (thidua.awards.people_match): Sở Tài chính tỉnh
+    Long An of 2024 and Sở Tài chính tỉnh Tây Ninh of 2025 are one place. Candidates are found
+    by the diacritic-free key (indexed), but the decision compares the name as written: Nguyễn
+    Văn Hùng and Nguyễn Văn Hưng share a key and are two people. A fixed number of queries
+    finds the candidates of every row; the new people are written in one go, with their unit
+    where it resolves.
     """
-    slots, wanted = _identities(rows, keys)
-    found: dict[tuple, int] = {}
-    table = Person._meta.db_table
-    candidates = rows_by_keys(
-        f"SELECT id, full_name, birth_year, unit_name FROM {table} WHERE merged_into_id IS NULL",
-        "name_key",
-        {keys.name(w[0]) for w in wanted.values()},
-        order_by="id",
-    )
-    # Namesakes by key are many in a national registry: keep only the people the file names.
-    for pk, full_name, born, unit_name in candidates:
-        identity = keys.identity(full_name, born, unit_name)
-        if identity in wanted:
-            found.setdefault(identity, pk)
+    slots, wanted = _identities(rows, keys, matcher)
+    found = matcher.match(wanted)
     missing = [ident for ident in wanted if ident not in found]
     if create:
-        ids = reserve_ids(table, len(missing))
-        _insert_people(table, ids, (wanted[i] for i in missing), keys)
+        ids = reserve_ids(Person._meta.db_table, len(missing))
+        _insert_people(Person._meta.db_table, ids, (wanted[i] for i in missing), keys)
     else:
         ids = [-n for n in range(1, len(missing) + 1)]
     found.update(zip(missing, ids, strict=True))
@@ -632,34 +599,42 @@ def _insert_people(table: str, ids, people, keys: _Keys) -> None:
         table,
         PERSON_COLUMNS,
         (
-            (pk, w[0], keys.name(w[0]), None, w[1], "", None, w[2], "", "", None, now)
+            (pk, w[0], keys.name(w[0]), None, w[1], "", w[3], w[2], "", "", None, now)
             for pk, w in zip(ids, people, strict=True)
         ),
     )
 
 
-def _identities(rows: list[tuple], keys: _Keys) -> tuple[array, dict[tuple, tuple]]:
-    """Each row's slot in `wanted` (-1 for a collective), and the distinct identities.
+def _identities(
+    rows: list[tuple], keys: _Keys, matcher: PeopleMatcher
+) -> tuple[array, dict[tuple, tuple]]:
+    """Each row's slot in `wanted` (-1 for a collective), and the distinct identities with
+    (name, birth year, unit as written, unit id, year) of their latest row.
 
-    The hottest loop of a big import: the key caches are read inline, not through methods.
+    The hottest loop of a big import: the caches are read inline, not through methods.
     """
     wanted: dict[tuple, tuple] = {}
     slot_of: dict[tuple, int] = {}
     slots = array("l")
-    written, units = keys.written_cache, keys.unit_cache
-    for full_name, born, unit_name, *_rest in rows:
+    written = keys.written_cache
+    places: dict[tuple, tuple] = {}  # (unit as written, year) → (anchor, unit id)
+    units = matcher.units
+    for full_name, born, unit_name, _award, year, *_rest in rows:
         if born is None:
             slots.append(-1)
             continue
         w = written.get(full_name) or keys.written(full_name)
-        u = units.get(unit_name)
-        if u is None:
-            u = keys.unit(unit_name)
-        identity = (w, born, u)
+        place = places.get((unit_name, year))
+        if place is None:
+            unit = units.find(unit_name, year) if unit_name else None
+            place = places[unit_name, year] = (matcher.anchor(unit, unit_name), unit)
+        identity = (w, born, place[0])
         slot = slot_of.get(identity)
         if slot is None:
             slot = slot_of[identity] = len(wanted)
-            wanted[identity] = (full_name, born, unit_name)
+            wanted[identity] = (full_name, born, unit_name, place[1], year)
+        elif year > wanted[identity][4]:
+            wanted[identity] = (full_name, born, unit_name, place[1], year)
         slots.append(slot)
     return slots, wanted
 

@@ -174,6 +174,17 @@ def unit_label(unit: Unit) -> str:
 # People
 
 
+def _units_by_year(person: Person) -> dict[int, str]:
+    """Where the person worked each year, as the history file named it (the unit's name when
+    it resolved)."""
+    return {
+        year: name or written
+        for year, name, written in person.units_by_year.values_list(
+            "year", "unit__name", "unit_name"
+        )
+    }
+
+
 def person_card(user, person: Person) -> dict:
     """What an official sees of a person; the national ID and birth date only for those who
     may see personal data (the board, the officers proposing for them); the yearly ratings also
@@ -181,6 +192,7 @@ def person_card(user, person: Person) -> dict:
     personal = privacy.can_see_personal_data(user, person)
     see_ratings = personal or privacy.can_see_ratings(user, person)
     ratings = dict(RatingLevel.choices)
+    units = _units_by_year(person) if see_ratings else {}
     return {
         "id": person.pk,
         "full_name": person.full_name,
@@ -194,7 +206,7 @@ def person_card(user, person: Person) -> dict:
         "birth_date": person.birth_date if personal else None,
         "ratings_visible": see_ratings,
         "ratings": [
-            {"year": y, "rating": r, "label": str(ratings.get(r, r))}
+            {"year": y, "rating": r, "label": str(ratings.get(r, r)), "unit": units.get(y, "")}
             for y, r in person.ratings.order_by("-year").values_list("year", "rating")
         ]
         if see_ratings

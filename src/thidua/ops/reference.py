@@ -9,15 +9,16 @@ from __future__ import annotations
 from thidua.awards.catalogue import load_catalogue as load_award_catalogue
 from thidua.covenants.models import Movement
 from thidua.indicators.catalogue import load_catalogue
-from thidua.orgs.reference import load_lineage, load_provinces, read_csv
+from thidua.orgs.reference import load_departments, load_lineage, load_provinces, read_csv
 from thidua.reports.loading import load_narrative_templates
 
 
 def load_reference() -> None:
-    """Provinces, the 2025 lineage, indicators, narrative templates, awards and movements;
-    running it again changes nothing."""
+    """Provinces, the 2025 lineage, the provinces' departments, indicators, narrative
+    templates, awards and movements; running it again changes nothing."""
     load_provinces()
     load_lineage()
+    load_departments()
     load_catalogue(read_csv("indicators.csv"), read_csv("plausibility_rules.csv"))
     load_narrative_templates()
     load_award_catalogue()

@@ -17,6 +17,7 @@ from thidua.awards.backlog_selectors import progress
 from thidua.awards.deadlines import overdue, overdue_row
 from thidua.awards.duplicates import duplicate_candidates, merge_people
 from thidua.awards.eligibility import Nominee, evaluate
+from thidua.awards.histories import may_import
 from thidua.awards.models import (
     AwardType,
     BacklogProgramme,
@@ -46,6 +47,7 @@ def awards_home(request: HttpRequest) -> HttpResponse:
         "statuses": ProposalStatus.choices,
         "late": len(overdue(user)) if proposing else 0,
         "programmes": list(BacklogProgramme.objects.select_related("award_type")),
+        "may_import_histories": may_import(user),
     }
     return render(request, "web/awards/home.html", context)
 

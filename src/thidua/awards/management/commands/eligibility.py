@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from thidua.awards.eligibility import Nominee, evaluate_many
 from thidua.awards.models import Person
+from thidua.awards.people_match import written
 from thidua.common.spreadsheet import Column, FileUnreadable, cells, locate, read_rows
 from thidua.common.text import name_key, text_problem
 from thidua.orgs.models import Unit
@@ -106,9 +107,7 @@ def _from_file(path: str) -> list[Nominee]:
             if row.get("birth_year") and born is None:
                 problems.append(f"Dòng {number}: birth_year phải là một năm (chữ số 0–9).")
                 continue
-            people.setdefault((name_key(str(row["full_name"])), born), []).append(
-                (number, award, year)
-            )
+            people.setdefault((str(row["full_name"]), born), []).append((number, award, year))
         else:
             problems.append(f"Dòng {number}: cần person_id, full_name hoặc unit_code.")
     nominees += _by_name(people, problems)
@@ -127,18 +126,34 @@ def _whole(value) -> int | None:
 
 
 def _by_name(people: dict, problems: list[str]) -> list[Nominee]:
-    found: dict[tuple, list[int]] = {}
-    for p in Person.objects.filter(name_key__in={k for k, _b in people}, merged_into=None):
-        found.setdefault((p.name_key, p.birth_year), []).append(p.pk)
+    """The person of each (name, birth year): spelled as written first (Nguyễn Văn An is not
+    Nguyễn Văn Ân); without diacritics only when that finds exactly one person."""
+    exact: dict[tuple, list[int]] = {}
+    loose: dict[tuple, list[int]] = {}
+    for pk, full_name, key, born in Person.objects.filter(
+        name_key__in={name_key(n) for n, _b in people}, merged_into=None
+    ).values_list("pk", "full_name", "name_key", "birth_year"):
+        exact.setdefault((written(full_name), born), []).append(pk)
+        loose.setdefault((key, born), []).append(pk)
     out = []
-    for key, wanted in people.items():
-        ids = found.get(key, [])
+    for (name, born), wanted in people.items():
+        ids = exact.get((written(name), born), [])
+        if not ids:
+            ids = loose.get((name_key(name), born), [])
+            spelled = len(ids) > 1
+        else:
+            spelled = False
         for number, award, year in wanted:
-            if len(ids) != 1:
-                what = "không tìm thấy" if not ids else f"có {len(ids)} người trùng tên và năm sinh"
-                problems.append(f"Dòng {number}: {what}; hãy ghi person_id.")
-            else:
+            if len(ids) == 1:
                 out.append(Nominee(award, year, person_id=ids[0]))
+                continue
+            if not ids:
+                what = "không tìm thấy"
+            elif spelled:
+                what = f"không ai viết đúng như vậy, có {len(ids)} người cùng tên khi bỏ dấu"
+            else:
+                what = f"có {len(ids)} người trùng tên và năm sinh"
+            problems.append(f"Dòng {number}: {what}; hãy ghi person_id.")
     return out
 
 

@@ -7,6 +7,8 @@ from django.core.management.base import BaseCommand, CommandError
 
 from thidua.accounts.permissions import SYSTEM
 from thidua.awards.duplicates import duplicate_candidates, merge_people
+from thidua.awards.histories import CLI_LIMIT, import_histories
+from thidua.awards.imports import report
 from thidua.awards.models import Person
 from thidua.awards.privacy import person_record
 from thidua.common.errors import ValidationFailed
@@ -15,7 +17,8 @@ from thidua.common.errors import ValidationFailed
 class Command(BaseCommand):
     help = (
         "Hồ sơ cá nhân: duplicates [--json] (có thể trùng: cùng tên, năm sinh, đơn vị); "
-        "merge KEEP_ID OTHER_ID --reason TEXT (hợp nhất, giữ mọi bản ghi)"
+        "merge KEEP_ID OTHER_ID --reason TEXT (hợp nhất, giữ mọi bản ghi); "
+        "import FILE [--dry-run] [--json] (xếp loại, sáng kiến, đơn vị theo năm)"
     )
 
     def add_arguments(self, parser):
@@ -31,11 +34,24 @@ class Command(BaseCommand):
         merge.add_argument("--reason", required=True)
         merge.add_argument("--json", action="store_true")
 
+        imp = sub.add_parser(
+            "import",
+            help="Nhập quá trình hằng năm (xếp loại, sáng kiến, đơn vị) từ Excel/CSV, "
+            "tất cả hoặc không",
+        )
+        imp.add_argument("file")
+        imp.add_argument("--dry-run", action="store_true")
+        imp.add_argument("--json", action="store_true")
+
     def handle(self, *args, action, **options):
         getattr(self, f"_{action}")(**options)
 
     def _export(self, person: int, output: str | None, **options):
         _export_person(self, person, output)
+
+    def _import(self, file: str, dry_run: bool, json: bool, **options):
+        result = import_histories(SYSTEM, file, filename=file, dry_run=dry_run, limit=CLI_LIMIT)
+        report(self, result, as_json=json, dry_run=dry_run, kept="không đổi")
 
     def _duplicates(self, json: bool, **options):
         groups = duplicate_candidates()

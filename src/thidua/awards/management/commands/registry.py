@@ -7,6 +7,7 @@ from django.db import transaction
 
 from thidua.awards import counts, warm
 from thidua.awards.aliases import parse_mapping
+from thidua.awards.imports import report
 from thidua.awards.registry import as_search_row, import_registry, search, statistics
 from thidua.common.errors import ValidationFailed
 
@@ -72,26 +73,10 @@ class Command(BaseCommand):
         result = import_registry(
             file, dry_run=dry_run, filename=file, progress=self._writing, mapping=mapping
         )
-        if json:
-            self.stdout.write(_dumps(result.as_dict()))
-        elif result.ok:
-            verb = "Sẽ ghi" if dry_run else "Đã ghi"
-            self.stdout.write(
-                f"{verb} {result.written} dòng, {result.unchanged} dòng đã có trong sổ; "
-                f"{result.people_created} cá nhân mới."
-            )
+        if result.ok and not json:
             for a in result.aliases_added:
                 self.stdout.write(f"Đã lưu tên gọi khác: “{a['name']}” = {a['award']}.")
-        else:
-            for e in result.errors:
-                where = f"Dòng {e.row}, cột {e.column}, giá trị “{e.value}”: " if e.row else ""
-                self.stdout.write(where + e.message)
-        if not result.ok:
-            unreadable = len(result.errors) == 1 and result.errors[0].row is None
-            raise CommandError(
-                "Tệp bị từ chối; không có gì được ghi.", returncode=2 if unreadable else 1
-            )
-
+        report(self, result, as_json=json, dry_run=dry_run, kept="đã có trong sổ")
         if result.ok and result.written and not dry_run:
             warm.warm()  # the new entries' index pages, and the rest, for the next searches
 

@@ -1,0 +1,311 @@
+"""People's yearly histories from a sheet: ratings, initiatives and the unit of each year.
+
+One row is one person (or one collective) in one year. The whole file is checked first and
+written in one transaction, or nothing is written. People are matched as the registry matches
+them (thidua.awards.people_match): the name as written, the birth year and the unit through
+the lineage, so a history across the 2025 merger stays one person. A unit text that names no
+known unit is kept as written; it never refuses a row (except for a unit's officer, who
+imports only his own unit's people). Set-based: a fixed number of queries whatever the size.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from thidua.accounts import permissions as perms
+from thidua.accounts.audit import record_many
+from thidua.awards.history_write import write_histories
+from thidua.awards.imports import RowsImport
+from thidua.awards.models import RatingLevel, Scope
+from thidua.common.errors import Issue
+from thidua.common.spreadsheet import FileUnreadable, read_rows
+from thidua.common.text import name_key, shown, text_problem
+from thidua.orgs.lineage import UnitResolver
+
+CLI_LIMIT = 64 * 1024 * 1024
+
+
+def _aliases(*names: str) -> frozenset[str]:
+    return frozenset(name_key(n).replace("_", " ") for n in names)
+
+
+COLUMNS = {
+    "full_name": _aliases("họ và tên", "họ tên", "full_name", "tập thể, cá nhân", "tên"),
+    "birth_year": _aliases("năm sinh", "birth_year"),
+    "unit": _aliases("đơn vị", "đơn vị công tác", "cơ quan, đơn vị", "unit"),
+    "year": _aliases("năm", "năm đánh giá", "year"),
+    "rating": _aliases("xếp loại", "mức xếp loại", "rating"),
+    "initiative": _aliases("sáng kiến", "tên sáng kiến", "initiative"),
+    "initiative_scope": _aliases("phạm vi sáng kiến", "phạm vi", "initiative_scope"),
+}
+REQUIRED = ("full_name", "year")
+# The columns as a Vietnamese header names them (the error table of the web page).
+LABELS = {
+    "full_name": "Họ và tên",
+    "birth_year": "Năm sinh",
+    "unit": "Đơn vị",
+    "year": "Năm",
+    "rating": "Xếp loại",
+    "initiative": "Sáng kiến",
+    "initiative_scope": "Phạm vi sáng kiến",
+}
+
+
+def _compact(text: str) -> str:
+    return "".join(ch for ch in name_key(text) if ch.isalnum())
+
+
+RATINGS = {
+    _compact(text): code
+    for code, texts in {
+        RatingLevel.HTXS: ("Hoàn thành xuất sắc nhiệm vụ", "HTXSNV", "HTXS"),
+        RatingLevel.HTT: ("Hoàn thành tốt nhiệm vụ", "HTTNV", "HTT"),
+        RatingLevel.HT: ("Hoàn thành nhiệm vụ", "HTNV", "HT"),
+        RatingLevel.KHT: ("Không hoàn thành nhiệm vụ", "KHTNV", "KHT"),
+    }.items()
+    for text in texts
+}
+SCOPES = {
+    _compact(text): code
+    for code, texts in {
+        Scope.CO_SO: ("cơ sở", "cấp cơ sở"),
+        Scope.BO_TINH: ("cấp bộ", "cấp tỉnh", "bộ", "tỉnh", "cấp bộ, tỉnh", "bộ, ban, ngành, tỉnh"),
+        Scope.TOAN_QUOC: ("toàn quốc", "cấp toàn quốc"),
+    }.items()
+    for text in texts
+}
+
+
+class HistoryImport(RowsImport):
+    """ok, written (rows that created or corrected a record), unchanged, people_created,
+    errors."""
+
+
+@dataclass
+class Row:
+    number: int
+    full_name: str
+    born: int | None
+    unit_text: str
+    year: int
+    rating: str | None
+    initiative: str
+    scope: str | None
+    unit_id: int | None = None  # the unit of the row (a person's), or the collective itself
+    collective: bool = False
+
+
+def may_import(actor) -> bool:
+    return perms.is_board(actor) or bool(perms.officer_unit_ids(actor))
+
+
+def import_histories(
+    actor, source, *, filename=None, dry_run: bool = False, via: str = "cli", limit=None
+) -> HistoryImport:
+    """Check every row, then write them all in one transaction, or nothing."""
+    if not may_import(actor):
+        raise PermissionDenied(_("Chỉ cán bộ thi đua của đơn vị hoặc Ban TĐKT được nhập."))
+    result = HistoryImport()
+    try:
+        cells = read_rows(source, filename, limit=limit)
+    except FileUnreadable as exc:
+        result.errors.append(exc.as_issue())
+        return result
+    units = UnitResolver()
+    rows = _Parser(units, _scope_of(actor)).parse(cells, result.errors)
+    if result.errors:
+        return result
+    with transaction.atomic():
+        outcome = write_histories(rows, units, dry_run=dry_run)
+        result.errors = outcome.errors
+        if result.errors:
+            transaction.set_rollback(True)
+            return result
+        result.ok = True
+        result.written, result.unchanged = outcome.written, len(rows) - outcome.written
+        result.people_created = outcome.people_created
+        if result.written and not dry_run:
+            record_many(actor, outcome.changes(filename or source, result), via=via)
+    return result
+
+
+def _scope_of(actor) -> set[int] | None:
+    """The units an officer imports for; None for the board (any unit)."""
+    return None if perms.is_board(actor) else perms.officer_unit_ids(actor)
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return " ".join(str(value).split())
+
+
+def _int(value) -> int | None:
+    if isinstance(value, int | float) and float(value).is_integer():
+        return int(value)
+    text = _text(value)
+    return int(text) if text.isascii() and text.isdigit() else None
+
+
+class _Parser:
+    def __init__(self, units: UnitResolver, allowed: set[int] | None):
+        self.units, self.allowed = units, allowed
+        self.this_year = dt.date.today().year
+
+    def parse(self, cells: list[list], errors: list[Issue]) -> list[Row]:
+        if not cells:
+            errors.append(Issue(_("Tệp không có dữ liệu.")))
+            return []
+        header = self.header(cells[0], errors)
+        if errors:
+            return []
+        rows = []
+        for number, raw in enumerate(cells[1:], start=2):
+            if all(c in (None, "") for c in raw):
+                continue
+            got = {k: raw[i] if i < len(raw) else None for k, i in header.items()}
+            row = self.row(number, got, errors)
+            if row is not None:
+                rows.append(row)
+        if not rows and not errors:
+            errors.append(Issue(_("Tệp chỉ có dòng tiêu đề, không có dòng nào để nhập.")))
+        return [] if errors else rows
+
+    def header(self, cells: list, errors: list[Issue]) -> dict[str, int]:
+        found: dict[str, int] = {}
+        for index, cell in enumerate(cells):
+            key = name_key(_text(cell)).replace("_", " ")
+            for column, aliases in COLUMNS.items():
+                if key in aliases and column not in found:
+                    found[column] = index
+        for column in REQUIRED:
+            if column not in found:
+                msg = _("Thiếu cột “%(c)s” ở dòng tiêu đề (ví dụ: Họ và tên, Năm, Xếp loại).")
+                errors.append(Issue(msg % {"c": column}, row=1, column=column))
+        if "rating" not in found and "initiative" not in found:
+            msg = _("Cần cột “Xếp loại” (rating) hoặc “Sáng kiến” (initiative).")
+            errors.append(Issue(msg, row=1, column="rating"))
+        return found
+
+    def row(self, number: int, got: dict, errors: list[Issue]) -> Row | None:
+        before = len(errors)
+
+        def fail(column: str, message: str) -> None:
+            errors.append(
+                Issue(message, row=number, column=column, value=shown(_text(got.get(column))))
+            )
+
+        texts = {c: _text(got.get(c)) for c in ("full_name", "unit", "initiative")}
+        for column, limit in (("full_name", 200), ("unit", 300), ("initiative", 500)):
+            problem = text_problem(texts[column], limit)
+            if problem:
+                fail(column, problem)
+        if not texts["full_name"]:
+            fail(
+                "full_name", _("Thiếu họ và tên (hoặc mã, tên đơn vị khi là xếp loại của tập thể).")
+            )
+        year = _int(got.get("year"))
+        if year is None or not 1945 <= year <= self.this_year:
+            fail("year", _("Năm phải là số từ 1945 đến %(y)s.") % {"y": self.this_year})
+        born = self.born(got.get("birth_year"), fail)
+        rating = self.rating(got.get("rating"), fail)
+        scope = self.initiative(texts["initiative"], got.get("initiative_scope"), fail)
+        if rating is None and not texts["initiative"] and _text(got.get("rating")) == "":
+            fail("rating", _("Thiếu xếp loại (hoặc sáng kiến) cho năm này."))
+        if len(errors) > before:
+            return None
+        row = Row(number, texts["full_name"], born, texts["unit"], year, rating,
+                  texts["initiative"], scope)  # fmt: skip
+        return row if self.place(row, fail) else None
+
+    def born(self, cell, fail) -> int | None:
+        if cell in (None, ""):
+            return None
+        born = _int(cell)
+        if born is None or not 1900 <= born <= self.this_year:
+            fail("birth_year", _("Năm sinh không hợp lệ (để trống nếu là tập thể)."))
+            return None
+        return born
+
+    def rating(self, cell, fail) -> str | None:
+        text = _text(cell)
+        if not text:
+            return None
+        found = RATINGS.get(_compact(text))
+        if found is None:
+            fail(
+                "rating",
+                _(
+                    "Không có mức xếp loại “%(r)s”: ghi Hoàn thành xuất sắc nhiệm vụ, Hoàn thành "
+                    "tốt nhiệm vụ, Hoàn thành nhiệm vụ, Không hoàn thành nhiệm vụ (hoặc HTXSNV, "
+                    "HTTNV, HTNV, KHTNV)."
+                )
+                % {"r": shown(text)},
+            )
+        return found
+
+    def initiative(self, title: str, cell, fail) -> str | None:
+        text = _text(cell)
+        if not title and not text:
+            return None
+        if not title:
+            fail("initiative", _("Có phạm vi sáng kiến nhưng thiếu tên sáng kiến."))
+            return None
+        found = SCOPES.get(_compact(text)) if text else None
+        if found is None:
+            fail(
+                "initiative_scope",
+                _("Phạm vi sáng kiến phải là “cơ sở”, “cấp bộ”, “cấp tỉnh” hoặc “toàn quốc”."),
+            )
+        return found
+
+    def place(self, row: Row, fail) -> bool:
+        """The row's unit as of its year; a collective's row names the unit itself."""
+        if row.born is None:
+            row.collective = True
+            row.unit_id = self.units.find(row.full_name, row.year)
+            if row.unit_id is None:
+                fail(
+                    "birth_year",
+                    _(
+                        "Thiếu năm sinh: cá nhân cần năm sinh; xếp loại của tập thể cần mã hoặc "
+                        "tên một đơn vị có trong danh mục ở cột họ và tên."
+                    ),
+                )
+                return False
+            if row.initiative:
+                fail("initiative", _("Sáng kiến chỉ ghi cho cá nhân, không ghi cho tập thể."))
+                return False
+        else:
+            row.unit_id = self.units.find(row.unit_text, row.year) if row.unit_text else None
+            if (
+                row.unit_id is None
+                and not row.unit_text
+                and self.allowed
+                and len(self.allowed) == 1
+            ):
+                row.unit_id = next(iter(self.allowed))  # an officer's own people
+        return self.permitted(row, fail)
+
+    def permitted(self, row: Row, fail) -> bool:
+        if self.allowed is None:
+            return True
+        if row.unit_id is not None and self.units.within(row.unit_id, self.allowed):
+            return True
+        column = "full_name" if row.collective else "unit"
+        fail(
+            column,
+            _(
+                "Cán bộ đơn vị chỉ nhập hồ sơ của đơn vị mình; “%(u)s” không phải đơn vị của bạn "
+                "(hoặc không có trong danh mục)."
+            )
+            % {"u": shown(row.full_name if row.collective else row.unit_text or "—")},
+        )
+        return False
