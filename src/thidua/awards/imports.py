@@ -25,8 +25,13 @@ class RowsImport:
             "written": self.written,
             "unchanged": self.unchanged,
             "people_created": self.people_created,
-            "errors": [e.as_dict() for e in self.errors],
+            "errors": [_contract(e) for e in self.errors],
         }
+
+
+def _contract(issue: Issue) -> dict:
+    """An error as the import's JSON names it: exactly row, column, value, message."""
+    return {k: issue.as_dict()[k] for k in ("row", "column", "value", "message")}
 
 
 def report(command, result: RowsImport, *, as_json: bool, dry_run: bool, kept: str) -> None:
