@@ -456,7 +456,7 @@ def test_the_worklist_and_dashboard_take_a_bounded_number_of_queries(
     client = as_user("camau")
     with django_assert_max_num_queries(15):
         client.get("/clusters/TNB/2019H1/worklist/")
-    with django_assert_max_num_queries(26):  # 26: the officer's extensions (issue 21)
+    with django_assert_max_num_queries(25):
         client.get("/")
 
 
