@@ -272,7 +272,7 @@ class History:
 
 def value_history(report: Report) -> list[History]:
     """Every version of the values this report carries, including older ones kept on file."""
-    year = str(parse_period(report.period).year)
+    year = str(report.year)
     keys = set(report.values.values_list("indicator_id", "period"))
     versions = Value.objects.filter(
         unit_id=report.unit_id,

@@ -15,7 +15,7 @@ from thidua.web import access, selectors
 @login_required
 def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     report = access.viewable_report(request.user, pk)
-    year = parse_period(report.period).year
+    year = report.year
     context = {
         "report": report,
         "period": parse_period(report.period),
