@@ -17,7 +17,6 @@ from __future__ import annotations
 import hashlib
 import io
 import json
-import shutil
 import zipfile
 from collections import Counter
 from dataclasses import dataclass, field
@@ -37,7 +36,7 @@ from thidua.common.numbers import format_vn
 from thidua.indicators.validation import Issue, ValidationFailed
 from thidua.orgs.models import Unit, UnitKind
 from thidua.reports import build_template as fmt
-from thidua.reports.documents import DocumentError, docx_to_pdf, listed, place_date
+from thidua.reports.documents import DocumentError, docx_to_pdf, listed, place_date, soffice
 
 GAP = "…"
 LAW = "Luật Thi đua, khen thưởng số 06/2022/QH15 ngày 15 tháng 6 năm 2022"
@@ -385,7 +384,7 @@ def dossier_bundle(
 def _pdf_copies(files: list[tuple[str, bytes, dict]], wanted: bool) -> list[str]:
     if not wanted:
         return []
-    if shutil.which("soffice") is None and shutil.which("libreoffice") is None:
+    if soffice() is None:
         return [NO_PDF]
     notes = []
     for name, data, _meta in list(files):

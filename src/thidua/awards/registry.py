@@ -68,9 +68,20 @@ class RegistryImport:
 
 
 def import_registry(
-    source, *, actor=None, dry_run: bool = False, filename=None, via: str = "cli", progress=None
+    source,
+    *,
+    actor=None,
+    dry_run: bool = False,
+    filename=None,
+    via: str = "cli",
+    progress=None,
+    watch=None,
 ) -> RegistryImport:
     """Validate every row, then write all of them in one transaction, or nothing.
+
+    `progress(rows)` is called inside the transaction right before writing; `watch(phase,
+    count)` now and then as rows are read ("read": rows taken, "checked": rows found good),
+    written ("writing": the rows to write, then "written": so far) and committed ("saving").
 
     Built for lists of a million rows: the sheet is read once and handed out row by row,
     repeated cells (award names, years, dates, names) are converted once, people are matched
@@ -79,13 +90,15 @@ def import_registry(
     result = RegistryImport()
     limit = getattr(settings, "THIDUA_REGISTRY_MAX_BYTES", CLI_LIMIT)
     try:
-        parsed = _read(source, filename, limit, result.errors)
+        parsed = _read(source, filename, limit, result.errors, watch)
     except FileUnreadable as exc:
         result.errors.append(exc.as_issue())
         return result
     if result.errors:
         return result
     result.ok = True
+    if watch and not dry_run:
+        watch("writing", len(parsed))
     with transaction.atomic():
         if dry_run:
             result.written = _count_new(parsed)
@@ -93,8 +106,10 @@ def import_registry(
             return result
         if progress:
             progress(len(parsed))
-        result.written, result.people_created = _write(parsed)
+        result.written, result.people_created = _write(parsed, watch)
         result.unchanged = len(parsed) - result.written
+        if watch:
+            watch("saving", result.written)
         if not result.written:
             return result  # the file's entries are all in the registry already: nothing to log
         summary = Change(
@@ -115,12 +130,12 @@ def import_registry(
     return result
 
 
-def _read(source, filename, limit: int, errors: list[Issue]) -> list[tuple]:
+def _read(source, filename, limit: int, errors: list[Issue], watch=None) -> list[tuple]:
     """The checked rows. The reader's copy of the sheet is gone when this returns: the matching
     and the write that follow reuse its memory instead of stacking on it (1M rows into the
     national registry: peak 1.46 → 1.06 GB, docs/benchmarks.md)."""
     first, rows = stream_rows(source, filename, limit=limit)
-    return _parse(first, rows, errors)
+    return _parse(first, rows, errors, watch)
 
 
 def _refresh_statistics() -> None:
@@ -132,7 +147,10 @@ def _refresh_statistics() -> None:
 _FIELDS = ("full_name", "birth_year", "unit", "award", "year", "decision_number", "decision_date")
 
 
-def _parse(first: int, rows, errors: list[Issue]) -> list[tuple]:
+WATCH_EVERY = 10_000  # rows between two calls of `watch`
+
+
+def _parse(first: int, rows, errors: list[Issue], watch=None) -> list[tuple]:
     header_cells = next(rows, None)
     if header_cells is None:
         errors.append(Issue(_("Tệp không có dữ liệu.")))
@@ -142,10 +160,17 @@ def _parse(first: int, rows, errors: list[Issue]) -> list[tuple]:
         return []
     check = _Checker(header, _award_lookup())
     parsed = []
-    for number, raw in enumerate(rows, start=first + 1):
-        row = check(number, raw, errors)
+    read = 0
+    for read, raw in enumerate(rows, start=1):
+        row = check(first + read, raw, errors)
         if row is not None:
             parsed.append(row)
+        if watch and read % WATCH_EVERY == 0:
+            watch("read", read)
+            watch("checked", len(parsed))
+    if watch:
+        watch("read", read)
+        watch("checked", len(parsed))
     if errors:
         parsed.clear()
     return parsed
@@ -388,7 +413,7 @@ PERSON_COLUMNS = (
 )  # fmt: skip
 
 
-def _write(rows: list[tuple]) -> tuple[int, int]:
+def _write(rows: list[tuple], watch=None) -> tuple[int, int]:
     keys = _Keys()
     people, created = _match_people(rows, keys)
     new = _new_entries(rows, people, keys)
@@ -419,10 +444,23 @@ def _write(rows: list[tuple]) -> tuple[int, int]:
                 collective, decision, decided, "", "import", now,
             )  # fmt: skip
 
-    written = insert_rows(AwardEntry._meta.db_table, ENTRY_COLUMNS, entries())
+    written = insert_rows(AwardEntry._meta.db_table, ENTRY_COLUMNS, _watched(entries(), watch))
     counts.add(tallied)
     remember_words(keys.names())
     return written, created
+
+
+def _watched(rows, watch):
+    """The rows as they go to the database, `watch("written", n)` every WATCH_EVERY of them."""
+    if watch is None:
+        yield from rows
+        return
+    n = 0
+    for n, row in enumerate(rows, start=1):
+        yield row
+        if n % WATCH_EVERY == 0:
+            watch("written", n)
+    watch("written", n)
 
 
 def _count_new(rows: list[tuple]) -> int:

@@ -59,6 +59,7 @@ def registry_page(request: HttpRequest) -> HttpResponse:
         "rows": [(e, registry.as_search_row(e)) for e in page.object_list] if page else [],
         "query": query.urlencode(),
         "max_export": MAX_EXPORT,
+        "can_import": perms.is_board(request.user),
     }
     return render(request, "web/awards/registry.html", context)
 

@@ -1,0 +1,61 @@
+"""The files the worker imports: one entry per kind of list, found by name.
+
+An importer takes (path, actor=, filename=, watch=) and returns a result with `.ok` and
+`.as_dict()` (its "errors": each with message, row, column, value), writing all or nothing;
+`watch(phase, count)` reports the rows read, checked and written (`thidua.jobs.progress`). A new
+kind of list (the people import) is one more `register(...)` here, and its upload page calls
+`services.start_import(actor, "<name>", upload)`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.utils.translation import gettext_lazy as _
+
+from thidua.accounts import permissions as perms
+
+
+@dataclass(frozen=True)
+class Importer:
+    name: str
+    title: str
+    run: Callable
+    may_start: Callable  # (user) -> bool
+    suffixes: tuple[str, ...] = (".xlsx", ".xls", ".xlsm", ".ods", ".csv")
+    after: Callable | None = None  # () -> None, once the import is committed
+
+
+IMPORTERS: dict[str, Importer] = {}
+
+
+def register(importer: Importer) -> None:
+    IMPORTERS[importer.name] = importer
+
+
+def get(name: str) -> Importer:
+    return IMPORTERS[name]
+
+
+def _registry(path, *, actor, filename, watch):
+    from thidua.awards.registry import import_registry
+
+    return import_registry(path, actor=actor, filename=filename, via="web", watch=watch)
+
+
+def _warm() -> None:
+    from thidua.awards import warm
+
+    warm.warm()  # the new entries' index pages, for the next searches (as the CLI does)
+
+
+register(
+    Importer(
+        name="registry",
+        title=_("Nhập danh sách khen thưởng vào sổ"),
+        run=_registry,
+        may_start=perms.is_board,
+        after=_warm,
+    )
+)
