@@ -60,6 +60,7 @@ def _env(folder: Path, database: str, name: str) -> dict[str, str]:
         "THIDUA_SECRET_KEY": "bench-only-key-" + "x" * 40,
         "THIDUA_REQUIRE_TWO_FACTOR": "false",
         "THIDUA_WARM_ON_START": "false",
+        "DJANGO_SETTINGS_MODULE": "thidua.settings",
     }
     if database == "postgres":
         env["THIDUA_DATABASE_URL"] = PG + name

@@ -336,3 +336,25 @@ def _running(pid: int) -> bool:
             return f.read().split()[2] != "Z"
     except OSError:
         return False
+
+
+@pytest.mark.skipif(not shutil.which("soffice"), reason="LibreOffice is not installed")
+def test_old_job_files_are_purged_and_the_page_says_so(as_user, settings):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from thidua.jobs.services import purge_outputs
+
+    client = as_user("camau")
+    job = _job_from(client.post(reverse("web:review_pdf", args=["TNB", "2019H1"])))
+    run_queued()
+    job.refresh_from_db()
+    made = settings.DATA_DIR / "jobs" / job.output_path
+    assert made.is_file()
+    assert purge_outputs() == 0  # just made: kept
+    later = timezone.now() + timedelta(hours=settings.THIDUA_UPLOAD_KEEP_HOURS + 1)
+    assert purge_outputs(later) == 1 and not made.exists()
+    page = client.get(job.get_absolute_url()).content.decode()
+    assert 'id="job-purged"' in page
+    assert client.get(reverse("web:job_download", args=[job.pk])).status_code == 302

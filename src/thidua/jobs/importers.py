@@ -3,8 +3,9 @@
 An importer takes (path, actor=, filename=, watch=) and returns a result with `.ok` and
 `.as_dict()` (its "errors": each with message, row, column, value), writing all or nothing;
 `watch(phase, count)` reports the rows read, checked and written (`thidua.jobs.progress`). A new
-kind of list (the people import) is one more `register(...)` here, and its upload page calls
-`services.start_import(actor, "<name>", upload)`.
+kind of list (the people import) is one more `register(...)` here, a URL to
+`web.views.jobs.import_page` with {"name": "<name>"}, and its URL name in
+`web.upload_limit.JOB_UPLOADS` (the larger upload limit).
 """
 
 from __future__ import annotations
@@ -23,6 +24,8 @@ class Importer:
     title: str
     run: Callable
     may_start: Callable  # (user) -> bool
+    help: str = ""  # what the file holds, on the upload page
+    back: tuple[str, str] = ("", "")  # (URL name, its title): the crumbs and the result's link
     suffixes: tuple[str, ...] = (".xlsx", ".xls", ".xlsm", ".ods", ".csv")
     after: Callable | None = None  # () -> None, once the import is committed
 
@@ -56,6 +59,11 @@ register(
         title=_("Nhập danh sách khen thưởng vào sổ"),
         run=_registry,
         may_start=perms.is_board,
+        help=_(
+            "Mỗi dòng một khen thưởng: Họ và tên, Năm sinh (để trống nếu là tập thể), Đơn vị, "
+            "Hình thức khen thưởng, Năm, Số quyết định, Ngày quyết định."
+        ),
+        back=("web:registry", _("Sổ khen thưởng")),
         after=_warm,
     )
 )

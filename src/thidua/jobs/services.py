@@ -96,3 +96,20 @@ def start_review_pdf(actor, cluster, period, *, live: bool, submitted: bool) -> 
     }
     params = {"cluster": cluster.code, "period": period.code, "live": live, "submitted": submitted}
     return start(actor, Job.Kind.REVIEW_PDF, title, params)
+
+
+def purge_outputs(now=None) -> int:
+    """Delete the files of jobs finished more than THIDUA_UPLOAD_KEEP_HOURS ago (`thidua uploads
+    purge`); their pages then say so. How many files."""
+    from datetime import timedelta
+
+    from django.conf import settings
+    from django.utils import timezone
+
+    cutoff = (now or timezone.now()) - timedelta(hours=settings.THIDUA_UPLOAD_KEEP_HOURS)
+    old = Job.objects.filter(finished_at__lt=cutoff).exclude(output_path="")
+    names = list(old.values_list("output_path", flat=True))
+    for name in names:
+        files.remove(name)
+    old.update(output_path="")
+    return len(names)

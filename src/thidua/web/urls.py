@@ -117,7 +117,7 @@ urlpatterns = [
     path(_CASE + "reject/", backlog.case_step, {"step": "reject"}, name="backlog_case_reject"),
     path("awards/registry/", registry.registry_page, name="registry"),
     path("awards/registry.xlsx", registry.registry_xlsx, name="registry_xlsx"),
-    path("awards/registry/import/", jobs.registry_import, name="registry_import"),
+    path("awards/registry/import/", jobs.import_page, {"name": "registry"}, name="registry_import"),
     path("awards/statistics/", registry.statistics_page, name="award_statistics"),
     path("awards/statistics/chart.svg", registry.statistics_chart_svg, name="award_chart"),
     # Background work: a job's progress and result, and the file it made.

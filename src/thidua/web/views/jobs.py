@@ -59,7 +59,15 @@ def _context(job: Job) -> dict:
         "errors": result.get("errors") or [],
         "bar": bar,
         "counts": job.kind == Job.Kind.IMPORT,
+        "back": _importer_back(job),
     }
+
+
+def _importer_back(job: Job) -> tuple[str, str]:
+    name = job.params.get("importer") if job.kind == Job.Kind.IMPORT else None
+    if name in importers.IMPORTERS:
+        return importers.get(name).back
+    return ("", "")
 
 
 @login_required
@@ -81,25 +89,26 @@ def to_job(request: HttpRequest, job: Job) -> HttpResponse:
     return redirect(job.get_absolute_url())
 
 
-# The registry upload: the board's; the file goes to disk as it arrives, the import to the worker
+# An upload imported by the worker (the registry list; the people list plugs in the same way:
+# an importer in thidua.jobs.importers, a URL to import_page with its name, JOB_UPLOADS).
 
 
 @login_required
 @csrf_exempt
-def registry_import(request: HttpRequest) -> HttpResponse:
+def import_page(request: HttpRequest, name: str) -> HttpResponse:
     # Before anything reads the body: every upload is written to a temporary file as it
     # arrives (none held in memory), then moved into the jobs folder. The CSRF check follows.
     request.upload_handlers = [TemporaryFileUploadHandler(request)]
-    return _registry_import(request)
+    return _import_page(request, name)
 
 
 @csrf_protect
-def _registry_import(request: HttpRequest) -> HttpResponse:
-    importer = importers.get("registry")
+def _import_page(request: HttpRequest, name: str) -> HttpResponse:
+    importer = importers.get(name)
     access.require(importer.may_start(request.user))
     if request.method == "POST":
         try:
-            job = services.start_import(request.user, "registry", request.FILES.get("file"))
+            job = services.start_import(request.user, name, request.FILES.get("file"))
         except ValidationFailed as exc:
             for issue in exc.issues:
                 messages.error(request, issue.message)
@@ -107,10 +116,10 @@ def _registry_import(request: HttpRequest) -> HttpResponse:
                 return HttpResponseClientRedirect(request.path)
         else:
             return to_job(request, job)
-    recent = Job.objects.filter(kind=Job.Kind.IMPORT, params__importer="registry")[:10]
     context = {
-        "recent": recent,
+        "importer": importer,
+        "recent": Job.objects.filter(kind=Job.Kind.IMPORT, params__importer=name)[:10],
         "limit_mb": settings.THIDUA_JOB_UPLOAD_BYTES // (1024 * 1024),
         "suffixes": ", ".join(importer.suffixes),
     }
-    return render(request, "web/jobs/registry_import.html", context)
+    return render(request, "web/jobs/import.html", context)
