@@ -20,7 +20,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import RequestFactory, override_settings
 from django.urls import reverse
 
-from tests.conftest import cli_env
+from tests.conftest import ON_POSTGRES, cli_env
 from thidua.awards.models import AwardEntry
 from thidua.jobs.models import DailyRun, Job
 from thidua.jobs.worker import run_daily_jobs, run_queued
@@ -255,7 +255,10 @@ def test_a_worker_killed_midway_writes_nothing_and_the_next_one_runs_the_task_ag
                 break
         else:
             pytest.fail("the worker ended before writing")
-        time.sleep(1.0)  # inside the one write transaction
+        if ON_POSTGRES:
+            _written_so_far(env["THIDUA_DATABASE_URL"], pk)  # counted live, mid-transaction
+        else:
+            time.sleep(1.0)  # inside the one write transaction
         worker.send_signal(signal.SIGKILL)
         worker.wait(timeout=30)
     finally:
@@ -281,6 +284,21 @@ def test_a_worker_killed_midway_writes_nothing_and_the_next_one_runs_the_task_ag
     )
     assert (state, written, attempts) == ("done", rows, 2)
     assert entries == before + rows
+
+
+def _written_so_far(url: str, pk: int) -> int:
+    """Wait until the job's page would show rows written while the write transaction is still
+    open (PostgreSQL: the progress goes through a connection of its own)."""
+    import psycopg
+
+    deadline = time.monotonic() + 120
+    with psycopg.connect(url, autocommit=True) as con:
+        while time.monotonic() < deadline:
+            found = con.execute("SELECT rows_written FROM jobs_job WHERE id = %s", [pk]).fetchone()
+            if found[0]:
+                return found[0]
+            time.sleep(0.05)
+    pytest.fail("no rows written were shown during the write")
 
 
 def test_serve_starts_the_worker_beside_the_web_and_stops_it(tmp_path, demo_copy):
