@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import argparse
 import logging
 
 from django.core.management.base import BaseCommand
@@ -18,19 +19,14 @@ class Command(BaseCommand):
         parser.add_argument(
             "--interval", type=float, default=1.0, help="Giây chờ khi hàng đợi trống (mặc định 1)."
         )
-        parser.add_argument("--parent", type=int, help=argparse_hidden())
+        # Set by `thidua serve` and `thidua demo`: the worker stops when that process is gone.
+        parser.add_argument("--parent", type=int, help=argparse.SUPPRESS)
 
     def handle(self, *args, once, interval, parent, verbosity, **options):
         _logging(self.stdout, verbosity)
         worker = ThiduaWorker(once=once, interval=max(interval, 0.05), parent=parent)
         worker.configure_signals()
         worker.run()
-
-
-def argparse_hidden():
-    import argparse
-
-    return argparse.SUPPRESS
 
 
 def _logging(stream, verbosity: int) -> None:
