@@ -43,11 +43,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--database", choices=["sqlite", "postgres"], default="sqlite")
     parser.add_argument("--out", type=Path, default=Path("/tmp/thidua-web-import"))
+    parser.add_argument("--file", type=Path, help="an import file made by an earlier run")
     parser.add_argument("--make-file", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.make_file:
         return _make_file(args.make_file, args.rows)
-    result = run(args.rows, args.database, args.out)
+    result = run(args.rows, args.database, args.out, args.file)
     print(json.dumps(result, ensure_ascii=False, indent=2))
     print("\n".join(markdown(result)))
     return 0
@@ -84,7 +85,7 @@ def _psql(sql: str) -> None:
         con.execute(sql)
 
 
-def run(rows: int, database: str, out: Path) -> dict:
+def run(rows: int, database: str, out: Path, file: Path | None = None) -> dict:
     shutil.rmtree(out, ignore_errors=True)
     out.mkdir(parents=True)
     tag = uuid.uuid4().hex[:6]
@@ -93,25 +94,26 @@ def run(rows: int, database: str, out: Path) -> dict:
     if database == "postgres":
         _psql(f"CREATE DATABASE {names['base']}")
     try:
-        return _measure(rows, database, out, base, names)
+        return _measure(rows, database, out, base, names, file)
     finally:
         if database == "postgres":
             for name in names.values():
                 _psql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
 
-def _measure(rows: int, database: str, out: Path, base: Path, names: dict) -> dict:
+def _measure(rows: int, database: str, out: Path, base: Path, names: dict, file=None) -> dict:
     env = _env(base, database, names["base"])
     demo = ["demo", "--no-serve"] + (
         ["--use-configured-database"] if database == "postgres" else []
     )
     _thidua(env, *demo)
-    path = out / f"registry_{rows}.xlsx"
+    path = file or out / f"registry_{rows}.xlsx"
     t = time.perf_counter()
-    subprocess.run(
-        [sys.executable, "-m", "benchmarks.web_import", "--make-file", str(path), "--rows",
-         str(rows)], env=env, check=True,
-    )  # fmt: skip
+    if file is None:
+        subprocess.run(
+            [sys.executable, "-m", "benchmarks.web_import", "--make-file", str(path), "--rows",
+             str(rows)], env=env, check=True,
+        )  # fmt: skip
     made = round(time.perf_counter() - t, 1)
     copies = {}
     for mode in ("cli", "web"):
