@@ -50,7 +50,7 @@ WEB = {
     "review_chart": ("get", MEMBERS),
     "review_xlsx": ("get", MEMBERS),
     "review_docx": ("get", MEMBERS),
-    "review_pdf": ("get", MEMBERS),
+    "review_pdf": ("post", MEMBERS),  # starts the PDF in the worker (or: LibreOffice is missing)
     "review_publish": ("post", RUNS),
     "template_xlsx": ("get", MEMBERS),
     "upload": ("get", ENTERS),
@@ -90,7 +90,7 @@ WEB = {
     "awards": ("get", ALL),
     "proposals": ("get", PROPOSERS),
     "proposal_new": ("get", OFFICERS),
-    "proposals_dossier": ("get", PROPOSERS),  # without ids: a message, back to the list
+    "proposals_dossier": ("post", PROPOSERS),  # without ids: a message, back to the list
     "proposal": ("get", OWNER | BOARD),
     "proposal_edit": ("post", OWNER),
     "proposal_file": ("post", OWNER),  # the board adds files only while it reviews
@@ -101,7 +101,7 @@ WEB = {
     "proposal_forward": ("post", BOARD),
     "proposal_decide": ("post", BOARD),
     "proposal_reject": ("post", BOARD),
-    "proposal_dossier": ("get", OWNER | BOARD),
+    "proposal_dossier": ("post", OWNER | BOARD),  # zipped by the worker: to the job's page
     "eligibility": ("get", PROPOSERS),
     "overdue": ("get", PROPOSERS),
     "person": ("get", ALL),  # the national ID only for OWNER | BOARD (test_web_awards)
@@ -121,8 +121,12 @@ WEB = {
     "proposal_file_download": ("get", OWNER | BOARD),  # an evidence file of the draft
     "registry": ("get", ALL),
     "registry_xlsx": ("get", ALL),
+    "registry_import": ("get", BOARD),  # the upload page of a list for the registry
     "award_statistics": ("get", ALL),
     "award_chart": ("get", ALL),
+    # Background work; the object is a dossier job started by Long An's officer.
+    "job": ("get", OWNER | BOARD),  # the one who started it, and the board
+    "job_download": ("get", OWNER | BOARD),
     # Any object's history; this row's object is the draft proposal (the other objects: HISTORY).
     "object_history": ("get", OWNER | BOARD),
 }
@@ -279,7 +283,11 @@ def objects(users, tnb, unit):
         BacklogProgramme.objects.get(code="HCKC-TNB"),
         backlog.CaseInput("Nguyễn Văn Ma Trận", unit("80"), "chong_my", date(2026, 1, 5), 1940),
     ).case
+    from thidua.jobs import services as jobs
+
+    job = jobs.start_dossier(users["longan"], [proposal], "ho-so.zip")
     return {
+        "job": job,
         "session": session,
         "report": report,
         "unit": unit("80"),
@@ -325,6 +333,7 @@ def web_url(name: str, objects) -> str:
         "object_type": "awards.proposal",
         "object_id": str(objects["proposal"].pk),
         "token": "0" * 32,
+        "job_id": objects["job"].pk,
     }
     return reverse(f"web:{name}", kwargs={k: values[k] for k in pattern.pattern.converters})
 

@@ -58,12 +58,12 @@ def test_the_readers_copy_of_the_sheet_is_gone_before_the_write(db, tmp_path, mo
     alive_at_write = []
     write = registry._write
 
-    def watching_write(rows):
+    def watching_write(rows, watch=None):
         gc.collect()
         alive_at_write.extend(
             type(o).__name__ for o in gc.get_objects() if type(o).__name__.startswith("Calamine")
         )
-        return write(rows)
+        return write(rows, watch)
 
     monkeypatch.setattr(registry, "_write", watching_write)
     assert import_registry(path).written == 1

@@ -220,7 +220,7 @@ def test_the_list_reads_a_fixed_number_of_queries(as_user, django_assert_max_num
 def test_an_officer_cannot_see_another_units_draft(as_user, draft, who):
     client = as_user(who)
     assert client.get(url("proposal", draft.pk)).status_code == 403
-    assert client.get(url("proposal_dossier", draft.pk)).status_code == 403
+    assert client.post(url("proposal_dossier", draft.pk)).status_code == 403
 
 
 def test_the_proposal_page_shows_verdict_records_basis_and_what_is_missing(as_user, draft):
@@ -374,10 +374,22 @@ def test_a_rejection_needs_reasons(as_user, checked):
     assert Proposal.objects.get(pk=checked.pk).status == S.REJECTED
 
 
+def _made_by_the_worker(client, response) -> bytes:
+    """Follow a started job: the worker runs it, its page offers the file; the file."""
+    from thidua.jobs.worker import run_queued
+
+    assert response.status_code == 302 and "/viec/" in response["Location"], response
+    assert run_queued() == 1
+    page = client.get(response["Location"])
+    assert "Tệp đã sẵn sàng" in text(page)
+    download = client.get(response["Location"] + "tai-ve/")
+    return b"".join(download.streaming_content)
+
+
 def test_the_dossier_bundle_is_a_zip_of_documents_evidence_and_manifest(as_user, submitted):
-    response = as_user("longan").get(url("proposal_dossier", submitted.pk))
-    assert response["Content-Type"] == "application/zip"
-    names = zipfile.ZipFile(io.BytesIO(response.content)).namelist()
+    client = as_user("longan")
+    data = _made_by_the_worker(client, client.post(url("proposal_dossier", submitted.pk)))
+    names = zipfile.ZipFile(io.BytesIO(data)).namelist()
     assert "manifest.json" in names and "to-trinh.docx" in names
     assert any(n.startswith("minh-chung/") for n in names)
 
@@ -385,11 +397,12 @@ def test_the_dossier_bundle_is_a_zip_of_documents_evidence_and_manifest(as_user,
 def test_a_batch_bundle_is_one_units_and_only_what_the_user_sees(as_user, submitted):
     board = as_user("bantw")
     other = Proposal.objects.exclude(proposing_unit=submitted.proposing_unit).first()
-    mixed = board.get(url("proposals_dossier"), {"id": [submitted.pk, other.pk]}, follow=True)
+    mixed = board.post(url("proposals_dossier"), {"id": [submitted.pk, other.pk]}, follow=True)
     assert "cùng một đơn vị đề nghị" in text(mixed)
-    one = board.get(url("proposals_dossier"), {"id": [submitted.pk]})
-    assert one["Content-Type"] == "application/zip"
-    assert as_user("camau").get(url("proposals_dossier"), {"id": [submitted.pk]}).status_code == 403
+    one = board.post(url("proposals_dossier"), {"id": [submitted.pk]})
+    assert zipfile.ZipFile(io.BytesIO(_made_by_the_worker(board, one))).namelist()
+    refused = as_user("camau").post(url("proposals_dossier"), {"id": [submitted.pk]})
+    assert refused.status_code == 403
 
 
 # The eligibility checker, overdue steps, people

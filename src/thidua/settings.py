@@ -45,6 +45,8 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "ninja",  # its Swagger UI files: /api/docs works without a CDN
+    "django_tasks",
+    "django_tasks_db",
     "thidua.accounts",
     "thidua.orgs",
     "thidua.notices",
@@ -55,6 +57,7 @@ INSTALLED_APPS = [
     "thidua.ballots",
     "thidua.awards",
     "thidua.ops",
+    "thidua.jobs",
     "thidua.web",
     "thidua.api",
 ]
@@ -190,8 +193,18 @@ THIDUA_REQUIRE_TWO_FACTOR = env_bool("THIDUA_REQUIRE_TWO_FACTOR", True)
 # Uploads: Excel files of a cluster are small; large national imports go through the CLI.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
-# Until imports run as background jobs, larger files are refused at the door (web, API).
+# Larger files are refused at the door (web, API), except on the pages whose files are read by
+# the background worker (thidua.jobs): the registry upload takes what the CLI takes.
 THIDUA_MAX_UPLOAD_BYTES = env_int("THIDUA_MAX_UPLOAD_MB", 20, minimum=1) * 1024 * 1024
+THIDUA_JOB_UPLOAD_BYTES = env_int("THIDUA_JOB_UPLOAD_MB", 256, minimum=1) * 1024 * 1024
+
+# Background work (thidua.jobs): Django's tasks framework (the django-tasks backport) with the
+# queue in the database; `thidua worker` runs it, `thidua serve` and `thidua demo` start one.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# Dotted paths of callables the worker runs once per calendar day (Asia/Ho_Chi_Minh).
+THIDUA_DAILY_JOBS: list[str] = ["thidua.ops.reminders.run_daily"]  # run once a day by the worker
+# A running job on another machine whose progress has not moved for this long is run again.
+THIDUA_JOB_STALE_MINUTES = env_int("THIDUA_JOB_STALE_MINUTES", 30, minimum=1)
 
 LOGGING = {
     "version": 1,

@@ -17,7 +17,6 @@ from __future__ import annotations
 import hashlib
 import io
 import json
-import shutil
 import zipfile
 from collections import Counter
 from dataclasses import dataclass, field
@@ -37,7 +36,7 @@ from thidua.common.errors import Issue, ValidationFailed
 from thidua.common.numbers import format_vn
 from thidua.orgs.models import Unit, UnitKind
 from thidua.reports import build_template as fmt
-from thidua.reports.docx import DocumentError, docx_to_pdf
+from thidua.reports.docx import DocumentError, docx_to_pdf, soffice
 from thidua.reports.official import listed, place_date
 
 GAP = "…"
@@ -386,7 +385,7 @@ def dossier_bundle(
 def _pdf_copies(files: list[tuple[str, bytes, dict]], wanted: bool) -> list[str]:
     if not wanted:
         return []
-    if shutil.which("soffice") is None and shutil.which("libreoffice") is None:
+    if soffice() is None:
         return [NO_PDF]
     notes = []
     for name, data, _meta in list(files):

@@ -78,8 +78,13 @@ def import_registry(
     via: str = "cli",
     progress=None,
     mapping: dict[str, str] | None = None,
+    watch=None,
 ) -> RegistryImport:
     """Validate every row, then write all of them in one transaction, or nothing.
+
+    `progress(rows)` is called inside the transaction right before writing; `watch(phase,
+    count)` now and then as rows are read ("read": rows taken, "checked": rows found good),
+    written ("writing": the rows to write, then "written": so far) and committed ("saving").
 
     Built for lists of a million rows: the sheet is read once and handed out row by row,
     repeated cells (award names, years, dates, names) are converted once, people are matched
@@ -91,7 +96,7 @@ def import_registry(
     limit = getattr(settings, "THIDUA_REGISTRY_MAX_BYTES", CLI_LIMIT)
     mapped: dict[str, int] = {}
     try:
-        parsed, used = _read(source, filename, limit, result, mapping or {}, mapped)
+        parsed, used = _read(source, filename, limit, result, mapping or {}, mapped, watch)
     except FileUnreadable as exc:
         result.errors.append(exc.as_issue())
         return result
@@ -101,6 +106,8 @@ def import_registry(
     if result.errors:
         return result
     result.ok = True
+    if watch and not dry_run:
+        watch("writing", len(parsed))
     with transaction.atomic():
         if dry_run:
             result.written = _count_new(parsed)
@@ -112,8 +119,10 @@ def import_registry(
                 result.aliases_added.append({"name": alias.text, "award": alias.award_type.code})
         if progress:
             progress(len(parsed))
-        result.written, result.people_created = _write(parsed)
+        result.written, result.people_created = _write(parsed, watch)
         result.unchanged = len(parsed) - result.written
+        if watch:
+            watch("saving", result.written)
         if not result.written:
             return result  # the file's entries are all in the registry already: nothing to log
         summary = Change(
@@ -134,7 +143,9 @@ def import_registry(
     return result
 
 
-def _read(source, filename, limit: int, result: RegistryImport, mapping, mapped) -> tuple:
+def _read(
+    source, filename, limit: int, result: RegistryImport, mapping, mapped, watch=None
+) -> tuple:
     """The checked rows and the keys of the award names they used; `mapped` gets the mapping's
     award ids. The reader's copy of the sheet is gone when this returns: the matching and the
     write that follow reuse its memory instead of stacking on it (1M rows into the national
@@ -144,7 +155,7 @@ def _read(source, filename, limit: int, result: RegistryImport, mapping, mapped)
     mapped.update(resolve_mapping(mapping, matcher))
     for name, award_id in mapped.items():
         matcher.add(name, award_id)
-    return _parse(first, rows, result, matcher)
+    return _parse(first, rows, result, matcher, watch)
 
 
 def _refresh_statistics() -> None:
@@ -157,7 +168,10 @@ def _refresh_statistics() -> None:
 _FIELDS = ("full_name", "birth_year", "unit", "award", "year", "decision_number", "decision_date")
 
 
-def _parse(first: int, rows, result: RegistryImport, matcher) -> tuple[list, set]:
+WATCH_EVERY = 10_000  # rows between two calls of `watch`
+
+
+def _parse(first: int, rows, result: RegistryImport, matcher, watch=None) -> tuple[list, set]:
     errors = result.errors
     header_cells = next(rows, None)
     if header_cells is None:
@@ -168,10 +182,17 @@ def _parse(first: int, rows, result: RegistryImport, matcher) -> tuple[list, set
         return [], set()
     check = _Checker(header, matcher)
     parsed = []
-    for number, raw in enumerate(rows, start=first + 1):
-        row = check(number, raw, errors)
+    read = 0
+    for read, raw in enumerate(rows, start=1):
+        row = check(first + read, raw, errors)
         if row is not None:
             parsed.append(row)
+        if watch and read % WATCH_EVERY == 0:
+            watch("read", read)
+            watch("checked", len(parsed))
+    if watch:
+        watch("read", read)
+        watch("checked", len(parsed))
     if check.unknown:
         result.unknown_awards = check.unknown_report()
         errors[:0] = check.unknown_issues()  # first: the few names that matter
@@ -462,7 +483,7 @@ PERSON_COLUMNS = (
 )  # fmt: skip
 
 
-def _write(rows: list[tuple]) -> tuple[int, int]:
+def _write(rows: list[tuple], watch=None) -> tuple[int, int]:
     keys = _Keys()
     matcher = PeopleMatcher()
     people, created = _match_people(rows, keys, matcher)
@@ -496,10 +517,23 @@ def _write(rows: list[tuple]) -> tuple[int, int]:
                 collective, decision, decided, "", "import", now, since, stated,
             )  # fmt: skip
 
-    written = insert_rows(AwardEntry._meta.db_table, IMPORT_COLUMNS, entries())
+    written = insert_rows(AwardEntry._meta.db_table, IMPORT_COLUMNS, _watched(entries(), watch))
     counts.add(tallied)
     remember_words(keys.names())
     return written, created
+
+
+def _watched(rows, watch):
+    """The rows as they go to the database, `watch("written", n)` every WATCH_EVERY of them."""
+    if watch is None:
+        yield from rows
+        return
+    n = 0
+    for n, row in enumerate(rows, start=1):
+        yield row
+        if n % WATCH_EVERY == 0:
+            watch("written", n)
+    watch("written", n)
 
 
 def _count_new(rows: list[tuple]) -> int:

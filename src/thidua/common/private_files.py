@@ -20,7 +20,7 @@ _OTHERS = 0o077  # any permission for the group or for everyone else
 # What thidua itself keeps in the data folder; never a walk of a folder the operator chose.
 _SQLITE_SUFFIXES = ("", "-wal", "-shm", "-journal")
 _DATA_FOLDER_FILES = ("secret-key", "demo-secret-key")  # the latter: left by earlier versions
-_DATA_FOLDER_FOLDERS = ("uploads", "media")
+_DATA_FOLDER_FOLDERS = ("uploads", "media", "jobs")
 
 
 def private_folder(path: Path) -> Path:

@@ -201,9 +201,14 @@ def fit_tables(document, spec: FittedTable, grid: list[int]) -> None:
 # PDF
 
 
+def soffice() -> str | None:
+    """LibreOffice's command, or None: without it no PDF is offered (the pages say LO_HINT)."""
+    return shutil.which("soffice") or shutil.which("libreoffice")
+
+
 def docx_to_pdf(docx: bytes, *, timeout: int = 180) -> bytes:
-    soffice = shutil.which("soffice") or shutil.which("libreoffice")
-    if soffice is None:
+    soffice_command = soffice()
+    if soffice_command is None:
         raise LibreOfficeMissing(_("Chưa cài LibreOffice: %(cmd)s") % {"cmd": LO_HINT})
     with tempfile.TemporaryDirectory(prefix="thidua-pdf-") as tmp:
         folder = Path(tmp)
@@ -211,7 +216,7 @@ def docx_to_pdf(docx: bytes, *, timeout: int = 180) -> bytes:
         source.write_bytes(docx)
         # Its own profile in a temporary HOME: conversions never share or lock a user profile.
         command = [
-            soffice,
+            soffice_command,
             "--headless",
             "--norestore",
             f"-env:UserInstallation={(folder / 'profile').as_uri()}",

@@ -231,3 +231,19 @@ def publication_facts(publication: ReviewPublication) -> dict:
         "replaces": publication.replaces_id,
         "reports": publication.reports,
     }
+
+
+def review_file(
+    cluster: Cluster, period: str, *, pdf: bool, live: bool = False, include_submitted: bool = False
+) -> bytes:
+    """The review as Word or PDF, as every door hands it out: the published document as it was
+    published, unless the live figures or the submitted reports too are asked for."""
+    from thidua.reports.documents import review_docx
+    from thidua.reports.docx import docx_to_pdf
+
+    published = None if (live or include_submitted) else latest(cluster, period)
+    if published is not None:
+        docx = bytes(published.document)
+    else:
+        docx = review_docx(cluster, period, include_submitted=include_submitted)
+    return docx_to_pdf(docx) if pdf else docx

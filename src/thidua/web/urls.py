@@ -14,6 +14,7 @@ from thidua.web.views import (
     excel,
     history,
     inbox,
+    jobs,
     lookup,
     people,
     periods,
@@ -51,8 +52,8 @@ urlpatterns = [
     path(_PERIOD + "review/", review.review_page, name="review"),
     path(_PERIOD + "review/chart.svg", review.review_chart, name="review_chart"),
     path(_PERIOD + "review.xlsx", review.review_xlsx, name="review_xlsx"),
-    path(_PERIOD + "review.docx", review.review_document, {"fmt": "docx"}, name="review_docx"),
-    path(_PERIOD + "review.pdf", review.review_document, {"fmt": "pdf"}, name="review_pdf"),
+    path(_PERIOD + "review.docx", review.review_document, name="review_docx"),
+    path(_PERIOD + "review.pdf", review.review_pdf, name="review_pdf"),
     path(_PERIOD + "review/publish", review.review_publish, name="review_publish"),
     path(_PERIOD + "template.xlsx", excel.template_xlsx, name="template_xlsx"),
     path(_PERIOD + "upload/", excel.upload, name="upload"),
@@ -128,8 +129,12 @@ urlpatterns = [
     path(_CASE + "reject/", backlog.case_step, {"step": "reject"}, name="backlog_case_reject"),
     path("awards/registry/", registry.registry_page, name="registry"),
     path("awards/registry.xlsx", registry.registry_xlsx, name="registry_xlsx"),
+    path("awards/registry/import/", jobs.import_page, {"name": "registry"}, name="registry_import"),
     path("awards/statistics/", registry.statistics_page, name="award_statistics"),
     path("awards/statistics/chart.svg", registry.statistics_chart_svg, name="award_chart"),
+    # Background work: a job's progress and result, and the file it made.
+    path("viec/<int:job_id>/", jobs.job_page, name="job"),
+    path("viec/<int:job_id>/tai-ve/", jobs.job_download, name="job_download"),
     # Any audited object's changes (web.history_access says who may read them).
     path(
         "lich-su/<str:object_type>/<str:object_id>/",

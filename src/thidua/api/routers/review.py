@@ -12,8 +12,7 @@ from thidua.api import lookups
 from thidua.api.errors import responses
 from thidua.api.schemas import PublicationOut, ReviewOut
 from thidua.reports import publication as publications
-from thidua.reports.documents import review_docx, review_pdf
-from thidua.reports.docx import LibreOfficeMissing, docx_to_pdf
+from thidua.reports.docx import LibreOfficeMissing
 from thidua.reports.excel import review_xlsx
 
 router = Router(tags=["review"])
@@ -94,27 +93,23 @@ def review_document(
     live: bool = False,
 ):
     cluster, p = _scope(request, code, period)
-    published = None
-    if not (live or include_submitted):
-        published = publications.latest(cluster, p.code)
     if format == "xlsx":
         shown = publications.shown_review(
             cluster, p.code, live=live, include_submitted=include_submitted
         )
         shown.narrative("vi")
         content = review_xlsx(shown.data)
-    elif format == "pdf":
+    else:
         try:
-            if published is not None:
-                content = docx_to_pdf(bytes(published.document))
-            else:
-                content = review_pdf(cluster, p.code, include_submitted=include_submitted)
+            content = publications.review_file(
+                cluster,
+                p.code,
+                pdf=format == "pdf",
+                live=live,
+                include_submitted=include_submitted,
+            )
         except LibreOfficeMissing as exc:
             return 503, {"detail": str(exc)}
-    elif published is not None:
-        content = bytes(published.document)
-    else:
-        content = review_docx(cluster, p.code, include_submitted=include_submitted)
     response = HttpResponse(content, content_type=_DOCUMENTS[format])
     response["Content-Disposition"] = (
         f'attachment; filename="bao-cao-{cluster.code}-{p.code}.{format}"'

@@ -24,10 +24,10 @@ from thidua.accounts import permissions as perms
 from thidua.accounts.timeline import events
 from thidua.awards import files, selectors, services
 from thidua.awards.deadlines import STEP_FOR_STATUS, nominee_name, working_days_between
-from thidua.awards.dossier_docs import check_batch, dossier_bundle
 from thidua.awards.models import Person, Proposal, ProposalStatus, Verification
 from thidua.ballots.models import BallotSession
 from thidua.common.errors import Conflict, Issue, ValidationFailed
+from thidua.jobs import services as job_services
 from thidua.orgs.models import Unit
 from thidua.web import access
 from thidua.web.award_forms import (
@@ -44,9 +44,9 @@ from thidua.web.award_forms import (
 )
 from thidua.web.forms import form_issues
 from thidua.web.sorting import Sort
+from thidua.web.views import jobs
 
 PAGE_SIZE = 50
-ZIP = "application/zip"
 
 
 def _proposal(request: HttpRequest, proposal_id: int) -> Proposal:
@@ -461,29 +461,35 @@ def proposal_file_download(request: HttpRequest, proposal_id: int, file_id: int)
 
 
 @login_required
+@require_POST
 def proposal_dossier(request: HttpRequest, proposal_id: int) -> HttpResponse:
     proposal = _proposal(request, proposal_id)
-    return _bundle([proposal], f"ho-so-de-nghi-{proposal.pk}.zip")
+    return _bundle(request, [proposal], f"ho-so-de-nghi-{proposal.pk}.zip")
 
 
 @login_required
+@require_POST
 def proposals_dossier(request: HttpRequest) -> HttpResponse:
     """One bundle for several proposals of one proposing unit, ticked on the list."""
     access.require(perms.uses_proposals(request.user))
-    ids = [int(x) for x in request.GET.getlist("id") if x.isdigit()][:200]
+    ids = [int(x) for x in request.POST.getlist("id") if x.isdigit()][:200]
     found = {p.pk: p for p in Proposal.objects.filter(pk__in=ids).select_related("proposing_unit")}
     proposals = [found[i] for i in dict.fromkeys(ids) if i in found]
+    name = (
+        f"ho-so-{proposals[0].proposing_unit.code}-{timezone.localdate():%Y%m%d}.zip"
+        if proposals
+        else ""
+    )
+    return _bundle(request, proposals, name, back="web:proposals")
+
+
+def _bundle(request, proposals: list[Proposal], filename: str, back: str = "") -> HttpResponse:
+    """The bundle is zipped by the background worker; its page offers the file when ready."""
     try:
-        check_batch(request.user, proposals)
+        job = job_services.start_dossier(request.user, proposals, filename)
     except ValidationFailed as exc:
         _errors(request, exc.issues)
-        return redirect("web:proposals")
-    name = f"ho-so-{proposals[0].proposing_unit.code}-{timezone.localdate():%Y%m%d}.zip"
-    return _bundle(proposals, name)
-
-
-def _bundle(proposals: list[Proposal], filename: str) -> HttpResponse:
-    bundle = dossier_bundle(proposals)
-    response = HttpResponse(bundle.data, content_type=ZIP)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+        if back:
+            return redirect(back)
+        return redirect("web:proposal", proposal_id=proposals[0].pk)
+    return jobs.to_job(request, job)

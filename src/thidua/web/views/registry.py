@@ -76,6 +76,7 @@ def registry_page(request: HttpRequest) -> HttpResponse:
         "sort": sort,
         "unsorted": unsorted,
         "sort_bound": SORT_BOUND,
+        "can_import": perms.is_board(request.user),
     }
     return render(request, "web/awards/registry.html", context)
 

@@ -13,13 +13,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from thidua.accounts import permissions as perms
+from thidua.common.errors import ValidationFailed
+from thidua.jobs import services as job_services
 from thidua.reports import publication as publications
 from thidua.reports.charts import member_chart
-from thidua.reports.documents import review_docx, review_pdf
-from thidua.reports.docx import LibreOfficeMissing, docx_to_pdf
 from thidua.reports.excel import review_xlsx as review_workbook
+from thidua.reports.publication import review_file
 from thidua.web import access, page_cache
-from thidua.web.views import errors
+from thidua.web.views import errors, jobs
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -64,9 +65,11 @@ class _Parts:
         self.cluster, self.p, self.can_run, self.include_submitted = _viewer(request, code, period)
         self.language = _language()
         self.live = _live(request)
+        self.pdf_missing = job_services.pdf_missing()
         self.base = (
             f"review:{self.cluster.pk}:{self.p.code}:{self.language}:"
-            f"{int(self.can_run)}:{int(self.include_submitted)}:{int(self.live)}"
+            f"{int(self.can_run)}:{int(self.include_submitted)}:{int(self.live)}:"
+            f"{int(self.pdf_missing is None)}"
         )
         self.stamp = page_cache.request_stamp(request) if page_cache.enabled() else None
         self.wanted = request.GET.get("indicator")
@@ -143,6 +146,7 @@ def _body(parts: _Parts, chosen: str | None) -> str:
         "live": shown.live,
         "changes": shown.changes,
         "query": "&submitted=1" if parts.include_submitted else ("&live=1" if parts.live else ""),
+        "pdf_missing": parts.pdf_missing,
         "document_query": "?submitted=1"
         if parts.include_submitted
         else ("?live=1" if parts.live else ""),
@@ -195,31 +199,32 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 @login_required
-def review_document(request: HttpRequest, code: str, period: str, fmt: str) -> HttpResponse:
-    """The review report as Word (official format) or PDF (through LibreOffice): the published
-    document as it was published, unless the live figures are asked for."""
+def review_document(request: HttpRequest, code: str, period: str) -> HttpResponse:
+    """The review report as Word (official format): the published document as it was
+    published, unless the live figures are asked for."""
     cluster, p, _run, include_submitted = _viewer(request, code, period)
-    name = f"bao-cao-{cluster.code}-{p.code}"
-    published = None
-    if not (_live(request) or include_submitted):
-        published = publications.latest(cluster, p.code)
-    if fmt == "docx":
-        if published is not None:
-            content = bytes(published.document)
-        else:
-            content = review_docx(cluster, p.code, include_submitted=include_submitted)
-        response = HttpResponse(content, content_type=DOCX)
-    else:
-        try:
-            if published is not None:
-                content = docx_to_pdf(bytes(published.document))
-            else:
-                content = review_pdf(cluster, p.code, include_submitted=include_submitted)
-        except LibreOfficeMissing as exc:
-            return errors.error_page(request, 503, str(exc))
-        response = HttpResponse(content, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    content = review_file(
+        cluster, p.code, pdf=False, live=_live(request), include_submitted=include_submitted
+    )
+    response = HttpResponse(content, content_type=DOCX)
+    response["Content-Disposition"] = f'attachment; filename="bao-cao-{cluster.code}-{p.code}.docx"'
     return response
+
+
+@login_required
+@require_POST
+def review_pdf(request: HttpRequest, code: str, period: str) -> HttpResponse:
+    """The same document as PDF, made by LibreOffice in the background worker: the job's page
+    follows its progress and offers the file. Without LibreOffice the page offers no PDF; asked
+    anyway, the answer says what the server needs."""
+    cluster, p, _run, include_submitted = _viewer(request, code, period)
+    try:
+        job = job_services.start_review_pdf(
+            request.user, cluster, p, live=_live(request), submitted=include_submitted
+        )
+    except ValidationFailed as exc:
+        return errors.error_page(request, 503, exc.issues[0].message)
+    return jobs.to_job(request, job)
 
 
 @login_required

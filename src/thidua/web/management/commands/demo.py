@@ -15,7 +15,7 @@ class Command(BaseCommand):
         "Nạp dữ liệu mẫu (cụm TNB, TP5 năm 2019) và chạy máy chủ web. Không đặt "
         "THIDUA_DATABASE_URL: nạp vào cơ sở dữ liệu của thư mục dữ liệu, nơi mọi lệnh khác đọc; "
         "có đặt: nạp vào tệp riêng demo.sqlite3, trừ khi có --use-configured-database. "
-        "--no-serve: nạp xong thì thoát."
+        "--no-serve: nạp xong thì thoát; --no-worker: không chạy việc nền kèm máy chủ."
     )
 
     def add_arguments(self, parser):
@@ -23,12 +23,17 @@ class Command(BaseCommand):
         parser.add_argument("--port", type=int, default=8000)
         parser.add_argument("--no-serve", action="store_true")
         parser.add_argument(
+            "--no-worker",
+            action="store_true",
+            help="Không chạy `thidua worker` (việc nền) kèm máy chủ web.",
+        )
+        parser.add_argument(
             "--use-configured-database",
             action="store_true",
             help="Nạp vào cơ sở dữ liệu của THIDUA_DATABASE_URL (mặc định: không bao giờ).",
         )
 
-    def handle(self, *args, host, port, no_serve, use_configured_database, **options):
+    def handle(self, *args, host, port, no_serve, no_worker, use_configured_database, **options):
         if not use_configured_database and _holds_other_data():
             raise CommandError(
                 f"{settings.DATABASES['default']['NAME']} đã có dữ liệu không phải dữ liệu mẫu; "
@@ -52,7 +57,7 @@ class Command(BaseCommand):
             return
         self.stdout.write(f"Mở trình duyệt / open: http://{host}:{port}/  (Ctrl-C để dừng)")
         self.stdout.flush()
-        serve(host, port)
+        serve(host, port, worker=not no_worker)
 
 
 def _holds_other_data() -> bool:

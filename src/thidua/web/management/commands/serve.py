@@ -14,9 +14,14 @@ class Command(BaseCommand):
         parser.add_argument(
             "--migrate", action="store_true", help="Chạy migrate trước khi phục vụ."
         )
+        parser.add_argument(
+            "--no-worker",
+            action="store_true",
+            help="Không chạy `thidua worker` kèm theo (khi đã chạy riêng).",
+        )
 
-    def handle(self, *args, host, port, workers, migrate, **options):
+    def handle(self, *args, host, port, workers, migrate, no_worker, **options):
         if migrate:
             call_command("migrate", interactive=False, verbosity=0)
         self.stdout.write(f"thidua: http://{host}:{port}/")
-        serve(host, port, workers=workers)
+        serve(host, port, workers=workers, worker=not no_worker)

@@ -1,0 +1,115 @@
+"""Starting jobs: the permission check, the job's row, its audit entry and its queue entry in one
+transaction (a job is never queued without its row, nor recorded without being queued)."""
+
+from __future__ import annotations
+
+from pathlib import PurePath
+
+from django.db import transaction
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from thidua.accounts import permissions as perms
+from thidua.accounts.audit import record
+from thidua.common.errors import Issue, ValidationFailed
+from thidua.jobs import files, importers
+from thidua.jobs.models import Job
+from thidua.reports.docx import LO_HINT, soffice
+
+
+def can_see(user, job: Job) -> bool:
+    """The one who started it, and the board."""
+    return (job.started_by_id is not None and job.started_by_id == user.pk) or perms.is_board(user)
+
+
+def start(actor, kind: str, title: str, params: dict, **fields) -> Job:
+    from thidua.jobs.tasks import run_job
+
+    params = {"language": get_language() or "vi", **params}
+    with transaction.atomic():
+        job = Job.objects.create(
+            kind=kind, title=str(title)[:200], params=params, started_by=actor, **fields
+        )
+        job.task_id = str(run_job.enqueue(job.pk).id)
+        job.save(update_fields=["task_id"])
+        after = {"kind": kind, "title": job.title, "file": job.file_name}
+        record(actor, "jobs.job.started", job, None, after)
+    return job
+
+
+def start_import(actor, name: str, upload) -> Job:
+    """An uploaded list imported by the worker (all or nothing); the upload is kept on disk
+    (moved there, never read into memory) until the job ends."""
+    importer = importers.get(name)
+    perms.require(importer.may_start(actor))
+    if upload is None:
+        raise ValidationFailed([Issue(_("Chưa chọn tệp."), column="file")])
+    filename = PurePath(upload.name or "").name
+    suffix = PurePath(filename).suffix.lower()
+    if suffix not in importer.suffixes:
+        allowed = ", ".join(importer.suffixes)
+        msg = _("Tệp “%(name)s” không đúng loại: nhận %(allowed)s.")
+        raise ValidationFailed([Issue(msg % {"name": filename, "allowed": allowed}, column="file")])
+    path = files.keep_upload(upload, suffix)
+    try:
+        return start(
+            actor,
+            Job.Kind.IMPORT,
+            f"{importer.title}: {filename}",
+            {"importer": name},
+            file_name=filename,
+            file_path=path.name,
+        )
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
+
+
+def start_dossier(actor, proposals: list, filename: str) -> Job:
+    from thidua.awards.dossier_docs import check_batch
+
+    check_batch(actor, proposals)
+    title = _("Bộ hồ sơ %(name)s") % {"name": filename}
+    return start(
+        actor, Job.Kind.DOSSIER, title, {"ids": [p.pk for p in proposals], "filename": filename}
+    )
+
+
+def pdf_missing() -> str | None:
+    """What the server needs for PDF, or None when LibreOffice is there."""
+    if soffice() is not None:
+        return None
+    msg = _("Máy chủ chưa cài LibreOffice nên chưa tạo được PDF; người quản trị cài bằng: %(cmd)s")
+    return msg % {"cmd": LO_HINT}
+
+
+def start_review_pdf(actor, cluster, period, *, live: bool, submitted: bool) -> Job:
+    from thidua.web import access
+
+    access.viewable_cluster(actor, cluster.code, period.code)
+    missing = pdf_missing()
+    if missing:
+        raise ValidationFailed([Issue(missing)])
+    title = _("Báo cáo %(cluster)s %(period)s (PDF)") % {
+        "cluster": cluster.name,
+        "period": period.label().lower(),
+    }
+    params = {"cluster": cluster.code, "period": period.code, "live": live, "submitted": submitted}
+    return start(actor, Job.Kind.REVIEW_PDF, title, params)
+
+
+def purge_outputs(now=None) -> int:
+    """Delete the files of jobs finished more than THIDUA_UPLOAD_KEEP_HOURS ago (`thidua uploads
+    purge`); their pages then say so. How many files."""
+    from datetime import timedelta
+
+    from django.conf import settings
+    from django.utils import timezone
+
+    cutoff = (now or timezone.now()) - timedelta(hours=settings.THIDUA_UPLOAD_KEEP_HOURS)
+    old = Job.objects.filter(finished_at__lt=cutoff).exclude(output_path="")
+    names = list(old.values_list("output_path", flat=True))
+    for name in names:
+        files.remove(name)
+    old.update(output_path="")
+    return len(names)
