@@ -20,9 +20,9 @@ from thidua.indicators.models import Report
 from thidua.indicators.services import ValueInput
 
 SOURCE = Path(__file__).resolve().parents[1] / "src" / "thidua"
-APPS = ("accounts", "indicators", "scoring", "reports", "ballots", "awards", "notices")
+APPS = ("accounts", "indicators", "scoring", "reports", "ballots", "awards", "notices", "jobs")
 NAME = re.compile(
-    r'"((?:accounts|indicators|scoring|reports|ballots|awards|notices)\.[a-z_]+\.[a-z_]+)"'
+    r'"((?:accounts|indicators|scoring|reports|ballots|awards|notices|jobs)\.[a-z_]+\.[a-z_]+)"'
 )
 # `audit_actions.X`, or `awards_actions.X` where a module uses two apps' actions.
 CONSTANT = re.compile(

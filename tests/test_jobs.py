@@ -147,9 +147,11 @@ def test_daily_jobs_run_once_a_day_and_a_restart_does_not_repeat_them(db):
 
 def test_the_day_is_vietnams(db, settings):
     from django.utils import timezone
+    from django.utils.module_loading import import_string
 
     assert settings.TIME_ZONE == "Asia/Ho_Chi_Minh"
-    assert settings.THIDUA_DAILY_JOBS == []  # other branches add theirs
+    assert settings.THIDUA_DAILY_JOBS == ["thidua.ops.reminders.run_daily"]
+    assert all(callable(import_string(path)) for path in settings.THIDUA_DAILY_JOBS)
     assert timezone.localdate().isoformat()  # the worker's default day
 
 

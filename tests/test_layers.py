@@ -1,7 +1,7 @@
 """The layers, checked: every import in src/thidua points down the order below (issue 17).
 
     common < orgs < accounts < notices < indicators, covenants < reports < scoring < ballots
-    < awards;  ops beside them (any domain app);  doors on top.
+    < awards;  ops and jobs beside them (any domain app);  doors on top.
 
 Doors are `web`, `api`, the project's own modules (`thidua.demo`, `thidua.cli`, settings, urls,
 the server) and the management commands of every app. A management command of a domain app may
@@ -33,7 +33,8 @@ RANKS = {
     "ballots": 7,
     "awards": 8,
 }
-OPS = "ops"  # beside the domain apps: may import any of them, no door
+# Beside the domain apps: may import any of them, no door (operations, background work).
+BESIDE = {"ops", "jobs"}
 DOOR_APPS = {"web", "api"}
 FORBIDDEN_TO_COMMANDS = {"web", "api", "demo"}  # thidua.demo loads every app's demo data
 
@@ -86,7 +87,7 @@ def _layer(module: str) -> str:
     app = parts[1]
     if "management" in parts[2:]:
         return "door" if app in DOOR_APPS else "command"
-    if app in RANKS or app == OPS:
+    if app in RANKS or app in BESIDE:
         return app
     return "door"  # web, api, demo, cli, settings, urls, server, wsgi, __main__
 
@@ -105,15 +106,15 @@ def problem(source: str, target: str) -> str | None:
     if layer == "door":
         return None
     here = source.split(".")[1]
-    if app in DOOR_APPS or app not in RANKS and app != OPS:
+    if app in DOOR_APPS or app not in RANKS and app not in BESIDE:
         if layer == "command" and app not in FORBIDDEN_TO_COMMANDS:
             return None  # a command may use the project's plain modules (none today)
         who = "management commands" if layer == "command" else here
         return f"{who} may not import the door {app}"
-    if layer in ("command", OPS):
+    if layer == "command" or layer in BESIDE:
         return None
-    if app == OPS:
-        return f"{here} may not import ops"
+    if app in BESIDE:
+        return f"{here} may not import {app}"
     if RANKS[app] >= RANKS[here]:
         return f"{here} may not import {app}"
     return None

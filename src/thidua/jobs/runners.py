@@ -12,9 +12,11 @@ from django.utils.translation import gettext as _
 
 from thidua.accounts import permissions as perms
 from thidua.common.errors import ValidationFailed
+from thidua.common.periods import parse_period
 from thidua.jobs import files, importers
 from thidua.jobs.models import Job
 from thidua.jobs.progress import Progress
+from thidua.orgs.models import Cluster
 from thidua.reports.docx import DocumentError
 
 log = logging.getLogger(__name__)
@@ -57,10 +59,11 @@ def run_dossier(job: Job, progress: Progress) -> None:
 
 def run_review_pdf(job: Job, progress: Progress) -> None:
     from thidua.reports.publication import review_file
-    from thidua.web import access
 
     params = job.params
-    cluster, p = access.viewable_cluster(job.started_by, params["cluster"], params["period"])
+    cluster = Cluster.objects.get(code=params["cluster"])
+    p = parse_period(params["period"])
+    perms.require(perms.can_view_cluster(job.started_by, cluster.pk, p.year))
     include_submitted = params.get("submitted", False) and perms.can_run_cluster(
         job.started_by, cluster.pk, p.year
     )
@@ -86,7 +89,14 @@ RUNNERS = {
     Job.Kind.DOSSIER: run_dossier,
     Job.Kind.REVIEW_PDF: run_review_pdf,
 }
-EXPECTED = (Refused, ValidationFailed, DocumentError, PermissionDenied, Http404)
+EXPECTED = (
+    Refused,
+    ValidationFailed,
+    DocumentError,
+    PermissionDenied,
+    Http404,
+    Cluster.DoesNotExist,
+)
 
 
 def run(job_id: int) -> str:
@@ -133,6 +143,6 @@ def _run_kind(job: Job, progress: Progress) -> None:
 def _message(exc: Exception) -> str:
     if isinstance(exc, ValidationFailed):
         return " ".join(i.message for i in exc.issues)
-    if isinstance(exc, PermissionDenied | Http404):
+    if isinstance(exc, PermissionDenied | Http404 | Cluster.DoesNotExist):
         return _("Bạn không còn quyền làm việc này.")
     return str(exc)

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from thidua.accounts import permissions as perms
 from thidua.accounts.audit import record
 from thidua.common.errors import Issue, ValidationFailed
-from thidua.jobs import files, importers
+from thidua.jobs import audit_actions, files, importers
 from thidua.jobs.models import Job
 from thidua.reports.docx import LO_HINT, soffice
 
@@ -33,7 +33,7 @@ def start(actor, kind: str, title: str, params: dict, **fields) -> Job:
         job.task_id = str(run_job.enqueue(job.pk).id)
         job.save(update_fields=["task_id"])
         after = {"kind": kind, "title": job.title, "file": job.file_name}
-        record(actor, "jobs.job.started", job, None, after)
+        record(actor, audit_actions.JOB_STARTED, job, None, after)
     return job
 
 
@@ -84,9 +84,7 @@ def pdf_missing() -> str | None:
 
 
 def start_review_pdf(actor, cluster, period, *, live: bool, submitted: bool) -> Job:
-    from thidua.web import access
-
-    access.viewable_cluster(actor, cluster.code, period.code)
+    perms.require(perms.can_view_cluster(actor, cluster.pk, period.year))
     missing = pdf_missing()
     if missing:
         raise ValidationFailed([Issue(missing)])
