@@ -628,6 +628,10 @@ def _entry_form(officer: Officer, page: str, button: str) -> dict[str, str]:
         if not version:
             raise StepFailed(f"entry page: no field for {code}")
         form[f"v_{code}"], form[f"j_{code}"], form[f"ver_{code}"] = text, "", version.group(1)
+    if button == "submit":
+        # As the page's script does once the officer confirms: the required indicators left blank.
+        required = re.findall(r'data-code="([^"]+)"[^>]*?data-required="1"', page)
+        form["confirm_blank"] = ",".join(c for c in required if c not in officer.values)
     return form
 
 
@@ -946,8 +950,8 @@ def _seed(n: int) -> dict:
     from thidua.accounts.models import Role, RoleAssignment
     from thidua.common.text import unit_key
     from thidua.indicators.models import Indicator
-    from thidua.indicators.services import open_window
     from thidua.indicators.validation import value_period
+    from thidua.indicators.windows import open_window
     from thidua.orgs.models import (
         Cluster,
         ClusterKind,

@@ -521,7 +521,7 @@ def test_the_list_of_nominees_never_prints_the_national_id(users, voted, person)
 
 
 def test_pdf_copies_are_skipped_with_a_message_without_libreoffice(users, voted, monkeypatch):
-    monkeypatch.setattr(dossier_docs.shutil, "which", lambda _name: None)
+    monkeypatch.setattr(dossier_docs, "soffice", lambda: None)
     bundle = dossier_docs.dossier_bundle([voted], pdf=True)
     assert bundle.notes == [dossier_docs.NO_PDF] and bundle.manifest["notes"] == bundle.notes
     names = zipfile.ZipFile(io.BytesIO(bundle.data)).namelist()
