@@ -39,7 +39,8 @@ _T = TypeVar("_T")
 
 
 class _Proposal(Protocol):
-    proposing_unit_id: int | None
+    @property
+    def proposing_unit_id(self) -> int | None: ...
 
 
 _ROLES_OF_USER = Prepared(RoleAssignment, "user_id")

@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from thidua.accounts import permissions as perms
-from thidua.accounts.actors import user_or_none
+from thidua.accounts.actors import Actor, user_or_none
 from thidua.accounts.audit import record
 from thidua.awards import audit_actions
 from thidua.awards import notices as proposal_notices
@@ -92,13 +92,13 @@ def _today(today: date | None) -> date:
     return today or timezone.localdate()
 
 
-def may(user, proposal: Proposal, name: str) -> bool:
+def may(user: Actor, proposal: Proposal, name: str) -> bool:
     """Whether `user` may take transition `name` from the proposal's current status."""
     t = TRANSITIONS[name]
     return _allowed(user, proposal, t) and t.starts_from(proposal.status)
 
 
-def _allowed(user, proposal: Proposal, t: Transition) -> bool:
+def _allowed(user: Actor, proposal: Proposal, t: Transition) -> bool:
     if t.who == UNIT:
         return perms.can_edit_proposal(user, proposal)
     return perms.can_review_proposals(user)
@@ -133,12 +133,12 @@ def check_version(proposal: Proposal, expected_version: int | None) -> None:
     raise Conflict([Issue(msg % values, column="expected_version")])
 
 
-def available_transitions(user, proposal: Proposal) -> list[str]:
+def available_transitions(user: Actor, proposal: Proposal) -> list[str]:
     return [name for name in TRANSITIONS if may(user, proposal, name)]
 
 
 def _move(
-    actor,
+    actor: Actor,
     proposal: Proposal,
     name: str,
     apply: Callable[[Proposal], dict] | None = None,
@@ -178,7 +178,7 @@ def _move(
 
 
 def create_proposal(
-    actor,
+    actor: Actor,
     *,
     award: AwardType | str,
     year: int,
@@ -238,7 +238,7 @@ def _ancestors(unit_id: int) -> list[int]:
     return chain
 
 
-def _proposing_unit(actor, home: int | None) -> Unit:
+def _proposing_unit(actor: Actor, home: int | None) -> Unit:
     """The actor's own unit that the nominee belongs to (its department's province…)."""
     if home is None:
         raise _fail(_("Cá nhân chưa gắn với đơn vị nào; hãy cập nhật đơn vị trước khi đề nghị."))
@@ -248,7 +248,9 @@ def _proposing_unit(actor, home: int | None) -> Unit:
     return Unit.objects.get(pk=chosen)
 
 
-def _check_new(actor, award, year, person, nominee_unit, proposing_unit, home, today) -> None:
+def _check_new(
+    actor: Actor, award, year, person, nominee_unit, proposing_unit, home, today
+) -> None:
     issues = []
     subject = "individual" if person is not None else "collective"
     if subject not in award.subjects:
@@ -288,7 +290,7 @@ def _open_duplicate(award, year, person, nominee_unit) -> Proposal | None:
 
 
 def update_proposal(
-    actor,
+    actor: Actor,
     proposal: Proposal,
     *,
     achievements: str | None = None,
@@ -342,7 +344,7 @@ def _check_year_change(proposal: Proposal, year: int) -> None:
 
 
 def submit_proposal(
-    actor,
+    actor: Actor,
     proposal: Proposal,
     *,
     justification: str = "",
@@ -390,7 +392,7 @@ def _ineligible_issues(verdict: dict) -> list[Issue]:
 
 
 def check_proposal(
-    actor,
+    actor: Actor,
     proposal: Proposal,
     *,
     expected_version: int | None = None,
@@ -413,7 +415,7 @@ def check_proposal(
 
 
 def return_proposal(
-    actor,
+    actor: Actor,
     proposal: Proposal,
     reasons: str | list[str],
     *,
@@ -448,7 +450,7 @@ def _reasons(reasons: str | list[str], empty_message: str) -> str:
 
 
 def record_council_vote(
-    actor,
+    actor: Actor,
     proposal: Proposal,
     session: BallotSession,
     *,
@@ -540,7 +542,7 @@ def _vote_failed(outcome: dict) -> str:
 
 
 def forward_proposal(
-    actor,
+    actor: Actor,
     proposal: Proposal,
     *,
     to: str,
@@ -563,7 +565,7 @@ def forward_proposal(
 
 
 def decide_proposal(
-    actor,
+    actor: Actor,
     proposal: Proposal,
     *,
     number: str,
@@ -620,7 +622,7 @@ def _registry_entry(p: Proposal, number: str, decided_on: date, signer: str) -> 
 
 
 def reject_proposal(
-    actor,
+    actor: Actor,
     proposal: Proposal,
     reasons: str | list[str],
     *,
@@ -650,7 +652,7 @@ def reject_proposal(
 
 
 def attach_file(
-    actor,
+    actor: Actor,
     proposal: Proposal,
     *,
     name: str,
@@ -687,7 +689,7 @@ def attach_file(
     return stored
 
 
-def may_attach(user, proposal: Proposal) -> bool:
+def may_attach(user: Actor, proposal: Proposal) -> bool:
     editing = perms.can_edit_proposal(user, proposal) and proposal.status in EDITABLE
     reviewing = perms.can_review_proposals(user) and proposal.status in UNDER_REVIEW
     return editing or reviewing

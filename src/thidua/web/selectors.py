@@ -10,6 +10,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from thidua.accounts import permissions as perms
+from thidua.accounts.actors import Actor
 from thidua.accounts.timeline import Event, events
 from thidua.common.periods import parse_period
 from thidua.covenants.models import Covenant
@@ -86,7 +87,7 @@ def cluster_summaries(cluster_ids: set[int] | None = None) -> list[ClusterSummar
     return result
 
 
-def run_windows(user) -> list[ReportingWindow]:
+def run_windows(user: Actor) -> list[ReportingWindow]:
     """Windows of the clusters the user runs as head secretariat (the board sees all elsewhere)."""
     by_year: dict[int, set[int]] = {}
     result = []
@@ -125,7 +126,7 @@ class DueRow:
         return entry_until(self.window, self.extension)
 
 
-def officer_dues(user, today: date | None = None) -> list[DueRow]:
+def officer_dues(user: Actor, today: date | None = None) -> list[DueRow]:
     """Each window of a cluster the officer's units belong to in the window's year."""
     today = today or timezone.localdate()
     units = perms.officer_unit_ids(user)
@@ -157,7 +158,7 @@ def officer_dues(user, today: date | None = None) -> list[DueRow]:
     return rows
 
 
-def visible_cluster_ids(user) -> set[int] | None:
+def visible_cluster_ids(user: Actor) -> set[int] | None:
     """None means every cluster (the board)."""
     if perms.is_board(user):
         return None
