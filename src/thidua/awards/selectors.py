@@ -34,7 +34,7 @@ PICK_LIMIT = 20
 # Proposals
 
 
-def proposals_for(user: Actor):
+def proposals_for(user: Actor) -> QuerySet[Proposal]:
     """The proposals a user may see: all for the board, else those of the user's units."""
     qs = Proposal.objects.select_related("award_type", "person", "nominee_unit", "proposing_unit")
     if perms.is_board(user):
@@ -169,7 +169,7 @@ def awards_for(subject: str) -> list[AwardType]:
 
 def unit_label(unit: Unit) -> str:
     """'Sở Y tế (Cà Mau)': a department's name alone is ambiguous."""
-    return f"{unit.name} ({unit.parent.name})" if unit.parent_id else unit.name
+    return f"{unit.name} ({unit.parent.name})" if unit.parent_id else unit.name  # type: ignore[union-attr]
 
 
 # People

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
-from typing import IO
+from typing import IO, Any
 
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -192,7 +192,7 @@ def create_proposal(
     award = award if isinstance(award, AwardType) else _award(award)
     if (person is None) == (nominee_unit is None):
         raise _fail(_("Cần chọn đúng một cá nhân hoặc một tập thể được đề nghị."))
-    home = person.unit_id if person is not None else nominee_unit.pk
+    home = person.unit_id if person is not None else nominee_unit.pk  # type: ignore[union-attr]
     perms.require(
         perms.can_propose_for(actor, home),
         _("Đơn vị của bạn không được đề nghị khen thưởng cho cá nhân, tập thể này."),
@@ -232,7 +232,7 @@ def _ancestors(unit_id: int) -> list[int]:
     chain, current = [], unit_id
     for _depth in range(8):
         chain.append(current)
-        current = Unit.objects.filter(pk=current).values_list("parent_id", flat=True).first()
+        current = Unit.objects.filter(pk=current).values_list("parent_id", flat=True).first()  # type: ignore[assignment]
         if current is None:
             break
     return chain
@@ -249,7 +249,14 @@ def _proposing_unit(actor: Actor, home: int | None) -> Unit:
 
 
 def _check_new(
-    actor: Actor, award, year, person, nominee_unit, proposing_unit, home, today
+    actor: Actor,
+    award: AwardType,
+    year: int,
+    person: Person | None,
+    nominee_unit: Unit | None,
+    proposing_unit: Unit,
+    home: int | None,
+    today: date,
 ) -> None:
     issues = []
     subject = "individual" if person is not None else "collective"
@@ -280,8 +287,12 @@ def _check_new(
         raise ValidationFailed(issues)
 
 
-def _open_duplicate(award, year, person, nominee_unit) -> Proposal | None:
-    nominee = {"person": person} if person is not None else {"nominee_unit": nominee_unit}
+def _open_duplicate(
+    award: AwardType, year: int, person: Person | None, nominee_unit: Unit | None
+) -> Proposal | None:
+    nominee: dict[str, Any] = (
+        {"person": person} if person is not None else {"nominee_unit": nominee_unit}
+    )
     return (
         Proposal.objects.filter(award_type=award, year=year, **nominee)
         .exclude(status=S.REJECTED)
@@ -309,7 +320,7 @@ def update_proposal(
         if locked.status not in EDITABLE:
             msg = _("Chỉ sửa được đề nghị đang soạn hoặc bị trả lại (hiện: “%(s)s”).")
             raise Conflict([Issue(msg % {"s": locked.get_status_display()})])
-        wanted = {"achievements": achievements, "year": year}
+        wanted: dict[str, Any] = {"achievements": achievements, "year": year}
         changes = {k: v for k, v in wanted.items() if v is not None and getattr(locked, k) != v}
         if not changes:
             return locked
@@ -518,7 +529,7 @@ def _result_row(result: dict, proposal: Proposal, candidate_id: int | None) -> d
     if candidate_id is not None:
         found = [r for r in rows if r["candidate_id"] == candidate_id]
     elif proposal.nominee_unit_id:
-        found = [r for r in rows if r["unit_code"] == proposal.nominee_unit.code]
+        found = [r for r in rows if r["unit_code"] == proposal.nominee_unit.code]  # type: ignore[union-attr]
     else:
         found = rows if len(rows) == 1 else []
     if len(found) != 1:
@@ -597,12 +608,14 @@ def _check_decision(number: str, decided_on: date, signer: str, today: date) -> 
 
 
 def _registry_entry(p: Proposal, number: str, decided_on: date, signer: str) -> AwardEntry:
-    nominee = {"person": p.person} if p.person_id else {"unit": p.nominee_unit, "person": None}
+    nominee: dict[str, Any] = (
+        {"person": p.person} if p.person_id else {"unit": p.nominee_unit, "person": None}
+    )
     if AwardEntry.objects.filter(award_type=p.award_type, year=p.year, **nominee).exists():
         msg = _("Sổ khen thưởng đã có %(a)s năm %(y)s cho đối tượng này.")
         raise Conflict([Issue(msg % {"a": p.award_type.code, "y": p.year})])
     person = p.person
-    name = person.full_name if person else p.nominee_unit.name
+    name = person.full_name if person else p.nominee_unit.name  # type: ignore[union-attr]
     unit = person.unit if person else p.nominee_unit
     return add_entry(
         award_type=p.award_type,
@@ -667,6 +680,7 @@ def attach_file(
     checked, issues = check_upload(name, content)
     if issues:
         raise ValidationFailed(issues)
+    assert checked is not None  # check_upload gives a file or issues
     with transaction.atomic():
         stored = ProposalFile(
             proposal=proposal,

@@ -86,7 +86,7 @@ def send_emails(notices: list[Notice], users: dict) -> int:
 
 
 def email_preference(user: Actor) -> bool:
-    pref = Preference.objects.filter(user_id=user.pk).values_list("email", flat=True).first()
+    pref = Preference.objects.filter(user_id=user.pk).values_list("email", flat=True).first()  # type: ignore[misc]
     return True if pref is None else pref
 
 
@@ -101,11 +101,11 @@ def set_email_preference(user: Actor, wanted: bool, *, via: str = "web") -> None
 
 def mark_read(user: Actor, notice_ids: Iterable[int] | None = None) -> int:
     """Mark the user's own notices read (all of them when no ids are given)."""
-    mine = Notice.objects.filter(user_id=user.pk, read=False)
+    mine = Notice.objects.filter(user_id=user.pk, read=False)  # type: ignore[misc]
     if notice_ids is not None:
         mine = mine.filter(pk__in=list(notice_ids))
     return mine.update(read=True)
 
 
 def unread_count(user: Actor) -> int:
-    return Notice.objects.filter(user_id=user.pk, read=False).count()
+    return Notice.objects.filter(user_id=user.pk, read=False).count()  # type: ignore[misc]

@@ -38,7 +38,9 @@ def may_read_minutes(user: Actor, regulation: Regulation) -> bool:
     )
 
 
-def full_sheet(user: Actor, regulation: Regulation, results: list[MemberScore], unit_id: int):
+def full_sheet(
+    user: Actor, regulation: Regulation, results: list[MemberScore], unit_id: int
+) -> MemberScore | None:
     """The unit's scores if the user may see its sheet in full (the rule of `visible`)."""
     found = next((r for r in results if r.unit_id == unit_id), None)
     if found is None:
@@ -80,7 +82,7 @@ class SheetRow:
         """The head's review score differs from the unit's own."""
         m = self.manual
         return bool(m and m.review_points is not None and m.self_points is not None) and (
-            m.self_points != m.review_points
+            m.self_points != m.review_points  # type: ignore[union-attr]
         )
 
 

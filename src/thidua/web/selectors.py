@@ -64,7 +64,7 @@ def cluster_summaries(cluster_ids: set[int] | None = None) -> list[ClusterSummar
     clusters = Cluster.objects.all()
     if cluster_ids is not None:
         clusters = clusters.filter(pk__in=cluster_ids)
-    members = defaultdict(dict)
+    members: defaultdict[int, dict] = defaultdict(dict)
     for row in Membership.objects.values("cluster_id", "year").annotate(n=Count("pk")):
         members[row["cluster_id"]][row["year"]] = row["n"]
     counts: dict[tuple, dict] = defaultdict(dict)
@@ -168,7 +168,7 @@ def visible_cluster_ids(user: Actor) -> set[int] | None:
     return ids
 
 
-_ROLE_ORDER = {MemberRole.HEAD: 0, MemberRole.DEPUTY: 1, MemberRole.MEMBER: 2}
+_ROLE_ORDER: dict[str, int] = {MemberRole.HEAD: 0, MemberRole.DEPUTY: 1, MemberRole.MEMBER: 2}
 
 
 @dataclass
@@ -216,7 +216,7 @@ def cluster_year(cluster: Cluster, year: int) -> ClusterYear:
 
 def _labelled(meetings: list[ReviewMeeting]) -> list[ReviewMeeting]:
     for m in meetings:
-        m.period_label = parse_period(m.period).label()
+        m.period_label = parse_period(m.period).label()  # type: ignore[attr-defined]
     return meetings
 
 
