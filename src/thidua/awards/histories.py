@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from thidua.accounts import permissions as perms
+from thidua.accounts.actors import Actor
 from thidua.accounts.audit import record_many
 from thidua.awards.history_write import write_histories
 from thidua.awards.imports import RowsImport
@@ -100,12 +101,12 @@ class Row:
     collective: bool = False
 
 
-def may_import(actor) -> bool:
+def may_import(actor: Actor) -> bool:
     return perms.is_board(actor) or bool(perms.officer_unit_ids(actor))
 
 
 def import_histories(
-    actor, source, *, filename=None, dry_run: bool = False, via: str = "cli", limit=None
+    actor: Actor, source, *, filename=None, dry_run: bool = False, via: str = "cli", limit=None
 ) -> HistoryImport:
     """Check every row, then write them all in one transaction, or nothing."""
     if not may_import(actor):
@@ -134,7 +135,7 @@ def import_histories(
     return result
 
 
-def _scope_of(actor) -> set[int] | None:
+def _scope_of(actor: Actor) -> set[int] | None:
     """The units an officer imports for; None for the board (any unit)."""
     return None if perms.is_board(actor) else perms.officer_unit_ids(actor)
 
