@@ -49,7 +49,7 @@ def split_pattern(text: str) -> tuple[str, bool]:
 class Matcher:
     """Every name the catalogue and the board know, read once (two queries)."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.exact: dict[str, int] = {}
         self.names: dict[int, str] = {}
         for pk, code, name in AwardType.objects.values_list("pk", "code", "name"):
@@ -158,7 +158,8 @@ def save_aliases(actor: Actor | None, names: dict[str, int], *, origin: str, via
     """Keep mapped names as aliases in one transaction with one audit entry each; names the
     matcher already knows for the same award are skipped."""
     matcher = Matcher()
-    made, changes = [], []
+    made: list[AwardAlias | None] = []
+    changes = []
     with transaction.atomic():
         for text, award_id in names.items():
             key, pattern = stored_key(text)

@@ -14,7 +14,7 @@ from thidua.accounts.actors import Actor
 from thidua.accounts.audit import record
 from thidua.accounts.timeline import timeline
 from thidua.common.errors import Issue, ValidationFailed
-from thidua.common.periods import parse_period
+from thidua.common.periods import Period, parse_period
 from thidua.common.workdays import add_working_days
 from thidua.indicators import audit_actions
 from thidua.indicators import notices as report_notices
@@ -62,7 +62,7 @@ def open_window(
     return window
 
 
-def _date_issues(p, deadline: date, entry_closes: date) -> list[Issue]:
+def _date_issues(p: Period, deadline: date, entry_closes: date) -> list[Issue]:
     fmt = {"period": p.label(), "d": deadline.strftime("%d/%m/%Y")}
     if deadline <= p.start or deadline > p.end + LATEST_AFTER_END:
         msg = _(
