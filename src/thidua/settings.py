@@ -240,6 +240,7 @@ if not 2 <= THIDUA_BALLOT_THRESHOLD <= THIDUA_BALLOT_TRUSTEES or THIDUA_BALLOT_M
 
 # E-mail (THIDUA_EMAIL_URL, THIDUA_EMAIL_FROM): notices also go by e-mail when set; unset, they
 # stay in the in-app inbox only. THIDUA_SITE_URL makes their links absolute.
+THIDUA_EMAIL_ENABLED: bool  # set with the e-mail backend just below (for the type checker)
 globals().update(email_config())
 THIDUA_SITE_URL = site_url()
 # Reminders of a report's deadline, this many working days before it (thidua.ops.reminders).

@@ -16,7 +16,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
-from thidua.accounts.actors import signed_in
+from thidua.accounts.actors import Actor, signed_in
 from thidua.accounts.models import AuditEntry
 
 # Any fixed number works; it names the lock that serialises appends to the chain on PostgreSQL.
@@ -107,11 +107,21 @@ def _holds(entry: AuditEntry, keys: list[bytes]) -> bool:
     return any(hmac.compare_digest(entry_hash(entry, k), entry.hash) for k in keys)
 
 
-def record(actor, action: str, obj, before=None, after=None, reason: str = "", via: str = "web"):
+def record(
+    actor: Actor | None,
+    action: str,
+    obj: Any,
+    before: dict | None = None,
+    after: dict | None = None,
+    reason: str = "",
+    via: str = "web",
+) -> AuditEntry:
     return record_many(actor, [Change(action, obj, before, after, reason)], via=via)[0]
 
 
-def record_many(actor, changes: Iterable[Change], via: str = "web") -> list[AuditEntry]:
+def record_many(
+    actor: Actor | None, changes: Iterable[Change], via: str = "web"
+) -> list[AuditEntry]:
     """Append entries in one statement; must run inside the caller's transaction."""
     changes = list(changes)
     if not changes:
@@ -122,7 +132,7 @@ def record_many(actor, changes: Iterable[Change], via: str = "web") -> list[Audi
         prev = last or ""
         now = timezone.now()
         actor_id = actor.pk if signed_in(actor) else None
-        actor_name = actor.get_username() if actor_id else "system"
+        actor_name = actor.get_username() if actor_id else "system"  # type: ignore[union-attr]
         entries = []
         for change in changes:
             entry = AuditEntry(

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from thidua.accounts import audit_actions
 from thidua.accounts import permissions as perms
+from thidua.accounts.actors import Actor
 from thidua.accounts.audit import record
 from thidua.accounts.models import ApiToken
 
@@ -36,12 +37,12 @@ def key_prefix(key: str) -> str:
     return key.removeprefix(KEY_PREFIX)[:PREFIX_LENGTH]
 
 
-def _require_manage(actor, user) -> None:
+def _require_manage(actor: Actor, user) -> None:
     own = getattr(actor, "pk", None) is not None and actor.pk == user.pk
     perms.require(own or perms.is_board(actor), _("Bạn không có quyền quản lý khóa API này."))
 
 
-def create_token(actor, user, name: str, unit=None) -> IssuedToken:
+def create_token(actor: Actor, user, name: str, unit=None) -> IssuedToken:
     """Issue a key for `user`, optionally limited to one unit; only its hash is kept."""
     _require_manage(actor, user)
     name = name.strip()
@@ -65,7 +66,7 @@ def create_token(actor, user, name: str, unit=None) -> IssuedToken:
     return IssuedToken(token=token, key=key)
 
 
-def revoke_token(actor, token: ApiToken) -> ApiToken:
+def revoke_token(actor: Actor, token: ApiToken) -> ApiToken:
     """Refuse the key from now on; revoking twice is an error so a typo is not silent."""
     _require_manage(actor, token.user)
     if token.revoked_at is not None:

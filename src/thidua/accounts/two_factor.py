@@ -36,6 +36,7 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from thidua.accounts import audit_actions
+from thidua.accounts.actors import Actor
 from thidua.accounts.audit import record
 from thidua.accounts.models import Role, RoleAssignment, Session
 from thidua.accounts.sealed_keys import UnsealError
@@ -178,7 +179,7 @@ def pending_device(user) -> TOTPDevice:
     return TOTPDevice.objects.create(user=user, name="ứng dụng xác thực", confirmed=False)
 
 
-def confirm(actor, device: TOTPDevice, token: str) -> bool:
+def confirm(actor: Actor, device: TOTPDevice, token: str) -> bool:
     if not device.verify_token(token.replace(" ", "")):
         return False
     with transaction.atomic():
@@ -198,7 +199,7 @@ def signed_in_with(request: HttpRequest, device: TOTPDevice) -> None:
     others.exclude(session_key=Session.hash_key(request.session.session_key)).delete()
 
 
-def disable(actor, token: str) -> bool:
+def disable(actor: Actor, token: str) -> bool:
     """Remove the account's devices; only with a current code from one of them."""
     token = token.replace(" ", "")
     if not token or match_token(actor, token) is None:

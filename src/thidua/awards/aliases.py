@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from thidua.accounts import permissions as perms
+from thidua.accounts.actors import Actor
 from thidua.accounts.audit import Change, record_many
 from thidua.awards import audit_actions
 from thidua.awards.models import AliasOrigin, AwardAlias, AwardType
@@ -48,7 +49,7 @@ def split_pattern(text: str) -> tuple[str, bool]:
 class Matcher:
     """Every name the catalogue and the board know, read once (two queries)."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.exact: dict[str, int] = {}
         self.names: dict[int, str] = {}
         for pk, code, name in AwardType.objects.values_list("pk", "code", "name"):
@@ -145,7 +146,7 @@ def resolve_mapping(mapping: dict[str, str], matcher: Matcher) -> dict[str, int]
 
 
 def add_alias(
-    actor, text: str, award: AwardType, *, origin: str = AliasOrigin.BOARD, via: str = "web"
+    actor: Actor, text: str, award: AwardType, *, origin: str = AliasOrigin.BOARD, via: str = "web"
 ) -> AwardAlias | None:
     """The board adds a name for an award (audited). None when the name is already the award's;
     refused when it names another award."""
@@ -153,11 +154,12 @@ def add_alias(
     return save_aliases(actor, {text: award.pk}, origin=origin, via=via)[0] if text else None
 
 
-def save_aliases(actor, names: dict[str, int], *, origin: str, via: str) -> list:
+def save_aliases(actor: Actor | None, names: dict[str, int], *, origin: str, via: str) -> list:
     """Keep mapped names as aliases in one transaction with one audit entry each; names the
     matcher already knows for the same award are skipped."""
     matcher = Matcher()
-    made, changes = [], []
+    made: list[AwardAlias | None] = []
+    changes = []
     with transaction.atomic():
         for text, award_id in names.items():
             key, pattern = stored_key(text)
@@ -179,7 +181,7 @@ def save_aliases(actor, names: dict[str, int], *, origin: str, via: str) -> list
 
 
 @transaction.atomic
-def remove_alias(actor, alias: AwardAlias, *, via: str = "web") -> None:
+def remove_alias(actor: Actor, alias: AwardAlias, *, via: str = "web") -> None:
     perms.require(perms.is_board(actor))
     before = {"text": alias.text, "award": alias.award_type.code, "origin": alias.origin}
     record_many(actor, [Change(audit_actions.ALIAS_REMOVED, alias, before, None)], via=via)

@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from thidua.accounts import permissions as perms
+from thidua.accounts.actors import Actor
 from thidua.accounts.audit import record
 from thidua.awards import audit_actions
 from thidua.awards.backlog_permissions import CLOSED, STEP_FOR, TRANSITIONS, C, allowed, may_add
@@ -80,7 +81,7 @@ class AddedCase:
 
 
 def create_programme(
-    actor,
+    actor: Actor,
     *,
     code: str,
     name: str,
@@ -110,7 +111,9 @@ def create_programme(
 # Adding a case
 
 
-def add_case(actor, programme: BacklogProgramme, data: CaseInput, *, via: str = "web") -> AddedCase:
+def add_case(
+    actor: Actor, programme: BacklogProgramme, data: CaseInput, *, via: str = "web"
+) -> AddedCase:
     perms.require(
         may_add(actor, data.unit.pk),
         _("Bạn chỉ thêm được hồ sơ cho đơn vị của mình."),
@@ -192,7 +195,7 @@ def check_state(case: BacklogCase, name: str) -> None:
 
 
 def take_step(
-    actor,
+    actor: Actor,
     case: BacklogCase,
     name: str,
     *,
@@ -288,7 +291,7 @@ def _registry_entry(case: BacklogCase, decision: Decision) -> AwardEntry:
 
 
 def move_case(
-    actor,
+    actor: Actor,
     case: BacklogCase,
     status: str,
     *,

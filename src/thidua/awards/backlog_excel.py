@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
 from thidua.accounts import permissions as perms
+from thidua.accounts.actors import Actor
 from thidua.accounts.audit import Change, record_many
 from thidua.awards import audit_actions, backlog, backlog_permissions, backlog_selectors
 from thidua.awards.models import AwardEntry, BacklogCase, BacklogProgramme, WarPeriod
@@ -120,7 +121,7 @@ class CaseImport:
 
 
 def import_cases(
-    actor,
+    actor: Actor,
     programme: BacklogProgramme,
     source,
     *,
@@ -147,7 +148,9 @@ def import_cases(
     return result
 
 
-def _parse(actor, rows: list[list], errors: list[Issue]) -> list[tuple[int, backlog.CaseInput]]:
+def _parse(
+    actor: Actor, rows: list[list], errors: list[Issue]
+) -> list[tuple[int, backlog.CaseInput]]:
     """(row number, input) for each filled row, or nothing when any row is wrong."""
     if not rows:
         errors.append(Issue(_("Tệp không có dữ liệu.")))
@@ -199,7 +202,7 @@ def _columns() -> list[Column]:
     ]
 
 
-def _unit_lookup(actor) -> dict[str, object]:
+def _unit_lookup(actor: Actor) -> dict[str, object]:
     """The units the user adds cases for, by code and by name (without diacritics)."""
     found: dict[str, object] = {}
     for unit in backlog_selectors.units_for(actor):
@@ -318,7 +321,7 @@ def _flag(value) -> bool:
     return False
 
 
-def _write(actor, programme, inputs, warnings: list[Issue], via: str) -> list[BacklogCase]:
+def _write(actor: Actor, programme, inputs, warnings: list[Issue], via: str) -> list[BacklogCase]:
     for _row, data in inputs:
         perms.require(backlog_permissions.may_add(actor, data.unit.pk))
     cases = BacklogCase.objects.bulk_create(

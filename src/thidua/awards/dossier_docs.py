@@ -31,6 +31,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Cm, Pt
 
 from thidua.accounts import permissions as perms
+from thidua.accounts.actors import Actor
 from thidua.awards.models import Proposal
 from thidua.common.errors import Issue, ValidationFailed
 from thidua.common.numbers import format_vn
@@ -90,7 +91,7 @@ def letterhead_for(unit: Unit, code: str = "TTr", day: date | None = None) -> Le
 # Checks shared by the doors
 
 
-def check_batch(actor, proposals: list[Proposal]) -> None:
+def check_batch(actor: Actor, proposals: list[Proposal]) -> None:
     """One proposing unit per batch, and the actor may see every proposal in it."""
     if not proposals:
         raise ValidationFailed([Issue(_("Chưa chọn đề nghị nào."))])

@@ -17,6 +17,7 @@ from django.db.models import Count
 from django.utils.translation import gettext as _
 
 from thidua.accounts import permissions as perms
+from thidua.accounts.actors import Actor
 from thidua.accounts.audit import Change, record_many
 from thidua.awards import audit_actions
 from thidua.awards.models import AwardEntry, Initiative, Person, PersonUnit, Proposal, Rating
@@ -204,7 +205,7 @@ class MergeResult:
 
 
 def merge_people(
-    actor, keep: Person, other: Person, reason: str, *, via: str = "web"
+    actor: Actor, keep: Person, other: Person, reason: str, *, via: str = "web"
 ) -> MergeResult:
     """Re-points every record of `other` to `keep` and marks `other` merged; deletes nothing."""
     perms.require(perms.is_board(actor), _("Chỉ Ban Thi đua – Khen thưởng được hợp nhất hồ sơ."))

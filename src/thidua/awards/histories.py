@@ -11,6 +11,7 @@ imports only his own unit's people). Set-based: a fixed number of queries whatev
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
@@ -18,12 +19,13 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from thidua.accounts import permissions as perms
+from thidua.accounts.actors import Actor
 from thidua.accounts.audit import record_many
 from thidua.awards.history_write import write_histories
 from thidua.awards.imports import RowsImport
 from thidua.awards.models import RatingLevel, Scope
 from thidua.common.errors import Issue
-from thidua.common.spreadsheet import FileUnreadable, read_rows
+from thidua.common.spreadsheet import FileUnreadable, Source, read_rows
 from thidua.common.text import name_key, shown, text_problem
 from thidua.orgs.lineage import UnitResolver
 
@@ -100,12 +102,18 @@ class Row:
     collective: bool = False
 
 
-def may_import(actor) -> bool:
+def may_import(actor: Actor) -> bool:
     return perms.is_board(actor) or bool(perms.officer_unit_ids(actor))
 
 
 def import_histories(
-    actor, source, *, filename=None, dry_run: bool = False, via: str = "cli", limit=None
+    actor: Actor,
+    source: Source,
+    *,
+    filename: str | None = None,
+    dry_run: bool = False,
+    via: str = "cli",
+    limit: int | None = None,
 ) -> HistoryImport:
     """Check every row, then write them all in one transaction, or nothing."""
     if not may_import(actor):
@@ -134,12 +142,12 @@ def import_histories(
     return result
 
 
-def _scope_of(actor) -> set[int] | None:
+def _scope_of(actor: Actor) -> set[int] | None:
     """The units an officer imports for; None for the board (any unit)."""
     return None if perms.is_board(actor) else perms.officer_unit_ids(actor)
 
 
-def _text(value) -> str:
+def _text(value: object) -> str:
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
@@ -147,7 +155,7 @@ def _text(value) -> str:
     return " ".join(str(value).split())
 
 
-def _int(value) -> int | None:
+def _int(value: object) -> int | None:
     if isinstance(value, int | float) and float(value).is_integer():
         return int(value)
     text = _text(value)
@@ -221,11 +229,11 @@ class _Parser:
             fail("rating", _("Thiếu xếp loại (hoặc sáng kiến) cho năm này."))
         if len(errors) > before:
             return None
-        row = Row(number, texts["full_name"], born, texts["unit"], year, rating,
+        row = Row(number, texts["full_name"], born, texts["unit"], year, rating,  # type: ignore[arg-type]
                   texts["initiative"], scope)  # fmt: skip
         return row if self.place(row, fail) else None
 
-    def born(self, cell, fail) -> int | None:
+    def born(self, cell: object, fail: Callable[[str, str], None]) -> int | None:
         if cell in (None, ""):
             return None
         born = _int(cell)
@@ -234,7 +242,7 @@ class _Parser:
             return None
         return born
 
-    def rating(self, cell, fail) -> str | None:
+    def rating(self, cell: object, fail: Callable[[str, str], None]) -> str | None:
         text = _text(cell)
         if not text:
             return None
@@ -251,7 +259,7 @@ class _Parser:
             )
         return found
 
-    def initiative(self, title: str, cell, fail) -> str | None:
+    def initiative(self, title: str, cell: object, fail: Callable[[str, str], None]) -> str | None:
         text = _text(cell)
         if not title and not text:
             return None
@@ -266,7 +274,7 @@ class _Parser:
             )
         return found
 
-    def place(self, row: Row, fail) -> bool:
+    def place(self, row: Row, fail: Callable[[str, str], None]) -> bool:
         """The row's unit as of its year; a collective's row names the unit itself."""
         if row.born is None:
             row.collective = True
@@ -294,7 +302,7 @@ class _Parser:
                 row.unit_id = next(iter(self.allowed))  # an officer's own people
         return self.permitted(row, fail)
 
-    def permitted(self, row: Row, fail) -> bool:
+    def permitted(self, row: Row, fail: Callable[[str, str], None]) -> bool:
         if self.allowed is None:
             return True
         if row.unit_id is not None and self.units.within(row.unit_id, self.allowed):

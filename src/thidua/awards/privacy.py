@@ -7,6 +7,7 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 
 from thidua.accounts import permissions as perms
+from thidua.accounts.actors import Actor
 from thidua.accounts.audit import record
 from thidua.awards import audit_actions
 from thidua.awards.models import PROPOSAL_UNDER_REVIEW, Person, Proposal
@@ -50,7 +51,7 @@ def _reviews_person(user, person: Person) -> bool:
     )
 
 
-def person_record(actor, person: Person, *, via: str = "web") -> dict:
+def person_record(actor: Actor, person: Person, *, via: str = "web") -> dict:
     """Everything thidua holds on a person: identity, ratings, units by year, titles and
     awards, initiatives, proposals. Personal data leaves the system only through here, and
     each time is audited."""

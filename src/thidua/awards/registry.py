@@ -14,6 +14,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from thidua.accounts.actors import Actor
 from thidua.accounts.audit import Change, record_many
 from thidua.awards import audit_actions, counts
 from thidua.awards.aliases import Matcher, alias_key, resolve_mapping, save_aliases
@@ -72,7 +73,7 @@ class RegistryImport(RowsImport):
 def import_registry(
     source,
     *,
-    actor=None,
+    actor: Actor | None = None,
     dry_run: bool = False,
     filename=None,
     via: str = "cli",

@@ -11,6 +11,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext
 
 from thidua.accounts import permissions as perms
+from thidua.accounts.actors import Actor
 from thidua.awards import privacy, registry
 from thidua.awards.catalogue import rule_for
 from thidua.awards.eligibility import considered_on, evaluate, proposal_nominee
@@ -33,7 +34,7 @@ PICK_LIMIT = 20
 # Proposals
 
 
-def proposals_for(user):
+def proposals_for(user: Actor) -> QuerySet[Proposal]:
     """The proposals a user may see: all for the board, else those of the user's units."""
     qs = Proposal.objects.select_related("award_type", "person", "nominee_unit", "proposing_unit")
     if perms.is_board(user):
@@ -66,7 +67,7 @@ def missing_documents(proposal: Proposal) -> list[str]:
 
 
 def proposal_list(
-    user,
+    user: Actor,
     *,
     status: str | None = None,
     award: str | None = None,
@@ -83,7 +84,7 @@ def proposal_list(
     return qs.order_by("-year", "-status_since", "-id")
 
 
-def status_counts(user) -> dict[str, int]:
+def status_counts(user: Actor) -> dict[str, int]:
     """How many visible proposals are in each status (one GROUP BY)."""
     rows = proposals_for(user).values("status").annotate(n=Count("id"))
     found = {r["status"]: r["n"] for r in rows}
@@ -128,7 +129,7 @@ def closed_sessions(proposal: Proposal, limit: int = 30) -> list[tuple[str, str]
 # Nominees a user may pick
 
 
-def people_for(user, query: str, limit: int = PICK_LIMIT) -> list[Person]:
+def people_for(user: Actor, query: str, limit: int = PICK_LIMIT) -> list[Person]:
     """People whose name contains the query (without diacritics) that the user proposes for;
     the board finds everyone. Fewer than two letters find nobody."""
     key = name_key(query or "")
@@ -140,7 +141,7 @@ def people_for(user, query: str, limit: int = PICK_LIMIT) -> list[Person]:
     return list(qs.select_related("unit__parent").order_by("name_key", "birth_year", "id")[:limit])
 
 
-def units_for(user, query: str = "", limit: int = PICK_LIMIT) -> list[Unit]:
+def units_for(user: Actor, query: str = "", limit: int = PICK_LIMIT) -> list[Unit]:
     """Collectives the user may propose (an officer: its units; the board: any, by name)."""
     key = unit_key(query or "")
     if perms.is_board(user):
@@ -154,7 +155,7 @@ def units_for(user, query: str = "", limit: int = PICK_LIMIT) -> list[Unit]:
     return list(qs.select_related("parent").order_by("parent_id", "code", "id")[:limit])
 
 
-def may_check(user, *, person: Person | None = None, unit: Unit | None = None) -> bool:
+def may_check(user: Actor, *, person: Person | None = None, unit: Unit | None = None) -> bool:
     """The eligibility of a nominee reads its records: the board, or the proposing officers."""
     if perms.is_board(user):
         return True
@@ -168,7 +169,7 @@ def awards_for(subject: str) -> list[AwardType]:
 
 def unit_label(unit: Unit) -> str:
     """'Sở Y tế (Cà Mau)': a department's name alone is ambiguous."""
-    return f"{unit.name} ({unit.parent.name})" if unit.parent_id else unit.name
+    return f"{unit.name} ({unit.parent.name})" if unit.parent_id else unit.name  # type: ignore[union-attr]
 
 
 # People
@@ -185,7 +186,7 @@ def _units_by_year(person: Person) -> dict[int, str]:
     }
 
 
-def person_card(user, person: Person) -> dict:
+def person_card(user: Actor, person: Person) -> dict:
     """What an official sees of a person; the national ID and birth date only for those who
     may see personal data (the board, the officers proposing for them); the yearly ratings also
     for council members reviewing a proposal for them (`privacy.can_see_ratings`)."""

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
-from typing import IO
+from typing import IO, Any
 
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from thidua.accounts import permissions as perms
-from thidua.accounts.actors import user_or_none
+from thidua.accounts.actors import Actor, user_or_none
 from thidua.accounts.audit import record
 from thidua.awards import audit_actions
 from thidua.awards import notices as proposal_notices
@@ -92,13 +92,13 @@ def _today(today: date | None) -> date:
     return today or timezone.localdate()
 
 
-def may(user, proposal: Proposal, name: str) -> bool:
+def may(user: Actor, proposal: Proposal, name: str) -> bool:
     """Whether `user` may take transition `name` from the proposal's current status."""
     t = TRANSITIONS[name]
     return _allowed(user, proposal, t) and t.starts_from(proposal.status)
 
 
-def _allowed(user, proposal: Proposal, t: Transition) -> bool:
+def _allowed(user: Actor, proposal: Proposal, t: Transition) -> bool:
     if t.who == UNIT:
         return perms.can_edit_proposal(user, proposal)
     return perms.can_review_proposals(user)
@@ -133,12 +133,12 @@ def check_version(proposal: Proposal, expected_version: int | None) -> None:
     raise Conflict([Issue(msg % values, column="expected_version")])
 
 
-def available_transitions(user, proposal: Proposal) -> list[str]:
+def available_transitions(user: Actor, proposal: Proposal) -> list[str]:
     return [name for name in TRANSITIONS if may(user, proposal, name)]
 
 
 def _move(
-    actor,
+    actor: Actor,
     proposal: Proposal,
     name: str,
     apply: Callable[[Proposal], dict] | None = None,
@@ -178,7 +178,7 @@ def _move(
 
 
 def create_proposal(
-    actor,
+    actor: Actor,
     *,
     award: AwardType | str,
     year: int,
@@ -192,7 +192,7 @@ def create_proposal(
     award = award if isinstance(award, AwardType) else _award(award)
     if (person is None) == (nominee_unit is None):
         raise _fail(_("Cần chọn đúng một cá nhân hoặc một tập thể được đề nghị."))
-    home = person.unit_id if person is not None else nominee_unit.pk
+    home = person.unit_id if person is not None else nominee_unit.pk  # type: ignore[union-attr]
     perms.require(
         perms.can_propose_for(actor, home),
         _("Đơn vị của bạn không được đề nghị khen thưởng cho cá nhân, tập thể này."),
@@ -232,13 +232,13 @@ def _ancestors(unit_id: int) -> list[int]:
     chain, current = [], unit_id
     for _depth in range(8):
         chain.append(current)
-        current = Unit.objects.filter(pk=current).values_list("parent_id", flat=True).first()
+        current = Unit.objects.filter(pk=current).values_list("parent_id", flat=True).first()  # type: ignore[assignment]
         if current is None:
             break
     return chain
 
 
-def _proposing_unit(actor, home: int | None) -> Unit:
+def _proposing_unit(actor: Actor, home: int | None) -> Unit:
     """The actor's own unit that the nominee belongs to (its department's province…)."""
     if home is None:
         raise _fail(_("Cá nhân chưa gắn với đơn vị nào; hãy cập nhật đơn vị trước khi đề nghị."))
@@ -248,7 +248,16 @@ def _proposing_unit(actor, home: int | None) -> Unit:
     return Unit.objects.get(pk=chosen)
 
 
-def _check_new(actor, award, year, person, nominee_unit, proposing_unit, home, today) -> None:
+def _check_new(
+    actor: Actor,
+    award: AwardType,
+    year: int,
+    person: Person | None,
+    nominee_unit: Unit | None,
+    proposing_unit: Unit,
+    home: int | None,
+    today: date,
+) -> None:
     issues = []
     subject = "individual" if person is not None else "collective"
     if subject not in award.subjects:
@@ -278,8 +287,12 @@ def _check_new(actor, award, year, person, nominee_unit, proposing_unit, home, t
         raise ValidationFailed(issues)
 
 
-def _open_duplicate(award, year, person, nominee_unit) -> Proposal | None:
-    nominee = {"person": person} if person is not None else {"nominee_unit": nominee_unit}
+def _open_duplicate(
+    award: AwardType, year: int, person: Person | None, nominee_unit: Unit | None
+) -> Proposal | None:
+    nominee: dict[str, Any] = (
+        {"person": person} if person is not None else {"nominee_unit": nominee_unit}
+    )
     return (
         Proposal.objects.filter(award_type=award, year=year, **nominee)
         .exclude(status=S.REJECTED)
@@ -288,7 +301,7 @@ def _open_duplicate(award, year, person, nominee_unit) -> Proposal | None:
 
 
 def update_proposal(
-    actor,
+    actor: Actor,
     proposal: Proposal,
     *,
     achievements: str | None = None,
@@ -307,7 +320,7 @@ def update_proposal(
         if locked.status not in EDITABLE:
             msg = _("Chỉ sửa được đề nghị đang soạn hoặc bị trả lại (hiện: “%(s)s”).")
             raise Conflict([Issue(msg % {"s": locked.get_status_display()})])
-        wanted = {"achievements": achievements, "year": year}
+        wanted: dict[str, Any] = {"achievements": achievements, "year": year}
         changes = {k: v for k, v in wanted.items() if v is not None and getattr(locked, k) != v}
         if not changes:
             return locked
@@ -342,7 +355,7 @@ def _check_year_change(proposal: Proposal, year: int) -> None:
 
 
 def submit_proposal(
-    actor,
+    actor: Actor,
     proposal: Proposal,
     *,
     justification: str = "",
@@ -390,7 +403,7 @@ def _ineligible_issues(verdict: dict) -> list[Issue]:
 
 
 def check_proposal(
-    actor,
+    actor: Actor,
     proposal: Proposal,
     *,
     expected_version: int | None = None,
@@ -413,7 +426,7 @@ def check_proposal(
 
 
 def return_proposal(
-    actor,
+    actor: Actor,
     proposal: Proposal,
     reasons: str | list[str],
     *,
@@ -448,7 +461,7 @@ def _reasons(reasons: str | list[str], empty_message: str) -> str:
 
 
 def record_council_vote(
-    actor,
+    actor: Actor,
     proposal: Proposal,
     session: BallotSession,
     *,
@@ -516,7 +529,7 @@ def _result_row(result: dict, proposal: Proposal, candidate_id: int | None) -> d
     if candidate_id is not None:
         found = [r for r in rows if r["candidate_id"] == candidate_id]
     elif proposal.nominee_unit_id:
-        found = [r for r in rows if r["unit_code"] == proposal.nominee_unit.code]
+        found = [r for r in rows if r["unit_code"] == proposal.nominee_unit.code]  # type: ignore[union-attr]
     else:
         found = rows if len(rows) == 1 else []
     if len(found) != 1:
@@ -540,7 +553,7 @@ def _vote_failed(outcome: dict) -> str:
 
 
 def forward_proposal(
-    actor,
+    actor: Actor,
     proposal: Proposal,
     *,
     to: str,
@@ -563,7 +576,7 @@ def forward_proposal(
 
 
 def decide_proposal(
-    actor,
+    actor: Actor,
     proposal: Proposal,
     *,
     number: str,
@@ -595,12 +608,14 @@ def _check_decision(number: str, decided_on: date, signer: str, today: date) -> 
 
 
 def _registry_entry(p: Proposal, number: str, decided_on: date, signer: str) -> AwardEntry:
-    nominee = {"person": p.person} if p.person_id else {"unit": p.nominee_unit, "person": None}
+    nominee: dict[str, Any] = (
+        {"person": p.person} if p.person_id else {"unit": p.nominee_unit, "person": None}
+    )
     if AwardEntry.objects.filter(award_type=p.award_type, year=p.year, **nominee).exists():
         msg = _("Sổ khen thưởng đã có %(a)s năm %(y)s cho đối tượng này.")
         raise Conflict([Issue(msg % {"a": p.award_type.code, "y": p.year})])
     person = p.person
-    name = person.full_name if person else p.nominee_unit.name
+    name = person.full_name if person else p.nominee_unit.name  # type: ignore[union-attr]
     unit = person.unit if person else p.nominee_unit
     return add_entry(
         award_type=p.award_type,
@@ -620,7 +635,7 @@ def _registry_entry(p: Proposal, number: str, decided_on: date, signer: str) -> 
 
 
 def reject_proposal(
-    actor,
+    actor: Actor,
     proposal: Proposal,
     reasons: str | list[str],
     *,
@@ -650,7 +665,7 @@ def reject_proposal(
 
 
 def attach_file(
-    actor,
+    actor: Actor,
     proposal: Proposal,
     *,
     name: str,
@@ -665,6 +680,7 @@ def attach_file(
     checked, issues = check_upload(name, content)
     if issues:
         raise ValidationFailed(issues)
+    assert checked is not None  # check_upload gives a file or issues
     with transaction.atomic():
         stored = ProposalFile(
             proposal=proposal,
@@ -687,7 +703,7 @@ def attach_file(
     return stored
 
 
-def may_attach(user, proposal: Proposal) -> bool:
+def may_attach(user: Actor, proposal: Proposal) -> bool:
     editing = perms.can_edit_proposal(user, proposal) and proposal.status in EDITABLE
     reviewing = perms.can_review_proposals(user) and proposal.status in UNDER_REVIEW
     return editing or reviewing

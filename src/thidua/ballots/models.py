@@ -13,6 +13,7 @@ See docs/architecture.md, "Secret ballots: threat model".
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -73,7 +74,7 @@ class BallotSession(models.Model):
     )
     min_ballots = models.PositiveSmallIntegerField(_("số phiếu tối thiểu để kiểm"), default=3)
     # At closing: the homomorphic sum of the ballots per candidate, which the trustees decrypt.
-    encrypted_tally = models.JSONField(null=True, blank=True)
+    encrypted_tally: Any = models.JSONField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("phiên bỏ phiếu")
@@ -127,7 +128,7 @@ class Trustee(models.Model):
     index = models.PositiveSmallIntegerField()
     sealed_share = models.TextField(blank=True)
     collected = models.BooleanField(default=False)
-    partial = models.JSONField(null=True, blank=True)
+    partial: Any = models.JSONField(null=True, blank=True)
 
     class Meta:
         ordering = ["session", "index"]

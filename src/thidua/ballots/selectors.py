@@ -6,16 +6,16 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from thidua.accounts import permissions as perms
-from thidua.accounts.actors import signed_in
+from thidua.accounts.actors import Actor, signed_in
 from thidua.ballots.models import BallotSession, Elector, SessionStatus
-from thidua.orgs.models import Unit
+from thidua.orgs.models import Cluster, Unit
 from thidua.scoring.engine import current_regulation, score
 
 # How many of the ranking's top members a new session proposes when none are chosen.
 DEFAULT_CANDIDATES = 3
 
 
-def ranking_candidates(cluster, year: int) -> list[tuple[Unit, int | None]]:
+def ranking_candidates(cluster: Cluster, year: int) -> list[tuple[Unit, int | None]]:
     """Every member in ranking order with its score rank (none without a regulation)."""
     regulation = current_regulation(cluster, year)
     if regulation is None:
@@ -25,7 +25,7 @@ def ranking_candidates(cluster, year: int) -> list[tuple[Unit, int | None]]:
     return [(units[r.unit_id], r.rank) for r in results]
 
 
-def default_candidates(cluster, year: int, count: int = DEFAULT_CANDIDATES) -> list[tuple]:
+def default_candidates(cluster: Cluster, year: int, count: int = DEFAULT_CANDIDATES) -> list[tuple]:
     return ranking_candidates(cluster, year)[:count]
 
 
@@ -51,13 +51,13 @@ def turnout(session: BallotSession) -> Turnout:
     return Turnout(electors.count(), electors.filter(voted=True).count(), session.quorum_pct)
 
 
-def may_view(user, session: BallotSession) -> bool:
+def may_view(user: Actor, session: BallotSession) -> bool:
     return perms.can_view_cluster(user, session.cluster_id, session.year) or is_elector(
         user, session
     )
 
 
-def may_read_minutes(user, session: BallotSession) -> bool:
+def may_read_minutes(user: Actor, session: BallotSession) -> bool:
     """The minutes of a closed session: for the head's secretariat, the board and the electors."""
     if session.status != SessionStatus.CLOSED:
         return False
@@ -66,17 +66,17 @@ def may_read_minutes(user, session: BallotSession) -> bool:
     )
 
 
-def is_elector(user, session: BallotSession) -> bool:
+def is_elector(user: Actor, session: BallotSession) -> bool:
     return elector_of(user, session) is not None
 
 
-def elector_of(user, session: BallotSession) -> Elector | None:
+def elector_of(user: Actor, session: BallotSession) -> Elector | None:
     if not signed_in(user):
         return None
     return Elector.objects.filter(session=session, user=user).first()
 
 
-def sessions_for(cluster, year: int) -> list[BallotSession]:
+def sessions_for(cluster: Cluster, year: int) -> list[BallotSession]:
     return list(
         BallotSession.objects.filter(cluster=cluster, year=year)
         .select_related("corrects")
@@ -84,7 +84,7 @@ def sessions_for(cluster, year: int) -> list[BallotSession]:
     )
 
 
-def waiting_for(user) -> list[BallotSession]:
+def waiting_for(user: Actor) -> list[BallotSession]:
     """Open sessions in which the user may still vote."""
     if not signed_in(user):
         return []

@@ -16,6 +16,7 @@ import random
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -24,7 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from thidua.accounts import permissions as perms
-from thidua.accounts.actors import user_or_none
+from thidua.accounts.actors import Actor, user_or_none
 from thidua.accounts.audit import record
 from thidua.accounts.models import Role, RoleAssignment
 from thidua.ballots import audit_actions, crypto, selectors
@@ -40,7 +41,11 @@ from thidua.ballots.models import (
     Trustee,
 )
 from thidua.common.errors import Issue, ValidationFailed
-from thidua.orgs.models import Membership
+from thidua.orgs.models import Cluster, Membership
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+    from nacl.secret import SecretBox
 
 _RECEIPT_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread
 
@@ -68,14 +73,14 @@ class Rules:
     legal_basis: str = ""
 
 
-def _fail(message: str, **where) -> ValidationFailed:
+def _fail(message: str, **where: Any) -> ValidationFailed:
     return ValidationFailed([Issue(message, **where)])
 
 
-def default_electorate(cluster, year: int) -> list[tuple]:
+def default_electorate(cluster: Cluster, year: int) -> list[tuple]:
     """One representative per member unit: its first officer account."""
     units = Membership.objects.filter(cluster=cluster, year=year).values_list("unit_id", flat=True)
-    chosen: dict[int, tuple] = {}
+    chosen: dict[int | None, tuple] = {}
     for a in (
         RoleAssignment.objects.filter(role=Role.OFFICER, unit_id__in=units)
         .select_related("user")
@@ -85,7 +90,7 @@ def default_electorate(cluster, year: int) -> list[tuple]:
     return list(chosen.values())
 
 
-def electors_named(cluster, year: int, usernames: list[str]) -> list[tuple]:
+def electors_named(cluster: Cluster, year: int, usernames: list[str]) -> list[tuple]:
     """Electors named by username, each with the member unit they represent (if they are its
     officer): the electorate of a session set up by name (the API) rather than picked from
     `default_electorate` (the web form)."""
@@ -107,7 +112,7 @@ def electors_named(cluster, year: int, usernames: list[str]) -> list[tuple]:
     return [(users[name], units.get(users[name].pk)) for name in usernames]
 
 
-def candidates_coded(cluster, year: int, codes: list[str]) -> list[tuple]:
+def candidates_coded(cluster: Cluster, year: int, codes: list[str]) -> list[tuple]:
     """Candidates named by unit code, each with its rank; every code must be a member's."""
     ranked = {unit.code: (unit, rank) for unit, rank in selectors.ranking_candidates(cluster, year)}
     msg = _("Đơn vị mã %(c)s không phải thành viên của cụm.")
@@ -122,17 +127,17 @@ def candidates_coded(cluster, year: int, codes: list[str]) -> list[tuple]:
 
 
 def create_session(
-    actor,
-    cluster,
+    actor: Actor,
+    cluster: Cluster,
     year: int,
     title: str,
     closes_at: datetime,
     *,
-    candidates,
-    electors=None,
+    candidates: list[tuple],
+    electors: list[tuple] | None = None,
     rules: Rules | None = None,
     award_code: str = "",
-    trustees=None,
+    trustees: list[User] | None = None,
     via: str = "web",
 ) -> BallotSession:
     perms.require(perms.can_run_cluster(actor, cluster.pk, year))
@@ -184,7 +189,9 @@ def create_session(
     return session
 
 
-def _validate_setup(cluster, year, candidates, electors, rules: Rules) -> None:
+def _validate_setup(
+    cluster: Cluster, year: int, candidates: list[tuple], electors: list[tuple], rules: Rules
+) -> None:
     members = set(
         Membership.objects.filter(cluster=cluster, year=year).values_list("unit_id", flat=True)
     )
@@ -212,7 +219,7 @@ def _validate_setup(cluster, year, candidates, electors, rules: Rules) -> None:
         raise ValidationFailed(issues)
 
 
-def entitled_electors(cluster, year: int) -> dict[int, set]:
+def entitled_electors(cluster: Cluster, year: int) -> dict[int, set]:
     """Who may vote, by the regulation: each member unit's officers (its delegates, for that
     unit) and the cluster's council members (for no unit). user id → the units they may stand for.
     """
@@ -229,7 +236,9 @@ def entitled_electors(cluster, year: int) -> dict[int, set]:
     return entitled
 
 
-def _elector_issues(cluster, year, members: set, electors) -> list[Issue]:
+def _elector_issues(
+    cluster: Cluster, year: int, members: set, electors: list[tuple]
+) -> list[Issue]:
     """The head names electors only among the member delegates and the council, nobody else."""
     entitled = entitled_electors(cluster, year)
     issues, seen = [], set()
@@ -251,7 +260,9 @@ def _elector_issues(cluster, year, members: set, electors) -> list[Issue]:
     return issues
 
 
-def _trustees(cluster, year, actor, electors, named) -> list:
+def _trustees(
+    cluster: Cluster, year: int, actor: Actor, electors: list[tuple], named: list[User] | None
+) -> list:
     """Who holds the key shares: those named, else the council then the electors, not the head.
 
     Each must be a council member or an elector of the session, not the one who creates it;
@@ -307,7 +318,7 @@ def _key_ceremony(session: BallotSession, trustees: list) -> None:
     del keys
 
 
-def _box(session_id: int, index: int):
+def _box(session_id: int, index: int) -> SecretBox:
     from nacl.secret import SecretBox
 
     key = hashlib.blake2b(
@@ -333,12 +344,12 @@ def _unseal(session_id: int, index: int, sealed: str) -> int:
     return int.from_bytes(raw, "little")
 
 
-def collect_share(actor, session: BallotSession, *, via: str = "web") -> str:
+def collect_share(actor: Actor, session: BallotSession, *, via: str = "web") -> str:
     """The trustee's share code, given once; the sealed copy is erased as it is given."""
     with transaction.atomic():
         trustee = (
             Trustee.objects.select_for_update()
-            .filter(session=session, user_id=getattr(actor, "pk", None))
+            .filter(session=session, user_id=getattr(actor, "pk", None))  # type: ignore[misc]
             .first()
         )
         if trustee is None:
@@ -358,7 +369,7 @@ def collect_share(actor, session: BallotSession, *, via: str = "web") -> str:
     return crypto.share_code(session.pk, trustee.index, share)
 
 
-def open_session(actor, session: BallotSession, *, via: str = "web") -> BallotSession:
+def open_session(actor: Actor, session: BallotSession, *, via: str = "web") -> BallotSession:
     perms.require(perms.can_run_cluster(actor, session.cluster_id, session.year))
     with transaction.atomic():
         session = BallotSession.objects.select_for_update().get(pk=session.pk)
@@ -389,7 +400,7 @@ def open_session(actor, session: BallotSession, *, via: str = "web") -> BallotSe
 
 
 def cast_vote(
-    actor, session: BallotSession, approved_candidate_ids: list[int], *, via: str = "web"
+    actor: Actor, session: BallotSession, approved_candidate_ids: list[int], *, via: str = "web"
 ) -> str:
     """Record one ballot; returns the voter's receipt code, shown once and kept by nobody else."""
     close_if_due(session)
@@ -397,7 +408,7 @@ def cast_vote(
         session = BallotSession.objects.select_for_update().get(pk=session.pk)
         elector = (
             Elector.objects.select_for_update()
-            .filter(session=session, user_id=getattr(actor, "pk", None))
+            .filter(session=session, user_id=getattr(actor, "pk", None))  # type: ignore[misc]
             .first()
         )
         if elector is None:
@@ -432,7 +443,7 @@ def _valid_choices(session: BallotSession, ids: list[int]) -> list[int]:
     return chosen
 
 
-def _context(session: BallotSession, what) -> str:
+def _context(session: BallotSession, what: object) -> str:
     return f"{session.pk}|{session.public_key}|{what}"
 
 
@@ -500,7 +511,7 @@ def close_if_due(session: BallotSession) -> BallotSession:
 
 
 def close_session(
-    actor, session: BallotSession, *, reason: str = "", via: str = "web"
+    actor: Actor, session: BallotSession, *, reason: str = "", via: str = "web"
 ) -> BallotSession:
     """End the voting (the trustees count afterwards). Before the deadline, while some electors
     have not voted, only with the head's reason, which the audit entry keeps (issue 20: a
@@ -573,7 +584,9 @@ def _quorum_met(session: BallotSession, electorate: int, present: int) -> bool:
     return present * 100 >= session.quorum_pct * electorate if electorate else False
 
 
-def _withheld(session, electorate, present, ballots, quorum_met) -> dict:
+def _withheld(
+    session: BallotSession, electorate: int, present: int, ballots: int, quorum_met: bool
+) -> dict:
     """No tally: below the quorum or the minimum, nothing is decrypted and no count is given."""
     return {
         "electorate": electorate,
@@ -597,7 +610,9 @@ def _shuffle_ballots(session: BallotSession) -> None:
     Ballot.objects.bulk_create([Ballot(session=session, receipt=r, ciphertext=c) for r, c in rows])
 
 
-def enter_share(actor, session: BallotSession, code: str, *, via: str = "web") -> BallotSession:
+def enter_share(
+    actor: Actor, session: BallotSession, code: str, *, via: str = "web"
+) -> BallotSession:
     """A trustee's share applied to the tally only; the share itself is not kept.
 
     When a threshold of trustees has given theirs, the totals are decrypted and published.
@@ -606,18 +621,25 @@ def enter_share(actor, session: BallotSession, code: str, *, via: str = "web") -
 
 
 def enter_partial(
-    actor, session: BallotSession, partial: list[dict], *, via: str = "api"
+    actor: Actor, session: BallotSession, partial: list[dict], *, via: str = "api"
 ) -> BallotSession:
     """A trustee's partial decryption computed offline (`thidua ballot partial`): the share
     never reaches the server. Accepted only if every proof checks against the trustee's key."""
     return _count(actor, session, via, partial=partial)
 
 
-def _count(actor, session, via, *, code=None, partial=None) -> BallotSession:
+def _count(
+    actor: Actor,
+    session: BallotSession,
+    via: str,
+    *,
+    code: str | None = None,
+    partial: list[dict] | None = None,
+) -> BallotSession:
     with transaction.atomic():
         session = BallotSession.objects.select_for_update().get(pk=session.pk)
-        trustee = Trustee.objects.filter(session=session, user_id=getattr(actor, "pk", None))
-        trustee = trustee.first()
+        trustees = Trustee.objects.filter(session=session, user_id=getattr(actor, "pk", None))  # type: ignore[misc]
+        trustee = trustees.first()
         if trustee is None:
             raise perms.PermissionDenied(_("Bạn không giữ khóa của phiên bỏ phiếu này."))
         if session.status != SessionStatus.COUNTING:
@@ -625,7 +647,7 @@ def _count(actor, session, via, *, code=None, partial=None) -> BallotSession:
         if trustee.partial is not None:
             raise _fail(_("Bạn đã nhập mảnh khóa cho phiên này."))
         if partial is None:
-            share = _read_share(session, trustee, code)
+            share = _read_share(session, trustee, code)  # type: ignore[arg-type]
             partial = partial_decryption(board(session), trustee.index, share)
             del share
         elif _partial_checks(session, trustee.index, partial):
@@ -650,7 +672,7 @@ def _count(actor, session, via, *, code=None, partial=None) -> BallotSession:
     return session
 
 
-def _decryption_context(board_: dict, candidate_id) -> str:
+def _decryption_context(board_: dict, candidate_id: object) -> str:
     return f"{board_['session']}|{board_['public_key']}|decrypt|{candidate_id}"
 
 
@@ -667,7 +689,7 @@ def partial_decryption(board_: dict, index: int, share: int) -> list[dict]:
     ]
 
 
-def _partial_checks(session: BallotSession, index: int, partial) -> bool:
+def _partial_checks(session: BallotSession, index: int, partial: object) -> bool:
     sums = session.encrypted_tally["candidates"]
     if not isinstance(partial, list) or len(partial) != len(sums):
         return False
@@ -856,7 +878,7 @@ def _elect(rows: list[dict], seats: int) -> None:
 
 
 def correct(
-    actor, session: BallotSession, reason: str, closes_at: datetime, *, via: str = "web"
+    actor: Actor, session: BallotSession, reason: str, closes_at: datetime, *, via: str = "web"
 ) -> BallotSession:
     """A closed result is frozen; a correction is a new session that names the old one."""
     if session.status != SessionStatus.CLOSED:

@@ -12,10 +12,11 @@ from __future__ import annotations
 import csv
 import io
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
+from typing import IO, Any, TypeAlias
 
 import python_calamine
 from django.conf import settings
@@ -29,6 +30,8 @@ from thidua.common.text import name_key
 EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xlsb", ".xls", ".ods")
 CSV_SUFFIXES = (".csv", ".txt")
 DATA_SHEET = "Số liệu"  # the sheet read from a workbook that has it, else the first visible
+# A file to read: its path, or an open binary file (an upload).
+Source: TypeAlias = "str | Path | IO[bytes]"
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -57,7 +60,9 @@ class FileUnreadable(Exception):
 # Reading the file
 
 
-def read_rows(source, filename: str | None = None, *, limit: int | None = None) -> list[list]:
+def read_rows(
+    source: Source, filename: str | None = None, *, limit: int | None = None
+) -> list[list]:
     """The data sheet as rows of cells (None for empty), row 1 first.
 
     `limit` caps the file size (default: the upload limit); the CLI's registry import of
@@ -76,7 +81,9 @@ def read_rows(source, filename: str | None = None, *, limit: int | None = None) 
     return [[_clean(c) for c in row] for row in rows]
 
 
-def stream_rows(source, filename: str | None = None, *, limit: int | None = None):
+def stream_rows(
+    source: Source, filename: str | None = None, *, limit: int | None = None
+) -> tuple[int, Iterator[list[Any]]]:
     """The data sheet's rows one at a time (cells as read, not stripped) and row 1's number.
 
     For large files: an Excel sheet is held once by the reader (python-calamine) and handed
@@ -111,7 +118,7 @@ def _measure(data: bytes, suffix: str, limit: int | None) -> None:
         raise FileUnreadable(exc.message) from None
 
 
-def _data_sheet(book) -> str:
+def _data_sheet(book: python_calamine.CalamineWorkbook) -> str:
     names = [
         m.name
         for m in book.sheets_metadata
@@ -121,8 +128,8 @@ def _data_sheet(book) -> str:
     return DATA_SHEET if DATA_SHEET in names else (names or book.sheet_names)[0]
 
 
-def _read_bytes(source, name, limit: int | None = None) -> bytes:
-    limit = limit or getattr(settings, "THIDUA_MAX_UPLOAD_BYTES", 20 * 1024 * 1024)
+def _read_bytes(source: Source, name: str, limit: int | None = None) -> bytes:
+    limit = limit or int(getattr(settings, "THIDUA_MAX_UPLOAD_BYTES", 20 * 1024 * 1024))
     if hasattr(source, "read"):
         data = source.read(limit + 1)
         too_big = len(data) > limit
@@ -141,7 +148,7 @@ def _read_bytes(source, name, limit: int | None = None) -> bytes:
     return data
 
 
-def _excel_rows(data: bytes, name) -> list[list]:
+def _excel_rows(data: bytes, name: str) -> list[list]:
     try:
         book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
         sheet = _data_sheet(book)
@@ -199,7 +206,7 @@ def _long_field(line: str, delimiter: str, limit: int) -> int | None:
     return None
 
 
-def _clean(cell):
+def _clean(cell: object) -> object:
     if isinstance(cell, str):
         cell = cell.strip()
         return cell or None
@@ -213,7 +220,7 @@ class CellProblem(ValueError):
     """A cell that does not read as its column's value; the message is for the user."""
 
 
-def header_key(text) -> str:
+def header_key(text: object) -> str:
     """A header as compared: no diacritics or case, '_' as a space ('Mã ĐV' → 'ma dv')."""
     return name_key(str(text)).replace("_", " ")
 
@@ -234,11 +241,11 @@ class Column:
     def keys(self) -> frozenset[str]:
         return frozenset(header_key(a) for a in self.aliases)
 
-    def value(self, cell):
+    def value(self, cell: object) -> Any:
         return self.clean(cell) if self.clean else cell
 
 
-def column_named(text, columns: Iterable[Column]) -> Column | None:
+def column_named(text: object, columns: Iterable[Column]) -> Column | None:
     """The first column whose aliases hold this header."""
     key = header_key(text)
     return next((c for c in columns if key in c.keys), None)
@@ -246,11 +253,11 @@ def column_named(text, columns: Iterable[Column]) -> Column | None:
 
 def locate(header: Iterable, columns: Iterable[Column]) -> dict[str, int]:
     """Each column's index in the header row: the first cell that names it."""
-    columns = [(c.name, c.keys) for c in columns]
+    pairs = [(c.name, c.keys) for c in columns]
     found: dict[str, int] = {}
     for index, cell in enumerate(header):
         key = header_key(cell or "")
-        for name, keys in columns:
+        for name, keys in pairs:
             if key in keys and name not in found:
                 found[name] = index
     return found
@@ -266,7 +273,7 @@ def cells(raw: list, found: dict[str, int]) -> dict:
     return {name: raw[i] if i < len(raw) else None for name, i in found.items()}
 
 
-def cleaned(cell, column: Column, row: int, problems: list[Issue]):
+def cleaned(cell: object, column: Column, row: int, problems: list[Issue]) -> Any:
     """The column's value of a cell, or None with the problem recorded at its row and column."""
     try:
         return column.value(cell)

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from thidua.accounts.actors import Actor
 from thidua.accounts.audit import record
 from thidua.common.errors import Issue, ValidationFailed
 from thidua.indicators import audit_actions, formula
@@ -70,7 +71,9 @@ def _check_references(ind: Indicator, row: dict, known: set[str]) -> None:
 
 
 @transaction.atomic
-def load_catalogue(rows: list[dict[str, str]], rules: list[dict[str, str]], actor=None) -> int:
+def load_catalogue(
+    rows: list[dict[str, str]], rules: list[dict[str, str]], actor: Actor | None = None
+) -> int:
     """Create or update indicators; a changed definition bumps its version and is audited."""
     parsed = parse_rows(rows)
     changed = 0

@@ -17,6 +17,7 @@ from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
+from thidua.accounts.actors import Actor
 from thidua.common.numbers import format_vn
 from thidua.common.periods import Period, parse_period
 from thidua.common.spreadsheet import safe_row
@@ -34,7 +35,12 @@ _NO_LIMIT = Decimal("1E15")
 
 
 def write_template(
-    cluster: Cluster, period: str, path_or_stream, language: str = "vi", *, actor=None
+    cluster: Cluster,
+    period: str,
+    path_or_stream,
+    language: str = "vi",
+    *,
+    actor: Actor | None = None,
 ) -> None:
     """Write the template for `cluster` and `period` to a path or a binary stream.
 
@@ -58,7 +64,9 @@ def write_template(
         book.save(path_or_stream)
 
 
-def _current_values(members, indicators, period: Period, actor) -> dict[tuple[int, int], Decimal]:
+def _current_values(
+    members, indicators, period: Period, actor: Actor | None
+) -> dict[tuple[int, int], Decimal]:
     wanted = {(ind.pk, value_period(ind, period.code)) for ind in indicators}
     rows = Value.objects.filter(
         unit__in=[m.unit for m in members],

@@ -16,6 +16,7 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 from openpyxl.utils import get_column_letter
 
+from thidua.accounts.actors import Actor
 from thidua.common.errors import Issue, ValidationFailed
 from thidua.common.periods import Period, PeriodError, parse_period
 from thidua.common.spreadsheet import (
@@ -103,7 +104,7 @@ class Change:
 
 
 def import_file(
-    actor,
+    actor: Actor,
     path,
     cluster: Cluster,
     period: str | None = None,
@@ -261,7 +262,7 @@ class _Entry:
 
 
 class _Import:
-    def __init__(self, actor, cluster: Cluster, period: str | None, rows: list[list]):
+    def __init__(self, actor: Actor, cluster: Cluster, period: str | None, rows: list[list]):
         self.actor = actor
         self.cluster = cluster
         self.period_arg = period

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from thidua.common.periods import parse_period
@@ -72,7 +72,9 @@ def worklist(cluster: Cluster, period: str, today: date | None = None) -> list[W
     return rows
 
 
-def _row(membership: Membership, report: Report | None, deadline, today: date) -> WorklistRow:
+def _row(
+    membership: Membership, report: Report | None, deadline: date | None, today: date
+) -> WorklistRow:
     status = report.status if report else MISSING
     not_in = status in (MISSING, ReportStatus.DRAFT, ReportStatus.RETURNED)
     overdue = deadline is not None and today > deadline
@@ -85,16 +87,18 @@ def _row(membership: Membership, report: Report | None, deadline, today: date) -
         status_label=report.get_status_display() if report else "Chưa có báo cáo",
         submitted_at=report.submitted_at if report else None,
         is_late=(report is not None and report.is_late) or (not_in and overdue),
-        warnings=report.n_warnings if report else 0,
-        unjustified=report.n_unjustified if report else 0,
+        warnings=report.n_warnings if report else 0,  # type: ignore[attr-defined]
+        unjustified=report.n_unjustified if report else 0,  # type: ignore[attr-defined]
         changed_since_acceptance=bool(report and report.changed_since_acceptance),
-        values=report.n_values if report else 0,
+        values=report.n_values if report else 0,  # type: ignore[attr-defined]
         days_late=_days_late(report, not_in, deadline, today),
         still_out=not_in and overdue,
     )
 
 
-def _days_late(report: Report | None, not_in: bool, deadline, today: date) -> int | None:
+def _days_late(
+    report: Report | None, not_in: bool, deadline: date | None, today: date
+) -> int | None:
     if deadline is None:
         return None
     if not_in:
@@ -106,7 +110,7 @@ def _days_late(report: Report | None, not_in: bool, deadline, today: date) -> in
     return working_days_between(deadline, end) or None
 
 
-def report_values(report: Report, *, with_history: bool = False):
+def report_values(report: Report, *, with_history: bool = False) -> QuerySet[Value]:
     """Current values of a report (and the superseded versions when asked), oldest first."""
     qs = Value.objects.filter(report=report).select_related("indicator", "entered_by")
     if not with_history:

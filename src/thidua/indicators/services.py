@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from thidua.accounts import permissions as perms
-from thidua.accounts.actors import user_or_none
+from thidua.accounts.actors import Actor, user_or_none
 from thidua.accounts.audit import Change, record, record_many
 from thidua.common.errors import Conflict, Issue, ValidationFailed
 from thidua.common.numbers import format_vn
@@ -63,7 +65,7 @@ class WriteResult:
 
 
 def write_values(
-    actor,
+    actor: Actor,
     cluster: Cluster,
     report_period: str,
     inputs: list[ValueInput],
@@ -111,14 +113,24 @@ def write_values(
     )
 
 
-def _check(actor, cluster: Cluster, year: int, inputs: list[ValueInput], reason: str) -> None:
+def _check(
+    actor: Actor, cluster: Cluster, year: int, inputs: list[ValueInput], reason: str
+) -> None:
     units = {i.unit.pk: i.unit for i in inputs}
     issues = _too_long(inputs, reason) or _check_batch(actor, cluster, year, inputs, units)
     if issues:
         raise ValidationFailed(issues)
 
 
-def _checked_changes(actor, cluster, period: str, inputs, reports, current, reason: str):
+def _checked_changes(
+    actor: Actor,
+    cluster: Cluster,
+    period: str,
+    inputs: list[ValueInput],
+    reports: dict[int, Report],
+    current: dict[tuple, Value],
+    reason: str,
+) -> list[ValueInput]:
     """The inputs that change something, once none is stale, locked or refused."""
     stale = _stale(inputs, current)
     if stale:
@@ -177,14 +189,16 @@ def _differs(existing: Value | None, new: ValueInput) -> bool:
     if existing is None:
         return True
     # An empty note or justification means "not given" (a file without that column), not "clear".
-    return (
+    return bool(
         existing.value != new.value
         or (new.note and existing.note != new.note)
         or (new.justification and existing.justification != new.justification)
     )
 
 
-def _check_batch(actor, cluster, year, inputs, units) -> list[Issue]:
+def _check_batch(
+    actor: Actor, cluster: Cluster, year: int, inputs: list[ValueInput], units: dict[int, Unit]
+) -> list[Issue]:
     issues: list[Issue] = []
     members = set(
         Membership.objects.filter(cluster=cluster, year=year, unit_id__in=units).values_list(
@@ -193,7 +207,7 @@ def _check_batch(actor, cluster, year, inputs, units) -> list[Issue]:
     )
     seen: set[tuple] = set()
     for item in inputs:
-        where = {"row": item.row, "column": item.column, "value": str(item.value)}
+        where: dict[str, Any] = {"row": item.row, "column": item.column, "value": str(item.value)}
         issue = _placement_issue(item, year, seen)
         if issue:
             issues.append(Issue(issue, **where))
@@ -227,7 +241,7 @@ def _placement_issue(item: ValueInput, year: int, seen: set[tuple]) -> str | Non
     return None
 
 
-def _existing_reports(cluster, unit_ids, period: str) -> dict[int, Report]:
+def _existing_reports(cluster: Cluster, unit_ids: Iterable[int], period: str) -> dict[int, Report]:
     return {
         r.unit_id: r
         for r in Report.objects.select_for_update().filter(
@@ -236,7 +250,9 @@ def _existing_reports(cluster, unit_ids, period: str) -> dict[int, Report]:
     }
 
 
-def _reports_for(cluster, units, period: str, existing=None) -> dict[int, Report]:
+def _reports_for(
+    cluster: Cluster, units: Iterable[Unit], period: str, existing: dict[int, Report] | None = None
+) -> dict[int, Report]:
     """The units' reports of the period, locked; the missing ones created. `existing`: the
     ones already locked."""
     units = list(units)
@@ -253,7 +269,7 @@ def _reports_for(cluster, units, period: str, existing=None) -> dict[int, Report
     return {u.pk: existing[u.pk] for u in units}
 
 
-def _current_values(inputs) -> dict[tuple, Value]:
+def _current_values(inputs: list[ValueInput]) -> dict[tuple, Value]:
     units = {i.unit.pk for i in inputs}
     indicators = {i.indicator.pk for i in inputs}
     periods = {i.period for i in inputs}
@@ -264,7 +280,11 @@ def _current_values(inputs) -> dict[tuple, Value]:
 
 
 def entry_open(
-    actor, report: Report, window: ReportingWindow | None, today: date, extension=None
+    actor: Actor,
+    report: Report,
+    window: ReportingWindow | None,
+    today: date,
+    extension: Extension | None = None,
 ) -> bool:
     if perms.is_board(actor) or perms.can_run_cluster(actor, report.cluster_id, report.year):
         return True
@@ -282,7 +302,9 @@ def extensions_of(window: ReportingWindow | None) -> dict[int, Extension]:
     return {e.unit_id: e for e in Extension.objects.filter(window=window)}
 
 
-def _locked(changed, reports, current) -> list[Issue]:
+def _locked(
+    changed: list[ValueInput], reports: dict[int, Report], current: dict[tuple, Value]
+) -> list[Issue]:
     """Changes that would alter a submitted or accepted report: refused until it is reopened.
 
     The report written into must be editable, and so must the report that holds the value now
@@ -291,7 +313,7 @@ def _locked(changed, reports, current) -> list[Issue]:
     issues: list[Issue] = []
     held = _held_elsewhere(changed, reports, current)
     for item in changed:
-        where = {"row": item.row, "column": item.column, "value": str(item.value)}
+        where: dict[str, Any] = {"row": item.row, "column": item.column, "value": str(item.value)}
         report = reports[item.unit.pk]
         existing = current.get(_key(item))
         if report.status not in EDITABLE:
@@ -313,7 +335,9 @@ def _locked(changed, reports, current) -> list[Issue]:
     return issues
 
 
-def _held_elsewhere(changed, reports, current) -> dict[int, Report]:
+def _held_elsewhere(
+    changed: list[ValueInput], reports: dict[int, Report], current: dict[tuple, Value]
+) -> dict[int, Report]:
     """The other reports holding values about to change, locked, if they are not editable.
 
     Locked so that the head cannot accept one of them between this check and the write.
@@ -329,14 +353,22 @@ def _held_elsewhere(changed, reports, current) -> dict[int, Report]:
     return {r.pk: r for r in found}
 
 
-def _check_reports(actor, cluster, period, changed, reports, current, reason) -> list[Issue]:
+def _check_reports(
+    actor: Actor,
+    cluster: Cluster,
+    period: str,
+    changed: list[ValueInput],
+    reports: dict[int, Report],
+    current: dict[tuple, Value],
+    reason: str,
+) -> list[Issue]:
     issues: list[Issue] = []
     window = ReportingWindow.objects.filter(cluster=cluster, period=period).first()
     extensions = extensions_of(window)
     today = timezone.localdate()
     for item in changed:
         report = reports[item.unit.pk]
-        where = {"row": item.row, "column": item.column, "value": str(item.value)}
+        where: dict[str, Any] = {"row": item.row, "column": item.column, "value": str(item.value)}
         expected = value_period(item.indicator, period)
         if item.period != expected:
             msg = _(
@@ -360,7 +392,7 @@ def _was_accepted(report: Report, existing: Value | None) -> bool:
     return existing is not None and existing.report.accepted_at is not None
 
 
-def _closed_message(window, unit) -> str:
+def _closed_message(window: ReportingWindow | None, unit: Unit) -> str:
     if window is None:
         return _("Kỳ báo cáo chưa được cụm trưởng mở; chưa nhập được số liệu cho %(unit)s.") % {
             "unit": unit
@@ -370,7 +402,7 @@ def _closed_message(window, unit) -> str:
     }
 
 
-def _warnings(changed) -> dict[tuple, list[Issue]]:
+def _warnings(changed: list[ValueInput]) -> dict[tuple, list[Issue]]:
     candidates = [Candidate(i.unit.pk, i.indicator, i.period, i.value) for i in changed]
     add_warnings(candidates)
     result = {}
@@ -383,7 +415,15 @@ def _warnings(changed) -> dict[tuple, list[Issue]]:
     return result
 
 
-def _store(actor, changed, current, reports, warnings, via, reason) -> None:
+def _store(
+    actor: Actor,
+    changed: list[ValueInput],
+    current: dict[tuple, Value],
+    reports: dict[int, Report],
+    warnings: dict[tuple, list[Issue]],
+    via: str,
+    reason: str,
+) -> None:
     old = [current[_key(i)] for i in changed if _key(i) in current]
     if old:
         Value.objects.filter(pk__in=[v.pk for v in old]).update(is_current=False)
@@ -448,14 +488,14 @@ TRANSITIONS: dict[str, Transition] = {
 }
 
 
-def may_take(actor, report: Report, name: str) -> bool:
+def may_take(actor: Actor, report: Report, name: str) -> bool:
     """Whether `actor` takes step `name` of the report (whatever its status now)."""
     if TRANSITIONS[name].who == UNIT:
         return perms.can_enter_for_unit(actor, report.unit_id, report.cluster_id, report.year)
     return perms.can_run_cluster(actor, report.cluster_id, report.year)
 
 
-def available_transitions(actor, report: Report) -> list[str]:
+def available_transitions(actor: Actor, report: Report) -> list[str]:
     return [
         name
         for name, t in TRANSITIONS.items()
@@ -463,7 +503,7 @@ def available_transitions(actor, report: Report) -> list[str]:
     ]
 
 
-def _transition(actor, report: Report, name: str, via: str, **fields) -> Report:
+def _transition(actor: Actor, report: Report, name: str, via: str, **fields: Any) -> Report:
     t = TRANSITIONS[name]
     with transaction.atomic():
         report = Report.objects.select_for_update().get(pk=report.pk)
@@ -490,7 +530,7 @@ def _transition(actor, report: Report, name: str, via: str, **fields) -> Report:
     return report
 
 
-def submit_report(actor, report: Report, *, via: str = "web") -> Report:
+def submit_report(actor: Actor, report: Report, *, via: str = "web") -> Report:
     perms.require(may_take(actor, report, "submit"))
     values = list(report.values.filter(is_current=True).select_related("indicator"))
     if not values:
@@ -525,7 +565,7 @@ def submit_report(actor, report: Report, *, via: str = "web") -> Report:
     )
 
 
-def accept_report(actor, report: Report, *, via: str = "web") -> Report:
+def accept_report(actor: Actor, report: Report, *, via: str = "web") -> Report:
     perms.require(may_take(actor, report, "accept"))
     with transaction.atomic():
         report = _accept(actor, report, via)
@@ -533,7 +573,7 @@ def accept_report(actor, report: Report, *, via: str = "web") -> Report:
     return report
 
 
-def _accept(actor, report: Report, via: str) -> Report:
+def _accept(actor: Actor, report: Report, via: str) -> Report:
     return _transition(
         actor,
         report,
@@ -545,7 +585,7 @@ def _accept(actor, report: Report, via: str) -> Report:
     )
 
 
-def return_report(actor, report: Report, comment: str, *, via: str = "web") -> Report:
+def return_report(actor: Actor, report: Report, comment: str, *, via: str = "web") -> Report:
     perms.require(may_take(actor, report, "return"))
     if not comment.strip():
         raise ValidationFailed([Issue(_("Cần ghi ý kiến khi trả lại báo cáo."), column="comment")])
@@ -555,7 +595,7 @@ def return_report(actor, report: Report, comment: str, *, via: str = "web") -> R
     return report
 
 
-def reopen_report(actor, report: Report, reason: str, *, via: str = "web") -> Report:
+def reopen_report(actor: Actor, report: Report, reason: str, *, via: str = "web") -> Report:
     perms.require(may_take(actor, report, "reopen"))
     if not reason.strip():
         raise ValidationFailed([Issue(_("Cần ghi lý do mở lại báo cáo."), column="reason")])
@@ -565,7 +605,7 @@ def reopen_report(actor, report: Report, reason: str, *, via: str = "web") -> Re
     return report
 
 
-def grant_entry_exception(actor, report: Report, until: date, *, via: str = "web") -> Report:
+def grant_entry_exception(actor: Actor, report: Report, until: date, *, via: str = "web") -> Report:
     perms.require(perms.can_run_cluster(actor, report.cluster_id, report.year))
     with transaction.atomic():
         before = {"entry_exception_until": report.entry_exception_until}

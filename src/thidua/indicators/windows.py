@@ -10,10 +10,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from thidua.accounts import permissions as perms
+from thidua.accounts.actors import Actor
 from thidua.accounts.audit import record
 from thidua.accounts.timeline import timeline
 from thidua.common.errors import Issue, ValidationFailed
-from thidua.common.periods import parse_period
+from thidua.common.periods import Period, parse_period
 from thidua.common.workdays import add_working_days
 from thidua.indicators import audit_actions
 from thidua.indicators import notices as report_notices
@@ -26,7 +27,13 @@ LATEST_AFTER_END = timedelta(days=366)
 
 
 def open_window(
-    actor, cluster: Cluster, period: str, deadline: date, entry_closes: date, *, via: str = "web"
+    actor: Actor,
+    cluster: Cluster,
+    period: str,
+    deadline: date,
+    entry_closes: date,
+    *,
+    via: str = "web",
 ) -> ReportingWindow:
     p = parse_period(period)
     perms.require(perms.can_run_cluster(actor, cluster.pk, p.year))
@@ -55,7 +62,7 @@ def open_window(
     return window
 
 
-def _date_issues(p, deadline: date, entry_closes: date) -> list[Issue]:
+def _date_issues(p: Period, deadline: date, entry_closes: date) -> list[Issue]:
     fmt = {"period": p.label(), "d": deadline.strftime("%d/%m/%Y")}
     if deadline <= p.start or deadline > p.end + LATEST_AFTER_END:
         msg = _(
@@ -70,7 +77,7 @@ def _date_issues(p, deadline: date, entry_closes: date) -> list[Issue]:
 
 
 def extend_deadline(
-    actor,
+    actor: Actor,
     window: ReportingWindow,
     unit: Unit,
     *,
@@ -116,7 +123,7 @@ def _extended_date(window: ReportingWindow, until: date | None, working_days: in
     return until
 
 
-def nudge(actor, window: ReportingWindow, unit: Unit, *, via: str = "web") -> int:
+def nudge(actor: Actor, window: ReportingWindow, unit: Unit, *, via: str = "web") -> int:
     """The head's "Nhắc nhở" to a member whose report is not in: not twice within
     THIDUA_NUDGE_HOURS. Returns how many of the unit's officers were told."""
     year = window.year

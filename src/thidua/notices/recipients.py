@@ -19,7 +19,7 @@ def unit_officers(unit_ids: Iterable[int]) -> dict[int, list]:
     ).select_related("user")
     result: dict[int, list] = defaultdict(list)
     for a in found.order_by("user__username"):
-        result[a.unit_id].append(a.user)
+        result[a.unit_id].append(a.user)  # type: ignore[index]
     return result
 
 

@@ -11,6 +11,7 @@ from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 
 from thidua.accounts import permissions as perms
+from thidua.accounts.actors import Actor
 from thidua.accounts.audit import record
 from thidua.notices import audit_actions
 from thidua.notices.models import Notice, Preference
@@ -84,12 +85,12 @@ def send_emails(notices: list[Notice], users: dict) -> int:
     return sent
 
 
-def email_preference(user) -> bool:
-    pref = Preference.objects.filter(user_id=user.pk).values_list("email", flat=True).first()
+def email_preference(user: Actor) -> bool:
+    pref = Preference.objects.filter(user_id=user.pk).values_list("email", flat=True).first()  # type: ignore[misc]
     return True if pref is None else pref
 
 
-def set_email_preference(user, wanted: bool, *, via: str = "web") -> None:
+def set_email_preference(user: Actor, wanted: bool, *, via: str = "web") -> None:
     perms.require(getattr(user, "is_authenticated", False))
     with transaction.atomic():
         before = email_preference(user)
@@ -98,13 +99,13 @@ def set_email_preference(user, wanted: bool, *, via: str = "web") -> None:
         record(user, audit_actions.EMAIL_PREFERENCE, user, *change, via=via)
 
 
-def mark_read(user, notice_ids: Iterable[int] | None = None) -> int:
+def mark_read(user: Actor, notice_ids: Iterable[int] | None = None) -> int:
     """Mark the user's own notices read (all of them when no ids are given)."""
-    mine = Notice.objects.filter(user_id=user.pk, read=False)
+    mine = Notice.objects.filter(user_id=user.pk, read=False)  # type: ignore[misc]
     if notice_ids is not None:
         mine = mine.filter(pk__in=list(notice_ids))
     return mine.update(read=True)
 
 
-def unread_count(user) -> int:
-    return Notice.objects.filter(user_id=user.pk, read=False).count()
+def unread_count(user: Actor) -> int:
+    return Notice.objects.filter(user_id=user.pk, read=False).count()  # type: ignore[misc]

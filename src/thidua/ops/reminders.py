@@ -7,8 +7,10 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import transaction
@@ -27,14 +29,17 @@ from thidua.indicators.services import EDITABLE
 from thidua.notices.models import Notice
 from thidua.notices.recipients import board_users, unit_officers
 from thidua.notices.services import Message, absolute, notify
-from thidua.orgs.models import Membership
+from thidua.orgs.models import Membership, Unit
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 BALLOT_WARNING = timedelta(hours=24)
 
 
 @dataclass(frozen=True)
 class Reminder:
-    user: object
+    user: User
     message: Message
 
     def row(self) -> dict:
@@ -102,12 +107,12 @@ def deadline_reminders(today: date) -> list[Reminder]:
     return result
 
 
-def _members(windows) -> dict[tuple, list]:
+def _members(windows: Iterable[ReportingWindow]) -> dict[tuple, list]:
     found = Membership.objects.filter(
         cluster_id__in={w.cluster_id for w in windows},
         year__in={w.year for w in windows},
     ).select_related("unit")
-    result = defaultdict(list)
+    result: defaultdict[tuple, list] = defaultdict(list)
     for m in found.order_by("unit__code"):
         result[(m.cluster_id, m.year)].append(m.unit)
     return result
@@ -119,7 +124,9 @@ def remind_bucket(days_left: int) -> int | None:
     return min(fitting) if fitting else None
 
 
-def _deadline_message(window, unit, deadline: date, today: date) -> Message | None:
+def _deadline_message(
+    window: ReportingWindow, unit: Unit, deadline: date, today: date
+) -> Message | None:
     if deadline < today:
         return None
     days_left = working_days_between(today, deadline)
@@ -182,6 +189,6 @@ def proposal_reminders(today: date) -> list[Reminder]:
     result = []
     for p in late:
         users = officers.get(p.proposing_unit_id, []) if p.status in UNIT_ACTS_ON else board
-        message = proposal_overdue_message(p, working_days_between(p.due_on, today))
+        message = proposal_overdue_message(p, working_days_between(p.due_on, today))  # type: ignore[arg-type]
         result += [Reminder(user, message) for user in users]
     return result

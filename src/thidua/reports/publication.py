@@ -17,7 +17,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 
 from thidua.accounts import permissions as perms
-from thidua.accounts.actors import user_or_none
+from thidua.accounts.actors import Actor, user_or_none
 from thidua.accounts.audit import record
 from thidua.common.periods import parse_period
 from thidua.indicators.models import Report, ReportStatus
@@ -85,7 +85,9 @@ def counted_reports(cluster: Cluster, period: str) -> list[dict]:
     ]
 
 
-def publish_review(actor, cluster: Cluster, period: str, *, via: str = "web") -> ReviewPublication:
+def publish_review(
+    actor: Actor, cluster: Cluster, period: str, *, via: str = "web"
+) -> ReviewPublication:
     """Freeze the accepted figures of `period`, their narrative and the Word document."""
     from thidua.reports.documents import review_docx
 
@@ -127,7 +129,7 @@ def publish_review(actor, cluster: Cluster, period: str, *, via: str = "web") ->
     return publication
 
 
-def _name(actor) -> str:
+def _name(actor: Actor) -> str:
     full = actor.get_full_name() if hasattr(actor, "get_full_name") else ""
     return full or actor.get_username()
 

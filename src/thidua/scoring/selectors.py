@@ -5,13 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from thidua.accounts import permissions as perms
+from thidua.accounts.actors import Actor
 from thidua.scoring.engine import CriterionScore, MemberScore
 from thidua.scoring.models import Criterion, ManualScore, Method, Regulation
 
 MANUAL = (Method.MANUAL, Method.BONUS, Method.PENALTY)
 
 
-def visible(user, regulation: Regulation, results: list[MemberScore]) -> list[dict]:
+def visible(user: Actor, regulation: Regulation, results: list[MemberScore]) -> list[dict]:
     full_access = perms.can_run_cluster(user, regulation.cluster_id, regulation.year)
     own = perms.officer_unit_ids(user)
     sees_cluster = perms.can_view_cluster(user, regulation.cluster_id, regulation.year)
@@ -27,7 +28,7 @@ def visible(user, regulation: Regulation, results: list[MemberScore]) -> list[di
     return rows
 
 
-def may_read_minutes(user, regulation: Regulation) -> bool:
+def may_read_minutes(user: Actor, regulation: Regulation) -> bool:
     """The minutes show every member's points: the head's secretariat and the board may read
     them, and once the result is published whoever sees the cluster."""
     if perms.can_run_cluster(user, regulation.cluster_id, regulation.year):
@@ -37,7 +38,9 @@ def may_read_minutes(user, regulation: Regulation) -> bool:
     )
 
 
-def full_sheet(user, regulation: Regulation, results: list[MemberScore], unit_id: int):
+def full_sheet(
+    user: Actor, regulation: Regulation, results: list[MemberScore], unit_id: int
+) -> MemberScore | None:
     """The unit's scores if the user may see its sheet in full (the rule of `visible`)."""
     found = next((r for r in results if r.unit_id == unit_id), None)
     if found is None:
@@ -79,7 +82,7 @@ class SheetRow:
         """The head's review score differs from the unit's own."""
         m = self.manual
         return bool(m and m.review_points is not None and m.self_points is not None) and (
-            m.self_points != m.review_points
+            m.self_points != m.review_points  # type: ignore[union-attr]
         )
 
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from thidua.accounts import permissions as perms
-from thidua.accounts.actors import user_or_none
+from thidua.accounts.actors import Actor, user_or_none
 from thidua.accounts.audit import record
 from thidua.common import sheets
 from thidua.common.errors import Conflict, Issue, ValidationFailed
@@ -21,7 +21,7 @@ from thidua.scoring.models import Criterion, ManualScore, Method, Regulation
 MANUAL = (Method.MANUAL, Method.BONUS, Method.PENALTY)
 
 
-def import_regulation(actor, data: dict, *, via: str = "web") -> Regulation:
+def import_regulation(actor: Actor, data: dict, *, via: str = "web") -> Regulation:
     cluster, year, _rows = regulation_io.validate(data)
     perms.require(perms.can_run_cluster(actor, cluster.pk, year))
     with transaction.atomic():
@@ -75,7 +75,7 @@ def _read_excel(content: bytes, limits: sheets.Limits | None) -> dict:
 
 
 def import_regulation_file(
-    actor,
+    actor: Actor,
     content: bytes,
     *,
     excel: bool,
@@ -96,7 +96,9 @@ def import_regulation_file(
     return import_regulation(actor, data, via=via)
 
 
-def copy_to_year(actor, regulation: Regulation, year: int, *, via: str = "web") -> Regulation:
+def copy_to_year(
+    actor: Actor, regulation: Regulation, year: int, *, via: str = "web"
+) -> Regulation:
     data = regulation_io.shifted_to_year(regulation_io.to_dict(regulation), year)
     return import_regulation(actor, data, via=via)
 
@@ -175,7 +177,7 @@ def _points_text(value: Decimal | None) -> str:
 
 
 def self_score(
-    actor,
+    actor: Actor,
     criterion: Criterion,
     unit: Unit,
     points: Decimal,
@@ -223,7 +225,7 @@ def self_score(
 
 
 def review_score(
-    actor,
+    actor: Actor,
     criterion: Criterion,
     unit: Unit,
     points: Decimal,
@@ -272,7 +274,7 @@ def review_score(
     return score
 
 
-def publish(actor, regulation: Regulation, *, via: str = "web") -> Regulation:
+def publish(actor: Actor, regulation: Regulation, *, via: str = "web") -> Regulation:
     perms.require(perms.can_run_cluster(actor, regulation.cluster_id, regulation.year))
     with transaction.atomic():
         regulation.published_at = timezone.now()

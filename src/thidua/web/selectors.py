@@ -10,6 +10,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from thidua.accounts import permissions as perms
+from thidua.accounts.actors import Actor
 from thidua.accounts.timeline import Event, events
 from thidua.common.periods import parse_period
 from thidua.covenants.models import Covenant
@@ -63,7 +64,7 @@ def cluster_summaries(cluster_ids: set[int] | None = None) -> list[ClusterSummar
     clusters = Cluster.objects.all()
     if cluster_ids is not None:
         clusters = clusters.filter(pk__in=cluster_ids)
-    members = defaultdict(dict)
+    members: defaultdict[int, dict] = defaultdict(dict)
     for row in Membership.objects.values("cluster_id", "year").annotate(n=Count("pk")):
         members[row["cluster_id"]][row["year"]] = row["n"]
     counts: dict[tuple, dict] = defaultdict(dict)
@@ -86,7 +87,7 @@ def cluster_summaries(cluster_ids: set[int] | None = None) -> list[ClusterSummar
     return result
 
 
-def run_windows(user) -> list[ReportingWindow]:
+def run_windows(user: Actor) -> list[ReportingWindow]:
     """Windows of the clusters the user runs as head secretariat (the board sees all elsewhere)."""
     by_year: dict[int, set[int]] = {}
     result = []
@@ -125,7 +126,7 @@ class DueRow:
         return entry_until(self.window, self.extension)
 
 
-def officer_dues(user, today: date | None = None) -> list[DueRow]:
+def officer_dues(user: Actor, today: date | None = None) -> list[DueRow]:
     """Each window of a cluster the officer's units belong to in the window's year."""
     today = today or timezone.localdate()
     units = perms.officer_unit_ids(user)
@@ -157,7 +158,7 @@ def officer_dues(user, today: date | None = None) -> list[DueRow]:
     return rows
 
 
-def visible_cluster_ids(user) -> set[int] | None:
+def visible_cluster_ids(user: Actor) -> set[int] | None:
     """None means every cluster (the board)."""
     if perms.is_board(user):
         return None
@@ -167,7 +168,7 @@ def visible_cluster_ids(user) -> set[int] | None:
     return ids
 
 
-_ROLE_ORDER = {MemberRole.HEAD: 0, MemberRole.DEPUTY: 1, MemberRole.MEMBER: 2}
+_ROLE_ORDER: dict[str, int] = {MemberRole.HEAD: 0, MemberRole.DEPUTY: 1, MemberRole.MEMBER: 2}
 
 
 @dataclass
@@ -215,7 +216,7 @@ def cluster_year(cluster: Cluster, year: int) -> ClusterYear:
 
 def _labelled(meetings: list[ReviewMeeting]) -> list[ReviewMeeting]:
     for m in meetings:
-        m.period_label = parse_period(m.period).label()
+        m.period_label = parse_period(m.period).label()  # type: ignore[attr-defined]
     return meetings
 
 

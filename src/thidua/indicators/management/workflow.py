@@ -14,7 +14,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.core.management.base import CommandError
 
-from thidua.accounts.actors import signed_in
+from thidua.accounts.actors import Actor, signed_in
 from thidua.accounts.permissions import SYSTEM
 from thidua.common.errors import ValidationFailed
 from thidua.common.periods import PeriodError, parse_period
@@ -143,7 +143,7 @@ def _reports(cluster: Cluster, period: str, action: str, codes: list[str] | None
     return [by_unit.get(code) or members[code] for code in dict.fromkeys(codes)]
 
 
-def apply(action, actor, reports, cluster, period, comment: str = "") -> Outcome:
+def apply(action, actor: Actor, reports, cluster, period, comment: str = "") -> Outcome:
     do = ACTIONS[action][0]
     name = actor.get_username() if signed_in(actor) else "system"
     outcome = Outcome(action, cluster.code, period, name)

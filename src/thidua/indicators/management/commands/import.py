@@ -5,7 +5,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from thidua.accounts.actors import user_or_none
+from thidua.accounts.actors import Actor, user_or_none
 from thidua.common.errors import Issue
 from thidua.common.periods import PeriodError, parse_period
 from thidua.indicators.importing import ImportResult, import_file
@@ -70,7 +70,7 @@ class Command(BaseCommand):
             raise CommandError(f"{len(sent.refused)} báo cáo không gửi được.", returncode=1)
 
 
-def _written(actor, cluster: Cluster, result: ImportResult, since: int) -> list[Report]:
+def _written(actor: Actor, cluster: Cluster, result: ImportResult, since: int) -> list[Report]:
     """The reports this import wrote values into (values after `since`, by this actor)."""
     user = user_or_none(actor)
     values = Value.objects.filter(
