@@ -3,32 +3,42 @@ transaction (a job is never queued without its row, nor recorded without being q
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import PurePath
+from typing import Any
 
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from thidua.accounts import permissions as perms
+from thidua.accounts.actors import Actor, user_or_none
 from thidua.accounts.audit import record
 from thidua.common.errors import Issue, ValidationFailed
+from thidua.common.periods import Period
 from thidua.jobs import audit_actions, files, importers
 from thidua.jobs.models import Job
+from thidua.orgs.models import Cluster
 from thidua.reports.docx import LO_HINT, soffice
 
 
-def can_see(user, job: Job) -> bool:
+def can_see(user: Actor, job: Job) -> bool:
     """The one who started it, and the board."""
     return (job.started_by_id is not None and job.started_by_id == user.pk) or perms.is_board(user)
 
 
-def start(actor, kind: str, title: str, params: dict, **fields) -> Job:
+def start(actor: Actor, kind: str, title: str, params: dict, **fields: Any) -> Job:
     from thidua.jobs.tasks import run_job
 
     params = {"language": get_language() or "vi", **params}
     with transaction.atomic():
         job = Job.objects.create(
-            kind=kind, title=str(title)[:200], params=params, started_by=actor, **fields
+            kind=kind,
+            title=str(title)[:200],
+            params=params,
+            started_by=user_or_none(actor),
+            **fields,
         )
         job.task_id = str(run_job.enqueue(job.pk).id)
         job.save(update_fields=["task_id"])
@@ -37,7 +47,7 @@ def start(actor, kind: str, title: str, params: dict, **fields) -> Job:
     return job
 
 
-def start_import(actor, name: str, upload) -> Job:
+def start_import(actor: Actor, name: str, upload: UploadedFile) -> Job:
     """An uploaded list imported by the worker (all or nothing); the upload is kept on disk
     (moved there, never read into memory) until the job ends."""
     importer = importers.get(name)
@@ -65,7 +75,7 @@ def start_import(actor, name: str, upload) -> Job:
         raise
 
 
-def start_dossier(actor, proposals: list, filename: str) -> Job:
+def start_dossier(actor: Actor, proposals: list, filename: str) -> Job:
     from thidua.awards.dossier_docs import check_batch
 
     check_batch(actor, proposals)
@@ -83,7 +93,9 @@ def pdf_missing() -> str | None:
     return msg % {"cmd": LO_HINT}
 
 
-def start_review_pdf(actor, cluster, period, *, live: bool, submitted: bool) -> Job:
+def start_review_pdf(
+    actor: Actor, cluster: Cluster, period: Period, *, live: bool, submitted: bool
+) -> Job:
     perms.require(perms.can_view_cluster(actor, cluster.pk, period.year))
     missing = pdf_missing()
     if missing:
@@ -96,7 +108,7 @@ def start_review_pdf(actor, cluster, period, *, live: bool, submitted: bool) -> 
     return start(actor, Job.Kind.REVIEW_PDF, title, params)
 
 
-def purge_outputs(now=None) -> int:
+def purge_outputs(now: datetime | None = None) -> int:
     """Delete the files of jobs finished more than THIDUA_UPLOAD_KEEP_HOURS ago (`thidua uploads
     purge`); their pages then say so. How many files."""
     from datetime import timedelta
