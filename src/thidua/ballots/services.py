@@ -68,6 +68,36 @@ class Rules:
     legal_basis: str = ""
 
 
+@dataclass(frozen=True)
+class PersonCandidate:
+    """A person standing in a session, as the caller knows them (the commendation side passes
+    its person's id and name; ballots import nothing of awards)."""
+
+    ref: int
+    name: str
+
+    @property
+    def code(self) -> str:
+        return f"person:{self.ref}"
+
+
+def _candidate(session: BallotSession, subject, position: int, rank) -> Candidate:
+    if isinstance(subject, PersonCandidate):
+        return Candidate(
+            session=session,
+            person_ref=subject.ref,
+            name=subject.name,
+            position=position,
+            score_rank=rank,
+        )
+    return Candidate(session=session, unit=subject, position=position, score_rank=rank)
+
+
+def _subject(c: Candidate):
+    """A stored candidate back as create_session takes it (a correction repeats the set)."""
+    return c.unit if c.unit_id else PersonCandidate(c.person_ref, c.name)
+
+
 def _fail(message: str, **where) -> ValidationFailed:
     return ValidationFailed([Issue(message, **where)])
 
@@ -156,10 +186,7 @@ def create_session(
             created_by=user_or_none(actor),
         )
         Candidate.objects.bulk_create(
-            [
-                Candidate(session=session, unit=u, position=i, score_rank=r)
-                for i, (u, r) in enumerate(candidates)
-            ]
+            [_candidate(session, u, i, r) for i, (u, r) in enumerate(candidates)]
         )
         Elector.objects.bulk_create(
             [Elector(session=session, user=user, unit=unit) for user, unit in electors]
@@ -190,9 +217,10 @@ def _validate_setup(cluster, year, candidates, electors, rules: Rules) -> None:
     )
     issues = []
     if not candidates:
-        issues.append(Issue(_("Cần ít nhất một đơn vị được đề cử.")))
+        issues.append(Issue(_("Cần ít nhất một đơn vị hoặc cá nhân được đề cử.")))
     for unit, _rank in candidates:
-        if unit.pk not in members:
+        # A person is proposed through the commendation workflow, not by cluster membership.
+        if not isinstance(unit, PersonCandidate) and unit.pk not in members:
             issues.append(
                 Issue(_("%(u)s không phải thành viên của cụm năm %(y)s.") % {"u": unit, "y": year})
             )
@@ -204,7 +232,7 @@ def _validate_setup(cluster, year, candidates, electors, rules: Rules) -> None:
         issues.append(Issue(msg % {"m": min_ballots()}))
     issues += _elector_issues(cluster, year, members, electors)
     if rules.seats < 1 or rules.seats > max(len(candidates), 1):
-        issues.append(Issue(_("Số suất phải từ 1 đến số đơn vị được đề cử.")))
+        issues.append(Issue(_("Số suất phải từ 1 đến số đơn vị, cá nhân được đề cử.")))
     for pct in (rules.quorum_pct, rules.pass_pct):
         if not Decimal(0) <= Decimal(pct) <= Decimal(100):
             issues.append(Issue(_("Tỷ lệ phải từ 0 đến 100%.")))
@@ -738,8 +766,9 @@ def tally(session: BallotSession, totals: dict[int, int]) -> dict:
         rows.append(
             {
                 "candidate_id": c.id,
-                "unit_code": c.unit.code,
-                "unit_name": c.unit.name,
+                "unit_code": c.code,
+                "unit_name": c.label,
+                "person_ref": c.person_ref,
                 "votes": votes,
                 "pct": str(pct.quantize(Decimal("0.01"))),
                 "passed": passed,
@@ -863,7 +892,7 @@ def correct(
         raise _fail(_("Chỉ tổ chức lại được phiên đã kết thúc."))
     if not reason.strip():
         raise _fail(_("Cần ghi lý do tổ chức bỏ phiếu lại."))
-    candidates = [(c.unit, c.score_rank) for c in session.candidates.select_related("unit")]
+    candidates = [(_subject(c), c.score_rank) for c in session.candidates.select_related("unit")]
     electors = [(e.user, e.unit) for e in session.electors.select_related("user", "unit")]
     trustees = [t.user for t in session.trustees.select_related("user")] or None
     rules = Rules(
