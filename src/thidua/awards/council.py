@@ -75,7 +75,9 @@ def open_council_ballot(
         raise ValidationFailed([Issue(msg % {"unit": proposal.proposing_unit.name})])
     together = waiting_together(proposal)
     candidates = [
-        (ballots.PersonCandidate(p.person_id, p.person.full_name), None) for p in together
+        (ballots.PersonCandidate(p.person.pk, p.person.full_name), None)
+        for p in together
+        if p.person is not None
     ]
     rule = rule_for(proposal.award_type, proposal.year, considered_on(proposal))
     title = _("Hội đồng Thi đua – Khen thưởng xét đề nghị %(award)s năm %(y)s") % {

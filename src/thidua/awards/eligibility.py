@@ -297,16 +297,18 @@ class UnitMembers:
         ):
             self.held[(year, code)].add(person_id)
 
-    def of(self, unit_id: int, year: int) -> set[int]:
+    def of(self, unit_id: int | None, year: int) -> set[int]:
+        if unit_id is None:
+            return set()
         found = {p for p in self.current.get(unit_id, ()) if year not in self.placed_years[p]}
         for u in {unit_id} | self.lineage.get(unit_id, set()):
             found |= self.placed.get((u, year), set())
         return found
 
-    def ratings(self, unit_id: int, year: int) -> list[str]:
+    def ratings(self, unit_id: int | None, year: int) -> list[str]:
         return [r for p in self.of(unit_id, year) if (r := self.rating.get((p, year)))]
 
-    def holding(self, unit_id: int, year: int, codes: set[str]) -> int:
+    def holding(self, unit_id: int | None, year: int, codes: set[str]) -> int:
         held = set().union(*(self.held.get((year, code), set()) for code in codes))
         return len(held & self.of(unit_id, year))
 
@@ -361,7 +363,7 @@ class Records:
             self.initiatives[person_id].append((year, scope, title))
         self.membership = UnitMembers(units, self.lineage)
 
-    def members_holding(self, unit_id: int, year: int, title: str) -> int:
+    def members_holding(self, unit_id: int | None, year: int, title: str) -> int:
         """Members holding `title` in `year`, or a title that presupposes it, each once."""
         return self.membership.holding(unit_id, year, self.counting.get(title, {title}))
 

@@ -113,11 +113,11 @@ class Candidate(models.Model):
     @property
     def label(self) -> str:
         """What the ballot paper shows: the unit's name, or the person's name as passed."""
-        return self.unit.name if self.unit_id else self.name
+        return self.unit.name if self.unit is not None else self.name
 
     @property
     def code(self) -> str:
-        return self.unit.code if self.unit_id else ""
+        return self.unit.code if self.unit is not None else ""
 
 
 class Elector(models.Model):

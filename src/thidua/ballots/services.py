@@ -40,7 +40,7 @@ from thidua.ballots.models import (
     Trustee,
 )
 from thidua.common.errors import Issue, ValidationFailed
-from thidua.orgs.models import Membership
+from thidua.orgs.models import Membership, Unit
 
 _RECEIPT_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread
 
@@ -81,7 +81,9 @@ class PersonCandidate:
         return f"person:{self.ref}"
 
 
-def _candidate(session: BallotSession, subject, position: int, rank) -> Candidate:
+def _candidate(
+    session: BallotSession, subject: Unit | PersonCandidate, position: int, rank: int | None
+) -> Candidate:
     if isinstance(subject, PersonCandidate):
         return Candidate(
             session=session,
@@ -93,9 +95,11 @@ def _candidate(session: BallotSession, subject, position: int, rank) -> Candidat
     return Candidate(session=session, unit=subject, position=position, score_rank=rank)
 
 
-def _subject(c: Candidate):
+def _subject(c: Candidate) -> Unit | PersonCandidate:
     """A stored candidate back as create_session takes it (a correction repeats the set)."""
-    return c.unit if c.unit_id else PersonCandidate(c.person_ref, c.name)
+    if c.unit is not None:
+        return c.unit
+    return PersonCandidate(c.person_ref or 0, c.name)  # one of the two: a check constraint
 
 
 def _fail(message: str, **where) -> ValidationFailed:

@@ -261,8 +261,7 @@ def _next_link(proposal: Proposal, step: NextStep | None) -> str:
     if step.key == "ballot" and step.session is not None:
         return reverse("web:ballot", args=[step.session.pk])
     if step.key == "registry":
-        name = proposal.person.full_name if proposal.person_id else nominee_name(proposal)
-        return f"{reverse('web:lookup')}?{urlencode({'q': name})}"
+        return f"{reverse('web:lookup')}?{urlencode({'q': nominee_name(proposal)})}"
     return _STEP_ANCHORS.get(step.key, "")
 
 
