@@ -158,3 +158,22 @@ def _closes():
     from django.utils import timezone
 
     return timezone.now() + timedelta(days=1)
+
+
+def test_the_api_records_the_councils_agreement_without_a_session(users, person, checked):  # noqa: F811
+    import json
+
+    from django.test import Client
+
+    board = Client()
+    board.force_login(users["bantw"])
+
+    def vote(p):
+        path = f"/api/v1/proposals/{p.pk}/vote"
+        return board.post(path, json.dumps({}), content_type="application/json")
+
+    refused = vote(checked)  # CSTĐ: the rule asks for a secret ballot
+    assert refused.status_code == 422 and "bỏ phiếu kín" in refused.content.decode()
+    agreed = vote(bang_khen(users, person))
+    assert agreed.status_code == 200, agreed.content
+    assert json.loads(agreed.content)["council_result"]["ballot"] is False
