@@ -98,6 +98,7 @@ WEB = {
     "proposal_check": ("post", BOARD),
     "proposal_return": ("post", BOARD),
     "proposal_vote": ("post", BOARD),
+    "proposal_ballot": ("post", BOARD),
     "proposal_forward": ("post", BOARD),
     "proposal_decide": ("post", BOARD),
     "proposal_reject": ("post", BOARD),

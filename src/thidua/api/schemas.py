@@ -833,7 +833,11 @@ class ReasonsIn(InSchema):
 
 
 class CouncilVoteIn(InSchema):
-    session_id: Id = Field(description="Phiên bỏ phiếu kín đã kết thúc của hội đồng.")
+    session_id: OptionalId = Field(
+        None,
+        description="Phiên bỏ phiếu kín đã kết thúc của hội đồng; bỏ trống khi tiêu chuẩn áp "
+        "dụng không yêu cầu bỏ phiếu kín (ghi hội đồng nhất trí).",
+    )
     candidate_id: OptionalId = Field(
         None, description="Dòng kết quả của đối tượng; không cần khi phiên chỉ có một dòng."
     )

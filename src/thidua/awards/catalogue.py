@@ -21,7 +21,8 @@ from thidua.awards.aliases import load_aliases
 from thidua.awards.models import AwardRule, AwardType
 
 RULE_FIELDS = (
-    "verification legal_basis source vote_threshold_pct vote_basis documents step_days note"
+    "verification legal_basis source vote_threshold_pct vote_basis council_ballot documents "
+    "step_days note"
 ).split()
 
 DEFAULT_STEP_DAYS = {"check": 10, "council": 10, "decide": 20}

@@ -323,6 +323,9 @@ def _vote_row(i: int, p: Proposal) -> list[str]:
     r = p.council_result
     if not r:
         return [str(i), _nominee(p), p.award_type.name, GAP, GAP, "Chưa bỏ phiếu"]
+    if r.get("ballot") is False:
+        agreed = "Hội đồng nhất trí (tiêu chuẩn không yêu cầu bỏ phiếu kín)"
+        return [str(i), _nominee(p), p.award_type.name, "–", "–", agreed]
     pct = f"{format_vn(Decimal(r['pct']), 2)}%"
     need = f"cần ≥ {format_vn(Decimal(r['threshold_pct']), 2)}%"
     verdict = "Đạt" if r.get("passed") else "Không đạt"

@@ -37,7 +37,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import NamedTuple
 
-from django.db.models import Count
+from django.db.models import Q
 from django.utils import timezone
 
 from thidua.awards.catalogue import decree_on, rule_for
@@ -49,6 +49,7 @@ from thidua.awards.models import (
     AwardType,
     Initiative,
     Person,
+    PersonUnit,
     Rating,
     RatingLevel,
 )
@@ -257,6 +258,61 @@ class Held(NamedTuple):
         return f"thành tích năm {self.year}"
 
 
+class UnitMembers:
+    """Who belonged to a collective in a year: the people whose unit that year (`PersonUnit`)
+    is it or one of its predecessors (the Long An department's 2024 staff for the Tây Ninh
+    department), and those currently in it with no unit recorded for the year. Read in three
+    queries for all the collectives at once, whatever their size."""
+
+    def __init__(self, units: set[int], lineage: dict[int, set[int]]):
+        self.lineage = lineage
+        all_units = units | {p for ps in lineage.values() for p in ps}
+        self.current: dict[int, set[int]] = defaultdict(set)
+        for person_id, unit_id in Person.objects.filter(
+            unit_id__in=units, merged_into=None
+        ).values_list("id", "unit_id"):
+            self.current[unit_id].add(person_id)
+        self.placed: dict[tuple, set[int]] = defaultdict(set)
+        self.placed_years: dict[int, set[int]] = defaultdict(set)
+        near = Q(unit_id__in=all_units) | Q(person__unit_id__in=units)
+        for person_id, unit_id, year in PersonUnit.objects.filter(
+            near, person__merged_into=None
+        ).values_list("person_id", "unit_id", "year"):
+            self.placed[(unit_id, year)].add(person_id)
+            self.placed_years[person_id].add(year)
+        member = Q(person__unit_id__in=units) | Q(
+            person_id__in=PersonUnit.objects.filter(unit_id__in=all_units).values("person_id")
+        )
+        self.rating: dict[tuple, str] = {
+            (p, y): r
+            for p, y, r in Rating.objects.filter(member, person__merged_into=None).values_list(
+                "person_id", "year", "rating"
+            )
+        }
+        self.held: dict[tuple, set[int]] = defaultdict(set)
+        for person_id, year, code in (
+            AwardEntry.objects.filter(member, person__merged_into=None)
+            .values_list("person_id", "year", "award_type__code")
+            .distinct()
+        ):
+            self.held[(year, code)].add(person_id)
+
+    def of(self, unit_id: int | None, year: int) -> set[int]:
+        if unit_id is None:
+            return set()
+        found = {p for p in self.current.get(unit_id, ()) if year not in self.placed_years[p]}
+        for u in {unit_id} | self.lineage.get(unit_id, set()):
+            found |= self.placed.get((u, year), set())
+        return found
+
+    def ratings(self, unit_id: int | None, year: int) -> list[str]:
+        return [r for p in self.of(unit_id, year) if (r := self.rating.get((p, year)))]
+
+    def holding(self, unit_id: int | None, year: int, codes: set[str]) -> int:
+        held = set().union(*(self.held.get((year, code), set()) for code in codes))
+        return len(held & self.of(unit_id, year))
+
+
 class Records:
     """Ratings, registry entries and initiatives of every nominee (and members of collectives)."""
 
@@ -305,34 +361,11 @@ class Records:
             person_id__in=people
         ).values_list("person_id", "year", "scope", "title"):
             self.initiatives[person_id].append((year, scope, title))
-        self.members = dict(
-            Person.objects.filter(unit_id__in=units, merged_into=None)
-            .values("unit_id")
-            .annotate(n=Count("id"))
-            .values_list("unit_id", "n")
-        )
-        self.member_ratings: dict[tuple, int] = {}
-        for unit_id, year, rating, n in (
-            Rating.objects.filter(person__unit_id__in=units, person__merged_into=None)
-            .values("person__unit_id", "year", "rating")
-            .annotate(n=Count("id"))
-            .values_list("person__unit_id", "year", "rating", "n")
-        ):
-            self.member_ratings[(unit_id, year, rating)] = n
-        self.member_titles: dict[tuple, set[int]] = defaultdict(set)
-        for unit_id, year, code, person_id in (
-            AwardEntry.objects.filter(person__unit_id__in=units, person__merged_into=None)
-            .values_list("person__unit_id", "year", "award_type__code", "person_id")
-            .distinct()
-        ):
-            self.member_titles[(unit_id, year, code)].add(person_id)
+        self.membership = UnitMembers(units, self.lineage)
 
-    def members_holding(self, unit_id: int, year: int, title: str) -> int:
+    def members_holding(self, unit_id: int | None, year: int, title: str) -> int:
         """Members holding `title` in `year`, or a title that presupposes it, each once."""
-        held: set[int] = set()
-        for code in self.counting.get(title, {title}):
-            held |= self.member_titles.get((unit_id, year, code), set())
-        return len(held)
+        return self.membership.holding(unit_id, year, self.counting.get(title, {title}))
 
     def name(self, code: str) -> str:
         return self.names.get(code, code)
@@ -589,16 +622,13 @@ def _unit_rating(c: dict, ctx: _Context) -> Check:
 
 
 def _members(ctx: _Context) -> int:
-    return ctx.records.members.get(ctx.nominee.unit_id, 0)
+    return len(ctx.records.membership.of(ctx.nominee.unit_id, ctx.year))
 
 
 def _member_rating_share(c: dict, ctx: _Context) -> Check:
     total = _members(ctx)
-    good = sum(
-        n
-        for (u, y, r), n in ctx.records.member_ratings.items()
-        if u == ctx.nominee.unit_id and y == ctx.year and _at_least(r, c["min"])
-    )
+    rated = ctx.records.membership.ratings(ctx.nominee.unit_id, ctx.year)
+    good = sum(1 for r in rated if _at_least(r, c["min"]))
     share = good * 100 / total if total else 0
     ok = total > 0 and share >= c["pct"]
     return Check(

@@ -25,27 +25,24 @@ from thidua.awards.history_write import write_histories
 from thidua.awards.imports import RowsImport
 from thidua.awards.models import RatingLevel, Scope
 from thidua.common.errors import Issue
-from thidua.common.spreadsheet import FileUnreadable, Source, read_rows
+from thidua.common.spreadsheet import Column, FileUnreadable, Source, locate, missing, read_rows
 from thidua.common.text import name_key, shown, text_problem
 from thidua.orgs.lineage import UnitResolver
 
 CLI_LIMIT = 64 * 1024 * 1024
 
 
-def _aliases(*names: str) -> frozenset[str]:
-    return frozenset(name_key(n).replace("_", " ") for n in names)
-
-
-COLUMNS = {
-    "full_name": _aliases("họ và tên", "họ tên", "full_name", "tập thể, cá nhân", "tên"),
-    "birth_year": _aliases("năm sinh", "birth_year"),
-    "unit": _aliases("đơn vị", "đơn vị công tác", "cơ quan, đơn vị", "unit"),
-    "year": _aliases("năm", "năm đánh giá", "year"),
-    "rating": _aliases("xếp loại", "mức xếp loại", "rating"),
-    "initiative": _aliases("sáng kiến", "tên sáng kiến", "initiative"),
-    "initiative_scope": _aliases("phạm vi sáng kiến", "phạm vi", "initiative_scope"),
-}
-REQUIRED = ("full_name", "year")
+COLUMNS = (
+    Column(
+        "full_name", ("họ và tên", "họ tên", "full_name", "tập thể, cá nhân", "tên"), required=True
+    ),
+    Column("birth_year", ("năm sinh", "birth_year")),
+    Column("unit", ("đơn vị", "đơn vị công tác", "cơ quan, đơn vị", "unit")),
+    Column("year", ("năm", "năm đánh giá", "year"), required=True),
+    Column("rating", ("xếp loại", "mức xếp loại", "rating")),
+    Column("initiative", ("sáng kiến", "tên sáng kiến", "initiative")),
+    Column("initiative_scope", ("phạm vi sáng kiến", "phạm vi", "initiative_scope")),
+)
 # The columns as a Vietnamese header names them (the error table of the web page).
 LABELS = {
     "full_name": "Họ và tên",
@@ -187,16 +184,10 @@ class _Parser:
         return [] if errors else rows
 
     def header(self, cells: list, errors: list[Issue]) -> dict[str, int]:
-        found: dict[str, int] = {}
-        for index, cell in enumerate(cells):
-            key = name_key(_text(cell)).replace("_", " ")
-            for column, aliases in COLUMNS.items():
-                if key in aliases and column not in found:
-                    found[column] = index
-        for column in REQUIRED:
-            if column not in found:
-                msg = _("Thiếu cột “%(c)s” ở dòng tiêu đề (ví dụ: Họ và tên, Năm, Xếp loại).")
-                errors.append(Issue(msg % {"c": column}, row=1, column=column))
+        found = locate(cells, COLUMNS)
+        for column in missing(found, COLUMNS):
+            msg = _("Thiếu cột “%(c)s” ở dòng tiêu đề (ví dụ: Họ và tên, Năm, Xếp loại).")
+            errors.append(Issue(msg % {"c": column.name}, row=1, column=column.name))
         if "rating" not in found and "initiative" not in found:
             msg = _("Cần cột “Xếp loại” (rating) hoặc “Sáng kiến” (initiative).")
             errors.append(Issue(msg, row=1, column="rating"))

@@ -13,16 +13,17 @@ def leading_units(year: int, organiser: str) -> list[tuple[int, str]]:
     voted = set()
     for s in sessions:
         for row in (s.result or {}).get("candidates", []):
-            if row.get("elected") is True:
+            unit_id = _unit_id(s, row) if row.get("elected") is True else None
+            if unit_id is not None:  # a person elected in a session is no leading unit
                 found.append(
-                    (_unit_id(s, row), f"Được bầu dẫn đầu {s.cluster.name} năm {year} ({s.title}).")
+                    (unit_id, f"Được bầu dẫn đầu {s.cluster.name} năm {year} ({s.title}).")
                 )
                 voted.add(s.cluster_id)
     found.extend(_from_scores(year, organiser, voted))
     return found
 
 
-def _unit_id(session: BallotSession, row: dict) -> int:
+def _unit_id(session: BallotSession, row: dict) -> int | None:
     return session.candidates.get(id=row["candidate_id"]).unit_id
 
 

@@ -112,6 +112,11 @@ class AwardRule(models.Model):
         _("tỷ lệ phiếu đồng ý (%)"), max_digits=5, decimal_places=2, null=True, blank=True
     )
     vote_basis = models.CharField(_("tính trên"), max_length=12, blank=True)
+    # Whether the council decides by secret ballot (bình xét Chiến sĩ thi đua) or gives its
+    # opinion without one: the regulation's, so data of the version, never a branch in code.
+    council_ballot = models.BooleanField(
+        _("hội đồng bỏ phiếu kín"), default=False, db_default=False
+    )
     documents = models.JSONField(_("thành phần hồ sơ"), default=list, blank=True)
     step_days = models.JSONField(_("thời hạn xử lý (ngày làm việc)"), default=dict, blank=True)
     note = models.TextField(_("ghi chú"), blank=True)

@@ -66,6 +66,21 @@ def missing_documents(proposal: Proposal) -> list[str]:
     return [d for d in required_documents(proposal) if document_kind(d) not in present]
 
 
+def dossier_checklist(proposal: Proposal) -> dict:
+    """The documents the rule in force on the consideration date asks for, each with whether a
+    file of its kind is attached; `rule` False when no rule is in force (nothing can be said)."""
+    rule = rule_for(proposal.award_type, proposal.year, considered_on(proposal))
+    present = set(proposal.files.values_list("kind", flat=True))
+    required = list(rule.documents or []) if rule else []
+    items = [{"label": d, "present": document_kind(d) in present} for d in required]
+    return {
+        "rule": rule is not None,
+        "items": items,
+        "missing": [i["label"] for i in items if not i["present"]],
+        "complete": bool(items) and all(i["present"] for i in items),
+    }
+
+
 def proposal_list(
     user: Actor,
     *,

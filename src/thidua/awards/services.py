@@ -463,16 +463,22 @@ def _reasons(reasons: str | list[str], empty_message: str) -> str:
 def record_council_vote(
     actor: Actor,
     proposal: Proposal,
-    session: BallotSession,
+    session: BallotSession | None,
     *,
     candidate_id: int | None = None,
     expected_version: int | None = None,
     via: str = "web",
     today: date | None = None,
 ) -> Proposal:
-    """Links the council's closed secret ballot; the rule's threshold decides when it has one."""
+    """Links the council's closed secret ballot; the rule's threshold decides when it has one.
+    Without a session the council's agreement is recorded, where the rule in force asks for no
+    secret ballot (`AwardRule.council_ballot`)."""
 
     def apply(p: Proposal) -> dict:
+        if session is None:
+            outcome = council_without_ballot(p)
+            p.council_result = outcome
+            return {"council_result": outcome}
         outcome = council_outcome(p, session, candidate_id)
         if not outcome["passed"]:
             raise _fail(_vote_failed(outcome), "ballot")
@@ -482,6 +488,17 @@ def record_council_vote(
     return _move(
         actor, proposal, "vote", apply, expected_version=expected_version, via=via, today=today
     )
+
+
+def council_without_ballot(proposal: Proposal) -> dict:
+    rule = rule_for(proposal.award_type, proposal.year, considered_on(proposal))
+    if rule is None or rule.council_ballot:
+        msg = _(
+            "Tiêu chuẩn %(award)s áp dụng cho đề nghị này yêu cầu Hội đồng bỏ phiếu kín: hãy chọn "
+            "kết quả của một phiên bỏ phiếu đã kết thúc."
+        )
+        raise _fail(msg % {"award": proposal.award_type.name}, "ballot")
+    return {"ballot": False, "passed": True, "rule_version": rule.version}
 
 
 def council_outcome(proposal: Proposal, session: BallotSession, candidate_id: int | None) -> dict:
@@ -530,6 +547,8 @@ def _result_row(result: dict, proposal: Proposal, candidate_id: int | None) -> d
         found = [r for r in rows if r["candidate_id"] == candidate_id]
     elif proposal.nominee_unit_id:
         found = [r for r in rows if r["unit_code"] == proposal.nominee_unit.code]  # type: ignore[union-attr]
+    elif any(r.get("person_ref") for r in rows):
+        found = [r for r in rows if r.get("person_ref") == proposal.person_id]
     else:
         found = rows if len(rows) == 1 else []
     if len(found) != 1:

@@ -86,17 +86,39 @@ class BallotSession(models.Model):
 
 
 class Candidate(models.Model):
+    """A unit or a person standing in the session. A person is held by the id and name the
+    commendation side passes (`person_ref`, `name`): ballots know nothing of awards, and the
+    encrypted ballots only ever see the candidate's id."""
+
     session = models.ForeignKey(BallotSession, on_delete=models.CASCADE, related_name="candidates")
-    unit = models.ForeignKey("orgs.Unit", on_delete=models.PROTECT)
+    unit = models.ForeignKey("orgs.Unit", null=True, blank=True, on_delete=models.PROTECT)
+    person_ref = models.PositiveIntegerField(_("cá nhân (mã hồ sơ)"), null=True, blank=True)
+    name = models.CharField(_("họ tên"), max_length=300, blank=True)
     position = models.PositiveSmallIntegerField(default=0)
     score_rank = models.PositiveSmallIntegerField(_("hạng theo điểm"), null=True, blank=True)
 
     class Meta:
         ordering = ["session", "position"]
-        constraints = [models.UniqueConstraint(fields=["session", "unit"], name="candidate_once")]
+        constraints = [
+            models.UniqueConstraint(fields=["session", "unit"], name="candidate_once"),
+            models.UniqueConstraint(fields=["session", "person_ref"], name="candidate_person_once"),
+            models.CheckConstraint(
+                condition=models.Q(unit__isnull=False) ^ models.Q(person_ref__isnull=False),
+                name="candidate_unit_or_person",
+            ),
+        ]
 
     def __str__(self) -> str:
-        return str(self.unit)
+        return self.label
+
+    @property
+    def label(self) -> str:
+        """What the ballot paper shows: the unit's name, or the person's name as passed."""
+        return self.unit.name if self.unit is not None else self.name
+
+    @property
+    def code(self) -> str:
+        return self.unit.code if self.unit is not None else ""
 
 
 class Elector(models.Model):

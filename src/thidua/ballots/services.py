@@ -41,7 +41,7 @@ from thidua.ballots.models import (
     Trustee,
 )
 from thidua.common.errors import Issue, ValidationFailed
-from thidua.orgs.models import Cluster, Membership
+from thidua.orgs.models import Cluster, Membership, Unit
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -71,6 +71,40 @@ class Rules:
     pass_operator: str = Operator.GT
     pass_basis: str = Basis.ELECTORATE
     legal_basis: str = ""
+
+
+@dataclass(frozen=True)
+class PersonCandidate:
+    """A person standing in a session, as the caller knows them (the commendation side passes
+    its person's id and name; ballots import nothing of awards)."""
+
+    ref: int
+    name: str
+
+    @property
+    def code(self) -> str:
+        return f"person:{self.ref}"
+
+
+def _candidate(
+    session: BallotSession, subject: Unit | PersonCandidate, position: int, rank: int | None
+) -> Candidate:
+    if isinstance(subject, PersonCandidate):
+        return Candidate(
+            session=session,
+            person_ref=subject.ref,
+            name=subject.name,
+            position=position,
+            score_rank=rank,
+        )
+    return Candidate(session=session, unit=subject, position=position, score_rank=rank)
+
+
+def _subject(c: Candidate) -> Unit | PersonCandidate:
+    """A stored candidate back as create_session takes it (a correction repeats the set)."""
+    if c.unit is not None:
+        return c.unit
+    return PersonCandidate(c.person_ref or 0, c.name)  # one of the two: a check constraint
 
 
 def _fail(message: str, **where: Any) -> ValidationFailed:
@@ -161,10 +195,7 @@ def create_session(
             created_by=user_or_none(actor),
         )
         Candidate.objects.bulk_create(
-            [
-                Candidate(session=session, unit=u, position=i, score_rank=r)
-                for i, (u, r) in enumerate(candidates)
-            ]
+            [_candidate(session, u, i, r) for i, (u, r) in enumerate(candidates)]
         )
         Elector.objects.bulk_create(
             [Elector(session=session, user=user, unit=unit) for user, unit in electors]
@@ -197,9 +228,10 @@ def _validate_setup(
     )
     issues = []
     if not candidates:
-        issues.append(Issue(_("Cần ít nhất một đơn vị được đề cử.")))
+        issues.append(Issue(_("Cần ít nhất một đơn vị hoặc cá nhân được đề cử.")))
     for unit, _rank in candidates:
-        if unit.pk not in members:
+        # A person is proposed through the commendation workflow, not by cluster membership.
+        if not isinstance(unit, PersonCandidate) and unit.pk not in members:
             issues.append(
                 Issue(_("%(u)s không phải thành viên của cụm năm %(y)s.") % {"u": unit, "y": year})
             )
@@ -211,7 +243,7 @@ def _validate_setup(
         issues.append(Issue(msg % {"m": min_ballots()}))
     issues += _elector_issues(cluster, year, members, electors)
     if rules.seats < 1 or rules.seats > max(len(candidates), 1):
-        issues.append(Issue(_("Số suất phải từ 1 đến số đơn vị được đề cử.")))
+        issues.append(Issue(_("Số suất phải từ 1 đến số đơn vị, cá nhân được đề cử.")))
     for pct in (rules.quorum_pct, rules.pass_pct):
         if not Decimal(0) <= Decimal(pct) <= Decimal(100):
             issues.append(Issue(_("Tỷ lệ phải từ 0 đến 100%.")))
@@ -760,8 +792,9 @@ def tally(session: BallotSession, totals: dict[int, int]) -> dict:
         rows.append(
             {
                 "candidate_id": c.id,
-                "unit_code": c.unit.code,
-                "unit_name": c.unit.name,
+                "unit_code": c.code,
+                "unit_name": c.label,
+                "person_ref": c.person_ref,
                 "votes": votes,
                 "pct": str(pct.quantize(Decimal("0.01"))),
                 "passed": passed,
@@ -885,7 +918,7 @@ def correct(
         raise _fail(_("Chỉ tổ chức lại được phiên đã kết thúc."))
     if not reason.strip():
         raise _fail(_("Cần ghi lý do tổ chức bỏ phiếu lại."))
-    candidates = [(c.unit, c.score_rank) for c in session.candidates.select_related("unit")]
+    candidates = [(_subject(c), c.score_rank) for c in session.candidates.select_related("unit")]
     electors = [(e.user, e.unit) for e in session.electors.select_related("user", "unit")]
     trustees = [t.user for t in session.trustees.select_related("user")] or None
     rules = Rules(

@@ -104,13 +104,20 @@ class ReasonForm(forms.Form):
 
 
 class CouncilVoteForm(forms.Form):
-    result = forms.ChoiceField(label=gettext_lazy("Kết quả bỏ phiếu (phiên đã kết thúc)"))
+    """Empty result: the council agreed without a ballot (the service refuses it where the rule
+    in force asks for a secret ballot)."""
+
+    result = forms.ChoiceField(
+        label=gettext_lazy("Kết quả bỏ phiếu (phiên đã kết thúc)"), required=False
+    )
 
     def __init__(self, choices, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["result"].choices = choices
+        self.fields["result"].choices = [("", "—"), *choices] if choices else []
 
-    def chosen(self) -> tuple[int, int]:
+    def chosen(self) -> tuple[int | None, int | None]:
+        if not self.cleaned_data.get("result"):
+            return None, None
         session, candidate = self.cleaned_data["result"].split(":")
         return int(session), int(candidate)
 

@@ -109,7 +109,7 @@ class VoteForm(forms.Form):
 
     def __init__(self, candidates, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["approve"].choices = [(str(c.pk), c.unit.name) for c in candidates]
+        self.fields["approve"].choices = [(str(c.pk), c.label) for c in candidates]
 
     def approved_ids(self) -> list[int]:
         return [int(i) for i in self.cleaned_data["approve"]]

@@ -108,6 +108,7 @@ urlpatterns = [
     path(_PROPOSAL + "check/", proposals.proposal_check, name="proposal_check"),
     path(_PROPOSAL + "return/", proposals.proposal_return, name="proposal_return"),
     path(_PROPOSAL + "vote/", proposals.proposal_vote, name="proposal_vote"),
+    path(_PROPOSAL + "ballot/", proposals.proposal_ballot, name="proposal_ballot"),
     path(_PROPOSAL + "forward/", proposals.proposal_forward, name="proposal_forward"),
     path(_PROPOSAL + "decide/", proposals.proposal_decide, name="proposal_decide"),
     path(_PROPOSAL + "reject/", proposals.proposal_reject, name="proposal_reject"),

@@ -93,8 +93,8 @@ def detail_out(user, session: BallotSession) -> dict:
         "candidates": [
             {
                 "id": c.pk,
-                "unit_code": c.unit.code,
-                "unit_name": c.unit.name,
+                "unit_code": c.code,
+                "unit_name": c.label,
                 "score_rank": c.score_rank,
             }
             for c in session.candidates.select_related("unit")

@@ -282,8 +282,10 @@ def return_(request: HttpRequest, proposal_id: int, payload: ReasonsIn):
 def vote(request: HttpRequest, proposal_id: int, payload: CouncilVoteIn):
     version = payload.expected_version
     found = _acting(request, proposal_id, "vote", version)
-    session = BallotSession.objects.filter(pk=payload.session_id).first()
-    if session is None:
+    session = None
+    if payload.session_id is not None:
+        session = BallotSession.objects.filter(pk=payload.session_id).first()
+    if payload.session_id is not None and session is None:
         raise HttpError(404, _("Không có phiên bỏ phiếu #%(id)s.") % {"id": payload.session_id})
     services.record_council_vote(
         request.auth,

@@ -8,7 +8,8 @@ each step view asks the permission again before it reads the form.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
+from datetime import date, datetime, time, timedelta
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -16,15 +17,17 @@ from django.core.paginator import Paginator
 from django.db.models.functions import Coalesce, Lower
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from thidua.accounts import permissions as perms
 from thidua.accounts.timeline import events
-from thidua.awards import files, selectors, services
+from thidua.awards import council, files, selectors, services
 from thidua.awards.deadlines import STEP_FOR_STATUS, nominee_name, working_days_between
 from thidua.awards.models import Person, Proposal, ProposalStatus, Verification
+from thidua.awards.next_step import NextStep, next_step
 from thidua.ballots.models import BallotSession
 from thidua.common.errors import Conflict, Issue, ValidationFailed
 from thidua.jobs import services as job_services
@@ -204,6 +207,7 @@ def _detail_context(request: HttpRequest, proposal: Proposal, **forms) -> dict:
     verdict, kept = selectors.verdict_of(proposal)
     rule = selectors.rule_of(proposal)
     steps = services.available_transitions(user, proposal)
+    step = next_step(proposal)
     late = proposal.due_on is not None and proposal.due_on < timezone.localdate()
     editable = perms.can_edit_proposal(user, proposal) and proposal.status in services.EDITABLE
     context = {
@@ -214,6 +218,11 @@ def _detail_context(request: HttpRequest, proposal: Proposal, **forms) -> dict:
         "verdict_kept": kept,
         "rule_source": rule.source if rule is not None else "",
         "missing": selectors.missing_documents(proposal),
+        "dossier": selectors.dossier_checklist(proposal),
+        "next": step,
+        "next_link": _next_link(proposal, step),
+        "ballot_required": council.ballot_required(proposal) is not False,
+        "council_session": step.session if step is not None else None,
         "files": list(proposal.files.select_related("uploaded_by")),
         "history": events(proposal),
         "steps": set(steps),
@@ -234,6 +243,26 @@ def _detail_context(request: HttpRequest, proposal: Proposal, **forms) -> dict:
         "is_board": perms.is_board(user),
     } | verdict_context(verdict)
     return context | forms
+
+
+# Where each next step is taken: a form on the page, the ballot, or the public look-up.
+_STEP_ANCHORS = {
+    "submit": "#submit-form",
+    "check": "#check-form",
+    "ballot_new": "#ballot-form",
+    "vote": "#vote-form",
+    "decide": "#decide-form",
+}
+
+
+def _next_link(proposal: Proposal, step: NextStep | None) -> str:
+    if step is None:
+        return ""
+    if step.key == "ballot" and step.session is not None:
+        return reverse("web:ballot", args=[step.session.pk])
+    if step.key == "registry":
+        return f"{reverse('web:lookup')}?{urlencode({'q': nominee_name(proposal)})}"
+    return _STEP_ANCHORS.get(step.key, "")
 
 
 def verdict_context(verdict: dict) -> dict:
@@ -381,7 +410,7 @@ def proposal_vote(request: HttpRequest, proposal_id: int) -> HttpResponse:
 
     def run(data: dict) -> None:
         session_id, candidate_id = form.chosen()
-        session = get_object_or_404(BallotSession, pk=session_id)
+        session = None if session_id is None else get_object_or_404(BallotSession, pk=session_id)
         services.record_council_vote(
             request.user,
             proposal,
@@ -392,6 +421,28 @@ def proposal_vote(request: HttpRequest, proposal_id: int) -> HttpResponse:
 
     done = _("Đã ghi kết quả bỏ phiếu của hội đồng.")
     return _run(request, proposal, form, run, done, "vote_form")
+
+
+@login_required
+@require_POST
+def proposal_ballot(request: HttpRequest, proposal_id: int) -> HttpResponse:
+    """The council's secret ballot for the persons proposed: a draft session, then the ballot
+    page (trustees collect their shares, the session opens)."""
+    proposal = _acting(request, proposal_id, "vote")
+    try:
+        session = council.open_council_ballot(request.user, proposal, _closes_at(proposal))
+    except ValidationFailed as exc:
+        _errors(request, exc.issues)
+        return _back(proposal)
+    messages.success(request, _("Đã lập phiên bỏ phiếu kín #%(id)s.") % {"id": session.pk})
+    return redirect("web:ballot", session.pk)
+
+
+def _closes_at(proposal: Proposal) -> datetime:
+    """The end of the council step's due day, or of the next day when that has passed."""
+    today = timezone.localdate()
+    day = proposal.due_on if proposal.due_on and proposal.due_on > today else today + timedelta(1)
+    return timezone.make_aware(datetime.combine(day, time(17, 0)))
 
 
 @login_required
