@@ -203,23 +203,28 @@ def review_document(request: HttpRequest, code: str, period: str, fmt: str) -> H
     published = None
     if not (_live(request) or include_submitted):
         published = publications.latest(cluster, p.code)
-    if fmt == "docx":
-        if published is not None:
-            content = bytes(published.document)
-        else:
-            content = review_docx(cluster, p.code, include_submitted=include_submitted)
-        response = HttpResponse(content, content_type=DOCX)
-    else:
-        try:
-            if published is not None:
-                content = docx_to_pdf(bytes(published.document))
-            else:
-                content = review_pdf(cluster, p.code, include_submitted=include_submitted)
-        except LibreOfficeMissing as exc:
-            return errors.error_page(request, 503, str(exc))
-        response = HttpResponse(content, content_type="application/pdf")
+    # Built once per write (LibreOffice takes seconds): the stamp tells when to build again.
+    source = f"published-{published.pk}" if published is not None else "live"
+    key = f"review-document:{cluster.pk}:{p.code}:{fmt}:{source}:{int(include_submitted)}"
+    try:
+        content = page_cache.built(
+            request, key, lambda: _document(cluster, p, fmt, published, include_submitted)
+        )
+    except LibreOfficeMissing as exc:
+        return errors.error_page(request, 503, str(exc))
+    response = HttpResponse(content, content_type=DOCX if fmt == "docx" else "application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
     return response
+
+
+def _document(cluster, p, fmt: str, published, include_submitted: bool) -> bytes:
+    if fmt == "docx":
+        if published is not None:
+            return bytes(published.document)
+        return review_docx(cluster, p.code, include_submitted=include_submitted)
+    if published is not None:
+        return docx_to_pdf(bytes(published.document))
+    return review_pdf(cluster, p.code, include_submitted=include_submitted)
 
 
 @login_required
