@@ -2,9 +2,10 @@
 
 The generator makes registries, not workflows: a ballot (closed, for its minutes), a proposal
 with a file, a backlog programme with a case, a scoring regulation of the figure's cluster and
-year (2025) and an officer of its member unit are made here when the data has none, marked "benchmark
-pages", and kept for the next runs. The writes that have a service go through it (audited, as
-the system or the board member); the generator's CLI and `bench_board` are left as they are.
+year (2025) and an officer of its member unit are made here when the data has none, marked
+"benchmark pages", and kept for the next runs. The writes that have a service go through it
+(audited, as the system or the board member); the generator's CLI and `bench_board` are left
+as they are.
 """
 
 from __future__ import annotations
