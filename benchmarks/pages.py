@@ -19,6 +19,7 @@ reached, with the reason. Pages answering 405 to GET are forms' POST endpoints, 
 
 from __future__ import annotations
 
+import os
 import re
 import time
 
@@ -270,6 +271,7 @@ def task_pages(requests: int) -> dict:
         "within": sum(p["p95"] <= TARGET_MS for p in pages),
         "within_cached": sum(p.get("cached", p)["p95"] <= TARGET_MS for p in pages),
         "made": made,
+        "load_end": ", ".join(f"{x:.2f}" for x in os.getloadavg()),
     }
 
 
@@ -285,7 +287,8 @@ def lines(f: dict) -> list[str]:
     )
     out = [
         f"| pages: {len(pages)} GET pages of the URL map, {f['requests']} requests each "
-        f"(server time, test client) | within p95 ≤ {TARGET_MS} ms: {f['within']} of "
+        f"(server time, test client; load average at the end {f.get('load_end', '?')}) | "
+        f"within p95 ≤ {TARGET_MS} ms: {f['within']} of "
         f"{len(pages)}; worst p95 {worst:.1f} ms; most queries {most} | bare view p50 "
         f"{f['bare']['p50']:.2f} ms, p95 {f['bare']['p95']:.2f} ms | | every page p95 ≤ "
         f"{TARGET_MS} ms: {'met' if f['within'] == len(pages) else '**not met**'} |",
