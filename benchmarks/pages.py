@@ -4,12 +4,14 @@ The resolver is walked (`web_patterns`); each pattern's path arguments are fille
 generated data (`SOURCES`: a cluster, the period, a member unit, a report, a proposal and its
 file, a person, a ballot, a backlog programme and case, an indicator, an object's history). Each
 page is requested as the role it is for (`role`: the public pages anonymous, the others as the
-board member `bench_board`), in this process with Django's test client: p50/p95 of server time,
+board member `bench_board`, and a page that refuses it (403) as `bench_officer`, the officer of
+the member unit), in this process with Django's test client: p50/p95 of server time,
 the query count of one request, and the slowest five named. The bare view (`/bench/bare/`, no
 database) is the yardstick, measured in the same run.
 
-The generator makes registries, not workflows: one ballot, proposal and backlog programme with a
-case are made here when the data has none (`ensure_objects`, kept for the next runs).
+The generator makes registries, not workflows: a closed ballot, a proposal with a file, a backlog
+programme with a case, a 2025 scoring regulation and the officer are made here when the data has
+none (`ensure_objects`, benchmarks.page_objects, kept for the next runs).
 A page the figure cannot fill (a parameter name it has no source for) fails
 `tests/test_pages_figure.py`; a page whose object the generated data lacks is listed as not
 reached, with the reason. Pages answering 405 to GET are forms' POST endpoints, not pages.
@@ -17,6 +19,7 @@ reached, with the reason. Pages answering 405 to GET are forms' POST endpoints, 
 
 from __future__ import annotations
 
+import os
 import re
 import time
 
@@ -63,7 +66,8 @@ def _key(route: str, param: str) -> str:
 
 SOURCES = (
     "code", "period", "year", "unit_id", "report", "ballot", "proposal_id", "file_id",
-    "person_id", "programme", "case_id", "indicator", "object_type", "object_id",
+    "person_id", "programme", "case_id", "indicator", "object_type", "object_id", "token",
+    "job_id",
 )  # fmt: skip
 
 
@@ -81,56 +85,18 @@ def role(route: str) -> str:
 
 
 def ensure_objects() -> list[str]:
-    """One ballot, proposal and backlog programme with a case, when the data has none (the
-    generator makes registries, not workflows): made once, kept, marked "benchmark pages"."""
-    import datetime as dt
-
-    from django.db import transaction
-    from django.utils import timezone
-
-    from thidua.awards.models import (
-        AwardType,
-        BacklogCase,
-        BacklogProgramme,
-        Person,
-        Proposal,
-    )
-    from thidua.ballots.models import BallotSession
+    """What the figure needs beyond the generated registries, made once (page_objects)."""
+    from benchmarks.page_objects import ensure_objects as make
     from thidua.orgs.models import Cluster
 
-    made = []
-    with transaction.atomic():
-        cluster = Cluster.objects.order_by("code").first()
-        person = Person.objects.exclude(unit=None).order_by("id").first()
-        award = AwardType.objects.order_by("id").first()
-        if cluster and not BallotSession.objects.exists():
-            BallotSession.objects.create(
-                cluster=cluster, year=2025, title="benchmark pages",
-                closes_at=timezone.now() + dt.timedelta(days=7),
-            )  # fmt: skip
-            made.append("ballot")
-        if person and award and not Proposal.objects.exists():
-            unit = person.unit.parent or person.unit
-            Proposal.objects.create(
-                award_type=award, year=2025, person=person, proposing_unit=unit,
-                achievements="benchmark pages",
-            )  # fmt: skip
-            made.append("proposal")
-        if person and award and not BacklogProgramme.objects.exists():
-            programme = BacklogProgramme.objects.create(
-                code="BENCH", name="benchmark pages", award_type=award, legal_basis="-"
-            )
-            BacklogCase.objects.create(
-                programme=programme, full_name=person.full_name, birth_year=person.birth_year,
-                unit=person.unit, war_period="chong_my", received_on=dt.date(2025, 1, 2),
-            )  # fmt: skip
-            made.append("programme")
-    return made
+    found = values()
+    cluster = Cluster.objects.filter(code=found["code"]).first()
+    return make(cluster, found["unit_id"], found["year"])
 
 
 def values() -> dict:
     """One value for each source from the generated data (None where the data has none)."""
-    from django.db.models import Count, Q
+    from django.db.models import Case, Count, Q, When
 
     from benchmarks.generate import PERIOD
     from thidua.awards.models import (
@@ -141,11 +107,13 @@ def values() -> dict:
         Proposal,
         ProposalFile,
     )
-    from thidua.ballots.models import BallotSession
+    from thidua.ballots.models import BallotSession, SessionStatus
     from thidua.indicators.models import Indicator, Report
+    from thidua.jobs.models import Job
     from thidua.orgs.models import Cluster
 
     year = int(PERIOD[:4])
+    closed_first = Case(When(status=SessionStatus.CLOSED, then=0), default=1)
     clusters = Cluster.objects.annotate(n=Count("memberships", filter=Q(memberships__year=year)))
     cluster = clusters.order_by("-n", "code").first()
     report = Report.objects.filter(cluster=cluster, period=PERIOD).order_by("id").first()
@@ -159,7 +127,10 @@ def values() -> dict:
         "year": year,
         "unit_id": unit.unit_id if unit else None,
         "report": report.pk if report else None,
-        "ballot": BallotSession.objects.order_by("id").values_list("pk", flat=True).first(),
+        # A closed one first: its minutes are a page too.
+        "ballot": BallotSession.objects.order_by(closed_first, "id")
+        .values_list("pk", flat=True)
+        .first(),
         "proposal_id": proposal.pk if proposal else None,
         "file_id": ProposalFile.objects.filter(proposal=proposal)
         .values_list("pk", flat=True)
@@ -172,6 +143,14 @@ def values() -> dict:
         "indicator": Indicator.objects.order_by("code").values_list("code", flat=True).first(),
         "object_type": "awards.awardentry" if entry else None,
         "object_id": entry,
+        # An upload's marked errors are kept in the uploader's session: a link from another
+        # session is an old one, and the page says so (a redirect to the upload).
+        "token": "expired-link",
+        "job_id": Job.objects.filter(state=Job.State.DONE)
+        .exclude(output_path="")
+        .order_by("-id")
+        .values_list("pk", flat=True)
+        .first(),
     }
 
 
@@ -195,31 +174,76 @@ def _percentiles(samples: list[float]) -> dict:
     return {"p50": q[49], "p95": q[94], "n": len(samples)}
 
 
-def task_pages(requests: int) -> dict:
-    from django.db import connection
-    from django.test import Client, override_settings
-    from django.test.utils import CaptureQueriesContext
+def _timed(client, path: str) -> tuple[float, int]:
+    t = time.perf_counter()
+    response = client.get(path)
+    b"".join(response) if response.streaming else response.content  # noqa: B018
+    return (time.perf_counter() - t) * 1000, response.status_code
+
+
+def _clients() -> dict:
+    from django.test import Client
 
     from benchmarks.generate import bench_user
+    from benchmarks.page_objects import officer
 
-    board = Client(HTTP_HOST="127.0.0.1")
-    board.force_login(bench_user())
-    public = Client(HTTP_HOST="127.0.0.1")
+    clients = {who: Client(HTTP_HOST="127.0.0.1") for who in ("public", "board", "officer")}
+    clients["board"].force_login(bench_user())
+    clients["officer"].force_login(officer())
+    return clients
+
+
+def _measure(clients: dict, route: str, path: str, requests: int) -> dict | None:
+    """One page: its role, status, query count and times; None for a form's POST endpoint."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    who = role(route)
+    first, status = _timed(clients[who], path)  # warm-up, and the status
+    if status == 403 and who == "board":  # a page for a unit's officer
+        who = "officer"
+        first, status = _timed(clients[who], path)
+    if status == 405:
+        return None
+    client = clients[who]
+    with CaptureQueriesContext(connection) as ctx:
+        counted, _status = _timed(client, path)
+    queries = len(ctx.captured_queries)  # read now: a later request resets the log
+    # Documents built by LibreOffice take seconds: the counted request and one more tell enough
+    # (quick: the counted one alone).
+    if first < 1000:
+        times = [_timed(client, path)[0] for _ in range(requests)]
+    else:
+        times = [counted] + [_timed(client, path)[0] for _ in range(requests > 3)]
+    return {"role": who, "status": status, "queries": queries, **_percentiles(times)}
+
+
+def _cached_pass(clients: dict, pages: list[dict], requests: int) -> None:
+    """The pages over the target again with the page cache on, nothing written since: what a
+    repeated request costs where the view keeps its result (documents, charts, the review)."""
+    from django.test import override_settings
+
+    with override_settings(THIDUA_PAGE_CACHE_SECONDS=600):
+        for page in pages:
+            if page["p95"] > TARGET_MS:
+                client = clients[page["role"]]
+                _timed(client, page["path"])  # built and kept
+                times = [_timed(client, page["path"])[0] for _ in range(requests)]
+                page["cached"] = _percentiles(times)
+
+
+def task_pages(requests: int) -> dict:
+    from django.test import override_settings
+
     made = ensure_objects()
     found = values()
+    clients = _clients()
     pages, unreached, post_only, errors = [], [], [], []
-
-    def timed(client, path: str) -> tuple[float, int]:
-        t = time.perf_counter()
-        response = client.get(path)
-        b"".join(response) if response.streaming else response.content  # noqa: B018
-        return (time.perf_counter() - t) * 1000, response.status_code
-
     # The page cache off (computed pages), no rate limit on the look-up, and no second factor:
     # force_login has no device, and the check is one session read on every page alike.
     off = {"THIDUA_PAGE_CACHE_SECONDS": 0, "THIDUA_LOOKUP_PER_MINUTE": 10**9}
     with override_settings(**off, THIDUA_REQUIRE_TWO_FACTOR=False):
-        bare = [timed(public, "/bench/bare/")[0] for _ in range(max(requests, 20))]
+        bare = [_timed(clients["public"], "/bench/bare/")[0] for _ in range(max(requests, 20))]
         for route, name in web_patterns():
             path, why = fill(route, found)
             if path is None:
@@ -227,37 +251,19 @@ def task_pages(requests: int) -> dict:
                 continue
             if route.startswith("tra-cuu/"):
                 path += "?q=nguyen+van+an"
-            client = public if role(route) == "public" else board
             try:
-                first, status = timed(client, path)  # warm-up, and the status
-                if status == 405:
-                    post_only.append(route)
-                    continue
-                with CaptureQueriesContext(connection) as ctx:
-                    counted, _status = timed(client, path)
-                queries = len(ctx.captured_queries)  # read now: a later request resets the log
-                # Documents built by LibreOffice take seconds: the counted request and one more
-                # tell enough (quick: the counted one alone).
-                if first < 1000:
-                    times = [timed(client, path)[0] for _ in range(requests)]
-                else:
-                    times = [counted] + [timed(client, path)[0] for _ in range(requests > 3)]
+                page = _measure(clients, route, path, requests)
             except Exception as exc:  # a page that fails: the figure's error
                 errors.append(f"GET {path}: {type(exc).__name__}: {exc}"[:300])
                 continue
-            if status >= 500:
-                errors.append(f"GET {path}: HTTP {status}")
-            pages.append(
-                {
-                    "route": route,
-                    "name": name,
-                    "path": path,
-                    "role": role(route),
-                    "status": status,
-                    "queries": queries,
-                    **_percentiles(times),
-                }  # fmt: skip
-            )
+            if page is None:
+                post_only.append(route)
+                continue
+            if page["status"] >= 500:
+                errors.append(f"GET {path}: HTTP {page['status']}")
+            pages.append({"route": route, "name": name, "path": path, **page})
+    with override_settings(THIDUA_LOOKUP_PER_MINUTE=10**9, THIDUA_REQUIRE_TWO_FACTOR=False):
+        _cached_pass(clients, pages, requests)
     slowest = sorted(pages, key=lambda p: -p["p95"])[:5]
     return {
         "seconds": 0,
@@ -270,7 +276,9 @@ def task_pages(requests: int) -> dict:
         "post_only": post_only,
         "errors": errors,
         "within": sum(p["p95"] <= TARGET_MS for p in pages),
+        "within_cached": sum(p.get("cached", p)["p95"] <= TARGET_MS for p in pages),
         "made": made,
+        "load_end": ", ".join(f"{x:.2f}" for x in os.getloadavg()),
     }
 
 
@@ -278,18 +286,42 @@ def lines(f: dict) -> list[str]:
     pages = f["pages"]
     worst = max((p["p95"] for p in pages), default=0)
     most = max((p["queries"] for p in pages), default=0)
+    bare = f["bare"]["p50"] or 1e-9
     slow = "; ".join(
-        f"{p['name'] or p['route']} {p['p95']:.1f} ms ({p['queries']} q, HTTP {p['status']})"
+        f"{p['name'] or p['route']} p95 {p['p95']:.1f} ms, p50 {p['p50']:.1f} ms "
+        f"({p['p50'] / bare:,.0f}× the bare p50; {p['queries']} q, HTTP {p['status']})"
         for p in f["slowest"]
     )
     out = [
         f"| pages: {len(pages)} GET pages of the URL map, {f['requests']} requests each "
-        f"(server time, test client) | within p95 ≤ {TARGET_MS} ms: {f['within']} of "
+        f"(server time, test client; load average at the end {f.get('load_end', '?')}) | "
+        f"within p95 ≤ {TARGET_MS} ms: {f['within']} of "
         f"{len(pages)}; worst p95 {worst:.1f} ms; most queries {most} | bare view p50 "
         f"{f['bare']['p50']:.2f} ms, p95 {f['bare']['p95']:.2f} ms | | every page p95 ≤ "
         f"{TARGET_MS} ms: {'met' if f['within'] == len(pages) else '**not met**'} |",
         f"| pages: the slowest five (p95) | {slow} | | | |",
     ]
+    every = "; ".join(
+        f"{p['name'] or p['route']} {p['p50']:.1f}/{p['p95']:.1f} ({p['queries']})"
+        for p in sorted(pages, key=lambda p: -p["p95"])
+    )
+    out.append(f"| pages: each, p50/p95 ms (queries), slowest first | {every} | | | |")
+    over = [p for p in pages if "cached" in p]
+    if over:
+        out.append(
+            f"| pages over {TARGET_MS} ms, repeated with the page cache on (nothing written "
+            f"since) | within: {f['within_cached']} of {len(pages)}; "
+            + "; ".join(
+                f"{p['name']} p50 {p['p50']:.1f} → {p['cached']['p50']:.1f}, "
+                f"p95 {p['p95']:.1f} → {p['cached']['p95']:.1f} ms"
+                for p in over
+            )
+            + " | computed (above) | | for the record |"
+        )
+    officers = [p["name"] or p["route"] for p in pages if p["role"] == "officer"]
+    if officers:
+        who = "| pages requested as the unit's officer (the board: 403) | "
+        out.append(f"{who}{', '.join(officers)} | | | |")
     other = [p for p in pages if p["status"] != 200]
     if other:
         out.append(

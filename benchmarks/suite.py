@@ -249,6 +249,8 @@ def machine() -> dict:
         "cpu": cpu or platform.processor(),
         "python": platform.python_version(),
         "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        # A shared machine: what else ran inflates the timings (1, 5 and 15 minutes, at start).
+        "load": ", ".join(f"{x:.2f}" for x in os.getloadavg()),
     }
 
 
@@ -272,7 +274,8 @@ def render(r: dict, only: str = "") -> str:
         title,
         "",
         f"Machine: {m['cores']} cores, {m['ram_gb']} GB RAM, {m['cpu']}; Python {m['python']}; "
-        f"{m['date']}. Median of {r['runs']} runs unless noted. Data: "
+        f"{m['date']}, load average {m.get('load', '?')} at start. "
+        f"Median of {r['runs']} runs unless noted. Data: "
         + ", ".join(f"{v:,} {k}" for k, v in g.items())
         + f"; generated in {r['generated']['timings_s']['total']} s.",
         "",

@@ -6,10 +6,12 @@ from collections import defaultdict
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from thidua.accounts.models import AuditEntry
 from thidua.awards import services
-from thidua.awards.duplicates import duplicate_candidates, merge_people
+from thidua.awards.duplicates import candidate_page, duplicate_candidates, merge_people
 from thidua.awards.models import AwardEntry, AwardType, Initiative, Person, Proposal, Rating
 from thidua.common.errors import ValidationFailed
 from thidua.orgs.models import Unit
@@ -77,8 +79,9 @@ def test_the_demos_namesakes_stay_different_people(db):
 
 
 def test_candidates_are_found_in_a_fixed_number_of_queries(pair, django_assert_max_num_queries):
-    # Pairs, people, four record counts, and the units with their lineage (two).
-    with django_assert_max_num_queries(8):
+    # Pairs, people, four record counts, the units with a successor, and, for a unit written
+    # as text, every unit with the lineage (two).
+    with django_assert_max_num_queries(9):
         assert duplicate_candidates()
 
 
@@ -165,3 +168,63 @@ def test_names_that_differ_only_by_diacritics_are_flagged_for_checking(health):
     b = Person.objects.create(full_name="Lê Văn Hưng", birth_year=1971, unit=health)
     [group] = groups_with([a.pk, b.pk])
     assert group.reason == "cùng đơn vị (họ tên viết khác dấu: cần đối chiếu)"
+
+
+@pytest.fixture
+def many_pairs(health):
+    """Four namesake pairs in one unit, besides the demo's namesakes in different units."""
+    made = []
+    for i, name in enumerate(("Âu Văn Một", "Bùi Văn Hai", "Chu Văn Ba", "Đào Văn Bốn")):
+        for _ in range(2):
+            made.append(Person.objects.create(full_name=name, birth_year=1960 + i, unit=health))
+    return made
+
+
+def test_the_web_list_reads_a_bounded_page_of_namesakes_and_goes_on(
+    monkeypatch, many_pairs, client, users
+):
+    from thidua.awards import duplicates
+
+    monkeypatch.setattr(duplicates, "PAGE_PAIRS", 2)
+    seen, after, pages = [], None, 0
+    while True:
+        with CaptureQueriesContext(connection) as ctx:
+            groups, after = candidate_page(after)
+        pair_query = ctx.captured_queries[0]["sql"]
+        assert "GROUP BY" in pair_query and "LIMIT 2" in pair_query
+        assert len({(g.full_name, g.birth_year) for g in groups}) <= 2
+        seen += [sorted(p["id"] for p in g.people) for g in groups]
+        pages += 1
+        if after is None:
+            break
+    assert pages > 2
+    assert sorted(seen) == sorted(sorted(p["id"] for p in g.people) for g in duplicate_candidates())
+    shown = {i for ids in seen for i in ids}
+    assert {p.pk for p in many_pairs} <= shown
+
+    client.force_login(users["bantw"])
+    first = client.get("/awards/duplicates/").content.decode()
+    assert "Xem tiếp" in first
+    link = first.split('href="/awards/duplicates/?', 1)[1].split('"', 1)[0].replace("&amp;", "&")
+    assert client.get("/awards/duplicates/?" + link).status_code == 200
+    assert client.get("/awards/duplicates/?after=x&born=abc").status_code == 200
+
+
+def test_a_page_of_namesakes_costs_the_same_queries_whatever_the_registry_size(
+    monkeypatch, many_pairs
+):
+    from thidua.awards import duplicates
+
+    monkeypatch.setattr(duplicates, "PAGE_PAIRS", 3)
+    found, start = [], 0
+    for n in (10, 40):  # namesakes first in the order of names ("a van 00"), in one commune each
+        for i in range(start, n):
+            for _ in range(2):
+                Person.objects.create(
+                    full_name=f"A Văn {i:02}", birth_year=1950, unit_name=f"Xã {i}"
+                )
+        start = n
+        with CaptureQueriesContext(connection) as ctx:
+            groups, _after = candidate_page()
+        found.append((len(ctx.captured_queries), len(groups)))
+    assert found[0] == found[1] and found[0][0] <= 9 and found[0][1] == 3

@@ -289,3 +289,90 @@ def test_a_stored_page_costs_one_read_of_session_user_and_stamp(client, users):
     assert len(ctx.captured_queries) == 1, [q["sql"] for q in ctx.captured_queries]
     sql = ctx.captured_queries[0]["sql"]
     assert "accounts_session" in sql and "auth_user" in sql and "accounts_auditentry" in sql
+
+
+# Downloads and images built on request: the review documents and the statistics chart.
+
+DOCUMENT = "/clusters/TNB/2019/review.docx?live=1"
+
+
+@pytest.fixture
+def builds(monkeypatch):
+    """Counts the review documents built (the PDF is made by the background worker, one job per
+    request: not cached here): what is tested is when the view builds, not how."""
+    from thidua.web.views import review
+
+    made = {"docx": 0}
+    build = review.review_file
+
+    def counted(*args, **kwargs):
+        made["docx"] += 1
+        return build(*args, **kwargs)
+
+    monkeypatch.setattr(review, "review_file", counted)
+    return made
+
+
+def test_a_review_document_is_built_once_until_a_write(client, users, officer_value, builds):
+    client.force_login(users["camau"])
+    first = client.get(DOCUMENT)
+    again = client.get(DOCUMENT)
+    assert first.status_code == again.status_code == 200
+    assert again.content == first.content and builds["docx"] == 1
+    assert again["Content-Disposition"] == 'attachment; filename="bao-cao-TNB-2019.docx"'
+    officer_value("7.5")  # an audited write: built anew
+    client.get(DOCUMENT)
+    assert builds == {"docx": 2}
+
+
+def test_each_kind_of_review_document_is_stored_apart(client, users, builds):
+    client.force_login(users["camau"])  # runs TNB: may ask for submitted reports too
+    client.get(DOCUMENT)
+    client.get("/clusters/TNB/2019/review.docx?submitted=1")
+    client.get("/clusters/TNB/2019H1/review.docx?live=1")
+    assert builds["docx"] == 3
+
+
+def test_a_stored_review_document_is_refused_to_whom_the_review_is(client, users, builds):
+    client.force_login(users["camau"])
+    client.get(DOCUMENT)
+    client.logout()
+    assert client.get(DOCUMENT).status_code == 302
+    client.force_login(users["longan"])  # a member of TNB: not one who may ask for submitted
+    response = client.get("/clusters/TNB/2019/review.docx?submitted=1")
+    # Its answer is the accepted figures, live (nothing published): the document already built.
+    assert response.status_code == 200 and builds["docx"] == 1
+
+
+@override_settings(THIDUA_PAGE_CACHE_SECONDS=0)
+def test_with_the_cache_off_every_document_is_built(client, users, builds):
+    client.force_login(users["camau"])
+    client.get(DOCUMENT)
+    client.get(DOCUMENT)
+    assert builds["docx"] == 2
+
+
+def test_the_statistics_chart_is_drawn_once_until_a_write(client, users, monkeypatch):
+    from thidua.accounts.audit import record
+    from thidua.awards import audit_actions
+    from thidua.awards.models import AwardEntry, AwardType
+    from thidua.web.views import registry
+
+    drawn = []
+    draw = registry.statistics_chart
+    monkeypatch.setattr(
+        registry, "statistics_chart", lambda rows, **kw: drawn.append(rows) or draw(rows, **kw)
+    )
+    client.force_login(users["bantw"])
+    first = client.get("/awards/statistics/chart.svg?by=year")
+    assert client.get("/awards/statistics/chart.svg?by=year").content == first.content
+    assert first["Content-Type"] == "image/svg+xml" and len(drawn) == 1
+    client.get("/awards/statistics/chart.svg?by=award")
+    assert len(drawn) == 2  # each grouping is its own chart
+    entry = AwardEntry.objects.filter(award_type__code="LDTT").order_by("id").first()
+    assert entry is not None
+    entry.award_type = AwardType.objects.exclude(code="LDTT").order_by("id").first()
+    entry.save()  # a correction, audited as the services do
+    record(users["bantw"], audit_actions.REGISTRY_ENTRY_ADDED, entry, None, {"id": entry.pk})
+    client.get("/awards/statistics/chart.svg?by=year")
+    assert len(drawn) == 3

@@ -31,7 +31,16 @@ def test_on_the_demo_every_page_is_reached_and_none_fails(users, monkeypatch):
     from benchmarks import generate
 
     monkeypatch.setattr(generate, "bench_user", lambda: users["bantw"])
+    monkeypatch.setattr(generate, "PERIOD", "2019H1")  # the demo's year with figures
     with override_settings(ROOT_URLCONF="thidua.urls"):
         figure = pages.task_pages(requests=1)
     assert figure["errors"] == []
     assert figure["pages"], figure
+    assert figure["unreached"] == []
+    refused = [(p["path"], p["status"]) for p in figure["pages"] if p["status"] in (403, 404)]
+    assert refused == []
+    by_name = {p["name"]: p for p in figure["pages"]}
+    assert by_name["proposal_new"]["role"] == "officer"
+    for name in ("ballot_minutes", "proposal_file_download", "scoring_minutes", "regulation"):
+        assert by_name[name]["status"] == 200, by_name[name]
+    assert pages.ensure_objects() == []  # made once, kept

@@ -9,11 +9,13 @@ is ever merged automatically.
 
 from __future__ import annotations
 
+import operator
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import reduce
 
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
 from thidua.accounts import permissions as perms
@@ -24,10 +26,14 @@ from thidua.awards.models import AwardEntry, Initiative, Person, PersonUnit, Pro
 from thidua.awards.people_match import PeopleMatcher
 from thidua.common.errors import Issue, ValidationFailed
 from thidua.common.text import unit_key
+from thidua.orgs.lineage import UnitResolver
+from thidua.orgs.models import Lineage
 
 # Words every unit name shares; they say nothing about whether two units are the same.
 _GENERIC = frozenset("so tinh thanh pho tp ubnd uy ban nhan dan va cua".split())
 _SIMILAR = 0.6  # share of distinctive words in common (Jaccard)
+# Namesake pairs (name key, birth year) examined for one page of the web list.
+PAGE_PAIRS = 50
 _FILLED_FROM_OTHER = ("birth_date", "gender", "unit", "unit_name", "position", "national_id")
 
 
@@ -48,32 +54,85 @@ class DuplicateGroup:
 
 
 def duplicate_candidates() -> list[DuplicateGroup]:
-    pairs = list(
-        Person.objects.filter(merged_into=None, birth_year__isnull=False)
-        .values("name_key", "birth_year")
-        .annotate(n=Count("id"))
-        .filter(n__gt=1)
-        .values_list("name_key", "birth_year")
-    )
+    """The candidates among all namesakes (`people duplicates`)."""
+    return _groups(_namesake_pairs(None, None))
+
+
+def candidate_page(
+    after: tuple[str, int] | None = None,
+) -> tuple[list[DuplicateGroup], tuple[str, int] | None]:
+    """The candidates among the next PAGE_PAIRS namesake pairs after `after` (the web list),
+    and the pair the next page starts after (None at the end)."""
+    pairs = _namesake_pairs(after, PAGE_PAIRS)
+    return _groups(pairs), (pairs[-1] if len(pairs) == PAGE_PAIRS else None)
+
+
+def _groups(pairs: list[tuple[str, int]]) -> list[DuplicateGroup]:
     if not pairs:
         return []
     wanted = set(pairs)
     groups: dict[tuple, list[Person]] = defaultdict(list)
-    found = Person.objects.filter(
-        merged_into=None,
-        name_key__in={k for k, _y in pairs},
-        birth_year__in={y for _k, y in pairs},
-    ).select_related("unit__parent")
+    found = Person.objects.filter(_any_pair(pairs), merged_into=None).select_related("unit__parent")
     for person in found.order_by("id"):
         if (person.name_key, person.birth_year) in wanted:
             groups[(person.name_key, person.birth_year)].append(person)
-    units = PeopleMatcher()
+    units = LazyUnits()
     result = [g for people in groups.values() for g in _similar_groups(people, units)]
     _add_counts(result)
     return sorted(result, key=lambda g: (g.full_name, g.birth_year))
 
 
-def _similar_groups(people: list[Person], units: PeopleMatcher) -> list[DuplicateGroup]:
+def _any_pair(pairs: list[tuple[str, int]]) -> Q:
+    """The people of these pairs: a page's are read pair by pair from the index; all of them
+    (the command) by name keys and birth years, then kept by pair in `duplicate_candidates`."""
+    if len(pairs) <= PAGE_PAIRS:
+        return reduce(operator.or_, (Q(name_key=k, birth_year=y) for k, y in pairs))
+    return Q(name_key__in={k for k, _y in pairs}, birth_year__in={y for _k, y in pairs})
+
+
+def _namesake_pairs(after: tuple[str, int] | None, limit: int | None) -> list[tuple[str, int]]:
+    """(name key, birth year) pairs held by more than one person. With a limit, read in the
+    order of the (name_key, birth_year) index from `after` on: the database stops after
+    `limit` pairs instead of grouping every person."""
+    # The range on name_key, even from the start, makes SQLite read the index rather than
+    # every person without a merge.
+    people = Person.objects.filter(merged_into=None, birth_year__isnull=False, name_key__gte="")
+    if after is not None:
+        key, year = after
+        people = people.filter(Q(name_key__gt=key) | Q(birth_year__gt=year), name_key__gte=key)
+    pairs = (
+        people.values("name_key", "birth_year")
+        .annotate(n=Count("id"))
+        .filter(n__gt=1)
+        .order_by("name_key", "birth_year")
+        .values_list("name_key", "birth_year")
+    )
+    return list(pairs if limit is None else pairs[:limit])
+
+
+class LazyUnits:
+    """The units for the lineage test, every unit read (`UnitResolver`) only when needed: two
+    units given by id are linked only when one of them has a successor (one small query)."""
+
+    def __init__(self):
+        self._matcher: PeopleMatcher | None = None
+        self._predecessors: set[int] | None = None
+
+    @property
+    def units(self) -> UnitResolver:
+        if self._matcher is None:
+            self._matcher = PeopleMatcher()
+        return self._matcher.units
+
+    def may_link(self, a: Person, b: Person) -> bool:
+        if not (a.unit_id and b.unit_id):
+            return True  # a unit written as text: found by its name among all units
+        if self._predecessors is None:
+            self._predecessors = set(Lineage.objects.values_list("predecessor_id", flat=True))
+        return bool({a.unit_id, b.unit_id} & self._predecessors)
+
+
+def _similar_groups(people: list[Person], units: LazyUnits) -> list[DuplicateGroup]:
     """Connected components of 'same or similar unit' among namesakes of one birth year."""
     parent = list(range(len(people)))
     reasons: dict[int, str] = {}
@@ -101,7 +160,7 @@ def _similar_groups(people: list[Person], units: PeopleMatcher) -> list[Duplicat
     ]
 
 
-def similar_units(a: Person, b: Person, units: PeopleMatcher | None = None) -> str | None:
+def similar_units(a: Person, b: Person, units: LazyUnits | None = None) -> str | None:
     """Why two namesakes may be one person, or None when their units tell them apart."""
     if a.unit_id and b.unit_id and a.unit_id == b.unit_id:
         return _("cùng đơn vị")
@@ -120,9 +179,11 @@ def similar_units(a: Person, b: Person, units: PeopleMatcher | None = None) -> s
     return None
 
 
-def _linked(a: Person, b: Person, units: PeopleMatcher) -> str | None:
+def _linked(a: Person, b: Person, units: LazyUnits) -> str | None:
     """Two units that are one through the lineage (the 2025 merger): the department of Long An
     of 2024 and the department of Tây Ninh of 2025. Not the same unit: that is said apart."""
+    if not units.may_link(a, b):
+        return None
     found = [p.unit_id or units.units.find(p.unit_name) for p in (a, b)]
     if None in found or found[0] == found[1]:
         return None

@@ -69,6 +69,14 @@ def cached(key: str, now: Stamp, build: Callable[[], T]) -> T:
     return value
 
 
+def built(request: HttpRequest, key: str, build: Callable[[], T]) -> T:
+    """A download or image built on request (a review document, a chart), reused until anything
+    is written. The caller checks access first: the key says what is built, not who may see it."""
+    if not enabled():
+        return build()
+    return cached(key, request_stamp(request), build)
+
+
 # Stands for the CSRF token in a stored page: the token is the reader's, masked anew per request.
 TOKEN = "thidua-csrf-token-placeholder"
 

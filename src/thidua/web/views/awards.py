@@ -3,6 +3,8 @@ a person's record, possible duplicates with the reviewed merge, and backlog prog
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -15,7 +17,7 @@ from thidua.accounts import permissions as perms
 from thidua.awards import selectors
 from thidua.awards.backlog_selectors import progress
 from thidua.awards.deadlines import overdue, overdue_row
-from thidua.awards.duplicates import duplicate_candidates, merge_people
+from thidua.awards.duplicates import candidate_page, merge_people
 from thidua.awards.eligibility import Nominee, evaluate
 from thidua.awards.histories import may_import
 from thidua.awards.models import (
@@ -124,8 +126,20 @@ def person_page(request: HttpRequest, person_id: int) -> HttpResponse:
 def duplicates_page(request: HttpRequest) -> HttpResponse:
     """Namesakes of one birth year in the same or a similar unit: the board decides."""
     access.require(perms.is_board(request.user))
-    groups = duplicate_candidates()
-    return render(request, "web/awards/duplicates.html", {"groups": groups})
+    groups, last = candidate_page(_after(request))
+    context = {
+        "groups": groups,
+        "next": urlencode({"after": last[0], "born": last[1]}) if last else "",
+    }
+    context["continued"] = "after" in request.GET
+    return render(request, "web/awards/duplicates.html", context)
+
+
+def _after(request: HttpRequest) -> tuple[str, int] | None:
+    """Where the page starts: after the namesake pair (name key, birth year) the last one ended
+    at; from the start when none is given or it is malformed."""
+    key, born = request.GET.get("after", ""), request.GET.get("born", "")
+    return (key, int(born)) if key and born.isdigit() else None
 
 
 @login_required

@@ -19,7 +19,7 @@ from thidua.awards.charts import MAX_BARS, statistics_chart
 from thidua.awards.name_search import by_name, nearest_names
 from thidua.awards.registry_excel import registry_workbook
 from thidua.common.text import name_key
-from thidua.web import access
+from thidua.web import access, page_cache
 from thidua.web.award_forms import RegistryForm
 from thidua.web.sorting import Sort
 
@@ -139,9 +139,13 @@ def statistics_page(request: HttpRequest) -> HttpResponse:
 def statistics_chart_svg(request: HttpRequest) -> HttpResponse:
     _official(request)
     by = _by(request)
+    language = get_language() or "vi"
+    key = f"statistics-chart:{by}:{language}"
+    svg = page_cache.built(request, key, lambda: _statistics_svg(by, language))
+    return HttpResponse(svg, content_type="image/svg+xml")
+
+
+def _statistics_svg(by: str, language: str) -> bytes:
     rows = [(r["label"], r["count"]) for r in selectors.registry_statistics(by)]
     title = _("Số khen thưởng trong sổ: %(by)s") % {"by": str(BY_LABELS[by]).lower()}
-    svg = statistics_chart(
-        rows, title=title, horizontal=by != "year", language=get_language() or "vi"
-    )
-    return HttpResponse(svg, content_type="image/svg+xml")
+    return statistics_chart(rows, title=title, horizontal=by != "year", language=language)

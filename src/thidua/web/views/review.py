@@ -203,8 +203,21 @@ def review_document(request: HttpRequest, code: str, period: str) -> HttpRespons
     """The review report as Word (official format): the published document as it was
     published, unless the live figures are asked for."""
     cluster, p, _run, include_submitted = _viewer(request, code, period)
-    content = review_file(
-        cluster, p.code, pdf=False, live=_live(request), include_submitted=include_submitted
+    live = _live(request)
+    # Built once per write (python-docx takes seconds): the write stamp says when to build again.
+    # Keyed by what is shown: the published document, or the live figures (with or without the
+    # submitted reports), whoever asked for them.
+    published = None if (live or include_submitted) else publications.latest(cluster, p.code)
+    source = f"published-{published.pk}" if published is not None else "live"
+    key = (
+        f"review-document:{cluster.pk}:{p.code}:{get_language()}:{source}:{int(include_submitted)}"
+    )
+    content = page_cache.built(
+        request,
+        key,
+        lambda: review_file(
+            cluster, p.code, pdf=False, live=live, include_submitted=include_submitted
+        ),
     )
     response = HttpResponse(content, content_type=DOCX)
     response["Content-Disposition"] = f'attachment; filename="bao-cao-{cluster.code}-{p.code}.docx"'
