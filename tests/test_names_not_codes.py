@@ -76,6 +76,25 @@ def test_numbers_are_vietnamese_and_english_in_english_mode():
         assert measure(Decimal("8.2"), "%", 1) == "8.2%"
 
 
+def test_units_of_measure_are_english_in_english_mode():
+    assert measure(Decimal("9360"), "tỷ đồng", 0) == "9.360 tỷ đồng"
+    with translation.override("en"):
+        assert measure(Decimal("9360"), "tỷ đồng", 0) == "9,360 billion VND"
+        assert measure(Decimal("1.5"), "điểm %", 1) == "1.5 percentage points"
+        assert measure(Decimal("3"), "ha", 0) == "3 ha"  # a unit not in the list, as it is
+
+
+def test_the_entry_and_review_pages_in_english_keep_no_vietnamese_unit(as_user, unit):
+    client = as_user("longan")
+    client.cookies["django_language"] = "en"
+    entry = text(client.get(reverse("web:entry", args=["TNB", "2019", unit("80").pk])))
+    review = text(client.get(reverse("web:review", args=["TNB", "2019"])))
+    for page in (entry, review):
+        assert "billion VND" in page
+        assert "tỷ đồng" not in page and "điểm %" not in page
+    assert "percentage points" in entry
+
+
 def test_the_registry_count_has_a_thousands_separator(as_user):
     award = AwardType.objects.get(code="CSTDCS")
     AwardEntry.objects.bulk_create(

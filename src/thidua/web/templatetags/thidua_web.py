@@ -10,6 +10,8 @@ from django import template
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import get_language
+from django.utils.translation import gettext
+from django.utils.translation import gettext_noop as N_
 
 from thidua.common.numbers import format_number, typed_decimals
 from thidua.common.periods import PeriodError, parse_period
@@ -31,6 +33,16 @@ def vn_typed(value: Decimal | None, decimals: int = 0) -> str:
     return format_number(value, typed_decimals(value, decimals))
 
 
+# The catalogue's units of measure, translated in English mode; another unit is shown as it is.
+MEASURES = {N_("tỷ đồng"), N_("triệu đồng"), N_("triệu USD"), N_("điểm %"), N_("xã"), N_("người")}
+
+
+@register.filter
+def measure_label(unit: str) -> str:
+    """ "tỷ đồng" → "billion VND" in English mode (issue 20)."""
+    return gettext(unit) if unit in MEASURES else unit
+
+
 @register.simple_tag
 def measure(value: Decimal | None, unit: str, decimals: int, typed: bool = False) -> str:
     """`typed`: a value as entered, never rounded below its own decimals (a stored figure)."""
@@ -39,7 +51,7 @@ def measure(value: Decimal | None, unit: str, decimals: int, typed: bool = False
     text = format_number(value, int(decimals))
     if value is None:
         return text
-    return f"{text}%" if unit == "%" else f"{text} {unit}"
+    return f"{text}%" if unit == "%" else f"{text} {measure_label(unit)}"
 
 
 @register.filter
