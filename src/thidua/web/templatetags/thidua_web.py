@@ -9,8 +9,7 @@ from decimal import Decimal
 from django import template
 from django.utils import timezone
 from django.utils.html import format_html
-from django.utils.translation import get_language
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_noop as N_
 
 from thidua.common.numbers import format_number, typed_decimals
