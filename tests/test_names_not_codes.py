@@ -12,6 +12,7 @@ from django.utils import translation
 from thidua.awards.models import AwardEntry, AwardType
 from thidua.common.text import name_key
 from thidua.indicators.models import Report
+from thidua.reports.charts import with_measure
 from thidua.web.templatetags.thidua_web import measure, vn
 
 pytestmark = pytest.mark.django_db
@@ -82,6 +83,9 @@ def test_units_of_measure_are_english_in_english_mode():
         assert measure(Decimal("9360"), "tỷ đồng", 0) == "9,360 billion VND"
         assert measure(Decimal("1.5"), "điểm %", 1) == "1.5 percentage points"
         assert measure(Decimal("3"), "ha", 0) == "3 ha"  # a unit not in the list, as it is
+    # The review's chart (its axis and mean line) too; the documents stay Vietnamese.
+    assert with_measure(Decimal("9360"), "tỷ đồng", 0, "en") == "9,360 billion VND"
+    assert with_measure(Decimal("9360"), "tỷ đồng", 0, "vi") == "9.360 tỷ đồng"
 
 
 def test_the_entry_and_review_pages_in_english_keep_no_vietnamese_unit(as_user, unit):

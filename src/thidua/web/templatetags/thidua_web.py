@@ -9,10 +9,9 @@ from decimal import Decimal
 from django import template
 from django.utils import timezone
 from django.utils.html import format_html
-from django.utils.translation import get_language, gettext
-from django.utils.translation import gettext_noop as N_
+from django.utils.translation import get_language
 
-from thidua.common.numbers import format_number, typed_decimals
+from thidua.common.numbers import format_number, measure_label, typed_decimals
 from thidua.common.periods import PeriodError, parse_period
 
 register = template.Library()
@@ -32,14 +31,7 @@ def vn_typed(value: Decimal | None, decimals: int = 0) -> str:
     return format_number(value, typed_decimals(value, decimals))
 
 
-# The catalogue's units of measure, translated in English mode; another unit is shown as it is.
-MEASURES = {N_("tỷ đồng"), N_("triệu đồng"), N_("triệu USD"), N_("điểm %"), N_("xã"), N_("người")}
-
-
-@register.filter
-def measure_label(unit: str) -> str:
-    """ "tỷ đồng" → "billion VND" in English mode (issue 20)."""
-    return gettext(unit) if unit in MEASURES else unit
+register.filter("measure_label", measure_label)
 
 
 @register.simple_tag
