@@ -105,10 +105,10 @@ def submit(
 ):
     """A submit leaving a required indicator blank is refused (422, one issue per indicator,
     `column` its code) unless `confirm_blank=true` says to send it so."""
-    found = _report(code, period, unit_code)
+    actor, found = request.auth, _report(code, period, unit_code)
     how = _("thêm ?confirm_blank=true để vẫn gửi")
-    refuse_unconfirmed_blanks(request.auth, found, confirm_blank, how)
-    return report_out(services.submit_report(request.auth, found, via="api"))
+    refuse_unconfirmed_blanks(actor, found, confirm_blank, how)
+    return report_out(services.submit_report(actor, found, via="api"))
 
 
 @router.post(ONE + "/accept", response=_TRANSITION, summary="Cụm trưởng tiếp nhận báo cáo")
