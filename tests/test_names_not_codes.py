@@ -125,6 +125,14 @@ def test_a_full_name_found_nowhere_says_what_was_searched_not_the_minimum_length
     assert "Không tìm thấy khen thưởng nào cho “nguyen van anh”" in page
 
 
+def test_the_public_look_up_asks_did_you_mean_naming_the_name_typed(client):
+    exact = text(client.get(reverse("web:lookup"), {"q": "nguyen van khanh"}))
+    assert "Nguyễn Văn Khánh" in exact and 'id="search-approximate"' not in exact
+    typo = text(client.get(reverse("web:lookup"), {"q": "nguyen van khanhh"}))
+    assert "Nguyễn Văn Khánh" in typo
+    assert "bắt đầu như “nguyen van khanhh”; có phải bạn tìm" in typo
+
+
 def test_nothing_found_suggests_the_nearest_names(as_user):
     award = AwardType.objects.get(code="CSTDCS")
     for name in ("Nguyễn Văn An", "Nguyễn Văn Bình"):
