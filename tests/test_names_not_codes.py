@@ -12,6 +12,7 @@ from django.utils import translation
 from thidua.awards.models import AwardEntry, AwardType
 from thidua.common.text import name_key
 from thidua.indicators.models import Report
+from thidua.reports.charts import with_measure
 from thidua.web.templatetags.thidua_web import measure, vn
 
 pytestmark = pytest.mark.django_db
@@ -76,6 +77,28 @@ def test_numbers_are_vietnamese_and_english_in_english_mode():
         assert measure(Decimal("8.2"), "%", 1) == "8.2%"
 
 
+def test_units_of_measure_are_english_in_english_mode():
+    assert measure(Decimal("9360"), "tỷ đồng", 0) == "9.360 tỷ đồng"
+    with translation.override("en"):
+        assert measure(Decimal("9360"), "tỷ đồng", 0) == "9,360 billion VND"
+        assert measure(Decimal("1.5"), "điểm %", 1) == "1.5 percentage points"
+        assert measure(Decimal("3"), "ha", 0) == "3 ha"  # a unit not in the list, as it is
+    # The review's chart (its axis and mean line) too; the documents stay Vietnamese.
+    assert with_measure(Decimal("9360"), "tỷ đồng", 0, "en") == "9,360 billion VND"
+    assert with_measure(Decimal("9360"), "tỷ đồng", 0, "vi") == "9.360 tỷ đồng"
+
+
+def test_the_entry_and_review_pages_in_english_keep_no_vietnamese_unit(as_user, unit):
+    client = as_user("longan")
+    client.cookies["django_language"] = "en"
+    entry = text(client.get(reverse("web:entry", args=["TNB", "2019", unit("80").pk])))
+    review = text(client.get(reverse("web:review", args=["TNB", "2019"])))
+    for page in (entry, review):
+        assert "billion VND" in page
+        assert "tỷ đồng" not in page and "điểm %" not in page
+    assert "percentage points" in entry
+
+
 def test_the_registry_count_has_a_thousands_separator(as_user):
     award = AwardType.objects.get(code="CSTDCS")
     AwardEntry.objects.bulk_create(
@@ -100,6 +123,14 @@ def test_a_full_name_found_nowhere_says_what_was_searched_not_the_minimum_length
     )
     assert "Nhập ít nhất 2 ký tự" not in page
     assert "Không tìm thấy khen thưởng nào cho “nguyen van anh”" in page
+
+
+def test_the_public_look_up_asks_did_you_mean_naming_the_name_typed(client):
+    exact = text(client.get(reverse("web:lookup"), {"q": "nguyen van khanh"}))
+    assert "Nguyễn Văn Khánh" in exact and 'id="search-approximate"' not in exact
+    typo = text(client.get(reverse("web:lookup"), {"q": "nguyen van khanhh"}))
+    assert "Nguyễn Văn Khánh" in typo
+    assert "bắt đầu như “nguyen van khanhh”; có phải bạn tìm" in typo
 
 
 def test_nothing_found_suggests_the_nearest_names(as_user):

@@ -244,7 +244,8 @@ def test_the_year_end_form_cannot_change_the_plan_of_the_accepted_mid_year_repor
     plan = Value.objects.get(unit=long_an, indicator__code="budget_plan", is_current=True)
     assert (plan.version, plan.report.period) == (1, "2019H1")
     page = as_user("longan").get(entry_url).content.decode()
-    assert "Số liệu của báo cáo kỳ 2019H1" in page
+    # The period in words, not its code (issue 20).
+    assert "Số liệu của báo cáo 6 tháng đầu năm 2019; cần cụm trưởng mở lại" in page
     assert re.search(r'name="v_budget_plan"[^>]*disabled', page)
 
 

@@ -496,6 +496,8 @@ def test_the_registry_says_when_it_shows_corrections_of_the_name(as_user, person
     rows = [r for _e, r in typo.context["rows"]]
     assert rows and all(r["person"] == "Võ Thị Kiểm Thử" for r in rows)
     assert 'id="search-approximate"' in text(typo)
+    # It names what was searched and asks "did you mean" (issue 20).
+    assert "bắt đầu như “vo thi kiem thuu”; có phải bạn tìm" in text(typo)
 
 
 def test_the_registry_filters_by_birth_year_award_year_and_unit(as_user, person):

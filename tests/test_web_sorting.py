@@ -7,6 +7,7 @@ filters and the sort kept in the links; overdue reports and proposals in working
 
 from __future__ import annotations
 
+import io
 import re
 from datetime import date, timedelta
 
@@ -15,6 +16,7 @@ from django.db import connection
 from django.db.models import Count
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from openpyxl import load_workbook
 
 from thidua.awards.demo import BACKLOG_CODE
 from thidua.awards.models import AwardEntry, Proposal
@@ -198,6 +200,20 @@ def test_a_bounded_registry_result_sorts_by_year_and_birth_year(as_user):
     second = registry_rows(client.get("/awards/registry/", query | {"sort": "year", "page": 2}))
     assert (first[-1].year, first[-1].pk) <= (second[0].year, second[0].pk)
     assert not {e.pk for e in first} & {e.pk for e in second}
+
+
+def test_the_registry_export_follows_the_sort_chosen_on_the_page(as_user):
+    client = as_user("bantw")
+    query = {"q": "tran thi", "sort": "year", "dir": "asc"}
+    page = client.get("/awards/registry/", query).content.decode()
+    link = re.search(r'href="(/awards/registry\.xlsx\?[^"]+)"', page).group(1)
+    assert "sort=year" in link and "dir=asc" in link
+    for direction in ("asc", "desc"):
+        export = client.get("/awards/registry.xlsx", query | {"dir": direction})
+        rows = list(load_workbook(io.BytesIO(export.content)).active.iter_rows(values_only=True))
+        years = [r[4] for r in rows[1:]]
+        assert len(years) > 50 and len(set(years)) > 1
+        assert years == sorted(years, reverse=direction == "desc")
 
 
 def test_a_large_registry_result_sorts_by_name_only(as_user):

@@ -5,7 +5,8 @@ from __future__ import annotations
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils import numberformat
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext
+from django.utils.translation import gettext_noop as N_
 
 
 def quantize(value: Decimal, decimals: int) -> Decimal:
@@ -60,3 +61,12 @@ def format_number(value: Decimal | int | None, decimals: int = 0) -> str:
         thousand_sep=",",
         force_grouping=True,
     )
+
+
+# The catalogue's units of measure, translated in English mode; another unit is shown as it is.
+MEASURES = {N_("tỷ đồng"), N_("triệu đồng"), N_("triệu USD"), N_("điểm %"), N_("xã"), N_("người")}
+
+
+def measure_label(unit: str) -> str:
+    """ "tỷ đồng" → "billion VND" in English mode (issue 20)."""
+    return gettext(unit) if unit in MEASURES else unit

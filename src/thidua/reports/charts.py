@@ -27,7 +27,7 @@ from matplotlib.text import Text
 from matplotlib.ticker import Formatter
 from PIL import Image
 
-from thidua.common.numbers import format_vn
+from thidua.common.numbers import format_vn, measure_label
 
 BAR = "#2f6f9f"
 MEAN = "#c0392b"
@@ -68,7 +68,10 @@ def with_measure(value: Decimal | float | None, measure: str, decimals: int, lan
     text = number(value, decimals, language)
     if value is None or not measure:
         return text
-    return f"{text}%" if measure == "%" else f"{text} {measure}"
+    if measure == "%":
+        return f"{text}%"
+    with translation.override(language):
+        return f"{text} {measure_label(measure)}"
 
 
 def chart_figure() -> Figure:
@@ -157,7 +160,8 @@ def _reference_lines(ax, entry: dict, language: str) -> Legend | None:
 
 
 def _style_axes(ax, measure: str, decimals: int, language: str) -> None:
-    ax.set_xlabel(measure, fontsize=8)
+    with translation.override(language):
+        ax.set_xlabel(measure_label(measure), fontsize=8)
     ax.xaxis.set_major_formatter(NumberTicks(language))
     ax.tick_params(labelsize=8.5)
     ax.margins(x=0.1)

@@ -9,10 +9,16 @@ it (the entry page names them); it is never silent.
 
 from __future__ import annotations
 
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from thidua.accounts import permissions as perms
+from thidua.common.errors import Issue, ValidationFailed
 from thidua.common.periods import parse_period
 from thidua.covenants.models import Covenant, Target
 from thidua.indicators import formula
 from thidua.indicators.models import Indicator, Value
+from thidua.indicators.services import TRANSITIONS, may_take
 from thidua.indicators.validation import value_period
 from thidua.scoring.models import Criterion, Regulation
 
@@ -79,3 +85,26 @@ def blank_required(cluster, report_period: str, unit_ids) -> dict[int, list[Indi
         unit_id: [i for i in required if (unit_id, i.pk, periods[i.pk]) not in present]
         for unit_id in unit_ids
     }
+
+
+def refuse_unconfirmed_blanks(actor, report, confirmed: bool, how: str) -> None:
+    """Refuse a submit by the API or the command line that leaves a required indicator blank
+    unless the caller confirmed it (`confirm_blank`): one issue per blank indicator, `column`
+    its code. The web asks the same on the page before sending; `how` says how to confirm.
+    Someone who may not submit is told that first, and a report that cannot be sent is left to
+    the service's own refusal."""
+    perms.require(may_take(actor, report, "submit"))
+    if confirmed or report.status not in TRANSITIONS["submit"].sources:
+        return
+    blank = blank_required(report.cluster, report.period, [report.unit_id])[report.unit_id]
+    lang = get_language() or "vi"
+    issues = [
+        Issue(
+            _("Chỉ tiêu bắt buộc “%(name)s” còn trống: báo cáo chưa được gửi (%(how)s).")
+            % {"name": i.display_name(lang), "how": how},
+            column=i.code,
+        )
+        for i in blank
+    ]
+    if issues:
+        raise ValidationFailed(issues)

@@ -25,6 +25,7 @@ from thidua.api.values import to_inputs
 from thidua.indicators import selectors, services, visibility
 from thidua.indicators.models import VISIBLE_TO_PEERS, Report
 from thidua.orgs.models import Unit
+from thidua.scoring.required import refuse_unconfirmed_blanks
 
 router = Router(tags=["reports"])
 
@@ -99,10 +100,15 @@ _TRANSITION = responses({200: ReportOut}, 400, 403, 404, 409, 422)
 
 
 @router.post(ONE + "/submit", response=_TRANSITION, summary="Gửi báo cáo cho cụm trưởng")
-def submit(request: HttpRequest, code: str, period: str, unit_code: str):
-    return report_out(
-        services.submit_report(request.auth, _report(code, period, unit_code), via="api")
-    )
+def submit(
+    request: HttpRequest, code: str, period: str, unit_code: str, confirm_blank: bool = False
+):
+    """A submit leaving a required indicator blank is refused (422, one issue per indicator,
+    `column` its code) unless `confirm_blank=true` says to send it so."""
+    actor, found = request.auth, _report(code, period, unit_code)
+    how = _("thêm ?confirm_blank=true để vẫn gửi")
+    refuse_unconfirmed_blanks(actor, found, confirm_blank, how)
+    return report_out(services.submit_report(actor, found, via="api"))
 
 
 @router.post(ONE + "/accept", response=_TRANSITION, summary="Cụm trưởng tiếp nhận báo cáo")

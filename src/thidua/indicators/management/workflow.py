@@ -21,6 +21,7 @@ from thidua.common.periods import PeriodError, parse_period
 from thidua.indicators import services
 from thidua.indicators.models import Report
 from thidua.orgs.models import Cluster, Membership
+from thidua.scoring.required import refuse_unconfirmed_blanks
 
 VIA = "cli"
 
@@ -41,6 +42,8 @@ NEEDS_TEXT = {
     "return": "Cần --comment (ý kiến gửi đơn vị) khi trả lại báo cáo.",
     "reopen": "Cần --reason (lý do) khi mở lại báo cáo.",
 }
+CONFIRM_HELP = "Vẫn gửi khi còn chỉ tiêu bắt buộc để trống (không có: từ chối, nêu tên chỉ tiêu)"
+CONFIRM_HOW = "thêm --confirm-blank để vẫn gửi"
 DONE = {"submit": "đã gửi", "accept": "đã tiếp nhận", "return": "đã trả lại", "reopen": "đã mở lại"}
 
 
@@ -61,6 +64,8 @@ def add_parsers(sub) -> None:
         text_of.add_argument("--comment", help="Ý kiến khi trả lại")
         text_of.add_argument("--reason", dest="comment", help="Lý do khi mở lại")
         p.add_argument("--json", action="store_true", help="Kết quả dạng JSON")
+        if action == "submit":
+            p.add_argument("--confirm-blank", action="store_true", help=CONFIRM_HELP)
 
 
 @dataclass
@@ -105,7 +110,8 @@ def run(command, action: str, options: dict) -> None:
         raise CommandError(NEEDS_TEXT[action], returncode=2)
     actor = actor_named(options.get("user"))
     reports = _reports(cluster, period, action, options.get("unit"))
-    outcome = apply(action, actor, reports, cluster, period, comment)
+    confirm = bool(options.get("confirm_blank"))
+    outcome = apply(action, actor, reports, cluster, period, comment, confirm_blank=confirm)
     if options.get("json"):
         command.stdout.write(json.dumps(outcome.as_dict(), ensure_ascii=False, indent=2))
     else:
@@ -143,7 +149,16 @@ def _reports(cluster: Cluster, period: str, action: str, codes: list[str] | None
     return [by_unit.get(code) or members[code] for code in dict.fromkeys(codes)]
 
 
-def apply(action, actor: Actor, reports, cluster, period, comment: str = "") -> Outcome:
+def apply(
+    action,
+    actor: Actor,
+    reports,
+    cluster,
+    period,
+    comment: str = "",
+    *,
+    confirm_blank: bool = False,
+) -> Outcome:
     do = ACTIONS[action][0]
     name = actor.get_username() if signed_in(actor) else "system"
     outcome = Outcome(action, cluster.code, period, name)
@@ -155,6 +170,8 @@ def apply(action, actor: Actor, reports, cluster, period, comment: str = "") -> 
         unit = {"unit": report.unit.code, "unit_name": report.unit.name}
         try:
             args = (comment,) if ACTIONS[action][2] else ()
+            if action == "submit":
+                refuse_unconfirmed_blanks(actor, report, confirm_blank, CONFIRM_HOW)
             done = do(actor, report, *args, via=VIA)
         except PermissionDenied as exc:
             outcome.refused.append(unit | {"status": report.status, "reasons": [str(exc)]})

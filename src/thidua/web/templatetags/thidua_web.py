@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import get_language
 
-from thidua.common.numbers import format_number, typed_decimals
+from thidua.common.numbers import format_number, measure_label, typed_decimals
 from thidua.common.periods import PeriodError, parse_period
 
 register = template.Library()
@@ -31,6 +31,9 @@ def vn_typed(value: Decimal | None, decimals: int = 0) -> str:
     return format_number(value, typed_decimals(value, decimals))
 
 
+register.filter("measure_label", measure_label)
+
+
 @register.simple_tag
 def measure(value: Decimal | None, unit: str, decimals: int, typed: bool = False) -> str:
     """`typed`: a value as entered, never rounded below its own decimals (a stored figure)."""
@@ -39,7 +42,7 @@ def measure(value: Decimal | None, unit: str, decimals: int, typed: bool = False
     text = format_number(value, int(decimals))
     if value is None:
         return text
-    return f"{text}%" if unit == "%" else f"{text} {unit}"
+    return f"{text}%" if unit == "%" else f"{text} {measure_label(unit)}"
 
 
 @register.filter

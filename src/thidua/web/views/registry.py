@@ -101,7 +101,13 @@ def _sorted(found, sort: Sort, criteria: dict):
 def registry_xlsx(request: HttpRequest) -> HttpResponse:
     _official(request)
     criteria = RegistryForm(request.GET or None).criteria()
-    entries = registry.matching(**criteria)[:MAX_EXPORT] if criteria is not None else []
+    entries = []
+    if criteria is not None:
+        # In the order chosen on the page (its link carries sort and dir), as the page sorts.
+        found = registry.matching(**criteria)
+        found.cap = MAX_EXPORT + 1
+        hits, _sort, _unsorted = _sorted(found, Sort.of(request, REGISTRY_SORTS), criteria)
+        entries = hits[:MAX_EXPORT]
     response = HttpResponse(registry_workbook(entries), content_type=XLSX)
     response["Content-Disposition"] = 'attachment; filename="so-khen-thuong.xlsx"'
     return response

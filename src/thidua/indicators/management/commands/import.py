@@ -39,6 +39,9 @@ class Command(BaseCommand):
             help="Nhập xong thì gửi luôn báo cáo của các đơn vị vừa được ghi số liệu "
             "(cán bộ nhập số liệu của đơn vị mình); mã thoát 1 nếu có báo cáo không gửi được",
         )
+        parser.add_argument(
+            "--confirm-blank", action="store_true", help=workflow.CONFIRM_HELP + " (với --submit)"
+        )
 
     def handle(self, *args, file, cluster, period, dry_run, user, **options):
         found = Cluster.objects.filter(code=cluster).first()
@@ -59,7 +62,12 @@ class Command(BaseCommand):
         sent = None
         if options["submit"] and result.ok:
             sent = workflow.apply(
-                "submit", actor, _written(actor, found, result, since), found, result.period
+                "submit",
+                actor,
+                _written(actor, found, result, since),
+                found,
+                result.period,
+                confirm_blank=options["confirm_blank"],
             )
         self.stdout.write(_report(result, found, dry_run, options["json"], sent))
         if result.unreadable:
