@@ -31,14 +31,17 @@ def run_import(job: Job, progress: Progress) -> None:
     importer = importers.get(job.params["importer"])
     progress.set(force=True, phase="read")
     path = files.resolve(job.file_path)
-    result = importer.run(path, actor=job.started_by, filename=job.file_name, watch=progress)
-    found = result.as_dict()
+    options = job.params.get("options") or {}
+    result = importer.run(
+        path, actor=job.started_by, filename=job.file_name, watch=progress, **options
+    )
+    found = result.as_dict() | {"dry_run": bool(options.get("dry_run"))}
     errors = found.get("errors") or []
     found["errors"], found["error_count"] = errors[:MAX_ERRORS], len(errors)
     job.result = found
     if not result.ok:
         raise Refused(_("Tệp bị từ chối; không có gì được ghi."))
-    if importer.after is not None:
+    if importer.after is not None and not options.get("dry_run"):
         progress.set(force=True, phase="after")
         importer.after()
 

@@ -37,11 +37,13 @@ def start(actor, kind: str, title: str, params: dict, **fields) -> Job:
     return job
 
 
-def start_import(actor, name: str, upload) -> Job:
+def start_import(actor, name: str, upload, options: dict | None = None) -> Job:
     """An uploaded list imported by the worker (all or nothing); the upload is kept on disk
-    (moved there, never read into memory) until the job ends."""
+    (moved there, never read into memory) until the job ends. `options`: the importer's flags
+    (the people import's dry_run)."""
     importer = importers.get(name)
     perms.require(importer.may_start(actor))
+    options = {k: bool(v) for k, v in (options or {}).items() if k in importer.options}
     if upload is None:
         raise ValidationFailed([Issue(_("Chưa chọn tệp."), column="file")])
     filename = PurePath(upload.name or "").name
@@ -56,7 +58,7 @@ def start_import(actor, name: str, upload) -> Job:
             actor,
             Job.Kind.IMPORT,
             f"{importer.title}: {filename}",
-            {"importer": name},
+            {"importer": name, "options": options},
             file_name=filename,
             file_path=path.name,
         )
