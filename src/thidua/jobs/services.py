@@ -44,27 +44,45 @@ def start_import(actor, name: str, upload, options: dict | None = None) -> Job:
     importer = importers.get(name)
     perms.require(importer.may_start(actor))
     options = {k: bool(v) for k, v in (options or {}).items() if k in importer.options}
+    title = f"{importer.title}: {_upload_name(upload)}"
+    params = {"importer": name, "options": options}
+    return _start_with_file(actor, Job.Kind.IMPORT, title, params, upload, importer.suffixes)
+
+
+def _upload_name(upload) -> str:
     if upload is None:
         raise ValidationFailed([Issue(_("Chưa chọn tệp."), column="file")])
-    filename = PurePath(upload.name or "").name
+    return PurePath(upload.name or "").name
+
+
+def _start_with_file(actor, kind: str, title, params: dict, upload, suffixes) -> Job:
+    """A job reading an upload: its type checked, the file moved to the jobs folder (removed
+    again if the job cannot be queued)."""
+    filename = _upload_name(upload)
     suffix = PurePath(filename).suffix.lower()
-    if suffix not in importer.suffixes:
-        allowed = ", ".join(importer.suffixes)
+    if suffix not in suffixes:
+        allowed = ", ".join(suffixes)
         msg = _("Tệp “%(name)s” không đúng loại: nhận %(allowed)s.")
         raise ValidationFailed([Issue(msg % {"name": filename, "allowed": allowed}, column="file")])
     path = files.keep_upload(upload, suffix)
     try:
-        return start(
-            actor,
-            Job.Kind.IMPORT,
-            f"{importer.title}: {filename}",
-            {"importer": name, "options": options},
-            file_name=filename,
-            file_path=path.name,
-        )
+        return start(actor, kind, title, params, file_name=filename, file_path=path.name)
     except BaseException:
         path.unlink(missing_ok=True)
         raise
+
+
+def start_eligibility(actor, upload, on=None) -> Job:
+    """A batch eligibility file checked by the worker (`thidua eligibility --file`'s columns),
+    its verdicts on the job's page and in a workbook; `on`: the day the nominees are considered
+    (today when None)."""
+    from thidua.awards.eligibility_batch import may_check_batch
+
+    perms.require(may_check_batch(actor))
+    title = _("Xét điều kiện theo danh sách: %(name)s") % {"name": _upload_name(upload)}
+    params = {"on": on.isoformat() if on else None}
+    suffixes = importers.Importer.suffixes
+    return _start_with_file(actor, Job.Kind.ELIGIBILITY, title, params, upload, suffixes)
 
 
 def start_dossier(actor, proposals: list, filename: str) -> Job:

@@ -63,7 +63,8 @@ def _context(job: Job) -> dict:
             e | {"column": labels.get(e["column"], e["column"])} for e in result.get("errors") or []
         ],
         "bar": bar,
-        "counts": job.kind == Job.Kind.IMPORT,
+        "counts": job.kind in (Job.Kind.IMPORT, Job.Kind.ELIGIBILITY),
+        "verdicts": job.kind == Job.Kind.ELIGIBILITY,
         "back": _importer(job).back if _importer(job) else ("", ""),
         "kept": _importer(job).kept if _importer(job) else "",
     }
