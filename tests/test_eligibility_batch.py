@@ -5,6 +5,7 @@ only for his own units' people, a refused file gives no verdict; a fixed number 
 from __future__ import annotations
 
 import io
+import json
 from collections import Counter
 from datetime import date
 
@@ -21,6 +22,7 @@ from thidua.awards.eligibility_batch import check_file
 from thidua.awards.models import Person
 from thidua.jobs.models import Job
 from thidua.jobs.worker import run_queued
+from thidua.orgs.models import Unit
 
 pytestmark = pytest.mark.django_db
 URL = "/awards/eligibility/batch/"
@@ -110,13 +112,15 @@ def test_who_may_open_the_page_and_bad_rows_name_their_row(as_user, users):
     assert Job.objects.filter(kind="eligibility").count() == 1
 
 
-def _file(tmp_path, people) -> str:
+def _file(tmp_path, people, units) -> str:
+    """Rows by id, by name and birth year, and collectives by unit code."""
     path = tmp_path / f"ds-{len(people)}.csv"
-    lines = ["person_id,full_name,birth_year,award,year"]
+    lines = ["person_id,full_name,birth_year,unit_code,award,year"]
+    lines += [f",,,{u.code},CSTDCS,2024" for u in units]
     for i, p in enumerate(people):
         by_name = i % 2 and p.birth_year
         lines.append(
-            f",{p.full_name},{p.birth_year},LDTT,2024" if by_name else f"{p.pk},,,LDTT,2024"
+            f",{p.full_name},{p.birth_year},,LDTT,2024" if by_name else f"{p.pk},,,,LDTT,2024"
         )
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return str(path)
@@ -126,13 +130,34 @@ def test_the_batch_takes_a_fixed_number_of_queries(users, tmp_path):
     everyone = Person.objects.filter(merged_into=None, birth_year__isnull=False).order_by("id")
     twice = Counter(everyone.values_list("full_name", "birth_year"))
     people = [p for p in everyone[:200] if twice[(p.full_name, p.birth_year)] == 1][:60]
+    units = list(Unit.objects.valid_on(date(2024, 12, 31)).order_by("id")[:10])
     counts = []
     for n in (6, 60):
-        path = _file(tmp_path, people[:n])
+        path = _file(tmp_path, people[:n], units[: n // 6])
         board = type(users["bantw"]).objects.get(username="bantw")  # nothing cached on it
         with CaptureQueriesContext(connection) as queries:
             found = check_file(board, path, filename=path)
         assert found.ok, found.errors
-        assert len(found.verdicts) == n
+        assert len(found.verdicts) == n + n // 6
         counts.append(len(queries))
     assert counts[0] == counts[1], counts
+
+
+def test_the_cli_reads_the_same_file_and_unit_codes_name_their_row(db, tmp_path):
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    from thidua.orgs.models import Unit
+
+    unit = Unit.objects.valid_on(date(2024, 12, 31)).filter(parent__isnull=True).first()
+    path = tmp_path / "tap-the.csv"
+    path.write_text(f"unit_code,award,year\n{unit.code},CSTDCS,2024\n", encoding="utf-8")
+    out = io.StringIO()
+    call_command("eligibility", "--file", str(path), "--json", stdout=out)
+    [verdict] = json.loads(out.getvalue())
+    assert verdict["unit_id"] == unit.pk
+    path.write_text(f"unit_code,award,year\n{unit.code},CSTDCS,2024\nZZZ,CSTDCS,2024\n")
+    with pytest.raises(CommandError) as caught:
+        call_command("eligibility", "--file", str(path), stdout=io.StringIO())
+    assert caught.value.returncode == 1
+    assert "Dòng 3: không có đơn vị mã ZZZ năm 2024." in str(caught.value)

@@ -13,23 +13,26 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from thidua.accounts import permissions as perms
+
+Text = str | Promise  # a text translated when shown (gettext_lazy)
 
 
 @dataclass(frozen=True)
 class Importer:
     name: str
-    title: str
+    title: Text
     run: Callable
     may_start: Callable  # (user) -> bool
-    help: str = ""  # what the file holds, on the upload page
-    back: tuple[str, str] = ("", "")  # (URL name, its title): the crumbs and the result's link
+    help: Text = ""  # what the file holds, on the upload page
+    back: tuple[str, Text] = ("", "")  # (URL name, its title): the crumbs and the result's link
     suffixes: tuple[str, ...] = (".xlsx", ".xls", ".xlsm", ".ods", ".csv")
     after: Callable | None = None  # () -> None, once the import is committed
     options: tuple[str, ...] = ()  # keyword flags the upload page may pass to `run` (dry_run)
-    kept: str = _("dòng đã có trong sổ")  # what an unchanged row is, on the result page
+    kept: Text = _("dòng đã có trong sổ")  # what an unchanged row is, on the result page
     labels: dict[str, str] | None = None  # the errors' column keys as the page names them
 
 

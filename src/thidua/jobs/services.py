@@ -3,7 +3,9 @@ transaction (a job is never queued without its row, nor recorded without being q
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import PurePath
+from typing import Any
 
 from django.db import transaction
 from django.utils.translation import get_language
@@ -17,12 +19,12 @@ from thidua.jobs.models import Job
 from thidua.reports.docx import LO_HINT, soffice
 
 
-def can_see(user, job: Job) -> bool:
+def can_see(user: Any, job: Job) -> bool:
     """The one who started it, and the board."""
     return (job.started_by_id is not None and job.started_by_id == user.pk) or perms.is_board(user)
 
 
-def start(actor, kind: str, title: str, params: dict, **fields) -> Job:
+def start(actor: Any, kind: str, title: Any, params: dict, **fields: Any) -> Job:
     from thidua.jobs.tasks import run_job
 
     params = {"language": get_language() or "vi", **params}
@@ -37,7 +39,7 @@ def start(actor, kind: str, title: str, params: dict, **fields) -> Job:
     return job
 
 
-def start_import(actor, name: str, upload, options: dict | None = None) -> Job:
+def start_import(actor: Any, name: str, upload: Any, options: dict | None = None) -> Job:
     """An uploaded list imported by the worker (all or nothing); the upload is kept on disk
     (moved there, never read into memory) until the job ends. `options`: the importer's flags
     (the people import's dry_run)."""
@@ -49,13 +51,15 @@ def start_import(actor, name: str, upload, options: dict | None = None) -> Job:
     return _start_with_file(actor, Job.Kind.IMPORT, title, params, upload, importer.suffixes)
 
 
-def _upload_name(upload) -> str:
+def _upload_name(upload: Any) -> str:
     if upload is None:
         raise ValidationFailed([Issue(_("Chưa chọn tệp."), column="file")])
     return PurePath(upload.name or "").name
 
 
-def _start_with_file(actor, kind: str, title, params: dict, upload, suffixes) -> Job:
+def _start_with_file(
+    actor: Any, kind: str, title: str, params: dict, upload: Any, suffixes: tuple[str, ...]
+) -> Job:
     """A job reading an upload: its type checked, the file moved to the jobs folder (removed
     again if the job cannot be queued)."""
     filename = _upload_name(upload)
@@ -72,7 +76,7 @@ def _start_with_file(actor, kind: str, title, params: dict, upload, suffixes) ->
         raise
 
 
-def start_eligibility(actor, upload, on=None) -> Job:
+def start_eligibility(actor: Any, upload: Any, on: date | None = None) -> Job:
     """A batch eligibility file checked by the worker (`thidua eligibility --file`'s columns),
     its verdicts on the job's page and in a workbook; `on`: the day the nominees are considered
     (today when None)."""
@@ -85,7 +89,7 @@ def start_eligibility(actor, upload, on=None) -> Job:
     return _start_with_file(actor, Job.Kind.ELIGIBILITY, title, params, upload, suffixes)
 
 
-def start_dossier(actor, proposals: list, filename: str) -> Job:
+def start_dossier(actor: Any, proposals: list, filename: str) -> Job:
     from thidua.awards.dossier_docs import check_batch
 
     check_batch(actor, proposals)
@@ -103,7 +107,7 @@ def pdf_missing() -> str | None:
     return msg % {"cmd": LO_HINT}
 
 
-def start_review_pdf(actor, cluster, period, *, live: bool, submitted: bool) -> Job:
+def start_review_pdf(actor: Any, cluster: Any, period: Any, *, live: bool, submitted: bool) -> Job:
     perms.require(perms.can_view_cluster(actor, cluster.pk, period.year))
     missing = pdf_missing()
     if missing:
@@ -116,7 +120,7 @@ def start_review_pdf(actor, cluster, period, *, live: bool, submitted: bool) -> 
     return start(actor, Job.Kind.REVIEW_PDF, title, params)
 
 
-def purge_outputs(now=None) -> int:
+def purge_outputs(now: Any = None) -> int:
     """Delete the files of jobs finished more than THIDUA_UPLOAD_KEEP_HOURS ago (`thidua uploads
     purge`); their pages then say so. How many files."""
     from datetime import timedelta

@@ -31,7 +31,7 @@ def eligibility_batch(request: HttpRequest) -> HttpResponse:
             answer = start_upload(request, lambda: services.start_eligibility(user, upload, on))
             if answer is not None:
                 return answer
-    recent = Job.objects.filter(kind=Job.Kind.ELIGIBILITY, started_by=user)[:10]
+    recent = Job.objects.filter(kind=Job.Kind.ELIGIBILITY, started_by_id=user.pk)[:10]
     context = {
         "recent": recent,
         "limit_mb": settings.THIDUA_JOB_UPLOAD_BYTES // (1024 * 1024),

@@ -54,7 +54,8 @@ def _context(job: Job) -> dict:
     bar = None
     if job.state == Job.State.RUNNING and job.phase == "write" and job.rows_total:
         bar = min(100, round(job.rows_written * 100 / job.rows_total))
-    labels = (_importer(job).labels if _importer(job) else None) or {}
+    importer = _importer(job)
+    labels = (importer.labels if importer else None) or {}
     return {
         "job": job,
         "phase": PHASES.get(job.phase, ""),
@@ -65,8 +66,8 @@ def _context(job: Job) -> dict:
         "bar": bar,
         "counts": job.kind in (Job.Kind.IMPORT, Job.Kind.ELIGIBILITY),
         "verdicts": job.kind == Job.Kind.ELIGIBILITY,
-        "back": _importer(job).back if _importer(job) else ("", ""),
-        "kept": _importer(job).kept if _importer(job) else "",
+        "back": importer.back if importer else ("", ""),
+        "kept": importer.kept if importer else "",
     }
 
 

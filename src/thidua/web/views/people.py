@@ -31,7 +31,7 @@ def people_import(request: HttpRequest) -> HttpResponse:
     recent = Job.objects.filter(kind=Job.Kind.IMPORT, params__importer="people")
     context = {
         "dry_run": dry_run,
-        "recent": recent.filter(started_by=user)[:10],
+        "recent": recent.filter(started_by_id=user.pk)[:10],
         "limit_mb": settings.THIDUA_JOB_UPLOAD_BYTES // (1024 * 1024),
     }
     return render(request, "web/awards/people_import.html", context)
