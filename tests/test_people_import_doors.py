@@ -106,6 +106,7 @@ def test_the_web_page_checks_then_imports_in_the_worker(client_for):
     assert Person.objects.filter(full_name="Phan Thị Qua Cửa").exists()
     again = _job(officer.post(url, {"file": upload(HEADER + LA_ROW)}))
     assert "Đã ghi 0 dòng; 1 dòng không đổi" in _run(officer, again)
+    assert (again.rows_read, again.rows_checked, again.rows_written) == (1, 1, 0)
     assert client_for("xem").get(url).status_code == 403
     assert client_for("xem").post(url, {"file": upload(HEADER + LA_ROW)}).status_code == 403
 

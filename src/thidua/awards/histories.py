@@ -136,8 +136,8 @@ def import_histories(
     with transaction.atomic():
         outcome = write_histories(rows, units, dry_run=dry_run)
         if watch and not dry_run:
-            watch("written", len(rows))
-            watch("saving", len(rows))
+            watch("written", outcome.written)
+            watch("saving", outcome.written)
         result.errors = outcome.errors
         if result.errors:
             transaction.set_rollback(True)
