@@ -104,6 +104,7 @@ WEB = {
     "proposal_reject": ("post", BOARD),
     "proposal_dossier": ("post", OWNER | BOARD),  # zipped by the worker: to the job's page
     "eligibility": ("get", PROPOSERS),
+    "eligibility_batch": ("get", PROPOSERS),  # each officer his units' people (test_eligibility_*)
     "overdue": ("get", PROPOSERS),
     "person": ("get", ALL),  # the national ID only for OWNER | BOARD (test_web_awards)
     "duplicates": ("get", BOARD),

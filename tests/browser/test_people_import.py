@@ -1,7 +1,8 @@
 """The history upload in Chromium: the officer of Tây Ninh (since the 2025 merger) checks a
 sheet across it (2023, 2024 in Long An's department, Tây Ninh's predecessor, 2025 in Tây
 Ninh's), imports it, and a row for another province's department is refused with its row and
-column, nothing written."""
+column, nothing written. Each upload lands on its job's page, which polls until the worker
+(here `run_queued` in the test's process) has run it and then shows the result."""
 
 from __future__ import annotations
 
@@ -36,13 +37,19 @@ def tay_ninh_officer() -> None:
     )
 
 
-def upload(page, name: str, text: str, *, check: bool) -> None:
+def upload(page, live_server, name: str, text: str, *, check: bool) -> None:
+    from thidua.jobs.worker import run_queued
+
+    page.goto(f"{live_server.url}/awards/people/import/")
     page.set_input_files(
         "#id_file", files=[{"name": name, "mimeType": "text/csv", "buffer": text.encode()}]
     )
     page.set_checked("#id_dry_run", check)
     page.locator("#history-upload button[type=submit]").click()
-    page.wait_for_selector("#history-result")
+    page.wait_for_url("**/viec/*/")
+    expect(page.locator("#job-progress")).to_have_attribute("data-state", "queued")
+    assert run_queued() == 1
+    page.wait_for_selector("#job-progress[data-state=done], #job-progress[data-state=failed]")
 
 
 def test_an_officer_checks_then_imports_a_history_across_the_merger(
@@ -55,23 +62,23 @@ def test_an_officer_checks_then_imports_a_history_across_the_merger(
     page.goto(f"{live_server.url}/awards/")
     page.get_by_role("link", name="Nhập từ tệp").click()
     expect(page.locator("h1")).to_have_text("Nhập quá trình xếp loại, sáng kiến")
-    upload(page, "qua-trinh.csv", SHEET, check=True)
-    expect(page.locator("#history-result")).to_contain_text("Sẽ ghi 3 dòng")
-    expect(page.locator("#history-result")).to_contain_text("1 cá nhân mới")
+    upload(page, live_server, "qua-trinh.csv", SHEET, check=True)
+    expect(page.locator("#job-progress")).to_contain_text("Sẽ ghi 3 dòng")
+    expect(page.locator("#job-progress")).to_contain_text("1 cá nhân mới")
     assert not Person.objects.filter(full_name=NAME).exists()
-    upload(page, "qua-trinh.csv", SHEET, check=False)
-    expect(page.locator("#history-result")).to_contain_text("Đã ghi 3 dòng")
+    upload(page, live_server, "qua-trinh.csv", SHEET, check=False)
+    expect(page.locator("#job-progress")).to_contain_text("Đã ghi 3 dòng")
     shot("people-import-done")
     [person] = Person.objects.filter(full_name=NAME)
     assert sorted(person.ratings.values_list("year", flat=True)) == [2023, 2024, 2025]
     assert person.unit.name == "Sở Tài chính tỉnh Tây Ninh"
-    upload(page, "qua-trinh.csv", SHEET, check=False)
-    expect(page.locator("#history-result")).to_contain_text("Đã ghi 0 dòng, 3 dòng không đổi")
-    upload(page, "khac.csv", FOREIGN, check=False)
-    errors = page.locator("#history-errors tbody tr")
+    upload(page, live_server, "qua-trinh.csv", SHEET, check=False)
+    expect(page.locator("#job-progress")).to_contain_text("Đã ghi 0 dòng; 3 dòng không đổi")
+    upload(page, live_server, "khac.csv", FOREIGN, check=False)
+    errors = page.locator("#job-errors tbody tr")
     expect(errors).to_have_count(1)
     expect(errors.first).to_contain_text("Đơn vị")
     expect(errors.first).to_contain_text("Sở Y tế tỉnh Cà Mau")
-    expect(page.locator("#history-result")).to_contain_text("không có gì được ghi")
+    expect(page.locator("#job-progress")).to_contain_text("không có gì được ghi")
     shot("people-import-refused")
     assert not Person.objects.filter(full_name="Người Tỉnh Khác").exists()

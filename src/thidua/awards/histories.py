@@ -25,7 +25,7 @@ from thidua.awards.history_write import write_histories
 from thidua.awards.imports import RowsImport
 from thidua.awards.models import RatingLevel, Scope
 from thidua.common.errors import Issue
-from thidua.common.spreadsheet import Column, FileUnreadable, Source, locate, missing, read_rows
+from thidua.common.spreadsheet import Column, FileUnreadable, Source, locate, missing, stream_rows
 from thidua.common.text import name_key, shown, text_problem
 from thidua.orgs.lineage import UnitResolver
 
@@ -111,22 +111,32 @@ def import_histories(
     dry_run: bool = False,
     via: str = "cli",
     limit: int | None = None,
+    watch: Callable[[str, int], None] | None = None,
 ) -> HistoryImport:
-    """Check every row, then write them all in one transaction, or nothing."""
+    """Check every row, then write them all in one transaction, or nothing.
+
+    `watch(phase, count)` (the worker's progress, as `import_registry` calls it): rows "read"
+    and "checked" as they are parsed, then "writing" (the rows to write), "written", "saving".
+    """
     if not may_import(actor):
         raise PermissionDenied(_("Chỉ cán bộ thi đua của đơn vị hoặc Ban TĐKT được nhập."))
     result = HistoryImport()
     try:
-        cells = read_rows(source, filename, limit=limit)
+        first, cells = stream_rows(source, filename, limit=limit)
     except FileUnreadable as exc:
         result.errors.append(exc.as_issue())
         return result
     units = UnitResolver()
-    rows = _Parser(units, _scope_of(actor)).parse(cells, result.errors)
+    rows = _Parser(units, _scope_of(actor), watch).parse(first, cells, result.errors)
     if result.errors:
         return result
+    if watch and not dry_run:
+        watch("writing", len(rows))
     with transaction.atomic():
         outcome = write_histories(rows, units, dry_run=dry_run)
+        if watch and not dry_run:
+            watch("written", outcome.written)
+            watch("saving", outcome.written)
         result.errors = outcome.errors
         if result.errors:
             transaction.set_rollback(True)
@@ -159,29 +169,42 @@ def _int(value: object) -> int | None:
     return int(text) if text.isascii() and text.isdigit() else None
 
 
+WATCH_EVERY = 10_000  # rows between two calls of `watch`
+
+
 class _Parser:
-    def __init__(self, units: UnitResolver, allowed: set[int] | None):
-        self.units, self.allowed = units, allowed
+    def __init__(self, units: UnitResolver, allowed: set[int] | None, watch=None):
+        self.units, self.allowed, self.watch = units, allowed, watch
         self.this_year = dt.date.today().year
 
-    def parse(self, cells: list[list], errors: list[Issue]) -> list[Row]:
-        if not cells:
+    def parse(self, first: int, cells, errors: list[Issue]) -> list[Row]:
+        """The rows of `cells` (an iterator, the header first; row 1 is number `first`)."""
+        header_cells = next(cells, None)
+        if header_cells is None:
             errors.append(Issue(_("Tệp không có dữ liệu.")))
             return []
-        header = self.header(cells[0], errors)
+        header = self.header(header_cells, errors)
         if errors:
             return []
-        rows = []
-        for number, raw in enumerate(cells[1:], start=2):
-            if all(c in (None, "") for c in raw):
+        rows: list[Row] = []
+        read = 0
+        for read, raw in enumerate(cells, start=1):
+            self.seen(read, rows)
+            if all(_text(c) == "" for c in raw):
                 continue
             got = {k: raw[i] if i < len(raw) else None for k, i in header.items()}
-            row = self.row(number, got, errors)
+            row = self.row(first + read, got, errors)
             if row is not None:
                 rows.append(row)
+        self.seen(read, rows, last=True)
         if not rows and not errors:
             errors.append(Issue(_("Tệp chỉ có dòng tiêu đề, không có dòng nào để nhập.")))
         return [] if errors else rows
+
+    def seen(self, read: int, rows: list[Row], last: bool = False) -> None:
+        if self.watch and (last or (read and read % WATCH_EVERY == 0)):
+            self.watch("read", read)
+            self.watch("checked", len(rows))
 
     def header(self, cells: list, errors: list[Issue]) -> dict[str, int]:
         found = locate(cells, COLUMNS)
@@ -225,7 +248,7 @@ class _Parser:
         return row if self.place(row, fail) else None
 
     def born(self, cell: object, fail: Callable[[str, str], None]) -> int | None:
-        if cell in (None, ""):
+        if _text(cell) == "":
             return None
         born = _int(cell)
         if born is None or not 1900 <= born <= self.this_year:

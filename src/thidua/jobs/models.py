@@ -17,6 +17,7 @@ class Job(models.Model):
         IMPORT = "import", _("Nhập tệp")
         DOSSIER = "dossier", _("Bộ hồ sơ đề nghị (.zip)")
         REVIEW_PDF = "review_pdf", _("Báo cáo sơ kết, tổng kết (PDF)")
+        ELIGIBILITY = "eligibility", _("Xét điều kiện theo danh sách")
 
     class State(models.TextChoices):
         QUEUED = "queued", _("Đang chờ")

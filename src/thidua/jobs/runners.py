@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import logging
+from datetime import date
 from pathlib import PurePath
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils import timezone, translation
@@ -31,14 +33,17 @@ def run_import(job: Job, progress: Progress) -> None:
     importer = importers.get(job.params["importer"])
     progress.set(force=True, phase="read")
     path = files.resolve(job.file_path)
-    result = importer.run(path, actor=job.started_by, filename=job.file_name, watch=progress)
-    found = result.as_dict()
+    options = job.params.get("options") or {}
+    result = importer.run(
+        path, actor=job.started_by, filename=job.file_name, watch=progress, **options
+    )
+    found = result.as_dict() | {"dry_run": bool(options.get("dry_run"))}
     errors = found.get("errors") or []
     found["errors"], found["error_count"] = errors[:MAX_ERRORS], len(errors)
     job.result = found
     if not result.ok:
         raise Refused(_("Tệp bị từ chối; không có gì được ghi."))
-    if importer.after is not None:
+    if importer.after is not None and not options.get("dry_run"):
         progress.set(force=True, phase="after")
         importer.after()
 
@@ -78,6 +83,36 @@ def run_review_pdf(job: Job, progress: Progress) -> None:
     _output(job, content, f"bao-cao-{cluster.code}-{p.code}.pdf")
 
 
+SHOWN_VERDICTS = 1000  # on the result page; the workbook has them all
+
+
+def run_eligibility(job: Job, progress: Progress) -> None:
+    from thidua.awards.eligibility_batch import check_file, verdicts_workbook
+
+    progress.set(force=True, phase="read")
+    on = job.params.get("on")
+    found = check_file(
+        job.started_by,
+        files.resolve(job.file_path),
+        filename=job.file_name,
+        on=date.fromisoformat(on) if on else None,
+        limit=settings.THIDUA_JOB_UPLOAD_BYTES,
+        watch=progress,
+    )
+    errors = [e.as_dict() for e in found.errors]
+    if not found.ok:
+        job.result = {"errors": errors[:MAX_ERRORS], "error_count": len(errors)}
+        raise Refused(_("Tệp bị từ chối; chưa xét dòng nào."))
+    progress.set(force=True, phase="build")
+    name = f"ket-qua-xet-dieu-kien-{PurePath(job.file_name).stem}.xlsx"
+    _output(job, verdicts_workbook(found.verdicts), name)
+    job.result = {
+        "count": len(found.verdicts),
+        "outcomes": found.counts(),
+        "verdicts": found.verdicts[:SHOWN_VERDICTS],
+    }
+
+
 def _output(job: Job, data: bytes, name: str) -> None:
     path = files.write_output(data, PurePath(name).suffix)
     files.remove(job.output_path)  # an earlier attempt's, if it got that far
@@ -88,6 +123,7 @@ RUNNERS = {
     Job.Kind.IMPORT: run_import,
     Job.Kind.DOSSIER: run_dossier,
     Job.Kind.REVIEW_PDF: run_review_pdf,
+    Job.Kind.ELIGIBILITY: run_eligibility,
 }
 EXPECTED = (
     Refused,
@@ -120,8 +156,8 @@ def run(job_id: int) -> str:
     job.finished_at = timezone.now()
     job.phase = "done"
     job.save()
-    if job.kind == Job.Kind.IMPORT:
-        files.remove(job.file_path)  # the list is in the registry now, or was refused
+    if job.file_path:
+        files.remove(job.file_path)  # the list is imported or checked now, or was refused
     return job.state
 
 

@@ -3,7 +3,7 @@ transaction (a job is never queued without its row, nor recorded without being q
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import PurePath
 from typing import Any
 
@@ -28,7 +28,7 @@ def can_see(user: Actor, job: Job) -> bool:
     return (job.started_by_id is not None and job.started_by_id == user.pk) or perms.is_board(user)
 
 
-def start(actor: Actor, kind: str, title: str, params: dict, **fields: Any) -> Job:
+def start(actor: Actor, kind: str, title: Any, params: dict, **fields: Any) -> Job:
     from thidua.jobs.tasks import run_job
 
     params = {"language": get_language() or "vi", **params}
@@ -47,32 +47,54 @@ def start(actor: Actor, kind: str, title: str, params: dict, **fields: Any) -> J
     return job
 
 
-def start_import(actor: Actor, name: str, upload: UploadedFile) -> Job:
+def start_import(actor: Actor, name: str, upload: UploadedFile, options: dict | None = None) -> Job:
     """An uploaded list imported by the worker (all or nothing); the upload is kept on disk
-    (moved there, never read into memory) until the job ends."""
+    (moved there, never read into memory) until the job ends. `options`: the importer's flags
+    (the people import's dry_run)."""
     importer = importers.get(name)
     perms.require(importer.may_start(actor))
+    options = {k: bool(v) for k, v in (options or {}).items() if k in importer.options}
+    title = f"{importer.title}: {_upload_name(upload)}"
+    params = {"importer": name, "options": options}
+    return _start_with_file(actor, Job.Kind.IMPORT, title, params, upload, importer.suffixes)
+
+
+def _upload_name(upload: Any) -> str:
     if upload is None:
         raise ValidationFailed([Issue(_("Chưa chọn tệp."), column="file")])
-    filename = PurePath(upload.name or "").name
+    return PurePath(upload.name or "").name
+
+
+def _start_with_file(
+    actor: Any, kind: str, title: str, params: dict, upload: Any, suffixes: tuple[str, ...]
+) -> Job:
+    """A job reading an upload: its type checked, the file moved to the jobs folder (removed
+    again if the job cannot be queued)."""
+    filename = _upload_name(upload)
     suffix = PurePath(filename).suffix.lower()
-    if suffix not in importer.suffixes:
-        allowed = ", ".join(importer.suffixes)
+    if suffix not in suffixes:
+        allowed = ", ".join(suffixes)
         msg = _("Tệp “%(name)s” không đúng loại: nhận %(allowed)s.")
         raise ValidationFailed([Issue(msg % {"name": filename, "allowed": allowed}, column="file")])
     path = files.keep_upload(upload, suffix)
     try:
-        return start(
-            actor,
-            Job.Kind.IMPORT,
-            f"{importer.title}: {filename}",
-            {"importer": name},
-            file_name=filename,
-            file_path=path.name,
-        )
+        return start(actor, kind, title, params, file_name=filename, file_path=path.name)
     except BaseException:
         path.unlink(missing_ok=True)
         raise
+
+
+def start_eligibility(actor: Actor, upload: Any, on: date | None = None) -> Job:
+    """A batch eligibility file checked by the worker (`thidua eligibility --file`'s columns),
+    its verdicts on the job's page and in a workbook; `on`: the day the nominees are considered
+    (today when None)."""
+    from thidua.awards.eligibility_batch import may_check_batch
+
+    perms.require(may_check_batch(actor))
+    title = _("Xét điều kiện theo danh sách: %(name)s") % {"name": _upload_name(upload)}
+    params = {"on": on.isoformat() if on else None}
+    suffixes = importers.Importer.suffixes
+    return _start_with_file(actor, Job.Kind.ELIGIBILITY, title, params, upload, suffixes)
 
 
 def start_dossier(actor: Actor, proposals: list, filename: str) -> Job:

@@ -167,12 +167,3 @@ class UploadForm(forms.Form):
             limit = format_vn(Decimal(settings.THIDUA_MAX_UPLOAD_BYTES) / 1024 / 1024)
             raise forms.ValidationError(_("Tệp quá lớn: tối đa %(mb)s MB.") % {"mb": limit})
         return upload
-
-
-class HistoryUploadForm(UploadForm):
-    """The yearly histories' sheet; `dry_run` checks it without writing."""
-
-    file = forms.FileField(label=gettext_lazy("Tệp Excel (.xlsx) hoặc CSV"))
-    dry_run = forms.BooleanField(
-        label=gettext_lazy("Chỉ kiểm tra, chưa ghi"), required=False, initial=True
-    )

@@ -24,7 +24,7 @@ from thidua.common.numbers import format_vn
 # The form around the file: field names, the CSRF token, a reason.
 FORM_MARGIN = 64 * 1024
 # Pages whose upload goes to the background worker (thidua.jobs), by URL name.
-JOB_UPLOADS = {"web:registry_import"}
+JOB_UPLOADS = {"web:registry_import", "web:people_import", "web:eligibility_batch"}
 
 
 class UploadSizeMiddleware:

@@ -3,6 +3,8 @@ the download of what it made, and the registry upload that starts an import in t
 
 from __future__ import annotations
 
+from functools import wraps
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -52,22 +54,26 @@ def _context(job: Job) -> dict:
     bar = None
     if job.state == Job.State.RUNNING and job.phase == "write" and job.rows_total:
         bar = min(100, round(job.rows_written * 100 / job.rows_total))
+    importer = _importer(job)
+    labels = (importer.labels if importer else None) or {}
     return {
         "job": job,
         "phase": PHASES.get(job.phase, ""),
         "result": result,
-        "errors": result.get("errors") or [],
+        "errors": [
+            e | {"column": labels.get(e["column"], e["column"])} for e in result.get("errors") or []
+        ],
         "bar": bar,
-        "counts": job.kind == Job.Kind.IMPORT,
-        "back": _importer_back(job),
+        "counts": job.kind in (Job.Kind.IMPORT, Job.Kind.ELIGIBILITY),
+        "verdicts": job.kind == Job.Kind.ELIGIBILITY,
+        "back": importer.back if importer else ("", ""),
+        "kept": importer.kept if importer else "",
     }
 
 
-def _importer_back(job: Job) -> tuple[str, str]:
+def _importer(job: Job) -> importers.Importer | None:
     name = job.params.get("importer") if job.kind == Job.Kind.IMPORT else None
-    if name in importers.IMPORTERS:
-        return importers.get(name).back
-    return ("", "")
+    return importers.get(name) if name in importers.IMPORTERS else None
 
 
 @login_required
@@ -93,29 +99,43 @@ def to_job(request: HttpRequest, job: Job) -> HttpResponse:
 # an importer in thidua.jobs.importers, a URL to import_page with its name, JOB_UPLOADS).
 
 
-@login_required
-@csrf_exempt
+def disk_uploads(view):
+    """Before anything reads the body: every upload is written to a temporary file as it
+    arrives (none held in memory), then moved into the jobs folder. The CSRF check follows."""
+
+    @wraps(view)
+    @login_required
+    @csrf_exempt
+    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        request.upload_handlers = [TemporaryFileUploadHandler(request)]
+        return csrf_protect(view)(request, *args, **kwargs)
+
+    return wrapped
+
+
+def start_upload(request: HttpRequest, start) -> HttpResponse | None:
+    """POST: `start()` queues the job and the answer is its page; a refused file is said in
+    a message and the answer is None (the caller shows its page again)."""
+    try:
+        job = start()
+    except ValidationFailed as exc:
+        for issue in exc.issues:
+            messages.error(request, issue.message)
+        if request.htmx:  # the form sent by htmx (its upload bar): the page again
+            return HttpResponseClientRedirect(request.path)
+        return None
+    return to_job(request, job)
+
+
+@disk_uploads
 def import_page(request: HttpRequest, name: str) -> HttpResponse:
-    # Before anything reads the body: every upload is written to a temporary file as it
-    # arrives (none held in memory), then moved into the jobs folder. The CSRF check follows.
-    request.upload_handlers = [TemporaryFileUploadHandler(request)]
-    return _import_page(request, name)
-
-
-@csrf_protect
-def _import_page(request: HttpRequest, name: str) -> HttpResponse:
     importer = importers.get(name)
     access.require(importer.may_start(request.user))
     if request.method == "POST":
-        try:
-            job = services.start_import(request.user, name, request.FILES.get("file"))
-        except ValidationFailed as exc:
-            for issue in exc.issues:
-                messages.error(request, issue.message)
-            if request.htmx:  # the form sent by htmx (its upload bar): the page again
-                return HttpResponseClientRedirect(request.path)
-        else:
-            return to_job(request, job)
+        upload = request.FILES.get("file")
+        answer = start_upload(request, lambda: services.start_import(request.user, name, upload))
+        if answer is not None:
+            return answer
     context = {
         "importer": importer,
         "recent": Job.objects.filter(kind=Job.Kind.IMPORT, params__importer=name)[:10],

@@ -1,28 +1,37 @@
-"""People's yearly histories: upload a sheet (ratings, initiatives, units by year), check it,
-import it. A unit's officer imports his own unit's people; the board any unit's."""
+"""People's yearly histories: upload a sheet (ratings, initiatives, units by year); the worker
+checks it and imports it (or only checks it), the job's page shows the result. A unit's officer
+imports his own unit's people; the board any unit's."""
 
 from __future__ import annotations
 
-from django.contrib.auth.decorators import login_required
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from thidua.awards.histories import LABELS, import_histories, may_import
+from thidua.awards.histories import may_import
+from thidua.jobs import services
+from thidua.jobs.models import Job
 from thidua.web import access
-from thidua.web.forms import HistoryUploadForm
+from thidua.web.views.jobs import disk_uploads, start_upload
 
 
-@login_required
+@disk_uploads
 def people_import(request: HttpRequest) -> HttpResponse:
-    access.require(may_import(request.user))
-    form = HistoryUploadForm(request.POST or None, request.FILES or None)
-    result = dry_run = None
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        dry_run = form.cleaned_data["dry_run"]
-        result = import_histories(
-            request.user, upload, filename=upload.name, dry_run=dry_run, via="web"
+    user = request.user
+    access.require(may_import(user))
+    dry_run = request.method != "POST" or bool(request.POST.get("dry_run"))
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        options = {"dry_run": dry_run}
+        answer = start_upload(
+            request, lambda: services.start_import(user, "people", upload, options)
         )
-    errors = [(e, LABELS.get(e.column, e.column)) for e in result.errors[:200]] if result else []
-    context = {"form": form, "result": result, "dry_run": dry_run, "errors": errors}
+        if answer is not None:
+            return answer
+    recent = Job.objects.filter(kind=Job.Kind.IMPORT, params__importer="people")
+    context = {
+        "dry_run": dry_run,
+        "recent": recent.filter(started_by_id=user.pk)[:10],
+        "limit_mb": settings.THIDUA_JOB_UPLOAD_BYTES // (1024 * 1024),
+    }
     return render(request, "web/awards/people_import.html", context)

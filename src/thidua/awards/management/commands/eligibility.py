@@ -8,17 +8,10 @@ from datetime import date, datetime
 from django.core.management.base import BaseCommand, CommandError
 
 from thidua.awards.eligibility import Nominee, evaluate_many
+from thidua.awards.eligibility_file import problem_line, read_nominees
 from thidua.awards.models import Person
-from thidua.awards.people_match import written
-from thidua.common.spreadsheet import Column, FileUnreadable, cells, locate, read_rows
-from thidua.common.text import name_key, text_problem
+from thidua.common.spreadsheet import FileUnreadable
 from thidua.orgs.models import Unit
-
-# The file's columns, by their names as headers (with spaces or '_', any case).
-COLUMNS = tuple(
-    Column(name, (name,))
-    for name in ("person_id", "full_name", "birth_year", "unit_code", "award", "year")
-)
 
 
 class Command(BaseCommand):
@@ -78,83 +71,12 @@ def _unit(code: str, year: int) -> int:
 
 def _from_file(path: str) -> list[Nominee]:
     try:
-        rows = read_rows(path, path, limit=2 * 1024**3)
+        found = read_nominees(path, path, limit=2 * 1024**3)
     except FileUnreadable as exc:
         raise CommandError(str(exc), returncode=2) from exc
-    found = locate(rows[0], COLUMNS)
-    people = {}
-    nominees, problems = [], []
-    for number, raw in enumerate(rows[1:], start=2):
-        row = cells(raw, found)
-        if any(isinstance(c, str) and text_problem(c, 300) for c in raw):
-            problems.append(f"Dòng {number}: có ô dài quá 300 ký tự hoặc có ký tự điều khiển.")
-            continue
-        award, year = str(row.get("award") or "").strip(), _whole(row.get("year"))
-        if not award or year is None:
-            problems.append(f"Dòng {number}: cần cột award và year hợp lệ.")
-            continue
-        born = _whole(row.get("birth_year")) if row.get("birth_year") else None
-        if row.get("person_id"):
-            if _whole(row["person_id"]) is None:
-                problems.append(f"Dòng {number}: person_id phải là số.")
-                continue
-            nominees.append(Nominee(award, year, person_id=_whole(row["person_id"])))
-        elif row.get("unit_code"):
-            nominees.append(
-                Nominee(award, year, unit_id=_unit(str(row["unit_code"]).removesuffix(".0"), year))
-            )
-        elif row.get("full_name"):
-            if row.get("birth_year") and born is None:
-                problems.append(f"Dòng {number}: birth_year phải là một năm (chữ số 0–9).")
-                continue
-            people.setdefault((str(row["full_name"]), born), []).append((number, award, year))
-        else:
-            problems.append(f"Dòng {number}: cần person_id, full_name hoặc unit_code.")
-    nominees += _by_name(people, problems)
-    if problems:
-        raise CommandError("\n".join(problems), returncode=1)
-    return nominees
-
-
-def _whole(value) -> int | None:
-    """A whole number as Excel or CSV give it (1980, 1980.0, "1980"); ASCII digits only:
-    "1980²" made int() fail with a traceback, "１９８０" passed as 1980."""
-    if isinstance(value, int | float) and float(value).is_integer():
-        return int(value)
-    text = str(value or "").strip().removesuffix(".0")
-    return int(text) if text.isascii() and text.isdigit() else None
-
-
-def _by_name(people: dict, problems: list[str]) -> list[Nominee]:
-    """The person of each (name, birth year): spelled as written first (Nguyễn Văn An is not
-    Nguyễn Văn Ân); without diacritics only when that finds exactly one person."""
-    exact: dict[tuple, list[int]] = {}
-    loose: dict[tuple, list[int]] = {}
-    for pk, full_name, key, born in Person.objects.filter(
-        name_key__in={name_key(n) for n, _b in people}, merged_into=None
-    ).values_list("pk", "full_name", "name_key", "birth_year"):
-        exact.setdefault((written(full_name), born), []).append(pk)
-        loose.setdefault((key, born), []).append(pk)
-    out = []
-    for (name, born), wanted in people.items():
-        ids = exact.get((written(name), born), [])
-        if not ids:
-            ids = loose.get((name_key(name), born), [])
-            spelled = len(ids) > 1
-        else:
-            spelled = False
-        for number, award, year in wanted:
-            if len(ids) == 1:
-                out.append(Nominee(award, year, person_id=ids[0]))
-                continue
-            if not ids:
-                what = "không tìm thấy"
-            elif spelled:
-                what = f"không ai viết đúng như vậy, có {len(ids)} người cùng tên khi bỏ dấu"
-            else:
-                what = f"có {len(ids)} người trùng tên và năm sinh"
-            problems.append(f"Dòng {number}: {what}; hãy ghi person_id.")
-    return out
+    if found.problems:
+        raise CommandError("\n".join(problem_line(p) for p in found.problems), returncode=1)
+    return found.nominees
 
 
 _MARKS = {"passed": "✓", "failed": "✗", "to_verify": "?"}
