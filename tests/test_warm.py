@@ -52,7 +52,7 @@ def test_the_server_starts_the_warm_up_beside_it_and_does_not_wait(monkeypatch):
 
     monkeypatch.setattr(warm.subprocess, "Popen", FakePopen)
     monkeypatch.setattr(server._Server, "run", lambda self: started.append("served"))
-    server.serve("127.0.0.1", 0)
+    server.serve("127.0.0.1", 0, worker=False)  # the worker beside it: tests/test_jobs.py
     (args, kwargs), served = started
     assert args[-3:] == ["registry", "warm", "--quiet"] and kwargs["start_new_session"]
     assert served == "served"
