@@ -285,7 +285,9 @@ def _pts(value: Decimal) -> str:
 
 
 def _name(c: Criterion) -> str:
-    return c.indicator.display_name(get_language() or "vi")
+    """The indicator's name in the active language; the Vietnamese one when no English is kept."""
+    english = getattr(c.indicator, "name_en", "") if get_language() == "en" else ""
+    return english or c.indicator.name_vi
 
 
 def rank(results: list[MemberScore], tie_break: list[str]) -> list[MemberScore]:
