@@ -633,3 +633,63 @@ def test_the_pages_speak_english_when_chosen(as_user, opened, long_an):
     assert "Scoring regulation 2019" in text(client.get(f"{YEAR}/regulation/"))
     page = text(client.get(ballot_url(opened)))
     assert "Tick the unit you approve, at most 1 unit." in page
+
+
+def explanations(page: str) -> list[str]:
+    return re.findall(r'<td class="small why">(.*?)</td>', page, re.S)
+
+
+def in_language(client, language: str):
+    from django.conf import settings
+
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    return client
+
+
+def test_the_sheet_explains_in_english_with_english_numbers(as_user, long_an):
+    why = explanations(text(in_language(as_user("longan"), "en").get(sheet_url(long_an))))
+    assert "Rank 2/12 on GRDP growth rate (9.89%) → 19.00 points from the rank points table." in why
+    assert "Rank 1/12 on State budget revenue (9,360 billion VND) → 10.00 points" in " ".join(why)
+    assert "High-school graduation rate 97.8% ≥ 97.0% → full 10.00 points." in why
+    assert "Sum of the criteria: 59.00 points." in why
+    assert "Deduction: Not scored yet → 0 points." in why
+    assert not [w for w in why if "điểm" in w or re.search(r"\d,\d\d\b", w)]
+
+
+def test_the_sheet_explains_in_vietnamese_by_default(as_user, long_an):
+    why = explanations(text(as_user("longan").get(sheet_url(long_an))))
+    assert (
+        "Hạng 2/12 về Tốc độ tăng trưởng GRDP (9,89%) → 19,00 điểm theo bảng điểm thứ hạng." in why
+    )
+    assert "Hạng 1/12 về Thu ngân sách nhà nước trên địa bàn (9.360 tỷ đồng) → 10,00 điểm" in (
+        " ".join(why)
+    )
+    assert "Điểm trừ: Chưa chấm → 0 điểm." in why
+
+
+def test_the_scores_page_writes_english_numbers_in_english(as_user, regulation, long_an):
+    ManualScore.objects.filter(
+        criterion__regulation=regulation, criterion__code="C", unit=long_an
+    ).update(review_points=Decimal("2.5"))
+
+    def long_an_row(language: str) -> str:
+        page = text(in_language(as_user("camau"), language).get(f"{YEAR}/scores/"))
+        return re.search(r'<tr id="rank-80".*?</tr>', page, re.S).group(0)
+
+    assert "<b>90.5</b>" in long_an_row("en")
+    assert "<b>90,5</b>" in long_an_row("vi")
+
+
+def test_the_ranking_workbook_stays_vietnamese_in_english_mode(as_user):
+    content = in_language(as_user("camau"), "en").get(f"{YEAR}/scores.xlsx").content
+    rows = list(load_workbook(io.BytesIO(content))["Giải trình"].iter_rows(values_only=True))
+    why = [r[5] for r in rows[1:]]
+    assert any(w.startswith("Hạng 2/12 về Tốc độ tăng trưởng GRDP (9,89%)") for w in why)
+    assert not [w for w in why if "points" in w]
+
+
+def test_the_regulation_page_writes_rank_points_in_the_page_language(as_user, regulation):
+    regulation.criteria.filter(method="rank").update(rank_points=[9.5, 9])
+    client = as_user("camau")
+    assert "9,5; 9" in text(client.get(f"{YEAR}/regulation/"))
+    assert "9.5; 9" in text(in_language(client, "en").get(f"{YEAR}/regulation/"))

@@ -63,6 +63,15 @@ def format_number(value: Decimal | int | None, decimals: int = 0) -> str:
     )
 
 
+def measure_text(value: Decimal | None, measure: str, decimals: int) -> str:
+    """A value with its unit as the page's language writes it: 8,20% / 49.630 tỷ đồng in
+    Vietnamese, 8.20% / 49,630 billion VND in English mode."""
+    text = format_number(value, int(decimals))
+    if value is None:
+        return text
+    return f"{text}%" if measure == "%" else f"{text} {measure_label(measure)}"
+
+
 # The catalogue's units of measure, translated in English mode; another unit is shown as it is.
 MEASURES = {N_("tỷ đồng"), N_("triệu đồng"), N_("triệu USD"), N_("điểm %"), N_("xã"), N_("người")}
 

@@ -1,5 +1,8 @@
 """Scores every member under the regulation; every point carries its explanation.
 
+The explanations are built at each call in the active language (the web pages follow the
+user's; the minutes and the ranking workbook score under `translation.override("vi")`).
+
 Automatic criteria read the accepted indicator values through the cluster review (ranks and
 values computed in SQL); manual, bonus and penalty criteria read the self and review scores.
 """
@@ -9,7 +12,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from thidua.common.numbers import format_measure, format_vn
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from thidua.common.numbers import format_number, measure_text
 from thidua.covenants.models import Target
 from thidua.orgs.models import Membership
 from thidua.reports.aggregation import review
@@ -145,15 +151,17 @@ def _automatic(c: Criterion, unit, ctx: _Context) -> tuple[Decimal, str]:
     unit_id = unit.pk
     entry, row = ctx.entry(c, unit.code)
     if row is None or row["value"] is None:
-        return ZERO, f"Chưa có số liệu {c.indicator.name_vi} kỳ {c.period} được tiếp nhận → 0 điểm."
+        why = _("Chưa có số liệu %(indicator)s kỳ %(period)s được tiếp nhận → 0 điểm.")
+        return ZERO, why % {"indicator": _name(c), "period": c.period}
     value = row["value"]
-    shown = format_measure(value, entry["measure"], entry["decimals"])
+    shown = measure_text(value, entry["measure"], entry["decimals"])
     if c.method == Method.RANK:
         return _by_rank(c, row["rank"], len(entry["ranking"]), shown)
     target = ctx.target(c, unit_id)
     if target is None:
-        return ZERO, f"{c.indicator.name_vi}: {shown}; chưa có chỉ tiêu để so sánh → 0 điểm."
-    target_shown = format_measure(target, entry["measure"], entry["decimals"])
+        why = _("%(indicator)s: %(value)s; chưa có chỉ tiêu để so sánh → 0 điểm.")
+        return ZERO, why % {"indicator": _name(c), "value": shown}
+    target_shown = measure_text(target, entry["measure"], entry["decimals"])
     if c.method == Method.THRESHOLD:
         return _by_threshold(c, value, target, shown, target_shown)
     return _by_attainment(c, value, target, shown, target_shown)
@@ -163,35 +171,47 @@ def _by_rank(c: Criterion, rank: int, count: int, shown: str) -> tuple[Decimal, 
     table = [Decimal(str(p)) for p in c.rank_points]
     pts = table[rank - 1] if rank <= len(table) else (table[-1] if table else ZERO)
     pts = min(pts, c.max_points)
-    return points(pts), (
-        f"Hạng {rank}/{count} về {c.indicator.name_vi} ({shown}) → {format_vn(pts, 2)} điểm "
-        f"theo bảng điểm thứ hạng."
+    why = _(
+        "Hạng %(rank)s/%(count)s về %(indicator)s (%(value)s) → %(points)s điểm "
+        "theo bảng điểm thứ hạng."
     )
+    return points(pts), why % {
+        "rank": rank,
+        "count": count,
+        "indicator": _name(c),
+        "value": shown,
+        "points": _pts(pts),
+    }
 
 
 def _by_threshold(c, value, target, shown, target_shown) -> tuple[Decimal, str]:
     ok = value >= target if c.comparator != "lte" else value <= target
     sign = "≥" if c.comparator != "lte" else "≤"
-    name = c.indicator.name_vi
+    parts = {"indicator": _name(c), "value": shown, "sign": sign, "target": target_shown}
     if ok:
-        full = format_vn(c.max_points, 2)
-        return c.max_points, f"{name} {shown} {sign} {target_shown} → đủ {full} điểm."
-    return ZERO, f"{name} {shown} chưa đạt mức {sign} {target_shown} → 0 điểm."
+        why = _("%(indicator)s %(value)s %(sign)s %(target)s → đủ %(points)s điểm.")
+        return c.max_points, why % (parts | {"points": _pts(c.max_points)})
+    return ZERO, _("%(indicator)s %(value)s chưa đạt mức %(sign)s %(target)s → 0 điểm.") % parts
 
 
 def _by_attainment(c, value, target, shown, target_shown) -> tuple[Decimal, str]:
     lower_better = c.indicator.direction == "lower"
+    parts = {"indicator": _name(c), "value": shown, "target": target_shown}
     if value <= 0 or target <= 0:
-        why = f"{c.indicator.name_vi} {shown}, chỉ tiêu {target_shown}: không tính được tỷ lệ"
-        return ZERO, why + " → 0 điểm."
+        why = _("%(indicator)s %(value)s, chỉ tiêu %(target)s: không tính được tỷ lệ → 0 điểm.")
+        return ZERO, why % parts
     ratio = (target / value) if lower_better else (value / target)
     used = min(ratio, c.cap)
     pts = points(c.max_points * used)
-    formula = "chỉ tiêu ÷ thực hiện" if lower_better else "thực hiện ÷ chỉ tiêu"
-    return pts, (
-        f"{c.indicator.name_vi} {shown}, chỉ tiêu {target_shown}: {formula} = "
-        f"{format_vn(ratio, 2)}, tính tối đa {format_vn(c.cap, 2)} → "
-        f"{format_vn(c.max_points, 2)} × {format_vn(used, 2)} = {format_vn(pts, 2)} điểm."
+    formula = _("chỉ tiêu ÷ thực hiện") if lower_better else _("thực hiện ÷ chỉ tiêu")
+    why = _(
+        "%(indicator)s %(value)s, chỉ tiêu %(target)s: %(formula)s = %(ratio)s, "
+        "tính tối đa %(cap)s → %(max)s × %(used)s = %(points)s điểm."
+    )
+    return pts, why % (
+        parts
+        | {"formula": formula, "ratio": _pts(ratio), "cap": _pts(c.cap)}
+        | {"max": _pts(c.max_points), "used": _pts(used), "points": _pts(pts)}
     )
 
 
@@ -199,24 +219,24 @@ def _manual(c: Criterion, s: ManualScore | None) -> CriterionScore:
     cap = c.max_points
     result = CriterionScore(c.code, c.name, c.method, ZERO, cap, "")
     if s is None or (s.self_points is None and s.review_points is None):
-        result.explanation = "Chưa chấm → 0 điểm."
+        result.explanation = _("Chưa chấm → 0 điểm.")
         return _signed(result, c)
     result.self_points, result.review_points = s.self_points, s.review_points
     used = s.review_points if s.review_points is not None else s.self_points
     used = max(ZERO, min(used, cap))
     parts = [
-        f"Đơn vị tự chấm {format_vn(s.self_points, 2)}"
+        _("Đơn vị tự chấm %(points)s") % {"points": _pts(s.self_points)}
         if s.self_points is not None
-        else "Đơn vị chưa tự chấm"
+        else _("Đơn vị chưa tự chấm")
     ]
     if s.review_points is not None and s.review_points != s.self_points:
-        parts.append(
-            f"cụm trưởng chấm {format_vn(s.review_points, 2)} (lý do: {s.review_reason or '—'})"
-        )
+        reviewed = _("cụm trưởng chấm %(points)s (lý do: %(reason)s)")
+        parts.append(reviewed % {"points": _pts(s.review_points), "reason": s.review_reason or "—"})
     elif s.review_points is None:
-        parts.append("chưa được thẩm định")
+        parts.append(_("chưa được thẩm định"))
     result.points = points(used)
-    result.explanation = "; ".join(parts) + f" → {format_vn(result.points, 2)} điểm."
+    why = _("%(parts)s → %(points)s điểm.")
+    result.explanation = why % {"parts": "; ".join(parts), "points": _pts(result.points)}
     return _signed(result, c)
 
 
@@ -224,7 +244,7 @@ def _signed(result: CriterionScore, c: Criterion) -> CriterionScore:
     """A penalty's points are subtracted: stored as its negative, never beyond its cap."""
     if c.method == Method.PENALTY:
         result.points = -result.points
-        result.explanation = "Điểm trừ: " + result.explanation
+        result.explanation = _("Điểm trừ: %(why)s") % {"why": result.explanation}
     return result
 
 
@@ -247,16 +267,27 @@ def _with_sections(
         total = sum((visit(child, c.code) for child in by_parent.get(c.pk, [])), ZERO)
         capped = min(total, c.max_points) if c.max_points else total
         section.points = points(capped)
-        section.explanation = (
-            f"Cộng các tiêu chí: {format_vn(total, 2)}"
-            + (f", tính tối đa {format_vn(c.max_points, 2)}" if capped != total else "")
-            + " điểm."
-        )
+        if capped != total:
+            why = _("Cộng các tiêu chí: %(total)s, tính tối đa %(max)s điểm.")
+        else:
+            why = _("Cộng các tiêu chí: %(total)s điểm.")
+        section.explanation = why % {"total": _pts(total), "max": _pts(c.max_points)}
         return section.points
 
     for top in by_parent.get(None, []):
         visit(top, None)
     return out
+
+
+def _pts(value: Decimal) -> str:
+    """Points in an explanation: two decimals, as the active language writes them."""
+    return format_number(value, 2)
+
+
+def _name(c: Criterion) -> str:
+    """The indicator's name in the active language; the Vietnamese one when no English is kept."""
+    english = getattr(c.indicator, "name_en", "") if get_language() == "en" else ""
+    return english or c.indicator.name_vi
 
 
 def rank(results: list[MemberScore], tie_break: list[str]) -> list[MemberScore]:

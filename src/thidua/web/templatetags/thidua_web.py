@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import get_language
 
-from thidua.common.numbers import format_number, measure_label, typed_decimals
+from thidua.common.numbers import format_number, measure_label, measure_text, typed_decimals
 from thidua.common.periods import PeriodError, parse_period
 
 register = template.Library()
@@ -39,10 +39,7 @@ def measure(value: Decimal | None, unit: str, decimals: int, typed: bool = False
     """`typed`: a value as entered, never rounded below its own decimals (a stored figure)."""
     if typed and value is not None:
         decimals = typed_decimals(value, decimals)
-    text = format_number(value, int(decimals))
-    if value is None:
-        return text
-    return f"{text}%" if unit == "%" else f"{text} {measure_label(unit)}"
+    return measure_text(value, unit, decimals)
 
 
 @register.filter

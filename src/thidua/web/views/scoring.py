@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -18,6 +19,7 @@ from thidua.accounts import permissions as perms
 from thidua.common.errors import Conflict, ValidationFailed
 from thidua.orgs.models import Cluster, Unit
 from thidua.reports.docx import DOCX
+from thidua.reports.official import FORM_LANGUAGE
 from thidua.scoring import regulation_io, selectors, services
 from thidua.scoring.engine import MemberScore, current_regulation, score
 from thidua.scoring.exports import scores_xlsx
@@ -190,7 +192,8 @@ def _ranking_rows(
 def ranking_xlsx(request: HttpRequest, code: str, year: int) -> HttpResponse:
     cluster = _viewable(request, code, year)
     regulation = _regulation_or_404(cluster, year)
-    data = {"ranking": selectors.visible(request.user, regulation, score(regulation))}
+    with translation.override(FORM_LANGUAGE):  # the workbook's headings are Vietnamese
+        data = {"ranking": selectors.visible(request.user, regulation, score(regulation))}
     return _attachment(scores_xlsx(data), XLSX, f"xep-hang-{cluster.code}-{year}.xlsx")
 
 
