@@ -27,11 +27,22 @@ class RoleAssignment(models.Model):
     """
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="roles"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="roles",
+        verbose_name=_("người dùng"),
     )
     role = models.CharField(_("vai trò"), max_length=16, choices=Role.choices)
-    unit = models.ForeignKey("orgs.Unit", null=True, blank=True, on_delete=models.CASCADE)
-    cluster = models.ForeignKey("orgs.Cluster", null=True, blank=True, on_delete=models.CASCADE)
+    unit = models.ForeignKey(
+        "orgs.Unit", null=True, blank=True, on_delete=models.CASCADE, verbose_name=_("đơn vị")
+    )
+    cluster = models.ForeignKey(
+        "orgs.Cluster",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        verbose_name=_("cụm, khối thi đua"),
+    )
 
     class Meta:
         verbose_name = _("phân quyền")
@@ -51,9 +62,12 @@ class ApiToken(models.Model):
     """A machine token; only its hash is stored, the key is shown once at creation."""
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="api_tokens",
+        verbose_name=_("người dùng"),
     )
-    name = models.CharField(max_length=100)
+    name = models.CharField(max_length=100, verbose_name=_("tên khóa"))
     unit = models.ForeignKey(
         "orgs.Unit",
         null=True,
@@ -62,12 +76,13 @@ class ApiToken(models.Model):
         help_text=_(
             "Giới hạn khóa trong một đơn vị: chỉ dùng được quyền của tài khoản về đơn vị đó."
         ),
+        verbose_name=_("đơn vị"),
     )
-    prefix = models.CharField(max_length=8, db_index=True)
-    key_hash = models.CharField(max_length=64, unique=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    revoked_at = models.DateTimeField(null=True, blank=True)
-    last_used_at = models.DateTimeField(null=True, blank=True)
+    prefix = models.CharField(max_length=8, db_index=True, verbose_name=_("tiền tố"))
+    key_hash = models.CharField(max_length=64, unique=True, verbose_name=_("mã băm của khóa"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("tạo lúc"))
+    revoked_at = models.DateTimeField(null=True, blank=True, verbose_name=_("thu hồi lúc"))
+    last_used_at = models.DateTimeField(null=True, blank=True, verbose_name=_("dùng lần cuối lúc"))
 
     class Meta:
         verbose_name = _("khóa API")
@@ -88,7 +103,7 @@ class ApiToken(models.Model):
 class AuditEntry(models.Model):
     """Append-only; each entry carries the hash of the previous one (a hash chain)."""
 
-    at = models.DateTimeField()
+    at = models.DateTimeField(verbose_name=_("thời điểm"))
     # No constraint and nothing done on delete: the id is inside the hash, so it stays as written
     # when the account is deleted (the name beside it is what the history page shows).
     actor = models.ForeignKey(
@@ -98,18 +113,23 @@ class AuditEntry(models.Model):
         on_delete=models.DO_NOTHING,
         db_constraint=False,
         related_name="+",
+        verbose_name=_("người thực hiện"),
     )
-    actor_name = models.CharField(max_length=150, blank=True)
-    action = models.CharField(max_length=100, db_index=True)
-    object_type = models.CharField(max_length=64)
-    object_id = models.CharField(max_length=64)
-    before = models.JSONField(null=True, blank=True)
-    after = models.JSONField(null=True, blank=True)
-    reason = models.CharField(max_length=1000, blank=True)
-    via = models.CharField(max_length=16, default="web")
-    prev_hash = models.CharField(max_length=64, blank=True)
-    hash = models.CharField(max_length=64)
-    hash_version = models.PositiveSmallIntegerField(default=2)  # accounts.audit.HASH_VERSION
+    actor_name = models.CharField(max_length=150, blank=True, verbose_name=_("tên người thực hiện"))
+    action = models.CharField(max_length=100, db_index=True, verbose_name=_("thao tác"))
+    object_type = models.CharField(max_length=64, verbose_name=_("loại đối tượng"))
+    object_id = models.CharField(max_length=64, verbose_name=_("mã đối tượng"))
+    before = models.JSONField(null=True, blank=True, verbose_name=_("trước khi thay đổi"))
+    after = models.JSONField(null=True, blank=True, verbose_name=_("sau khi thay đổi"))
+    reason = models.CharField(max_length=1000, blank=True, verbose_name=_("lý do"))
+    via = models.CharField(max_length=16, default="web", verbose_name=_("thực hiện qua"))
+    prev_hash = models.CharField(
+        max_length=64, blank=True, verbose_name=_("mã băm của bản ghi trước")
+    )
+    hash = models.CharField(max_length=64, verbose_name=_("mã băm"))
+    hash_version = models.PositiveSmallIntegerField(
+        default=2, verbose_name=_("phiên bản mã băm")
+    )  # accounts.audit.HASH_VERSION
 
     class Meta:
         verbose_name = _("nhật ký thay đổi")

@@ -40,7 +40,9 @@ class Verification(models.TextChoices):
 class AwardType(models.Model):
     code = models.CharField(_("mã"), max_length=32, unique=True)
     name = models.CharField(_("tên"), max_length=300)
-    name_key = models.CharField(max_length=300, editable=False, db_index=True)
+    name_key = models.CharField(
+        max_length=300, editable=False, db_index=True, verbose_name=_("khóa tra cứu tên")
+    )
     kind = models.CharField(_("loại"), max_length=8, choices=Kind.choices)
     level = models.CharField(_("cấp"), max_length=20, choices=Level.choices)
     subjects = models.JSONField(_("đối tượng"), default=list)
@@ -48,7 +50,7 @@ class AwardType(models.Model):
     rank = models.PositiveSmallIntegerField(
         _("thứ bậc"), default=0, help_text=_("Lớn hơn là cao hơn; dùng cho “hình thức cao hơn”.")
     )
-    active = models.BooleanField(default=True)
+    active = models.BooleanField(default=True, verbose_name=_("đang dùng"))
     # Titles this one presupposes (CSTĐCS presupposes LĐTT): a member holding it counts for them.
     implies = models.JSONField(_("bao hàm danh hiệu"), default=list, blank=True)
 
@@ -77,14 +79,21 @@ class AwardAlias(models.Model):
     pattern (text ending in “…”) names every wording that begins with it. A key names one
     award only, so two awards are never confused."""
 
-    award_type = models.ForeignKey(AwardType, on_delete=models.CASCADE, related_name="aliases")
+    award_type = models.ForeignKey(
+        AwardType,
+        on_delete=models.CASCADE,
+        related_name="aliases",
+        verbose_name=_("hình thức khen thưởng"),
+    )
     text = models.CharField(_("tên gọi khác"), max_length=300)
-    key = models.CharField(max_length=300, unique=True, editable=False)
+    key = models.CharField(
+        max_length=300, unique=True, editable=False, verbose_name=_("khóa tra cứu")
+    )
     pattern = models.BooleanField(_("mẫu (mọi tên bắt đầu như vậy)"), default=False)
     origin = models.CharField(
         _("nguồn"), max_length=10, choices=AliasOrigin.choices, default=AliasOrigin.BOARD
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("tạo lúc"))
 
     class Meta:
         verbose_name = _("tên gọi khác của hình thức khen thưởng")
@@ -98,8 +107,13 @@ class AwardAlias(models.Model):
 class AwardRule(models.Model):
     """The criteria of an award from a date; a new decree is a new version, never an edit."""
 
-    award_type = models.ForeignKey(AwardType, on_delete=models.CASCADE, related_name="rules")
-    version = models.PositiveSmallIntegerField(default=1)
+    award_type = models.ForeignKey(
+        AwardType,
+        on_delete=models.CASCADE,
+        related_name="rules",
+        verbose_name=_("hình thức khen thưởng"),
+    )
+    version = models.PositiveSmallIntegerField(default=1, verbose_name=_("phiên bản"))
     valid_from = models.DateField(_("áp dụng từ"))
     valid_to = models.DateField(_("áp dụng đến"), null=True, blank=True)
     conditions = models.JSONField(_("điều kiện"), default=list)

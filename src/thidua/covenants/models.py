@@ -25,11 +25,18 @@ class Movement(models.Model):
 
 
 class Covenant(models.Model):
-    cluster = models.ForeignKey("orgs.Cluster", on_delete=models.CASCADE, related_name="covenants")
+    cluster = models.ForeignKey(
+        "orgs.Cluster",
+        on_delete=models.CASCADE,
+        related_name="covenants",
+        verbose_name=_("cụm, khối thi đua"),
+    )
     year = models.PositiveSmallIntegerField(_("năm"))
     signed_on = models.DateField(_("ngày ký"), null=True, blank=True)
     signed_at = models.CharField(_("nơi ký"), max_length=255, blank=True)
-    movements = models.ManyToManyField(Movement, blank=True, related_name="covenants")
+    movements = models.ManyToManyField(
+        Movement, blank=True, related_name="covenants", verbose_name=_("phong trào thi đua")
+    )
     note = models.TextField(_("ghi chú"), blank=True)
 
     class Meta:
@@ -51,13 +58,24 @@ class Comparator(models.TextChoices):
 class Target(models.Model):
     """A pledged target: for all members (unit empty) or one member; for the year or a period."""
 
-    covenant = models.ForeignKey(Covenant, on_delete=models.CASCADE, related_name="targets")
-    indicator = models.ForeignKey("indicators.Indicator", on_delete=models.PROTECT)
-    unit = models.ForeignKey("orgs.Unit", null=True, blank=True, on_delete=models.CASCADE)
+    covenant = models.ForeignKey(
+        Covenant,
+        on_delete=models.CASCADE,
+        related_name="targets",
+        verbose_name=_("giao ước thi đua"),
+    )
+    indicator = models.ForeignKey(
+        "indicators.Indicator", on_delete=models.PROTECT, verbose_name=_("chỉ tiêu")
+    )
+    unit = models.ForeignKey(
+        "orgs.Unit", null=True, blank=True, on_delete=models.CASCADE, verbose_name=_("đơn vị")
+    )
     period = models.CharField(
         _("kỳ"), max_length=8, help_text=_("Ví dụ 2019 (cả năm) hoặc 2019H1 (mốc giữa năm).")
     )
-    comparator = models.CharField(max_length=3, choices=Comparator.choices, default="gte")
+    comparator = models.CharField(
+        max_length=3, choices=Comparator.choices, default="gte", verbose_name=_("phép so sánh")
+    )
     value = models.DecimalField(_("mức"), max_digits=20, decimal_places=6)
     description = models.CharField(_("diễn giải"), max_length=500, blank=True)
 

@@ -86,7 +86,7 @@ class Indicator(models.Model):
         _("ngưỡng đánh giá mặc định"), max_digits=20, decimal_places=6, null=True, blank=True
     )
     position = models.PositiveSmallIntegerField(_("thứ tự"), default=100)
-    version = models.PositiveIntegerField(default=1, editable=False)
+    version = models.PositiveIntegerField(default=1, editable=False, verbose_name=_("phiên bản"))
     active = models.BooleanField(_("đang dùng"), default=True)
     source = models.CharField(_("nguồn, căn cứ"), max_length=255, blank=True)
 
@@ -116,11 +116,20 @@ class PlausibilityKind(models.TextChoices):
 class PlausibilityRule(models.Model):
     """A warning, not an error: the officer may submit with a justification."""
 
-    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="rules")
-    kind = models.CharField(max_length=16, choices=PlausibilityKind.choices)
-    threshold = models.DecimalField(max_digits=20, decimal_places=6)
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.CASCADE, related_name="rules", verbose_name=_("chỉ tiêu")
+    )
+    kind = models.CharField(
+        max_length=16, choices=PlausibilityKind.choices, verbose_name=_("loại kiểm tra")
+    )
+    threshold = models.DecimalField(max_digits=20, decimal_places=6, verbose_name=_("ngưỡng"))
     other = models.ForeignKey(
-        Indicator, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+        Indicator,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("chỉ tiêu đối chiếu"),
     )
     message = models.CharField(
         _("thông báo"),
@@ -140,7 +149,12 @@ class PlausibilityRule(models.Model):
 class ReportingWindow(models.Model):
     """A period opened by a cluster's head: when reports are due, and when entry closes."""
 
-    cluster = models.ForeignKey("orgs.Cluster", on_delete=models.CASCADE, related_name="windows")
+    cluster = models.ForeignKey(
+        "orgs.Cluster",
+        on_delete=models.CASCADE,
+        related_name="windows",
+        verbose_name=_("cụm, khối thi đua"),
+    )
     period = models.CharField(_("kỳ báo cáo"), max_length=8)
     deadline = models.DateField(
         _("hạn nộp báo cáo"), help_text=_("Nộp sau ngày này được ghi là nộp muộn.")
@@ -149,7 +163,7 @@ class ReportingWindow(models.Model):
         _("ngày khóa nhập liệu"),
         help_text=_("Sau ngày này không nhập được nữa, trừ khi cụm trưởng cho phép."),
     )
-    opened_at = models.DateTimeField(auto_now_add=True)
+    opened_at = models.DateTimeField(auto_now_add=True, verbose_name=_("mở lúc"))
 
     class Meta:
         verbose_name = _("kỳ báo cáo của cụm")
@@ -169,11 +183,18 @@ class ReportingWindow(models.Model):
 class Extension(models.Model):
     """A later deadline for one member unit: on time until then, and entry stays open till then."""
 
-    window = models.ForeignKey(ReportingWindow, on_delete=models.CASCADE, related_name="extensions")
-    unit = models.ForeignKey("orgs.Unit", on_delete=models.PROTECT, related_name="+")
+    window = models.ForeignKey(
+        ReportingWindow,
+        on_delete=models.CASCADE,
+        related_name="extensions",
+        verbose_name=_("kỳ báo cáo của cụm"),
+    )
+    unit = models.ForeignKey(
+        "orgs.Unit", on_delete=models.PROTECT, related_name="+", verbose_name=_("đơn vị")
+    )
     deadline = models.DateField(_("hạn nộp được gia hạn đến"))
     reason = models.CharField(_("lý do gia hạn"), max_length=500, blank=True)
-    granted_at = models.DateTimeField(auto_now=True)
+    granted_at = models.DateTimeField(auto_now=True, verbose_name=_("gia hạn lúc"))
 
     class Meta:
         verbose_name = _("gia hạn nộp báo cáo")
@@ -211,23 +232,42 @@ VISIBLE_TO_PEERS = (ReportStatus.SUBMITTED, ReportStatus.ACCEPTED)
 class Report(models.Model):
     """A member unit's report to its cluster for one reporting period."""
 
-    cluster = models.ForeignKey("orgs.Cluster", on_delete=models.CASCADE, related_name="reports")
-    unit = models.ForeignKey("orgs.Unit", on_delete=models.PROTECT, related_name="reports")
+    cluster = models.ForeignKey(
+        "orgs.Cluster",
+        on_delete=models.CASCADE,
+        related_name="reports",
+        verbose_name=_("cụm, khối thi đua"),
+    )
+    unit = models.ForeignKey(
+        "orgs.Unit", on_delete=models.PROTECT, related_name="reports", verbose_name=_("đơn vị")
+    )
     period = models.CharField(_("kỳ báo cáo"), max_length=8)
     status = models.CharField(
         _("trạng thái"), max_length=12, choices=ReportStatus.choices, default=ReportStatus.DRAFT
     )
-    submitted_at = models.DateTimeField(null=True, blank=True)
+    submitted_at = models.DateTimeField(null=True, blank=True, verbose_name=_("nộp lúc"))
     submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("người nộp"),
     )
-    is_late = models.BooleanField(default=False)
-    accepted_at = models.DateTimeField(null=True, blank=True)
+    is_late = models.BooleanField(default=False, verbose_name=_("nộp muộn"))
+    accepted_at = models.DateTimeField(null=True, blank=True, verbose_name=_("tiếp nhận lúc"))
     accepted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("người tiếp nhận"),
     )
     head_comment = models.TextField(_("ý kiến của cụm trưởng"), blank=True)
-    changed_since_acceptance = models.BooleanField(default=False)
+    changed_since_acceptance = models.BooleanField(
+        default=False, verbose_name=_("thay đổi sau khi tiếp nhận")
+    )
     entry_exception_until = models.DateField(
         _("cho phép nhập sau ngày khóa đến"), null=True, blank=True
     )
@@ -236,7 +276,7 @@ class Report(models.Model):
         default=False,
         help_text=_("Số liệu mẫu, không phải số liệu chính thức."),
     )
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("cập nhật lúc"))
 
     class Meta:
         verbose_name = _("báo cáo của đơn vị")
@@ -261,24 +301,35 @@ class Report(models.Model):
 class Value(models.Model):
     """A reported value; a correction is a new row and the old one stays (is_current=False)."""
 
-    unit = models.ForeignKey("orgs.Unit", on_delete=models.PROTECT, related_name="values")
-    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="values")
-    period = models.CharField(max_length=8)
-    value = models.DecimalField(max_digits=20, decimal_places=6)
-    report = models.ForeignKey(Report, on_delete=models.PROTECT, related_name="values")
-    is_current = models.BooleanField(default=True)
-    version = models.PositiveIntegerField(default=1)
+    unit = models.ForeignKey(
+        "orgs.Unit", on_delete=models.PROTECT, related_name="values", verbose_name=_("đơn vị")
+    )
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.PROTECT, related_name="values", verbose_name=_("chỉ tiêu")
+    )
+    period = models.CharField(max_length=8, verbose_name=_("kỳ"))
+    value = models.DecimalField(max_digits=20, decimal_places=6, verbose_name=_("giá trị"))
+    report = models.ForeignKey(
+        Report, on_delete=models.PROTECT, related_name="values", verbose_name=_("báo cáo")
+    )
+    is_current = models.BooleanField(default=True, verbose_name=_("bản hiện hành"))
+    version = models.PositiveIntegerField(default=1, verbose_name=_("phiên bản"))
     note = models.CharField(_("ghi chú"), max_length=500, blank=True)
     justification = models.CharField(_("giải trình"), max_length=1000, blank=True)
-    warnings = models.JSONField(default=list, blank=True)
+    warnings = models.JSONField(default=list, blank=True, verbose_name=_("cảnh báo"))
     reason = models.CharField(_("lý do sửa"), max_length=500, blank=True)
     source = models.CharField(_("nguồn"), max_length=255, blank=True)
-    illustrative = models.BooleanField(default=False)
+    illustrative = models.BooleanField(default=False, verbose_name=_("số liệu minh họa"))
     entered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("người nhập"),
     )
-    entered_at = models.DateTimeField(auto_now_add=True)
-    entered_via = models.CharField(max_length=16, default="web")
+    entered_at = models.DateTimeField(auto_now_add=True, verbose_name=_("nhập lúc"))
+    entered_via = models.CharField(max_length=16, default="web", verbose_name=_("nhập qua"))
 
     class Meta:
         verbose_name = _("số liệu")

@@ -37,10 +37,17 @@ class Unit(models.Model):
 
     code = models.CharField(_("mã"), max_length=32)
     name = models.CharField(_("tên"), max_length=255)
-    name_key = models.CharField(max_length=255, editable=False, db_index=True)
+    name_key = models.CharField(
+        max_length=255, editable=False, db_index=True, verbose_name=_("khóa tra cứu tên")
+    )
     kind = models.CharField(_("loại"), max_length=20, choices=UnitKind.choices)
     parent = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+        verbose_name=_("đơn vị cấp trên"),
     )
     valid_from = models.DateField(_("hiệu lực từ"), null=True, blank=True)
     valid_to = models.DateField(_("hiệu lực đến"), null=True, blank=True)
@@ -84,13 +91,27 @@ class LineageChange(models.TextChoices):
 class Lineage(models.Model):
     """One predecessor → successor link of a reorganisation (e.g. Resolution 202/2025/QH15)."""
 
-    predecessor = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="successor_links")
-    successor = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="predecessor_links")
-    change = models.CharField(max_length=16, choices=LineageChange.choices)
-    effective = models.DateField()
-    legal_basis = models.CharField(max_length=500, blank=True)
+    predecessor = models.ForeignKey(
+        Unit,
+        on_delete=models.PROTECT,
+        related_name="successor_links",
+        verbose_name=_("đơn vị trước sắp xếp"),
+    )
+    successor = models.ForeignKey(
+        Unit,
+        on_delete=models.PROTECT,
+        related_name="predecessor_links",
+        verbose_name=_("đơn vị sau sắp xếp"),
+    )
+    change = models.CharField(
+        max_length=16, choices=LineageChange.choices, verbose_name=_("hình thức sắp xếp")
+    )
+    effective = models.DateField(verbose_name=_("ngày hiệu lực"))
+    legal_basis = models.CharField(max_length=500, blank=True, verbose_name=_("căn cứ pháp lý"))
     # For a split, the share of the predecessor that the successor takes (e.g. by population).
-    share = models.DecimalField(max_digits=7, decimal_places=4, null=True, blank=True)
+    share = models.DecimalField(
+        max_digits=7, decimal_places=4, null=True, blank=True, verbose_name=_("tỷ lệ chuyển giao")
+    )
 
     class Meta:
         verbose_name = _("lịch sử sắp xếp đơn vị")
@@ -122,7 +143,12 @@ class Cluster(models.Model):
     kind = models.CharField(_("loại"), max_length=8, choices=ClusterKind.choices)
     organiser = models.CharField(_("cấp tổ chức"), max_length=16, choices=Organiser.choices)
     organiser_unit = models.ForeignKey(
-        Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="organised_clusters"
+        Unit,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="organised_clusters",
+        verbose_name=_("đơn vị tổ chức"),
     )
     member_noun = models.CharField(
         _("cách gọi thành viên"),
@@ -164,9 +190,16 @@ class MemberRole(models.TextChoices):
 class Membership(models.Model):
     """A unit's place in a cluster for one year; history is the set of years."""
 
-    cluster = models.ForeignKey(Cluster, on_delete=models.CASCADE, related_name="memberships")
+    cluster = models.ForeignKey(
+        Cluster,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        verbose_name=_("cụm, khối thi đua"),
+    )
     year = models.PositiveSmallIntegerField(_("năm"))
-    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="memberships")
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="memberships", verbose_name=_("đơn vị")
+    )
     role = models.CharField(_("vai trò"), max_length=8, choices=MemberRole.choices)
     note = models.CharField(_("ghi chú"), max_length=500, blank=True)
 
@@ -189,9 +222,19 @@ class Membership(models.Model):
 class ReviewMeeting(models.Model):
     """A review meeting (sơ kết / tổng kết) of a cluster for a period, and its host."""
 
-    cluster = models.ForeignKey(Cluster, on_delete=models.CASCADE, related_name="meetings")
+    cluster = models.ForeignKey(
+        Cluster,
+        on_delete=models.CASCADE,
+        related_name="meetings",
+        verbose_name=_("cụm, khối thi đua"),
+    )
     period = models.CharField(_("kỳ"), max_length=8)
-    host = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="hosted_meetings")
+    host = models.ForeignKey(
+        Unit,
+        on_delete=models.PROTECT,
+        related_name="hosted_meetings",
+        verbose_name=_("đơn vị đăng cai"),
+    )
     held_on = models.DateField(_("ngày họp"), null=True, blank=True)
     place = models.CharField(_("địa điểm"), max_length=255, blank=True)
     place_name = models.CharField(

@@ -37,7 +37,11 @@ class NarrativeTemplate(models.Model):
 
     kind = models.CharField(_("loại"), max_length=12, choices=NarrativeKind.choices)
     indicator = models.ForeignKey(
-        "indicators.Indicator", null=True, blank=True, on_delete=models.CASCADE
+        "indicators.Indicator",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        verbose_name=_("chỉ tiêu"),
     )
     cluster = models.ForeignKey(
         "orgs.Cluster",
@@ -45,23 +49,32 @@ class NarrativeTemplate(models.Model):
         blank=True,
         on_delete=models.CASCADE,
         help_text=_("Để trống: dùng cho mọi cụm. Chọn cụm: thay mẫu chung cho cụm đó."),
+        verbose_name=_("cụm, khối thi đua"),
     )
     position = models.PositiveSmallIntegerField(_("thứ tự"), default=100)
     active = models.BooleanField(_("dùng"), default=True)
     text_vi = models.CharField(_("mẫu câu (tiếng Việt)"), max_length=500)
     text_en = models.CharField(_("mẫu câu (tiếng Anh)"), max_length=500, blank=True)
     items_intro_vi = models.CharField(_("dẫn vào danh sách"), max_length=60, blank=True)
-    items_intro_en = models.CharField(max_length=60, blank=True)
+    items_intro_en = models.CharField(
+        max_length=60, blank=True, verbose_name=_("dẫn vào danh sách (tiếng Anh)")
+    )
     item_vi = models.CharField(_("mẫu đơn vị nổi bật"), max_length=200, blank=True)
     item_rest_vi = models.CharField(_("mẫu các đơn vị tiếp theo"), max_length=200, blank=True)
-    item_en = models.CharField(max_length=200, blank=True)
-    item_rest_en = models.CharField(max_length=200, blank=True)
+    item_en = models.CharField(
+        max_length=200, blank=True, verbose_name=_("mẫu đơn vị nổi bật (tiếng Anh)")
+    )
+    item_rest_en = models.CharField(
+        max_length=200, blank=True, verbose_name=_("mẫu các đơn vị tiếp theo (tiếng Anh)")
+    )
     item_count = models.PositiveSmallIntegerField(_("số đơn vị nêu tên"), default=0)
     large_unit_size = models.DecimalField(
         _("đổi sang đơn vị lớn từ"), max_digits=20, decimal_places=0, null=True, blank=True
     )
     large_unit_vi = models.CharField(_("tên đơn vị lớn"), max_length=40, blank=True)
-    large_unit_en = models.CharField(max_length=40, blank=True)
+    large_unit_en = models.CharField(
+        max_length=40, blank=True, verbose_name=_("tên đơn vị lớn (tiếng Anh)")
+    )
 
     class Meta:
         verbose_name = _("mẫu câu báo cáo")
@@ -124,6 +137,7 @@ class DocumentTemplate(models.Model):
         blank=True,
         on_delete=models.CASCADE,
         help_text=_("Để trống: mẫu chung cho mọi cụm. Chọn cụm: mẫu riêng của cụm đó."),
+        verbose_name=_("cụm, khối thi đua"),
     )
     file = models.FileField(
         _("tệp mẫu (.docx)"),
