@@ -6,6 +6,11 @@ import os
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
+
+# A loaded CI machine (the suite runs on every core) answers an htmx check in seconds, not in
+# Playwright's default 5: assertions wait up to 15 s before failing.
+expect.set_options(timeout=15_000)
 
 CHROMIUM = Path("/usr/bin/chromium")
 FLAGS = [
