@@ -31,10 +31,17 @@ class Command(BaseCommand):
 
 def _logging(stream, verbosity: int) -> None:
     level = logging.INFO if verbosity >= 1 else logging.WARNING
+    # django_tasks_db says "Starting worker … / No more tasks …" on every pass (each second when
+    # idle): only at -v 2. The tasks themselves (django_tasks) and ours are told at -v 1.
+    passes = logging.INFO if verbosity >= 2 else logging.WARNING
     handler = logging.StreamHandler(stream)
-    for name in ("django_tasks", "django_tasks_db", "thidua.jobs"):
+    for name, wanted in (
+        ("django_tasks", level),
+        ("django_tasks_db", passes),
+        ("thidua.jobs", level),
+    ):
         logger = logging.getLogger(name)
-        logger.setLevel(level)
+        logger.setLevel(wanted)
         logger.propagate = False  # else the root logger's handler prints each line again
         if not logger.handlers:
             logger.addHandler(handler)
