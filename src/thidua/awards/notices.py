@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.urls import reverse
-from django.utils import translation
 from django.utils.translation import gettext as _
 
 from thidua.awards.deadlines import BOARD_ACTS_ON, UNIT_ACTS_ON, nominee_name
 from thidua.awards.models import Proposal
 from thidua.notices.recipients import board_users, unit_officers
-from thidua.notices.services import Message, notify
+from thidua.notices.services import Message, notify, site_language
 
 
 def acting_users(proposal: Proposal) -> list:
@@ -26,7 +24,7 @@ def proposal_waiting(proposal: Proposal, reason: str = "") -> None:
     users = acting_users(proposal)
     if not users:
         return
-    with translation.override(settings.LANGUAGE_CODE):
+    with site_language():
         fmt = _fmt(proposal)
         subject = _("Đề nghị %(award)s cho %(nominee)s chờ anh/chị xử lý") % fmt
         body = (

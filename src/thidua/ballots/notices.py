@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from thidua.ballots.models import BallotSession
-from thidua.notices.services import Message, notify
+from thidua.notices.services import Message, notify, site_language
 
 
 def closes_text(session: BallotSession) -> str:
@@ -17,7 +16,7 @@ def closes_text(session: BallotSession) -> str:
 
 def ballot_opened(session: BallotSession) -> None:
     electors = [e.user for e in session.electors.select_related("user")]
-    with translation.override(settings.LANGUAGE_CODE):
+    with site_language():
         fmt = {"title": session.title, "cluster": session.cluster.name, "at": closes_text(session)}
         subject = _("Đã mở bỏ phiếu: %(title)s") % fmt
         body = (

@@ -3,24 +3,17 @@
 from __future__ import annotations
 
 from django.urls import reverse
-from django.utils import translation
 from django.utils.translation import gettext as _
 
 from thidua.common.periods import parse_period
 from thidua.indicators.models import Extension, Report, ReportingWindow, unit_deadline
 from thidua.notices.recipients import unit_officers
-from thidua.notices.services import Message, notify
+from thidua.notices.services import Message, notify, site_language
 from thidua.orgs.models import Unit
 
 
-def _site_language():
-    from django.conf import settings
-
-    return translation.override(settings.LANGUAGE_CODE)
-
-
 def report_returned(report: Report, reopened: bool = False) -> None:
-    with _site_language():
+    with site_language():
         fmt = _fmt(report) | {"comment": report.head_comment}
         if reopened:
             subject = _("Báo cáo %(period)s của %(unit)s được mở lại để sửa") % fmt
@@ -39,7 +32,7 @@ def report_returned(report: Report, reopened: bool = False) -> None:
 
 
 def report_accepted(report: Report) -> None:
-    with _site_language():
+    with site_language():
         fmt = _fmt(report)
         subject = _("Báo cáo %(period)s của %(unit)s đã được tiếp nhận") % fmt
         body = (
@@ -55,7 +48,7 @@ def report_accepted(report: Report) -> None:
 
 def deadline_extended(extension: Extension) -> None:
     window = extension.window
-    with _site_language():
+    with site_language():
         fmt = {
             "unit": extension.unit.name,
             "period": parse_period(window.period).label(),
@@ -81,7 +74,7 @@ def nudged(window: ReportingWindow, unit: Unit) -> int:
     """The head's reminder to a late member's officers; how many were told."""
     extension = Extension.objects.filter(window=window, unit=unit).first()
     deadline = unit_deadline(window, extension)
-    with _site_language():
+    with site_language():
         fmt = {
             "unit": unit.name,
             "period": parse_period(window.period).label(),

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
+from django.utils import translation
 
 from thidua.accounts import permissions as perms
 from thidua.accounts.actors import Actor
@@ -26,6 +27,12 @@ class Message:
     body: str  # what happened, then what to do
     link: str = ""  # a path on the site ("/reports/12/") or an absolute URL
     key: str = ""  # a reminder's identity: made once per user (Notice.key)
+
+
+def site_language() -> translation.override:
+    """Messages are written in the site's language, whatever the language of the request or
+    command that caused them (the recipient reads them later, elsewhere)."""
+    return translation.override(settings.LANGUAGE_CODE)
 
 
 def absolute(link: str) -> str:

@@ -16,7 +16,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from thidua.awards.deadlines import UNIT_ACTS_ON, all_overdue, working_days_between
@@ -28,7 +28,7 @@ from thidua.indicators.models import Extension, Report, ReportingWindow, unit_de
 from thidua.indicators.services import EDITABLE
 from thidua.notices.models import Notice
 from thidua.notices.recipients import board_users, unit_officers
-from thidua.notices.services import Message, absolute, notify
+from thidua.notices.services import Message, absolute, notify, site_language
 from thidua.orgs.models import Membership, Unit
 
 if TYPE_CHECKING:
@@ -56,7 +56,7 @@ def due_now(today: date | None = None, now: datetime | None = None) -> list[Remi
     """Every reminder due now that was not sent before."""
     now = now or timezone.now()
     today = today or timezone.localdate(now)
-    with translation.override(settings.LANGUAGE_CODE):
+    with site_language():
         found = deadline_reminders(today) + ballot_reminders(now) + proposal_reminders(today)
     return _not_sent(found)
 
