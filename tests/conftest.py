@@ -67,10 +67,19 @@ def pytest_collection_modifyitems(config, items):
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
+    """The demo, loaded once; its snapshot (taken before any test can flush it) is what the
+    browser tests start from (`demo_snapshot`)."""
+    from tests.demo_snapshot import DemoSnapshot
     from thidua.demo import load_demo
 
     with django_db_blocker.unblock():
         load_demo()
+        return DemoSnapshot.take()
+
+
+@pytest.fixture(scope="session")
+def demo_snapshot(django_db_setup):
+    return django_db_setup
 
 
 @pytest.fixture

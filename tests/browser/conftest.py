@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import threading
 from pathlib import Path
 
 import pytest
@@ -42,12 +43,37 @@ def browser_context_args(browser_context_args):
     return {**browser_context_args, "locale": "vi-VN", "viewport": {"width": 1280, "height": 900}}
 
 
-@pytest.fixture
-def demo(transactional_db):
-    """live_server flushes the database loaded for the other tests; load the demo again."""
-    from thidua.demo import load_demo
+@pytest.fixture(scope="session")
+def live_server(live_server):
+    """On in-memory SQLite the server's threads share the test's one connection: two requests at
+    once would share a transaction too (a check's dry run rolling back would take a save beside
+    it). There the server answers one request at a time, as a SQLite file's lock would have
+    writers wait; on PostgreSQL each thread has its own connection and nothing changes."""
+    if live_server.thread.connections_override:
+        httpd = live_server.thread.httpd
+        httpd.set_app(_one_at_a_time(httpd.get_app()))
+    return live_server
 
-    load_demo()
+
+def _one_at_a_time(app):
+    lock = threading.Lock()
+
+    def serve(environ, start_response):
+        with lock:
+            response = app(environ, start_response)
+            try:
+                return list(response)
+            finally:
+                if hasattr(response, "close"):
+                    response.close()
+
+    return serve
+
+
+@pytest.fixture
+def demo(transactional_db, demo_snapshot):
+    """live_server flushes the database loaded for the other tests; put the demo back."""
+    demo_snapshot.restore()
 
 
 @pytest.fixture

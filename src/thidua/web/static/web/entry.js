@@ -9,6 +9,17 @@
   const values = () =>
     Array.from(form.querySelectorAll("input.number")).filter((input) => !input.disabled);
 
+  // A value typed before htmx was ready (a slow network, an old PC) lost its change event:
+  // check it once htmx has read the page (its first load event is the body's).
+  if (window.htmx) {
+    window.htmx.onLoad((element) => {
+      if (element !== document.body) return;
+      values()
+        .filter((input) => input.hasAttribute("hx-post") && input.value !== input.defaultValue)
+        .forEach((input) => window.htmx.trigger(input, "change"));
+    });
+  }
+
   const needsExplanation = (input) => {
     const row = input.closest("tr");
     const explanation = row && row.querySelector("input.justification");
