@@ -19,11 +19,14 @@ sign-in.)
 
 from __future__ import annotations
 
+import hashlib
+
 from django import forms
 from django.conf import settings
 from django.contrib.auth import logout
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.signals import user_logged_in
+from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import post_save
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -182,6 +185,7 @@ def pending_device(user) -> TOTPDevice:
 def confirm(actor: Actor, device: TOTPDevice, token: str) -> bool:
     if not device.verify_token(token.replace(" ", "")):
         return False
+    cache.delete(_qr_key(device))  # confirmed: the drawing of its secret is not kept
     with transaction.atomic():
         device.confirmed = True
         device.save(update_fields=["confirmed"])
@@ -214,10 +218,30 @@ def refresh_state(request: HttpRequest) -> None:
     request.session[STATE_KEY] = sign_in_state(request.user)
 
 
+# How long a drawn QR code is kept for reloads of the enrolment page.
+QR_SECONDS = 3600
+
+
 def qr_svg(device: TOTPDevice) -> str:
-    """The otpauth:// link as an inline SVG QR code (no network, no image files)."""
+    """The otpauth:// link as an inline SVG QR code (no network, no image files), drawn once per
+    pending device and kept for reloads (drawing takes tens of milliseconds)."""
+    key = _qr_key(device)
+    svg = cache.get(key)
+    if svg is None:
+        svg = _draw_qr(device.config_url)
+        cache.set(key, svg, QR_SECONDS)
+    return svg
+
+
+def _qr_key(device: TOTPDevice) -> str:
+    """Named by a hash of the link, which holds the secret: never the secret in clear."""
+    seen = f"{device.user_id}:{device.pk}:{device.config_url}"
+    return f"two-factor-qr:{hashlib.sha256(seen.encode()).hexdigest()}"
+
+
+def _draw_qr(url: str) -> str:
     import qrcode
     import qrcode.image.svg
 
-    image = qrcode.make(device.config_url, image_factory=qrcode.image.svg.SvgPathImage)
+    image = qrcode.make(url, image_factory=qrcode.image.svg.SvgPathImage)
     return image.to_string(encoding="unicode")

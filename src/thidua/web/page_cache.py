@@ -22,6 +22,7 @@ from typing import TypeVar
 from django.conf import settings
 from django.core.cache import caches
 from django.http import HttpRequest
+from django.utils.translation import get_language
 
 from thidua.accounts import write_stamp
 from thidua.accounts.write_stamp import Stamp
@@ -69,12 +70,33 @@ def cached(key: str, now: Stamp, build: Callable[[], T]) -> T:
     return value
 
 
+# A download bigger than this is built for each request rather than held in the cache's memory.
+MAX_STORED_BYTES = 20 * 1024 * 1024
+
+
 def built(request: HttpRequest, key: str, build: Callable[[], T]) -> T:
     """A download or image built on request (a review document, a chart), reused until anything
     is written. The caller checks access first: the key says what is built, not who may see it."""
     if not enabled():
         return build()
-    return cached(key, request_stamp(request), build)
+    now = request_stamp(request)
+    value = get(key, now)
+    if value is None:
+        value = build()
+        if not isinstance(value, bytes | str) or len(value) <= MAX_STORED_BYTES:
+            put(key, now, value)
+    return value
+
+
+def download_key(kind: str, request: HttpRequest, *parts: object, reader: bool = False) -> str:
+    """The key of a download built from `parts` (ids, the reader's choices), the active language
+    and the query string (its filters and sort), with the reader's id when the content is the
+    reader's own (`reader`: what they may see decides the rows). Hashed, so any filter text makes
+    a valid key and none of it is kept in clear."""
+    query = sorted((name, request.GET.getlist(name)) for name in request.GET)
+    who = request.user.pk if reader else None
+    what = repr((parts, get_language(), query, who))
+    return f"download:{kind}:{hashlib.sha256(what.encode()).hexdigest()[:40]}"
 
 
 # Stands for the CSRF token in a stored page: the token is the reader's, masked anew per request.

@@ -23,7 +23,7 @@ from thidua.awards.backlog_excel import XLSX, cases_workbook, export_filename, i
 from thidua.awards.models import BacklogCase, BacklogProgramme, CaseStatus
 from thidua.common.errors import Issue, ValidationFailed
 from thidua.common.text import name_key
-from thidua.web import access
+from thidua.web import access, page_cache
 from thidua.web.backlog_forms import (
     AwardForm,
     CaseFilterForm,
@@ -209,7 +209,10 @@ def cases_xlsx(request: HttpRequest, programme: str) -> HttpResponse:
     access.require(backlog_permissions.may_see_cases(request.user))
     found = _programme(programme)
     _form, qs = _filtered(request, found)
-    response = HttpResponse(cases_workbook(found, qs), content_type=XLSX)
+    # The cases this reader sees, with the filters of the query string (at most MAX_EXPORT rows).
+    key = page_cache.download_key("cases-xlsx", request, found.pk, reader=True)
+    content = page_cache.built(request, key, lambda: cases_workbook(found, qs))
+    response = HttpResponse(content, content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="{export_filename(found)}"'
     return response
 

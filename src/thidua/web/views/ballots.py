@@ -27,7 +27,7 @@ from thidua.ballots.models import BallotSession, SessionStatus
 from thidua.common.errors import ValidationFailed
 from thidua.orgs.models import Cluster
 from thidua.reports.docx import DOCX
-from thidua.web import access
+from thidua.web import access, page_cache
 from thidua.web.ballot_forms import CorrectionForm, SessionForm, VoteForm
 from thidua.web.forms import form_issues
 
@@ -155,7 +155,10 @@ def ballot_minutes(request: HttpRequest, pk: int) -> HttpResponse:
     if session.status != SessionStatus.CLOSED:
         raise Http404(_("Biên bản kiểm phiếu chỉ có khi phiên bỏ phiếu đã kết thúc."))
     access.require(selectors.may_read_minutes(request.user, session))
-    response = HttpResponse(ballot_minutes_docx(session), content_type=DOCX)
+    # Counts and results only, no voter: the same document for whoever may read it.
+    key = page_cache.download_key("ballot-minutes", request, session.pk)
+    content = page_cache.built(request, key, lambda: ballot_minutes_docx(session))
+    response = HttpResponse(content, content_type=DOCX)
     response["Content-Disposition"] = f'attachment; filename="{ballot_minutes_name(session)}"'
     return response
 

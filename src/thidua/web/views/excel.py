@@ -22,7 +22,7 @@ from thidua.indicators.importing import FileUnreadable, ImportResult, import_fil
 from thidua.indicators.models import Report
 from thidua.indicators.services import EDITABLE
 from thidua.scoring.required import blank_required
-from thidua.web import access, uploads
+from thidua.web import access, page_cache, uploads
 from thidua.web.forms import UploadForm
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -33,13 +33,21 @@ _ERRORS_KEY = "thidua_upload_errors"  # token → the marked copy of a refused u
 @login_required
 def template_xlsx(request: HttpRequest, code: str, period: str) -> HttpResponse:
     cluster, p = access.viewable_cluster(request.user, code, period)
-    stream = io.BytesIO()
     language = "en" if get_language() == "en" else "vi"
-    # With the actor, the template leaves out other members' drafts.
-    write_template(cluster, p.code, stream, language, actor=request.user)
-    response = HttpResponse(stream.getvalue(), content_type=XLSX)
+    # With the actor, the template leaves out other members' drafts: the reader's own copy.
+    key = page_cache.download_key("template-xlsx", request, cluster.pk, p.code, reader=True)
+    content = page_cache.built(
+        request, key, lambda: _template(cluster, p.code, language, request.user)
+    )
+    response = HttpResponse(content, content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="mau-{cluster.code}-{p.code}.xlsx"'
     return response
+
+
+def _template(cluster, period: str, language: str, actor) -> bytes:
+    stream = io.BytesIO()
+    write_template(cluster, period, stream, language, actor=actor)
+    return stream.getvalue()
 
 
 def _keep(request: HttpRequest, upload, cluster_code: str, period: str) -> str:

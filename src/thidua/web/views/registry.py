@@ -100,6 +100,16 @@ def _sorted(found, sort: Sort, criteria: dict):
 @login_required
 def registry_xlsx(request: HttpRequest) -> HttpResponse:
     _official(request)
+    # The same for every official: the search and sort of the query string decide it, and it
+    # holds at most MAX_EXPORT rows (page_cache does not keep a file above its size bound).
+    key = page_cache.download_key("registry-xlsx", request)
+    content = page_cache.built(request, key, lambda: _registry_workbook(request))
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = 'attachment; filename="so-khen-thuong.xlsx"'
+    return response
+
+
+def _registry_workbook(request: HttpRequest) -> bytes:
     criteria = RegistryForm(request.GET or None).criteria()
     entries = []
     if criteria is not None:
@@ -108,9 +118,7 @@ def registry_xlsx(request: HttpRequest) -> HttpResponse:
         found.cap = MAX_EXPORT + 1
         hits, _sort, _unsorted = _sorted(found, Sort.of(request, REGISTRY_SORTS), criteria)
         entries = hits[:MAX_EXPORT]
-    response = HttpResponse(registry_workbook(entries), content_type=XLSX)
-    response["Content-Disposition"] = 'attachment; filename="so-khen-thuong.xlsx"'
-    return response
+    return registry_workbook(entries)
 
 
 def _by(request: HttpRequest) -> str:

@@ -176,19 +176,27 @@ def _chart(parts: _Parts, chosen: str | None) -> str:
     return svg[svg.index("<svg") :]
 
 
-def _shown(request: HttpRequest, code: str, period: str):
-    cluster, p, _run, include_submitted = _viewer(request, code, period)
+def _review_workbook(cluster, p, live: bool, include_submitted: bool) -> bytes:
     shown = publications.shown_review(
-        cluster, p.code, live=_live(request), include_submitted=include_submitted
+        cluster, p.code, live=live, include_submitted=include_submitted
     )
-    return cluster, p, include_submitted, shown
+    shown.narrative("vi")
+    return review_workbook(shown.data)
 
 
 @login_required
 def review_xlsx(request: HttpRequest, code: str, period: str) -> HttpResponse:
-    cluster, p, _submitted, shown = _shown(request, code, period)
-    shown.narrative("vi")
-    response = HttpResponse(review_workbook(shown.data), content_type=XLSX)
+    cluster, p, _run, include_submitted = _viewer(request, code, period)
+    live = _live(request)
+    # The figures depend on the cluster, period, live or published and submitted or not, never on
+    # the reader beyond that; the headings on the language (the key holds it).
+    key = page_cache.download_key(
+        "review-xlsx", request, cluster.pk, p.code, live, include_submitted
+    )
+    content = page_cache.built(
+        request, key, lambda: _review_workbook(cluster, p, live, include_submitted)
+    )
+    response = HttpResponse(content, content_type=XLSX)
     response["Content-Disposition"] = (
         f'attachment; filename="tong-hop-{cluster.code}-{p.code}.xlsx"'
     )

@@ -26,7 +26,7 @@ from thidua.scoring.exports import scores_xlsx
 from thidua.scoring.minutes import scoring_minutes_docx, scoring_minutes_name
 from thidua.scoring.models import Criterion, Regulation
 from thidua.scoring.wording import tie_break_labels
-from thidua.web import access
+from thidua.web import access, page_cache
 from thidua.web.forms import form_issues
 from thidua.web.scoring_forms import CopyForm, RegulationUploadForm, ScoreForm, parse_points
 
@@ -93,7 +93,9 @@ def regulation_yaml(request: HttpRequest, code: str, year: int) -> HttpResponse:
 def regulation_xlsx(request: HttpRequest, code: str, year: int) -> HttpResponse:
     regulation = _regulation_or_404(_viewable(request, code, year), year)
     name = f"quy-dinh-{code}-{year}-v{regulation.version}.xlsx"
-    return _attachment(regulation_io.export_xlsx(regulation), XLSX, name)
+    key = page_cache.download_key("regulation-xlsx", request, regulation.pk)
+    content = page_cache.built(request, key, lambda: regulation_io.export_xlsx(regulation))
+    return _attachment(content, XLSX, name)
 
 
 @login_required
@@ -192,9 +194,16 @@ def _ranking_rows(
 def ranking_xlsx(request: HttpRequest, code: str, year: int) -> HttpResponse:
     cluster = _viewable(request, code, year)
     regulation = _regulation_or_404(cluster, year)
+    # The rows the reader may see (`selectors.visible`): the reader's own copy.
+    key = page_cache.download_key("ranking-xlsx", request, regulation.pk, reader=True)
+    content = page_cache.built(request, key, lambda: _ranking_workbook(request.user, regulation))
+    return _attachment(content, XLSX, f"xep-hang-{cluster.code}-{year}.xlsx")
+
+
+def _ranking_workbook(user, regulation: Regulation) -> bytes:
     with translation.override(FORM_LANGUAGE):  # the workbook's headings are Vietnamese
-        data = {"ranking": selectors.visible(request.user, regulation, score(regulation))}
-    return _attachment(scores_xlsx(data), XLSX, f"xep-hang-{cluster.code}-{year}.xlsx")
+        data = {"ranking": selectors.visible(user, regulation, score(regulation))}
+    return scores_xlsx(data)
 
 
 @login_required
@@ -203,7 +212,10 @@ def ranking_minutes(request: HttpRequest, code: str, year: int) -> HttpResponse:
     cluster = _viewable(request, code, year)
     regulation = _regulation_or_404(cluster, year)
     access.require(selectors.may_read_minutes(request.user, regulation))
-    return _attachment(scoring_minutes_docx(regulation), DOCX, scoring_minutes_name(regulation))
+    # Every member's points for whoever may read them: the same document for all of them.
+    key = page_cache.download_key("scoring-minutes", request, regulation.pk)
+    content = page_cache.built(request, key, lambda: scoring_minutes_docx(regulation))
+    return _attachment(content, DOCX, scoring_minutes_name(regulation))
 
 
 @login_required
