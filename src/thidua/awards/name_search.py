@@ -8,8 +8,10 @@ index look-ups whatever the size of the registry:
 3. only when 1 and 2 find nothing: the same names with one word one typo away from a word of the
    registry (the `NameWord` dictionary), e.g. "Nguyen Van Hunh" → "Nguyễn Văn Hùng", taking
    the corrected names in turn so that each shows on the first page;
-4. only when that finds nothing either: the key anywhere in the name ("Hùng" alone) — a scan,
-   bounded by the page asked for.
+4. only when that finds nothing either: the key anywhere in the name ("Hùng" alone), through a
+   trigram index (pg_trgm's GIN index on PostgreSQL, an FTS5 trigram table on SQLite: migration
+   awards 0011). A trigram needs three letters: a key whose words are all shorter ("Lê Vũ",
+   "an") skips this step, since every such search would read the whole registry.
 
 `Hits` chains these querysets behind one sliceable, countable list, so the pages paginate it and
 the API and exports slice it like a queryset.
@@ -150,8 +152,40 @@ def _corrected(base: QuerySet, key: str) -> tuple[list[QuerySet], object]:
     return _anywhere(base, key)
 
 
+# The shortest word of a key the anywhere step takes: a trigram index needs three letters.
+ANYWHERE_MIN_WORD = 3
+FTS_TABLE = "awards_awardentry_name_fts"  # SQLite: migration awards 0011 makes and fills it
+
+
 def _anywhere(base: QuerySet, key: str) -> tuple[list[QuerySet], None]:
-    return [base.filter(name_key__contains=key).order_by("name_key", "-year", "id")], None
+    if max(len(word) for word in key.split()) < ANYWHERE_MIN_WORD:
+        return [], None
+    within = _within_sqlite if connection.vendor == "sqlite" else _within_postgres
+    return [base.filter(within(key)).order_by("name_key", "-year", "id")], None
+
+
+def _within_postgres(key: str) -> Q:
+    """The planner reads the GIN trigram index for it (or the name_key b-tree in order, with
+    this as a filter, when the key is so common that the first page comes at once)."""
+    return Q(name_key__contains=key)
+
+
+def _within_sqlite(key: str) -> Q:
+    """The ids the FTS5 trigram index holds for the key, then the exact test: the index's LIKE
+    takes % and _ in the key as wildcards, so it finds a few more, never fewer.
+
+    SQLite cannot weigh the two ways as PostgreSQL does: a key in more than COUNT_CAP records
+    ("hung") is read along the name_key b-tree in order, where a page and the capped count come
+    at once, rather than sorting all its records."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT rowid FROM {FTS_TABLE} WHERE name_key LIKE %s LIMIT %s",
+            [f"%{key}%", COUNT_CAP + 1],
+        )
+        ids = [pk for (pk,) in cursor.fetchall()]
+    if len(ids) > COUNT_CAP:
+        return Q(name_key__contains=key)
+    return Q(pk__in=ids, name_key__contains=key)
 
 
 def by_name(*, descending: bool = False, **filters) -> Hits:
