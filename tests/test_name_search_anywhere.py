@@ -2,6 +2,8 @@
 awards 0011): the same records in the same order as `name_key LIKE '%key%'`, and an index that
 follows every write."""
 
+import importlib
+
 import pytest
 from django.core.management import call_command
 from django.db import connection, transaction
@@ -201,3 +203,13 @@ def test_a_name_not_in_the_registry_is_looked_for_in_the_trigram_index(registry)
     for query in (step[:50], step.values("pk")[:10_000]):
         plan = query.explain()
         assert "Bitmap Index Scan on entry_key_trgm" in plan, plan
+
+
+@pytest.mark.skipif("connection.vendor != 'postgresql'")
+def test_a_refused_extension_leaves_the_migration_going_without_the_index(db, monkeypatch, caplog):
+    migration = importlib.import_module("thidua.awards.migrations.0011_registry_name_trigrams")
+    monkeypatch.setattr(migration, "EXTENSION", "no_such_extension")
+    with connection.schema_editor() as editor:  # in a transaction, as migrate runs it
+        migration._postgres_index(editor)
+        editor.execute("SELECT 1")  # the transaction was not aborted
+    assert "no_such_extension could not be created" in caplog.text

@@ -19,7 +19,7 @@ from django.db import DatabaseError, migrations, transaction
 log = logging.getLogger(__name__)
 
 TABLE = "awards_awardentry"
-INDEX = "entry_key_trgm"  # PostgreSQL
+EXTENSION, INDEX = "pg_trgm", "entry_key_trgm"  # PostgreSQL
 FTS = "awards_awardentry_name_fts"  # SQLite; name_search.py reads it
 
 SQLITE_CREATE = [
@@ -64,13 +64,15 @@ def _postgres_index(schema_editor):
     try:
         # A savepoint: a refused CREATE EXTENSION must not abort the migration's transaction.
         with transaction.atomic(using=schema_editor.connection.alias):
-            schema_editor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+            schema_editor.execute(f"CREATE EXTENSION IF NOT EXISTS {EXTENSION}")
     except DatabaseError as exc:
         log.warning(
-            "pg_trgm could not be created (%s): the registry search by part of a name stays "
-            "a scan. Once a superuser has run CREATE EXTENSION pg_trgm: `thidua migrate awards "
-            "0010`, then `thidua migrate`.",
+            "%s could not be created (%s): the registry search by part of a name stays a "
+            "scan. Once a superuser has run CREATE EXTENSION %s: `thidua migrate awards 0010`, "
+            "then `thidua migrate`.",
+            EXTENSION,
             exc,
+            EXTENSION,
         )
         return
     schema_editor.execute(
