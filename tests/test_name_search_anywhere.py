@@ -181,6 +181,20 @@ def test_the_sqlite_index_follows_bulk_writes_and_their_rollback(registry):
 
 
 @pytest.mark.skipif("connection.vendor != 'sqlite'")
+def test_a_bulk_insert_is_indexed_at_its_end_and_never_left_paused(registry):
+    with transaction.atomic():
+        with name_search.indexed_at_end():
+            _bulk_insert([("Lò Văn Pảo", 2020)])
+            assert _fts_ids("van pao") == set()  # the trigger is paused
+        assert len(_fts_ids("van pao")) == 1
+        with pytest.raises(ZeroDivisionError), name_search.indexed_at_end():
+            raise ZeroDivisionError
+        _bulk_insert([("Lò Thị Pảo", 2021)])  # the trigger again
+    assert len(_fts_ids(" pao")) == 2
+    _fts_intact()
+
+
+@pytest.mark.skipif("connection.vendor != 'sqlite'")
 def test_a_flush_empties_the_sqlite_index_too(transactional_db, tmp_path):
     # TransactionTestCase flushes the models' tables after each test; the FTS table is none.
     path = tmp_path / "ds.csv"
