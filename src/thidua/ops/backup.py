@@ -122,8 +122,11 @@ def verify(source: Path) -> None:
 
 
 def is_empty() -> bool:
-    """True when the database has no table or only empty tables of ours."""
-    tables = connection.introspection.table_names()
+    """True when the database has no table or only empty tables of ours.
+
+    Only the models' tables: on SQLite the registry's FTS5 trigram index (awards 0011) keeps
+    tables of its own that hold bookkeeping rows even when the registry is empty."""
+    tables = connection.introspection.django_table_names(only_existing=True)
     with connection.cursor() as cursor:
         for table in tables:
             if table.startswith(("django_migrations", "django_content_type", "auth_permission")):
