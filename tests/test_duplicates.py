@@ -257,8 +257,10 @@ def test_the_namesake_page_never_reads_people_through_the_merge_column(db):
             )
             for index, sql in cursor.fetchall():
                 stat = (
-                    "1043072 2001" if "merged_into_id" in sql
-                    else "1120791 13 2" if "name_key" in sql
+                    "1043072 2001"
+                    if "merged_into_id" in sql
+                    else "1120791 13 2"
+                    if "name_key" in sql
                     else "1146600 10"
                 )
                 cursor.execute("DELETE FROM sqlite_stat1 WHERE idx = %s", [index])
