@@ -195,8 +195,9 @@ def test_a_bulk_insert_is_indexed_at_its_end_and_never_left_paused(registry):
 
 
 @pytest.mark.skipif("connection.vendor != 'sqlite'")
-def test_a_flush_empties_the_sqlite_index_too(transactional_db, tmp_path):
+def test_a_flush_empties_the_sqlite_index_too(transactional_db, demo_snapshot, tmp_path):
     # TransactionTestCase flushes the models' tables after each test; the FTS table is none.
+    demo_snapshot.restore()  # the award catalogue: a transactional test before may have flushed it
     path = tmp_path / "ds.csv"
     path.write_text(HEADER + "\n".join(_rows()) + "\n", encoding="utf-8-sig")
     assert import_registry(path).ok
