@@ -4,7 +4,7 @@ It generates the small scale in a folder of its own (tmp_path) on the database o
 SQLite, or with THIDUA_DATABASE_URL=postgres://… a fresh database with a unique name next to the
 configured one, dropped afterwards (the SQLite run never touches PostgreSQL). Every figure runs
 once; `--no-doc` keeps docs/benchmarks.md as it is. About 1 minute: left out of the README's
-command (pyproject's addopts), run by `pytest -m bench`, a step of its own in .ci/run.
+command (pyproject's addopts), run by `pytest -m "bench or load"`, a step of its own in .ci/run.
 """
 
 import os
