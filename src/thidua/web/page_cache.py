@@ -57,9 +57,14 @@ def get(key: str, now: Stamp):
     return held[1]
 
 
+# A part bigger than this is built for each request rather than held in the cache's memory.
+MAX_STORED_BYTES = 20 * 1024 * 1024
+
+
 def put(key: str, now: Stamp, value) -> None:
-    if enabled():
-        caches["pages"].set(key, (now, value), settings.THIDUA_PAGE_CACHE_SECONDS)
+    if not enabled() or (isinstance(value, bytes | str) and len(value) > MAX_STORED_BYTES):
+        return
+    caches["pages"].set(key, (now, value), settings.THIDUA_PAGE_CACHE_SECONDS)
 
 
 def cached(key: str, now: Stamp, build: Callable[[], T]) -> T:
@@ -70,22 +75,12 @@ def cached(key: str, now: Stamp, build: Callable[[], T]) -> T:
     return value
 
 
-# A download bigger than this is built for each request rather than held in the cache's memory.
-MAX_STORED_BYTES = 20 * 1024 * 1024
-
-
 def built(request: HttpRequest, key: str, build: Callable[[], T]) -> T:
     """A download or image built on request (a review document, a chart), reused until anything
     is written. The caller checks access first: the key says what is built, not who may see it."""
     if not enabled():
         return build()
-    now = request_stamp(request)
-    value = get(key, now)
-    if value is None:
-        value = build()
-        if not isinstance(value, bytes | str) or len(value) <= MAX_STORED_BYTES:
-            put(key, now, value)
-    return value
+    return cached(key, request_stamp(request), build)
 
 
 def download_key(kind: str, request: HttpRequest, *parts: object, reader: bool = False) -> str:
