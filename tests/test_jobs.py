@@ -240,7 +240,9 @@ def test_a_worker_killed_midway_writes_nothing_and_the_next_one_runs_the_task_ag
 ):
     env = cli_env(**demo_copy)
     path = tmp_path / "big.csv"
-    rows = 200_000
+    # Enough that the write lasts ~2 s (SQLite) and shows rows written midway (PostgreSQL):
+    # a kill after the write ends fails the state check below rather than passing.
+    rows = 50_000
     _big_csv(path, rows)
     pk = int(_shell(env, ENQUEUE.format(path=str(path))))
     before = json.loads(_shell(env, STATE.format(pk=pk)))[-1]
@@ -260,7 +262,7 @@ def test_a_worker_killed_midway_writes_nothing_and_the_next_one_runs_the_task_ag
         if ON_POSTGRES:
             _written_so_far(env["THIDUA_DATABASE_URL"], pk)  # counted live, mid-transaction
         else:
-            time.sleep(1.0)  # inside the one write transaction
+            time.sleep(0.5)  # inside the one write transaction (~2 s for these rows)
         worker.send_signal(signal.SIGKILL)
         worker.wait(timeout=30)
     finally:

@@ -37,6 +37,10 @@ def _counts(env) -> dict:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
+# Enough that the write lasts ~2 s: killed after it committed, the counts below would differ.
+ROWS = 50_000
+
+
 def test_an_import_killed_midway_leaves_the_database_as_before(tmp_path, demo_copy):
     env = _env(**demo_copy)
     before = _counts(env)
@@ -44,7 +48,7 @@ def test_an_import_killed_midway_leaves_the_database_as_before(tmp_path, demo_co
     with path.open("w", encoding="utf-8", newline="") as f:
         out = csv.writer(f)
         out.writerow(["Họ và tên", "Năm sinh", "Đơn vị", "Hình thức khen thưởng", "Năm"])
-        for i in range(200_000):
+        for i in range(ROWS):
             out.writerow(
                 [f"Nguyễn Văn Người {i}", 1950 + i % 50, f"Sở {i % 97}", "LDTT", 2000 + i % 25]
             )
@@ -57,7 +61,7 @@ def test_an_import_killed_midway_leaves_the_database_as_before(tmp_path, demo_co
     )
     line = proc.stderr.readline()  # printed inside the transaction, right before writing
     assert "Đang ghi" in line, line
-    time.sleep(1.0)
+    time.sleep(0.5)
     proc.send_signal(signal.SIGKILL)
     proc.wait(timeout=30)
     assert proc.returncode == -signal.SIGKILL
@@ -90,7 +94,7 @@ def _request(method, url, token, body=None):
     not ON_POSTGRES, reason="two app servers on one PostgreSQL: the PostgreSQL pass"
 )
 def test_two_app_servers_hammering_the_same_value_lose_and_double_nothing(demo_copy):
-    env = _env(**demo_copy)
+    env = _env(**demo_copy, THIDUA_WARM_ON_START="false")
     run = lambda *args: subprocess.run(  # noqa: E731
         [sys.executable, "-m", "thidua", *args],
         env=env,
@@ -103,7 +107,17 @@ def test_two_app_servers_hammering_the_same_value_lose_and_double_nothing(demo_c
     ports = [_free_port(), _free_port()]
     servers = [
         subprocess.Popen(
-            [sys.executable, "-m", "thidua", "serve", "--port", str(p), "--workers", "2"],
+            [
+                sys.executable,
+                "-m",
+                "thidua",
+                "serve",
+                "--port",
+                str(p),
+                "--workers",
+                "1",
+                "--no-worker",
+            ],
             env=env,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
@@ -152,7 +166,7 @@ def _wait(url, seconds=180):
     raise AssertionError(f"{url} did not answer")
 
 
-def _hammer(ports, token, workers=8, rounds=15):
+def _hammer(ports, token, workers=8, rounds=8):
     """Each worker reads the value and its version, then writes value + 1 with that version."""
     counts = {"ok": 0, "conflict": 0, "other": []}
     lock = threading.Lock()

@@ -8,10 +8,11 @@ index look-ups whatever the size of the registry:
 3. only when 1 and 2 find nothing: the same names with one word one typo away from a word of the
    registry (the `NameWord` dictionary), e.g. "Nguyen Van Hunh" → "Nguyễn Văn Hùng", taking
    the corrected names in turn so that each shows on the first page;
-4. only when that finds nothing either: the key anywhere in the name ("Hùng" alone), through a
-   trigram index (pg_trgm's GIN index on PostgreSQL, an FTS5 trigram table on SQLite: migration
-   awards 0011). A trigram needs three letters: a key whose words are all shorter ("Lê Vũ",
-   "an") skips this step, since every such search would read the whole registry.
+4. only when that finds nothing either: the key anywhere in the name ("Hùng" alone): the
+   distinct name keys that hold it, through a trigram index over the keys (pg_trgm's GIN index
+   on PostgreSQL, an FTS5 trigram table on SQLite: migration awards 0013), then their records.
+   A trigram needs three letters: a key whose words are all shorter ("Lê Vũ", "an") skips this
+   step, since every such search would read the whole registry.
 
 `Hits` chains these querysets behind one sliceable, countable list, so the pages paginate it and
 the API and exports slice it like a queryset.
@@ -21,7 +22,6 @@ from __future__ import annotations
 
 import string
 from collections.abc import Iterable
-from contextlib import contextmanager
 
 from django.db import connection
 from django.db.models import Count, Q, QuerySet
@@ -155,67 +155,39 @@ def _corrected(base: QuerySet, key: str) -> tuple[list[QuerySet], object]:
 
 # The shortest word of a key the anywhere step takes: a trigram index needs three letters.
 ANYWHERE_MIN_WORD = 3
-FTS_TABLE = "awards_awardentry_name_fts"  # SQLite: migration awards 0011 makes and fills it
+# A key inside more distinct names than this is common ("hung"): its first page comes at once
+# along the name_key b-tree in name order, where an IN list of its names would sort thousands.
+ANYWHERE_KEYS = 200
+# Migration awards 0013: every name key of the registry, kept by triggers, and its trigram index
+# (pg_trgm's GIN on PostgreSQL, this FTS5 table on SQLite).
+NAME_KEYS, NAME_KEYS_FTS = "awards_namekey", "awards_namekey_fts"
 
 
 def _anywhere(base: QuerySet, key: str) -> tuple[list[QuerySet], None]:
     if max(len(word) for word in key.split()) < ANYWHERE_MIN_WORD:
         return [], None
-    within = _within_sqlite if connection.vendor == "sqlite" else _within_postgres
-    return [base.filter(within(key)).order_by("name_key", "-year", "id")], None
+    keys = keys_containing(key, limit=ANYWHERE_KEYS + 1)
+    if len(keys) > ANYWHERE_KEYS:
+        within = Q(name_key__contains=key)
+    else:
+        within = Q(name_key__in=keys)
+    return [base.filter(within).order_by("name_key", "-year", "id")], None
 
 
-def _within_postgres(key: str) -> Q:
-    """The planner reads the GIN trigram index for it (or the name_key b-tree in order, with
-    this as a filter, when the key is so common that the first page comes at once)."""
-    return Q(name_key__contains=key)
-
-
-def _within_sqlite(key: str) -> Q:
-    """The ids the FTS5 trigram index holds for the key, then the exact test: the index's LIKE
-    takes % and _ in the key as wildcards, so it finds a few more, never fewer.
-
-    SQLite cannot weigh the two ways as PostgreSQL does: a key in more than COUNT_CAP records
-    ("hung") is read along the name_key b-tree in order, where a page and the capped count come
-    at once, rather than sorting all its records."""
+def keys_containing(key: str, *, limit: int) -> list[str]:
+    """Up to `limit` distinct name keys of the registry that hold `key`, read in the trigram
+    index over the keys (~50 times fewer than the records at national scale). The index's LIKE
+    may take more (SQLite's takes % and _ in the key as wildcards): the exact test follows."""
+    if connection.vendor == "sqlite":
+        sql = f"SELECT key FROM {NAME_KEYS_FTS} WHERE key LIKE %s LIMIT %s"
+        pattern = f"%{key}%"
+    else:
+        sql = f"SELECT key FROM {NAME_KEYS} WHERE key LIKE %s LIMIT %s"
+        escaped = key.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        pattern = f"%{escaped}%"
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT rowid FROM {FTS_TABLE} WHERE name_key LIKE %s LIMIT %s",
-            [f"%{key}%", COUNT_CAP + 1],
-        )
-        ids = [pk for (pk,) in cursor.fetchall()]
-    if len(ids) > COUNT_CAP:
-        return Q(name_key__contains=key)
-    return Q(pk__in=ids, name_key__contains=key)
-
-
-@contextmanager
-def indexed_at_end():
-    """Around a bulk insert of registry records, in its transaction: on SQLite the trigram
-    index takes the new records in one statement at the end rather than one by one through its
-    trigger (~54 s less per million records). Only for inserts: a record updated or deleted
-    inside would not be in the index yet."""
-    if connection.vendor != "sqlite":
-        yield
-        return
-    if not connection.in_atomic_block:
-        raise RuntimeError("indexed_at_end() runs inside the writing transaction")
-    table = AwardEntry._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT coalesce(max(id), 0) FROM {table}")
-        (last,) = cursor.fetchone()  # ids only grow (AUTOINCREMENT), one writer at a time
-        cursor.execute(f"INSERT INTO {FTS_TABLE}_paused (paused) VALUES (1)")
-    try:
-        yield
-    finally:  # never left paused, even by a caller that goes on after an error
-        with connection.cursor() as cursor:
-            cursor.execute(f"DELETE FROM {FTS_TABLE}_paused")
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {FTS_TABLE} (rowid, name_key) "
-            f"SELECT id, name_key FROM {table} WHERE id > %s",
-            [last],
-        )
+        cursor.execute(sql, [pattern, limit])
+        return [found for (found,) in cursor.fetchall() if key in found]
 
 
 def by_name(*, descending: bool = False, **filters) -> Hits:

@@ -20,7 +20,7 @@ from thidua.awards import audit_actions, counts
 from thidua.awards.aliases import Matcher, alias_key, resolve_mapping, save_aliases
 from thidua.awards.imports import RowsImport
 from thidua.awards.models import AliasOrigin, AwardEntry, AwardType, Person
-from thidua.awards.name_search import indexed_at_end, matching, remember_words, search
+from thidua.awards.name_search import matching, remember_words, search
 from thidua.awards.people_match import PeopleMatcher
 from thidua.common.bulk import insert_rows, refresh_statistics, reserve_ids, rows_by_keys
 from thidua.common.errors import Issue, ValidationFailed
@@ -518,8 +518,7 @@ def _write(rows: list[tuple], watch=None) -> tuple[int, int]:
                 collective, decision, decided, "", "import", now, since, stated,
             )  # fmt: skip
 
-    with indexed_at_end():
-        written = insert_rows(AwardEntry._meta.db_table, IMPORT_COLUMNS, _watched(entries(), watch))
+    written = insert_rows(AwardEntry._meta.db_table, IMPORT_COLUMNS, _watched(entries(), watch))
     counts.add(tallied)
     remember_words(keys.names())
     return written, created
