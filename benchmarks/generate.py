@@ -150,9 +150,10 @@ def _settle(database: str) -> None:
     from django.db import connection
 
     from thidua.awards.models import AwardEntry, Person, Rating
+    from thidua.awards.name_search import NAME_KEYS
     from thidua.common.bulk import refresh_statistics
 
-    tables = [m._meta.db_table for m in (AwardEntry, Person, Rating)]
+    tables = [m._meta.db_table for m in (AwardEntry, Person, Rating)] + [NAME_KEYS]
     if database == "postgres":
         with connection.cursor() as cursor:
             for table in tables:
