@@ -24,6 +24,7 @@ import time
 from django.db import DatabaseError, connection, transaction
 
 from thidua.awards.models import AwardEntry, NameWord, Person, RegistryCount
+from thidua.awards.name_search import NAME_KEYS
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +39,9 @@ def name_indexes() -> list[tuple[str, str, str]]:
         (entry, "entry_born_key", "birth_year"),
         (person, "person_key_born", "name_key"),
         (words, f"{words}_pkey", "word"),
+        # The anywhere step's trigram index over the keys (PostgreSQL; on SQLite the keys'
+        # unique index, which the registry's trigger probes on every insert).
+        (NAME_KEYS, "namekey_trgm", "key"),
         (RegistryCount._meta.db_table, "registry_count_item", "dimension"),
     ]
 
