@@ -135,14 +135,29 @@ def matching(
     after = base.filter(_begins(key)).exclude(name_key=key)
     spellings = _spellings(query)
     # Each step walks the (name_key, year) index newest first and stops at the page's end.
-    if spellings:
-        as_typed = Q(recipient_name__in=spellings)
-        steps = [same.filter(as_typed), same.exclude(as_typed)]
-    else:
-        steps = [same]
-    steps = [step.order_by("-year", "id") for step in steps]
-    steps.append(after.order_by("name_key", "-year", "id"))
+    first = SameKey(same, Q(recipient_name__in=spellings)) if spellings else same
+    steps = [first.order_by("-year", "id"), after.order_by("name_key", "-year", "id")]
     return Hits(steps, fallback=lambda: _corrected(base, key))
+
+
+class SameKey(Hits):
+    """The records of one key, the spelling as typed first ("Hùng" before "Hưng"), counted as
+    one: the key's count reads only the (name_key, year) index, where counting the spelling
+    reads every record of the key (~80 ms for "Nguyễn Văn Hùng", 20,000 records at 10M)."""
+
+    def __init__(self, same: QuerySet, as_typed: Q, order: tuple[str, ...] = ()):
+        super().__init__(
+            [same.filter(as_typed).order_by(*order), same.exclude(as_typed).order_by(*order)]
+        )
+        self.same, self.as_typed = same, as_typed
+
+    def order_by(self, *order: str) -> SameKey:
+        return SameKey(self.same, self.as_typed, order)
+
+    def _step_counts(self) -> list[int]:
+        if not self._counts:
+            self._counts = [self.same.order_by().values("pk")[: self.cap].count()]
+        return self._counts
 
 
 def _corrected(base: QuerySet, key: str) -> tuple[list[QuerySet], object]:
@@ -168,10 +183,35 @@ def _anywhere(base: QuerySet, key: str) -> tuple[list[QuerySet], None]:
         return [], None
     keys = keys_containing(key, limit=ANYWHERE_KEYS + 1)
     if len(keys) > ANYWHERE_KEYS:
-        within = Q(name_key__contains=key)
-    else:
-        within = Q(name_key__in=keys)
-    return [base.filter(within).order_by("name_key", "-year", "id")], None
+        step = base.filter(name_key__contains=key).order_by("name_key", "-year", "id")
+        return [IdsFirst(step) if connection.vendor == "sqlite" else step], None
+    return [base.filter(name_key__in=keys).order_by("name_key", "-year", "id")], None
+
+
+class IdsFirst:
+    """A step read in two queries: the page's ids, then their records.
+
+    For a key in many names ("hung", "thi"): asked for whole records, SQLite reads the whole
+    (birth_year, name_key) index, which holds the key, and sorts every match (1.8–6 s at 10M
+    records); asked for the ids alone, it walks the (name_key, year) index in order and stops
+    at the page's end (under 1 ms)."""
+
+    def __init__(self, queryset: QuerySet):
+        self.queryset = queryset
+
+    def __getitem__(self, item: slice) -> list[AwardEntry]:
+        ids = list(self.queryset.values_list("pk", flat=True)[item])
+        found = self.queryset.order_by().in_bulk(ids)
+        return [found[pk] for pk in ids]
+
+    def __iter__(self):
+        return iter(self[:])
+
+    def count(self) -> int:
+        return self.queryset.count()
+
+    def order_by(self) -> QuerySet:
+        return self.queryset.order_by()
 
 
 def keys_containing(key: str, *, limit: int) -> list[str]:
@@ -273,6 +313,9 @@ class RoundRobin:
 def _capped_count(step, cap: int) -> int:
     if isinstance(step, RoundRobin):
         return min(step.count(), cap)
+    if isinstance(step, SameKey):
+        step.cap = cap
+        return step.count()
     # Without the order: else the planner walks the order's index to count ("hung": 230,000
     # records read in name order at 1M) where a bitmap or sequential scan stops sooner.
     return step.order_by().values("pk")[:cap].count()
