@@ -160,7 +160,7 @@ class SameKey(Hits):
         return self._counts
 
 
-def _corrected(base: QuerySet, key: str) -> tuple[list[QuerySet], object]:
+def _corrected(base: QuerySet, key: str) -> tuple[list, object]:
     """One typo corrected; failing that, the key anywhere in the name."""
     near = one_typo_keys(key)
     if near:
@@ -178,7 +178,7 @@ ANYWHERE_KEYS = 200
 NAME_KEYS, NAME_KEYS_FTS = "awards_namekey", "awards_namekey_fts"
 
 
-def _anywhere(base: QuerySet, key: str) -> tuple[list[QuerySet], None]:
+def _anywhere(base: QuerySet, key: str) -> tuple[list[QuerySet | IdsFirst], None]:
     if max(len(word) for word in key.split()) < ANYWHERE_MIN_WORD:
         return [], None
     keys = keys_containing(key, limit=ANYWHERE_KEYS + 1)
