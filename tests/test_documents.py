@@ -491,6 +491,24 @@ def test_the_charts_of_a_document_drawn_on_one_figure_are_those_drawn_alone(h1):
     assert member_chart(second, figure=figure) == member_chart(second)  # SVG
 
 
+def test_the_web_charts_of_a_thread_share_one_figure_and_draw_what_a_new_one_draws(h1):
+    import threading
+
+    from thidua.reports.charts import thread_figure
+
+    figure = thread_figure()
+    assert thread_figure() is figure
+    elsewhere = []
+    worker = threading.Thread(target=lambda: elsewhere.append(thread_figure()))
+    worker.start()
+    worker.join()
+    assert elsewhere[0] is not figure  # a figure is never drawn on by two threads at once
+    for entry in h1["indicators"].values():
+        for language in ("vi", "en"):
+            drawn = member_chart(entry, language=language, figure=figure)
+            assert drawn == member_chart(entry, language=language)
+
+
 def test_the_trend_chart_leaves_out_periods_without_data():
     from decimal import Decimal
 

@@ -15,6 +15,7 @@ member's name is measured once per document. PNGs are written as RGB at zlib lev
 from __future__ import annotations
 
 import io
+import threading
 from decimal import Decimal
 
 from django.utils import translation
@@ -84,6 +85,19 @@ def chart_figure() -> Figure:
         fig = Figure(figsize=(WIDTH_IN, 3), dpi=PNG_DPI)
     FigureCanvasAgg(fig)
     return fig
+
+
+_threads = threading.local()
+
+
+def thread_figure() -> Figure:
+    """This thread's figure for the web's charts, one request after another: its renderer keeps
+    the metrics of the names it measured, so the next chart of the same members does not
+    measure them again (the review chart of 20 members: ~100 → ~70 ms)."""
+    figure = getattr(_threads, "figure", None)
+    if figure is None:
+        figure = _threads.figure = chart_figure()
+    return figure
 
 
 def member_chart(

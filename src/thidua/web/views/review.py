@@ -16,7 +16,7 @@ from thidua.accounts import permissions as perms
 from thidua.common.errors import ValidationFailed
 from thidua.jobs import services as job_services
 from thidua.reports import publication as publications
-from thidua.reports.charts import member_chart
+from thidua.reports.charts import member_chart, thread_figure
 from thidua.reports.excel import review_xlsx as review_workbook
 from thidua.reports.publication import review_file
 from thidua.web import access, page_cache
@@ -171,7 +171,9 @@ def _chart(parts: _Parts, chosen: str | None) -> str:
     title = _name(entry)
     if entry.get("illustrative"):
         title = f"{title} ({_('số liệu minh họa')})"
-    svg = member_chart(entry, fmt="svg", language=parts.language, title=title).decode()
+    svg = member_chart(
+        entry, fmt="svg", language=parts.language, title=title, figure=thread_figure()
+    ).decode()
     # The page inlines the chart with htmx: the XML prolog and DOCTYPE do not belong in HTML.
     return svg[svg.index("<svg") :]
 
