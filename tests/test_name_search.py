@@ -176,3 +176,14 @@ def test_a_search_costs_a_few_queries_whatever_the_registry_size(registry, keys,
     )
     assert {q: cost(q) for q in before} == before
     assert max(before.values()) <= 9
+
+
+def test_a_slice_past_the_counted_cap_skips_the_same_keys_records_exactly(registry):
+    # The API slices at an offset up to 1,000,000 while the count stops at its cap: a slice past
+    # the typed key's records must skip all of them, not the capped count of them.
+    whole = names(matching("Khúc Văn Hùng")[:])
+    assert whole[-1] == "Khúc Văn Hùng Anh" and len(whole) == 4
+    hits = matching("Khúc Văn Hùng")
+    hits.cap = 2
+    assert hits.count() == 2
+    assert names(hits[3:4]) == ["Khúc Văn Hùng Anh"]

@@ -154,10 +154,12 @@ class SameKey(Hits):
     def order_by(self, *order: str) -> SameKey:
         return SameKey(self.same, self.as_typed, order)
 
-    def _step_counts(self) -> list[int]:
-        if not self._counts:
-            self._counts = [self.same.order_by().values("pk")[: self.cap].count()]
-        return self._counts
+    def count(self) -> int:
+        """Exact, on the index: what a slice past these records skips."""
+        return self.same.count()
+
+    def capped_count(self, cap: int) -> int:
+        return self.same.order_by().values("pk")[:cap].count()
 
 
 def _corrected(base: QuerySet, key: str) -> tuple[list, object]:
@@ -319,8 +321,7 @@ def _capped_count(step, cap: int) -> int:
     if isinstance(step, RoundRobin):
         return min(step.count(), cap)
     if isinstance(step, SameKey):
-        step.cap = cap
-        return step.count()
+        return step.capped_count(cap)
     # Without the order: else the planner walks the order's index to count ("hung": 230,000
     # records read in name order at 1M) where a bitmap or sequential scan stops sooner.
     return step.order_by().values("pk")[:cap].count()
