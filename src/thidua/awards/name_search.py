@@ -227,8 +227,7 @@ def keys_containing(key: str, *, limit: int) -> list[str] | None:
         pattern = f"%{key}%"
     else:
         sql = f"SELECT key FROM {NAME_KEYS} WHERE key LIKE %s LIMIT %s"
-        escaped = key.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        pattern = f"%{escaped}%"
+        pattern = f"%{connection.ops.prep_for_like_query(key)}%"
     with connection.cursor() as cursor:
         cursor.execute(sql, [pattern, limit])
         rows = cursor.fetchall()
